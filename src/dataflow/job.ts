@@ -1,0 +1,44 @@
+/** Dataflow job states that never change again (google.dataflow.v1beta3.JobState). */
+export const TERMINAL_JOB_STATES = [
+  'JOB_STATE_DONE',
+  'JOB_STATE_FAILED',
+  'JOB_STATE_CANCELLED',
+  'JOB_STATE_UPDATED',
+  'JOB_STATE_DRAINED',
+] as const;
+
+/** A terminal Dataflow job state. */
+export type TerminalJobState = (typeof TERMINAL_JOB_STATES)[number];
+
+/** True for terminal states; unknown and future values count as not terminal. */
+export function isTerminalJobState(state: string | undefined): state is TerminalJobState {
+  return (TERMINAL_JOB_STATES as readonly string[]).includes(state ?? '');
+}
+
+/** The part of a Dataflow `Job` dfchain reads. */
+export interface JobSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly projectId: string;
+  readonly location: string;
+  readonly currentState: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Where a job lives. */
+export interface JobRef {
+  readonly projectId: string;
+  readonly location: string;
+}
+
+/** Body of `flexTemplates.launch` (LaunchFlexTemplateRequest), as dfchain sends it. */
+export interface FlexTemplateLaunch {
+  readonly launchParameter: {
+    readonly jobName: string;
+    readonly containerSpecGcsPath?: string;
+    readonly parameters?: Readonly<Record<string, string>>;
+    readonly environment?: Readonly<Record<string, unknown>>;
+    readonly launchOptions?: Readonly<Record<string, string>>;
+    readonly [key: string]: unknown;
+  };
+}

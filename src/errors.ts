@@ -1,0 +1,160 @@
+/**
+ * Every error dfchain raises, in one place.
+ *
+ * The split that matters is retryability: a {@link RetryableError} makes the function fail the
+ * delivery so Pub/Sub redelivers it later; a {@link NonRetryableError} is logged and the message
+ * acknowledged, because delivering it again cannot succeed.
+ */
+
+/** Base class: every dfchain error has a stable `code` for logs and tests. */
+export abstract class DfchainError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A fault that may pass: the delivery fails and Pub/Sub redelivers it. */
+export abstract class RetryableError extends DfchainError {
+  readonly retryable = true;
+}
+
+/** A fault that will not pass by trying again: logged, and the message acknowledged. */
+export abstract class NonRetryableError extends DfchainError {
+  readonly retryable = false;
+}
+
+/** The environment is wrong; the function refuses to start. */
+export class ConfigError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'CONFIG', options);
+  }
+}
+
+/** One problem in one chain file, at one JSON path. */
+export interface ChainProblem {
+  /** JSON path inside the file, such as `States.Publish.Next`. Empty for the whole file. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A chain file is invalid; lists every problem found, each with its file and JSON path. */
+export class ChainValidationError extends NonRetryableError {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ChainProblem[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      problems.map((p) => `${file}: ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n'),
+      'CHAIN_INVALID',
+      options,
+    );
+  }
+}
+
+/** A message that can never be processed (malformed, foreign, unknown chain, conflicting start). */
+export class PoisonMessageError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'POISON_MESSAGE', options);
+  }
+}
+
+/** A `start` command reused a run id with a different input. */
+export class RunConflictError extends NonRetryableError {
+  constructor(
+    readonly runId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `run "${runId}" already exists with a different input: start it under a new runId, or resend the original input`,
+      'RUN_CONFLICT',
+      options,
+    );
+  }
+}
+
+/** Evaluating a `.$` path or intrinsic against the run's data failed. */
+export class PathError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PATH', options);
+  }
+}
+
+/** HTTP status and Google status string of a failed Dataflow API call. */
+export interface DataflowErrorDetails {
+  readonly operation: string;
+  readonly httpStatus?: number;
+  readonly status?: string;
+}
+
+/** The Dataflow API answered with a transient fault (429, 5xx, network, timeout). */
+export class DataflowTransientError extends RetryableError {
+  constructor(
+    message: string,
+    readonly details: DataflowErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'DATAFLOW_TRANSIENT', options);
+  }
+}
+
+/** The Dataflow API refused the call for good (400, 403, ...): retrying cannot help. */
+export class DataflowPermanentError extends NonRetryableError {
+  constructor(
+    message: string,
+    readonly details: DataflowErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'DATAFLOW_PERMANENT', options);
+  }
+}
+
+/** The Dataflow API does not (yet) know the job: it lags the log by up to ~30 s. */
+export class JobNotFoundError extends RetryableError {
+  constructor(
+    message: string,
+    readonly details: DataflowErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'JOB_NOT_FOUND', options);
+  }
+}
+
+/** A launch collided with an active job of the same name (HTTP 409 ALREADY_EXISTS). */
+export class JobAlreadyExistsError extends RetryableError {
+  constructor(
+    message: string,
+    readonly details: DataflowErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'JOB_ALREADY_EXISTS', options);
+  }
+}
+
+/** The API still shows the job as not terminal, or unknown, past the confirmation deadline. */
+export class JobNotConfirmedError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'JOB_NOT_CONFIRMED', options);
+  }
+}
+
+/** The run store failed in a way that may pass (unavailable, contention, deadline). */
+export class StoreTransientError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'STORE_TRANSIENT', options);
+  }
+}
+
+/** True when the delivery carrying `error` should be retried by Pub/Sub. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof DfchainError) return error.retryable;
+  // Unknown failures are retried: dropping a message loses work, and the dead-letter topic
+  // bounds a message that fails forever.
+  return true;
+}

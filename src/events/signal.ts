@@ -1,0 +1,49 @@
+import type { JsonObject } from '../json.js';
+
+/** A Dataflow job that the log sink or Eventarc reports as ended (or failed to launch). */
+export interface JobEndedSignal {
+  readonly kind: 'jobEnded';
+  readonly source: 'logSink' | 'eventarc';
+  readonly jobId: string;
+  readonly jobName: string;
+  readonly projectId: string;
+  readonly location: string;
+  /** The flex template launcher failed: the job never started workers. */
+  readonly launcherFailed: boolean;
+  /** State the event claims (Eventarc only); the API is asked anyway. */
+  readonly reportedState?: string;
+}
+
+/** The `start` command: begin a run of a chain. */
+export interface StartSignal {
+  readonly kind: 'start';
+  readonly chain: string;
+  /** Absent: dfchain derives one from the message id, so redeliveries start one run. */
+  readonly runId?: string;
+  readonly input: JsonObject;
+}
+
+/** The `tick` command (Cloud Scheduler): reconcile running runs. */
+export interface TickSignal {
+  readonly kind: 'tick';
+}
+
+/** A message dfchain will not act on, with the reason it is logged under. */
+export interface IgnoredSignal {
+  readonly kind: 'ignored';
+  /** `malformed` cannot be parsed; `foreign` is well-formed but not for dfchain. */
+  readonly category: 'malformed' | 'foreign';
+  readonly reason: string;
+}
+
+/** Everything a delivered event can mean to dfchain. */
+export type Signal = JobEndedSignal | StartSignal | TickSignal | IgnoredSignal;
+
+/** What the decoder needs of a CloudEvent (functions-framework's `CloudEvent<unknown>`). */
+export interface IncomingEvent {
+  readonly id?: string;
+  readonly type?: string;
+  readonly source?: string;
+  readonly subject?: string;
+  readonly data?: unknown;
+}
