@@ -1,0 +1,94 @@
+import { jobNameFor } from '../chain/job-name.js';
+import { resolveParameters } from '../chain/parameters.js';
+import type { ChainDefinition, TaskState } from '../chain/types.js';
+import { PathError } from '../errors.js';
+import type { Json } from '../json.js';
+import { contextObject } from './context.js';
+import { jobLabels } from './labels.js';
+import { launchRequest } from './launch-request.js';
+import type { Run, RunError, Step } from './run.js';
+import type { RunEvent, Transition } from './transition.js';
+
+/** Ends a run as succeeded with `output`. */
+export function succeed(run: Run, output: Json, now: string, events: RunEvent[]): Transition {
+  const next: Run = { ...run, status: 'SUCCEEDED', endTime: now, output };
+  return {
+    run: next,
+    changed: true,
+    effects: [],
+    events: [...events, { event: 'run.succeeded', runId: run.id, chain: run.chain }],
+  };
+}
+
+/** Ends a run as failed with an ASL error. */
+export function fail(run: Run, error: RunError, now: string, events: RunEvent[], state?: string): Transition {
+  const next: Run = { ...run, status: 'FAILED', endTime: now, error };
+  return {
+    run: next,
+    changed: true,
+    effects: [],
+    events: [...events, { event: 'run.failed', runId: run.id, chain: run.chain, error, ...(state ? { state } : {}) }],
+  };
+}
+
+function enterTask(
+  definition: ChainDefinition,
+  run: Run,
+  name: string,
+  task: TaskState,
+  input: Json,
+  now: string,
+  events: RunEvent[],
+): Transition {
+  const attempt = 0;
+  let resolved;
+  try {
+    resolved = resolveParameters(task.Parameters, input, contextObject(run, name, now, attempt));
+  } catch (error) {
+    if (!(error instanceof PathError)) throw error;
+    const cause = `States.${name}.${error.message}`;
+    return fail(run, { Error: 'States.Runtime', Cause: cause }, now, events, name);
+  }
+  const jobName = jobNameFor(task.Parameters.jobName, { chain: run.chain, runId: run.id, state: name, attempt });
+  const step: Step = {
+    state: name,
+    attempt,
+    jobName,
+    projectId: run.projectId,
+    // Validation guarantees a region on the Task or in Defaults.
+    location: task.Region ?? definition.Defaults?.Region ?? '',
+    request: launchRequest(definition.Defaults, resolved, jobName, jobLabels(run.id, run.chain, name)),
+    status: 'INTENDED',
+    intendedAt: now,
+  };
+  return {
+    run: { ...run, steps: { ...run.steps, [jobName]: step } },
+    changed: true,
+    effects: [{ kind: 'launch', step }],
+    events: [...events, { event: 'step.intended', runId: run.id, chain: run.chain, state: name, jobName }],
+  };
+}
+
+/** Enters state `name` with `input`: a Task records a launch intent, Succeed and Fail end the run. */
+export function enterState(
+  definition: ChainDefinition,
+  run: Run,
+  name: string,
+  input: Json,
+  now: string,
+  events: RunEvent[] = [],
+): Transition {
+  const state = definition.States[name];
+  if (state === undefined) {
+    // Unreachable for validated chains; kept as a run failure rather than a crash loop.
+    return fail(run, { Error: 'States.Runtime', Cause: `state "${name}" does not exist in chain "${run.chain}"` }, now, events);
+  }
+  switch (state.Type) {
+    case 'Task':
+      return enterTask(definition, run, name, state, input, now, events);
+    case 'Succeed':
+      return succeed(run, input, now, events);
+    case 'Fail':
+      return fail(run, { Error: state.Error ?? 'States.Fail', Cause: state.Cause ?? '' }, now, events, name);
+  }
+}

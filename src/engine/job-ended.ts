@@ -1,0 +1,80 @@
+import type { ChainDefinition } from '../chain/types.js';
+import type { JobSummary, TerminalJobState } from '../dataflow/job.js';
+import type { JsonObject } from '../json.js';
+import { enterState, fail, succeed } from './enter.js';
+import type { Run, RunError, Step } from './run.js';
+import { unchanged, type RunEvent, type Transition } from './transition.js';
+
+/** A job whose terminal state the Dataflow API has confirmed. */
+export interface EndedJob extends JobSummary {
+  readonly currentState: TerminalJobState;
+}
+
+/** The ASL error a non-successful terminal state raises. */
+export function jobError(job: EndedJob): RunError {
+  const cause = `Dataflow job ${job.name} (${job.id}) in ${job.location} ended ${job.currentState}`;
+  return job.currentState === 'JOB_STATE_FAILED'
+    ? { Error: 'Dataflow.JobFailed', Cause: cause }
+    : { Error: 'Dataflow.JobCancelled', Cause: cause };
+}
+
+/** The Task's result, the output the next state receives as `$`. */
+export function taskResult(job: EndedJob): JsonObject {
+  return {
+    jobId: job.id,
+    jobName: job.name,
+    currentState: job.currentState,
+    location: job.location,
+    projectId: job.projectId,
+  };
+}
+
+/** Why a confirmed job leaves the run as it is, or undefined when it advances the run. */
+export function staleReason(run: Run, job: EndedJob): string | undefined {
+  const step = run.steps[job.name];
+  if (step === undefined) return `job ${job.name} is not a step of run ${run.id}`;
+  if (step.status === 'SUCCEEDED' || step.status === 'FAILED') {
+    return `job ${job.name} was already recorded as ${step.status} (duplicate event)`;
+  }
+  if (run.status !== 'RUNNING') return `run ${run.id} already ${run.status}`;
+  return undefined;
+}
+
+/**
+ * Applies a confirmed terminal job to its run: success moves to the Task's `Next` (or ends the run),
+ * any other terminal state fails the run. Duplicates and stale events change nothing.
+ */
+export function onJobEnded(definition: ChainDefinition, run: Run, job: EndedJob, now: string): Transition {
+  const step = run.steps[job.name];
+  if (step === undefined || staleReason(run, job) !== undefined) return unchanged(run);
+  const succeeded = job.currentState === 'JOB_STATE_DONE';
+  const error = succeeded ? undefined : jobError(job);
+  const ended: Step = {
+    ...step,
+    status: succeeded ? 'SUCCEEDED' : 'FAILED',
+    jobId: job.id,
+    launchedAt: step.launchedAt ?? now,
+    endedAt: now,
+    jobState: job.currentState,
+    ...(error ? { error } : {}),
+  };
+  const next: Run = { ...run, steps: { ...run.steps, [job.name]: ended } };
+  const events: RunEvent[] = [
+    {
+      event: 'job.confirmed',
+      runId: run.id,
+      chain: run.chain,
+      state: step.state,
+      jobName: job.name,
+      jobId: job.id,
+      jobState: job.currentState,
+    },
+  ];
+  if (error) return fail(next, error, now, events, step.state);
+  const task = definition.States[step.state];
+  const result = taskResult(job);
+  if (task?.Type === 'Task' && task.Next !== undefined) {
+    return enterState(definition, next, task.Next, result, now, events);
+  }
+  return succeed(next, result, now, events);
+}

@@ -1,0 +1,46 @@
+import type { ChainDefaults } from '../chain/types.js';
+import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import type { Json, JsonObject } from '../json.js';
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Dataflow template parameters are `map<string, string>`: scalars become text, objects JSON. */
+function templateParameters(value: Json | undefined): Record<string, string> | undefined {
+  if (!isObject(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = typeof item === 'string' ? item : JSON.stringify(item);
+  }
+  return out;
+}
+
+/**
+ * The `flexTemplates.launch` body for a Task: its resolved Parameters, with `Defaults.Environment`
+ * merged under `environment` (the Task wins) and dfchain's labels added last so no chain can
+ * overwrite them.
+ */
+export function launchRequest(
+  defaults: ChainDefaults | undefined,
+  resolved: JsonObject,
+  jobName: string,
+  labels: Record<string, string>,
+): FlexTemplateLaunch {
+  const defaultEnv = defaults?.Environment ?? {};
+  const taskEnv = isObject(resolved['environment']) ? resolved['environment'] : {};
+  const userLabels = {
+    ...(isObject(defaultEnv['additionalUserLabels']) ? defaultEnv['additionalUserLabels'] : {}),
+    ...(isObject(taskEnv['additionalUserLabels']) ? taskEnv['additionalUserLabels'] : {}),
+  };
+  const parameters = templateParameters(resolved['parameters']);
+  const { jobName: _prefix, parameters: _parameters, environment: _environment, ...rest } = resolved;
+  return {
+    launchParameter: {
+      ...rest,
+      jobName,
+      ...(parameters ? { parameters } : {}),
+      environment: { ...defaultEnv, ...taskEnv, additionalUserLabels: { ...userLabels, ...labels } },
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import type { Json, JsonObject } from '../json.js';
+
+/** Lifecycle of a run. */
+export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+/** Lifecycle of a run. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * Lifecycle of one launched step. `INTENDED` is written before the launch is made, so a crash
+ * between the two leaves a record that the next delivery completes.
+ */
+export const STEP_STATUSES = ['INTENDED', 'LAUNCHED', 'SUCCEEDED', 'FAILED'] as const;
+/** Lifecycle of one launched step. */
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** An ASL error: a name such as `Dataflow.JobFailed` and a human cause. */
+export interface RunError {
+  readonly Error: string;
+  readonly Cause: string;
+}
+
+/** One Dataflow job of a run, keyed in {@link Run.steps} by its deterministic job name. */
+export interface Step {
+  readonly state: string;
+  readonly attempt: number;
+  readonly jobName: string;
+  readonly projectId: string;
+  readonly location: string;
+  /** Exactly what is sent to `flexTemplates.launch`, so a relaunch after a crash is identical. */
+  readonly request: FlexTemplateLaunch;
+  readonly status: StepStatus;
+  readonly intendedAt: string;
+  readonly jobId?: string;
+  readonly launchedAt?: string;
+  readonly endedAt?: string;
+  readonly jobState?: string;
+  readonly error?: RunError;
+}
+
+/** A run of a chain: everything needed to continue it, in one document. */
+export interface Run {
+  readonly id: string;
+  readonly chain: string;
+  /** Content hash of the definition the run started with; edits to the chain file do not reach it. */
+  readonly definitionHash: string;
+  readonly projectId: string;
+  readonly input: JsonObject;
+  readonly status: RunStatus;
+  readonly startTime: string;
+  readonly endTime?: string;
+  readonly steps: Readonly<Record<string, Step>>;
+  readonly output?: Json;
+  readonly error?: RunError;
+}

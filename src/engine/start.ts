@@ -1,0 +1,33 @@
+import type { ChainDefinition } from '../chain/types.js';
+import type { JsonObject } from '../json.js';
+import { enterState } from './enter.js';
+import type { Run } from './run.js';
+import type { Transition } from './transition.js';
+
+/** What starting a run needs; `now` is an ISO timestamp from the injected clock. */
+export interface StartRequest {
+  readonly runId: string;
+  readonly chain: string;
+  readonly definition: ChainDefinition;
+  readonly definitionHash: string;
+  readonly projectId: string;
+  readonly input: JsonObject;
+  readonly now: string;
+}
+
+/** Creates a run and enters its `StartAt` state. */
+export function startRun(request: StartRequest): Transition {
+  const run: Run = {
+    id: request.runId,
+    chain: request.chain,
+    definitionHash: request.definitionHash,
+    projectId: request.projectId,
+    input: request.input,
+    status: 'RUNNING',
+    startTime: request.now,
+    steps: {},
+  };
+  return enterState(request.definition, run, request.definition.StartAt, request.input, request.now, [
+    { event: 'run.started', runId: run.id, chain: run.chain },
+  ]);
+}

@@ -1,0 +1,56 @@
+import { DfchainError, isRetryable } from '../errors.js';
+import { decodeEvent } from '../events/decode.js';
+import type { IncomingEvent, Signal } from '../events/signal.js';
+import type { HandlerDeps } from './deps.js';
+import { handleJobEnded } from './job-ended.js';
+import { handleStart } from './start.js';
+import { handleTick } from './tick.js';
+
+async function dispatch(deps: HandlerDeps, signal: Signal, event: IncomingEvent): Promise<void> {
+  switch (signal.kind) {
+    case 'ignored':
+      deps.logger.write({
+        severity: signal.category === 'malformed' ? 'WARNING' : 'INFO',
+        event: 'message.ignored',
+        message: `ignored ${signal.category} message ${event.id ?? ''}: ${signal.reason}`,
+        reason: signal.reason,
+        category: signal.category,
+      });
+      return;
+    case 'start':
+      return handleStart(deps, signal, event.id ?? '');
+    case 'tick':
+      return handleTick(deps);
+    case 'jobEnded':
+      return handleJobEnded(deps, signal);
+  }
+}
+
+/**
+ * Handles one delivered event. Resolves (Pub/Sub acknowledges) when the event is done with or can
+ * never succeed; rejects (Pub/Sub redelivers) only on faults that may pass.
+ */
+export async function handleEvent(deps: HandlerDeps, event: IncomingEvent): Promise<void> {
+  try {
+    await dispatch(deps, decodeEvent(event), event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof DfchainError ? error.code : 'UNEXPECTED';
+    if (isRetryable(error)) {
+      deps.logger.write({
+        severity: 'WARNING',
+        event: 'delivery.retry',
+        message: `${message} (message ${event.id ?? '?'} will be redelivered)`,
+        code,
+        ...(error instanceof DfchainError ? {} : { stack: error instanceof Error ? error.stack : undefined }),
+      });
+      throw error;
+    }
+    deps.logger.write({
+      severity: 'ERROR',
+      event: 'message.rejected',
+      message: `${message} (message ${event.id ?? '?'} acknowledged; it will not be retried)`,
+      code,
+    });
+  }
+}

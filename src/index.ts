@@ -1,0 +1,10 @@
+import * as functions from '@google-cloud/functions-framework';
+import { parseConfig } from './config.js';
+import { handleEvent } from './handler/handle-event.js';
+import { createDeps } from './wiring.js';
+
+// Top-level await: a bad environment or an invalid chain fails the cold start, loudly, before
+// any message is accepted and acknowledged.
+const deps = await createDeps(parseConfig());
+
+functions.cloudEvent('dfchain', (event) => handleEvent(deps, event));

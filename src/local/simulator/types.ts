@@ -1,0 +1,107 @@
+import type { LogEntry } from './log-entry.js';
+
+/** How a simulated job ends. `LAUNCH_FAILED`: the flex template launcher fails before workers. */
+export const JOB_OUTCOMES = ['DONE', 'FAILED', 'CANCELLED', 'LAUNCH_FAILED'] as const;
+
+/** How a simulated job ends. */
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+
+/** The timing and ending of one simulated job. */
+export interface JobBehaviour {
+  readonly outcome: JobOutcome;
+  /** Time spent in JOB_STATE_QUEUED (the launcher) before RUNNING, or before LAUNCH_FAILED. */
+  readonly queuedMs: number;
+  /** Time spent RUNNING before the outcome. */
+  readonly runMs: number;
+  /** After the job really ends, `get`/`list` keep showing the last active state this long. */
+  readonly apiLagMs: number;
+  /** After creation, `get` answers 404 NOT_FOUND this long. */
+  readonly notFoundMs: number;
+  /** After the job really ends, the sink receives its log entry this late. */
+  readonly logDelayMs: number;
+}
+
+/** What a `behaviour` function sees of a launch. */
+export interface LaunchInfo {
+  readonly jobName: string;
+  readonly projectId: string;
+  readonly location: string;
+  /** The parsed launch request body. */
+  readonly request: LaunchRequestBody;
+}
+
+/** A flexTemplates:launch body as received (JSON). */
+export interface LaunchRequestBody {
+  readonly launchParameter?: { readonly [key: string]: unknown };
+  readonly validateOnly?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/** The API calls the simulator counts and can fault. */
+export const OPERATIONS = ['launch', 'get', 'list'] as const;
+
+/** An API call the simulator counts and can fault. */
+export type Operation = (typeof OPERATIONS)[number];
+
+/** HTTP faults answered with Google's error JSON; `reset` drops the socket; `timeout` holds it. */
+export const FAULTS = [429, 500, 503, 'reset', 'timeout'] as const;
+
+/** A fault the simulator can inject. */
+export type Fault = (typeof FAULTS)[number];
+
+/** The next `count` calls of `operation` (or of any operation) fail with `fault`. */
+export interface FaultInjection {
+  readonly operation: Operation | 'any';
+  readonly count: number;
+  readonly fault: Fault;
+  /**
+   * Launch only: create the job first, then fail the answer (a response lost on the way back),
+   * so a retried launch meets 409 ALREADY_EXISTS. Default false: a faulted launch creates nothing.
+   */
+  readonly afterEffect?: boolean;
+}
+
+/** Options of {@link startSimulator}; all but `port`/`host` can be changed with `configure`. */
+export interface SimulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Defaults for every job: outcome DONE, queuedMs 2000, runMs 10000, lags 0. */
+  readonly defaults?: Partial<JobBehaviour>;
+  /** Per-job behaviour, merged over `defaults`. */
+  readonly behaviour?: (launch: LaunchInfo) => Partial<JobBehaviour>;
+  /** Receives each job's final log entry, as a Cloud Logging sink would. */
+  readonly sink?: (entry: LogEntry) => Promise<void> | void;
+  /** Probability (0..1) that any call fails with one of `randomFaults`. */
+  readonly faultRate?: number;
+  /** Faults drawn by `faultRate`; default 429, 500, 503 and reset (never timeout). */
+  readonly randomFaults?: readonly Fault[];
+  /** Source of randomness for `faultRate`, default Math.random. */
+  readonly random?: () => number;
+  /** The project number shown in log entries' `resource.labels.project_id`. */
+  readonly projectNumber?: (projectId: string) => string;
+}
+
+/** One state a simulated job entered. */
+export interface StateChange {
+  readonly state: string;
+  /** When the job really entered it (ms since epoch). */
+  readonly time: number;
+  /** When `get`/`list` start showing it (ms since epoch). */
+  readonly visibleAt: number;
+}
+
+/** A job the simulator created, as tests inspect it. */
+export interface SimulatedJob {
+  readonly id: string;
+  readonly name: string;
+  readonly projectId: string;
+  readonly location: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly request: LaunchRequestBody;
+  readonly behaviour: JobBehaviour;
+  readonly createTime: number;
+  readonly history: readonly StateChange[];
+}
+
+/** Calls received per operation, faulted ones included; `other` counts unknown routes. */
+export type CallCounts = Record<Operation | 'other', number>;

@@ -1,0 +1,119 @@
+import { Firestore, type DocumentSnapshot, type Timestamp } from '@google-cloud/firestore';
+import type { ChainDefinition } from '../chain/types.js';
+import type { Run } from '../engine/run.js';
+import { StoreTransientError } from '../errors.js';
+import { optimisticUpdate } from './optimistic.js';
+import type { RunChange, RunStore, VersionedRunTable } from './port.js';
+
+/** Firestore collections dfchain owns. */
+export const COLLECTIONS = { runs: 'dfchainRuns', definitions: 'dfchainDefinitions' } as const;
+
+// gRPC codes: ALREADY_EXISTS from create(), FAILED_PRECONDITION from a stale lastUpdateTime.
+const ALREADY_EXISTS = 6;
+const FAILED_PRECONDITION = 9;
+
+function grpcCode(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Run documents keep their user-controlled JSON (input, requests, output) as one serialized
+ * string: Firestore reserves map keys such as `__x__` and treats dots in update paths
+ * specially, and a run input may contain either. Status and chain stay queryable fields.
+ */
+function toDocument(run: Run): Record<string, string> {
+  return { chain: run.chain, status: run.status, startTime: run.startTime, run: JSON.stringify(run) };
+}
+
+function fromSnapshot(snapshot: DocumentSnapshot): Run {
+  return JSON.parse(String(snapshot.get('run'))) as Run;
+}
+
+function transient(operation: string, error: unknown): StoreTransientError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new StoreTransientError(
+    `Firestore ${operation} failed: ${detail}; the delivery will be retried (check FIRESTORE_EMULATOR_HOST or the function's roles/datastore.user)`,
+    { cause: error },
+  );
+}
+
+/**
+ * Runs in Firestore, one document per run, written with preconditions instead of transactions:
+ * server transactions lock the document, so duplicate deliveries would queue behind each other;
+ * a compare-and-set on `updateTime` lets the loser re-read and see the winner's result at once.
+ */
+export class FirestoreRunStore implements RunStore {
+  private readonly table: VersionedRunTable = {
+    read: async (runId) => {
+      const snapshot = await this.guard('read', () => this.runDoc(runId).get());
+      return snapshot.exists ? { run: fromSnapshot(snapshot), version: snapshot.updateTime } : undefined;
+    },
+    insert: (run) => this.conditional('create', () => this.runDoc(run.id).create(toDocument(run)), ALREADY_EXISTS),
+    replace: (run, version) =>
+      this.conditional(
+        'update',
+        () => this.runDoc(run.id).update(toDocument(run), { lastUpdateTime: version as Timestamp }),
+        FAILED_PRECONDITION,
+      ),
+  };
+
+  constructor(private readonly db: Firestore) {}
+
+  private runDoc(runId: string) {
+    return this.db.collection(COLLECTIONS.runs).doc(runId);
+  }
+
+  private async guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw transient(operation, error);
+    }
+  }
+
+  /** True when written; false when the precondition (code `lost`) says another writer won. */
+  private async conditional(operation: string, write: () => Promise<unknown>, lost: number): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (grpcCode(error) === lost) return false;
+      throw transient(operation, error);
+    }
+  }
+
+  async create(run: Run): Promise<{ created: boolean; run: Run }> {
+    if (await this.table.insert(run)) return { created: true, run };
+    const existing = await this.table.read(run.id);
+    return { created: false, run: existing?.run ?? run };
+  }
+
+  async get(runId: string): Promise<Run | undefined> {
+    return (await this.table.read(runId))?.run;
+  }
+
+  update<T>(runId: string, change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>): Promise<T> {
+    return optimisticUpdate(this.table, runId, change);
+  }
+
+  async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
+    const doc = this.db.collection(COLLECTIONS.definitions).doc(hash);
+    await this.conditional('create definition', () => doc.create({ definition: JSON.stringify(definition) }), ALREADY_EXISTS);
+  }
+
+  async getDefinition(hash: string): Promise<ChainDefinition | undefined> {
+    const snapshot = await this.guard('read definition', () => this.db.collection(COLLECTIONS.definitions).doc(hash).get());
+    return snapshot.exists ? (JSON.parse(String(snapshot.get('definition'))) as ChainDefinition) : undefined;
+  }
+
+  async listRunning(): Promise<Run[]> {
+    const query = this.db.collection(COLLECTIONS.runs).where('status', '==', 'RUNNING');
+    const snapshot = await this.guard('list running runs', () => query.get());
+    return snapshot.docs.map(fromSnapshot);
+  }
+
+  close(): Promise<void> {
+    return this.db.terminate();
+  }
+}

@@ -1,0 +1,39 @@
+import type { ChainDefinition } from '../chain/types.js';
+import type { Run } from '../engine/run.js';
+
+/** A change to a run: the next run to write (none: leave it) and what the caller gets back. */
+export interface RunChange<T> {
+  readonly run?: Run;
+  readonly result: T;
+}
+
+/**
+ * Where runs live. `update` is a compare-and-set: it reads the run, asks `change` for the next
+ * version, and writes it only if nobody wrote in between, calling `change` again otherwise. So
+ * `change` must be pure: it may run more than once.
+ */
+export interface RunStore {
+  /** Stores `run` unless its id exists; returns the stored run and whether this call created it. */
+  create(run: Run): Promise<{ created: boolean; run: Run }>;
+  /** The run, or undefined. */
+  get(runId: string): Promise<Run | undefined>;
+  /** Applies `change` to the current run (undefined when missing) with optimistic concurrency. */
+  update<T>(runId: string, change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>): Promise<T>;
+  /** Stores a chain definition under its content hash (no-op if present). */
+  putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
+  /** The definition stored under `hash`, or undefined. */
+  getDefinition(hash: string): Promise<ChainDefinition | undefined>;
+  /** Runs that have not ended, for reconciliation. */
+  listRunning(): Promise<Run[]>;
+  /** Releases connections. */
+  close(): Promise<void>;
+}
+
+/** The few primitive operations an adapter supplies; the CAS loop is shared. */
+export interface VersionedRunTable {
+  read(runId: string): Promise<{ run: Run; version: unknown } | undefined>;
+  /** False when a run with that id already exists. */
+  insert(run: Run): Promise<boolean>;
+  /** False when the stored version is no longer `version`. */
+  replace(run: Run, version: unknown): Promise<boolean>;
+}
