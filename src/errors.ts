@@ -58,6 +58,16 @@ export class ChainValidationError extends NonRetryableError {
   }
 }
 
+/** One or more chain files are invalid; the message lists every problem of every file. */
+export class ChainsInvalidError extends NonRetryableError {
+  constructor(
+    readonly errors: readonly ChainValidationError[],
+    options?: { cause?: unknown },
+  ) {
+    super(errors.map((e) => e.message).join('\n'), 'CHAIN_INVALID', options);
+  }
+}
+
 /** A message that can never be processed (malformed, foreign, unknown chain, conflicting start). */
 export class PoisonMessageError extends NonRetryableError {
   constructor(message: string, options?: { cause?: unknown }) {

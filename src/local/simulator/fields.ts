@@ -1,0 +1,86 @@
+import { ApiError } from './google-error.js';
+
+const REQUEST_FIELDS = ['launchParameter', 'validateOnly'];
+const PARAMETER_FIELDS = [
+  'jobName',
+  'containerSpec',
+  'containerSpecGcsPath',
+  'parameters',
+  'launchOptions',
+  'environment',
+  'update',
+  'transformNameMappings',
+];
+const ENVIRONMENT_FIELDS = [
+  'additionalExperiments',
+  'additionalPipelineOptions',
+  'additionalUserLabels',
+  'autoscalingAlgorithm',
+  'diskSizeGb',
+  'dumpHeapOnOom',
+  'enableLauncherVmSerialPortLogging',
+  'enableStreamingEngine',
+  'flexrsGoal',
+  'ipConfiguration',
+  'kmsKeyName',
+  'launcherMachineType',
+  'machineType',
+  'maxWorkers',
+  'network',
+  'numWorkers',
+  'saveHeapDumpsToGcsPath',
+  'sdkContainerImage',
+  'serviceAccountEmail',
+  'stagingLocation',
+  'streamingMode',
+  'subnetwork',
+  'tempLocation',
+  'workerRegion',
+  'workerZone',
+  'zone',
+];
+
+/** Proto field names (snake_case), as Google's JSON parser names them in errors. */
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Google's JSON parser accepts both the lowerCamel and the proto (snake_case) name. */
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+function checkObject(value: unknown, known: readonly string[], at: string): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError(
+      400,
+      `Invalid JSON payload received. Expected an object at '${at || 'request'}'.`,
+    );
+  }
+  for (const key of Object.keys(value)) {
+    if (!known.includes(camel(key))) {
+      const where = at ? ` at '${at}'` : '';
+      throw new ApiError(
+        400,
+        `Invalid JSON payload received. Unknown name "${key}"${where}: Cannot find field.`,
+      );
+    }
+  }
+}
+
+/** Rejects unknown fields the way Google's JSON parser does (a typo never passes silently). */
+export function checkKnownFields(body: unknown): void {
+  checkObject(body, REQUEST_FIELDS, '');
+  const parameter = (body as { launchParameter?: unknown }).launchParameter;
+  checkObject(parameter, PARAMETER_FIELDS, snake('launchParameter'));
+  const environment = (parameter as { environment?: unknown } | undefined)?.environment;
+  checkObject(environment, ENVIRONMENT_FIELDS, 'launch_parameter.environment');
+}
+
+/** Reads a field by its lowerCamel or snake_case name. */
+export function field(object: unknown, name: string): unknown {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const record = object as Record<string, unknown>;
+  return record[name] ?? record[snake(name)];
+}

@@ -1,0 +1,173 @@
+import { isTerminalJobState } from '../../dataflow/job.js';
+import { ApiError } from './google-error.js';
+import { makeJobId } from './job-id.js';
+import { DEFAULT_BEHAVIOUR, FINAL_STATE, jobResource, visibleState } from './lifecycle.js';
+import type { JobRecord } from './lifecycle.js';
+import type { LogEntry } from './log-entry.js';
+import { jobMessageEntry } from './log-message.js';
+import type { SimulatedJob, SimulatorOptions } from './types.js';
+import { JOB_OUTCOMES } from './types.js';
+import type { ValidLaunch } from './validate.js';
+import { projectNumberOf } from './job-id.js';
+
+/** `jobs.list` filters (ListJobsRequest.Filter). */
+export const LIST_FILTERS = ['UNKNOWN', 'ALL', 'TERMINATED', 'ACTIVE'] as const;
+
+/** A `jobs.list` filter. */
+export type ListFilter = (typeof LIST_FILTERS)[number];
+
+/** The job table and each job's lifecycle, driven by setTimeout so fake timers control it. */
+export class JobTable {
+  private readonly records: JobRecord[] = [];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Errors thrown or rejected by the sink, in order. */
+  readonly sinkErrors: unknown[] = [];
+
+  constructor(private readonly options: () => SimulatorOptions) {}
+
+  /** Creates a job from a valid launch; 409 ALREADY_EXISTS while one of that name is active. */
+  create(launch: ValidLaunch, projectId: string, location: string): JobRecord {
+    const now = Date.now();
+    const active = this.records.find(
+      (j) =>
+        j.name === launch.jobName &&
+        j.projectId === projectId &&
+        j.location === location &&
+        !isTerminalJobState(visibleState(j, now).state),
+    );
+    if (active) {
+      throw new ApiError(
+        409,
+        `There is already an active job named ${launch.jobName} with id: ${active.id}. If you want to submit a second job, try again by setting a different name.`,
+      );
+    }
+    const options = this.options();
+    const info = { jobName: launch.jobName, projectId, location, request: launch.request };
+    const behaviour = { ...DEFAULT_BEHAVIOUR, ...options.defaults, ...options.behaviour?.(info) };
+    if (!JOB_OUTCOMES.includes(behaviour.outcome)) {
+      throw new Error(`simulator behaviour: unknown outcome "${String(behaviour.outcome)}"`);
+    }
+    const job: JobRecord = {
+      id: makeJobId(now),
+      name: launch.jobName,
+      projectId,
+      projectNumber: (options.projectNumber ?? projectNumberOf)(projectId),
+      location,
+      labels: launch.labels,
+      request: launch.request,
+      behaviour,
+      createTime: now,
+      history: [{ state: 'JOB_STATE_QUEUED', time: now, visibleAt: now }],
+      ended: false,
+    };
+    this.records.push(job);
+    job.timer = this.later(behaviour.queuedMs, () => this.leaveQueue(job));
+    return job;
+  }
+
+  /** `jobs.get`: the job as the API shows it now, or 404 (unknown, or still `notFoundMs`). */
+  get(project: string, location: string, jobId: string): Record<string, unknown> {
+    const now = Date.now();
+    const job = this.records.find((j) => j.id === jobId && this.at(j, project, location));
+    if (!job || now < job.createTime + job.behaviour.notFoundMs) {
+      throw new ApiError(404, `(${jobId}): Job ${jobId} not found in project ${project} location ${location}.`);
+    }
+    return jobResource(job, now);
+  }
+
+  /** `jobs.list`: newest first, by exact name if given, filtered by state as the API shows it. */
+  list(project: string, location: string, name: string | undefined, filter: ListFilter): Record<string, unknown>[] {
+    const now = Date.now();
+    return this.records
+      .filter((j) => this.at(j, project, location) && (name === undefined || j.name === name))
+      .filter((j) => {
+        const terminal = isTerminalJobState(visibleState(j, now).state);
+        return filter === 'ACTIVE' ? !terminal : filter === 'TERMINATED' ? terminal : true;
+      })
+      .reverse()
+      .map((j) => jobResource(j, now));
+  }
+
+  /** Ends an active job as cancelled (log line included); false if unknown or already ended. */
+  cancel(jobId: string): boolean {
+    const job = this.records.find((j) => j.id === jobId);
+    if (!job || job.ended) return false;
+    this.end(job, 'JOB_STATE_CANCELLED', false);
+    return true;
+  }
+
+  /** Every job created so far, oldest first, as a snapshot. */
+  snapshot(): SimulatedJob[] {
+    return this.records.map((j) => ({
+      id: j.id,
+      name: j.name,
+      projectId: j.projectId,
+      location: j.location,
+      labels: { ...j.labels },
+      request: j.request,
+      behaviour: j.behaviour,
+      createTime: j.createTime,
+      history: j.history.map((h) => ({ ...h })),
+    }));
+  }
+
+  /** Clears every pending timer; jobs stay where they are. */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  // The Dataflow API accepts a project number wherever it accepts the project id.
+  private at(job: JobRecord, project: string, location: string): boolean {
+    return (job.projectId === project || job.projectNumber === project) && job.location === location;
+  }
+
+  private leaveQueue(job: JobRecord): void {
+    if (job.behaviour.outcome === 'LAUNCH_FAILED') {
+      this.end(job, FINAL_STATE.LAUNCH_FAILED, true);
+      return;
+    }
+    const now = Date.now();
+    job.history.push({ state: 'JOB_STATE_RUNNING', time: now, visibleAt: now });
+    job.timer = this.later(job.behaviour.runMs, () =>
+      this.end(job, FINAL_STATE[job.behaviour.outcome], false),
+    );
+  }
+
+  private end(job: JobRecord, state: string, launcherFailed: boolean): void {
+    if (job.ended) return;
+    job.ended = true;
+    if (job.timer) this.clear(job.timer);
+    const now = Date.now();
+    job.history.push({ state, time: now, visibleAt: now + job.behaviour.apiLagMs });
+    const deliver = (): void =>
+      this.deliver(jobMessageEntry({ ...job, jobId: job.id, jobName: job.name }, launcherFailed, now, Date.now()));
+    if (job.behaviour.logDelayMs > 0) this.later(job.behaviour.logDelayMs, deliver);
+    else deliver();
+  }
+
+  private deliver(entry: LogEntry): void {
+    const sink = this.options().sink;
+    if (!sink) return;
+    try {
+      const result = sink(entry);
+      if (result instanceof Promise) result.catch((error: unknown) => this.sinkErrors.push(error));
+    } catch (error) {
+      this.sinkErrors.push(error);
+    }
+  }
+
+  private later(ms: number, run: () => void): ReturnType<typeof setTimeout> {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      run();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  private clear(timer: ReturnType<typeof setTimeout>): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+}

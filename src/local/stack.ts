@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url';
+import { LOCAL_PROJECT } from '../config.js';
+import { directTransport } from './direct-transport.js';
+import { emulatorUnavailable, startEmulator, type Emulator, type EmulatorKind } from './emulators.js';
+import { startFunction, type FunctionLine, type FunctionProcess } from './function-process.js';
+import { pubsubTransport } from './pubsub-transport.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
+import type { Transport } from './transport.js';
+
+/** The package root, from src/local (tsx) and dist/local (built) alike. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** `true`: required; `'auto'`: used when installed, else the stand-in (memory store, direct push). */
+export type Use = boolean | 'auto';
+
+/** How to assemble the local stack. */
+export interface StackOptions {
+  readonly chainsDir: string;
+  readonly projectId?: string;
+  readonly topic?: string;
+  readonly pubsub?: Use;
+  readonly firestore?: Use;
+  readonly simulator?: Omit<SimulatorOptions, 'sink'>;
+  /** Extra environment for the function process. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onProgress?: (message: string) => void;
+}
+
+async function maybeEmulator(kind: EmulatorKind, use: Use, progress: (m: string) => void): Promise<Emulator | undefined> {
+  if (use === false) return undefined;
+  const missing = emulatorUnavailable(kind);
+  if (missing) {
+    if (use === true) throw new Error(`the ${kind} emulator is required but unavailable: ${missing}`);
+    progress(`${kind} emulator not available (${missing}); using the built-in stand-in`);
+    return undefined;
+  }
+  const emulator = await startEmulator(kind);
+  progress(`${kind} emulator on ${emulator.host}`);
+  return emulator;
+}
+
+/**
+ * The whole local stack: the Dataflow simulator, the real functions-framework serving the built
+ * dfchain, and the Pub/Sub and Firestore emulators when present. Everything on free ports.
+ */
+export class LocalStack {
+  private constructor(
+    readonly projectId: string,
+    readonly simulator: Simulator,
+    readonly fn: FunctionProcess,
+    readonly transport: Transport,
+    private readonly emulators: Emulator[],
+    readonly firestoreHost: string | undefined,
+  ) {}
+
+  /** Starts every part; on failure, stops what already started. */
+  static async start(options: StackOptions): Promise<LocalStack> {
+    const progress = options.onProgress ?? (() => undefined);
+    const projectId = options.projectId ?? LOCAL_PROJECT;
+    const topic = options.topic ?? 'dfchain-events';
+    const started: { stop(): Promise<void> }[] = [];
+    try {
+      const [pubsub, firestore] = await Promise.all([
+        maybeEmulator('pubsub', options.pubsub ?? 'auto', progress),
+        maybeEmulator('firestore', options.firestore ?? 'auto', progress),
+      ]);
+      const emulators = [pubsub, firestore].filter((e): e is Emulator => e !== undefined);
+      started.push(...emulators);
+      let transport: Transport | undefined;
+      const simulator = await startSimulator({
+        ...options.simulator,
+        // As a Log Router sink would: the whole LogEntry, as JSON, on the topic.
+        sink: async (entry) => {
+          await transport?.publish(Buffer.from(JSON.stringify(entry)));
+        },
+      });
+      started.push(simulator);
+      progress(`Dataflow simulator on ${simulator.rootUrl}`);
+      const fn = await startFunction(PACKAGE_ROOT, {
+        GOOGLE_CLOUD_PROJECT: projectId,
+        DFCHAIN_CHAINS_DIR: options.chainsDir,
+        DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
+        DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
+        ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
+        METADATA_SERVER_DETECTION: 'none',
+        ...options.env,
+      });
+      started.push(fn);
+      progress(`functions-framework serving dfchain on ${fn.url}`);
+      transport = pubsub
+        ? await pubsubTransport(pubsub.host, projectId, topic, fn.url)
+        : directTransport(projectId, topic, fn.url);
+      progress(`messages reach the function through ${transport.kind}`);
+      return new LocalStack(projectId, simulator, fn, transport, emulators, firestore?.host);
+    } catch (error) {
+      await Promise.allSettled(started.reverse().map((part) => part.stop()));
+      throw error;
+    }
+  }
+
+  /** Publishes a JSON message on the events topic. */
+  publish(message: unknown): Promise<string> {
+    return this.transport.publish(Buffer.from(JSON.stringify(message)));
+  }
+
+  /** Resolves with the first function line (past or future) matching `predicate`. */
+  waitForLine(predicate: (line: FunctionLine) => boolean, timeoutMs = 30_000): Promise<FunctionLine> {
+    const seen = this.fn.lines.find(predicate);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        done = true;
+        reject(new Error(`no matching function log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      let done = false;
+      this.fn.onLine((line) => {
+        if (done || !predicate(line)) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(line);
+      });
+    });
+  }
+
+  /** Structured log lines of one run, in order. */
+  runLines(runId: string): Record<string, unknown>[] {
+    return this.fn.lines.flatMap((line) => (line.json?.['runId'] === runId ? [line.json] : []));
+  }
+
+  /** Deletes every document in the Firestore emulator, between tests. */
+  async clearFirestore(): Promise<void> {
+    if (!this.firestoreHost) return;
+    const url = `http://${this.firestoreHost}/emulator/v1/projects/${this.projectId}/databases/(default)/documents`;
+    await fetch(url, { method: 'DELETE' });
+  }
+
+  /** Stops everything, in reverse order of start. */
+  async stop(): Promise<void> {
+    await this.transport.stop();
+    await this.fn.stop();
+    await this.simulator.stop();
+    await Promise.allSettled(this.emulators.map((emulator) => emulator.stop()));
+  }
+}

@@ -1,0 +1,13 @@
+/** How the local stack delivers topic messages to the function. */
+export interface Transport {
+  /** `pubsub-emulator`: a real push subscription; `direct-push`: Pub/Sub's push body, posted here. */
+  readonly kind: 'pubsub-emulator' | 'direct-push';
+  /** Publishes `data` (bytes, as a message's data) and resolves with the message id. */
+  publish(data: Buffer): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The topic path functions-framework reads the CloudEvent source from. */
+export function pushPath(projectId: string, topic: string): string {
+  return `/projects/${projectId}/topics/${topic}`;
+}
