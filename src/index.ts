@@ -1,4 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
+import type { CloudEvent } from '@google-cloud/functions-framework';
 import { parseConfig } from './config.js';
 import { handleEvent } from './handler/handle-event.js';
 import { createDeps } from './wiring.js';
@@ -7,4 +8,4 @@ import { createDeps } from './wiring.js';
 // any message is accepted and acknowledged.
 const deps = await createDeps(parseConfig());
 
-functions.cloudEvent('dfchain', (event) => handleEvent(deps, event));
+functions.cloudEvent<unknown>('dfchain', (event: CloudEvent<unknown>) => handleEvent(deps, event));

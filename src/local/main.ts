@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     console.log('\nDataflow jobs launched (as the simulator saw them):');
     for (const job of stack.simulator.jobs()) {
       const state = job.history.at(-1)?.state ?? '?';
-      console.log(`  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter.parameters ?? {})}`);
+      console.log(`  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter?.parameters ?? {})}`);
     }
     const succeeded = end.json?.['event'] === 'run.succeeded';
     console.log(`\nrun ${runId}: ${succeeded ? 'SUCCEEDED' : 'FAILED'}`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const PACIFIC = new Intl.DateTimeFormat('en-US', {
   timeZone: 'America/Los_Angeles',
@@ -25,7 +25,6 @@ export function makeJobId(now: number, bytes: (size: number) => Buffer = randomB
 
 /** A stable 12-digit project number for a project id: log entries carry numbers, not ids. */
 export function projectNumberOf(projectId: string): string {
-  let hash = 0n;
-  for (const char of projectId) hash = (hash * 131n + BigInt(char.codePointAt(0) ?? 0)) % 10n ** 12n;
-  return (100000000000n + (hash % 900000000000n)).toString();
+  const hash = BigInt(`0x${createHash('sha256').update(projectId).digest('hex').slice(0, 15)}`);
+  return (100_000_000_000n + (hash % 900_000_000_000n)).toString();
 }

@@ -1,6 +1,6 @@
 import { isTerminalJobState } from '../../dataflow/job.js';
 import { ApiError } from './google-error.js';
-import { makeJobId } from './job-id.js';
+import { makeJobId, projectNumberOf } from './job-id.js';
 import { DEFAULT_BEHAVIOUR, FINAL_STATE, jobResource, visibleState } from './lifecycle.js';
 import type { JobRecord } from './lifecycle.js';
 import type { LogEntry } from './log-entry.js';
@@ -8,7 +8,6 @@ import { jobMessageEntry } from './log-message.js';
 import type { SimulatedJob, SimulatorOptions } from './types.js';
 import { JOB_OUTCOMES } from './types.js';
 import type { ValidLaunch } from './validate.js';
-import { projectNumberOf } from './job-id.js';
 
 /** `jobs.list` filters (ListJobsRequest.Filter). */
 export const LIST_FILTERS = ['UNKNOWN', 'ALL', 'TERMINATED', 'ACTIVE'] as const;
@@ -70,13 +69,21 @@ export class JobTable {
     const now = Date.now();
     const job = this.records.find((j) => j.id === jobId && this.at(j, project, location));
     if (!job || now < job.createTime + job.behaviour.notFoundMs) {
-      throw new ApiError(404, `(${jobId}): Job ${jobId} not found in project ${project} location ${location}.`);
+      throw new ApiError(
+        404,
+        `(${jobId}): Job ${jobId} not found in project ${project} location ${location}.`,
+      );
     }
     return jobResource(job, now);
   }
 
   /** `jobs.list`: newest first, by exact name if given, filtered by state as the API shows it. */
-  list(project: string, location: string, name: string | undefined, filter: ListFilter): Record<string, unknown>[] {
+  list(
+    project: string,
+    location: string,
+    name: string | undefined,
+    filter: ListFilter,
+  ): Record<string, unknown>[] {
     const now = Date.now();
     return this.records
       .filter((j) => this.at(j, project, location) && (name === undefined || j.name === name))
@@ -119,7 +126,9 @@ export class JobTable {
 
   // The Dataflow API accepts a project number wherever it accepts the project id.
   private at(job: JobRecord, project: string, location: string): boolean {
-    return (job.projectId === project || job.projectNumber === project) && job.location === location;
+    return (
+      (job.projectId === project || job.projectNumber === project) && job.location === location
+    );
   }
 
   private leaveQueue(job: JobRecord): void {
@@ -141,7 +150,14 @@ export class JobTable {
     const now = Date.now();
     job.history.push({ state, time: now, visibleAt: now + job.behaviour.apiLagMs });
     const deliver = (): void =>
-      this.deliver(jobMessageEntry({ ...job, jobId: job.id, jobName: job.name }, launcherFailed, now, Date.now()));
+      this.deliver(
+        jobMessageEntry(
+          { ...job, jobId: job.id, jobName: job.name },
+          launcherFailed,
+          now,
+          Date.now(),
+        ),
+      );
     if (job.behaviour.logDelayMs > 0) this.later(job.behaviour.logDelayMs, deliver);
     else deliver();
   }

@@ -24,7 +24,10 @@ function stringMap(value: unknown, at: string): Record<string, string> {
   const map: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
-      throw new ApiError(400, `Invalid value at '${at}[${key}]' (TYPE_STRING), ${JSON.stringify(item)}`);
+      throw new ApiError(
+        400,
+        `Invalid value at '${at}[${key}]' (TYPE_STRING), ${JSON.stringify(item)}`,
+      );
     }
     map[key] = item;
   }
@@ -34,7 +37,10 @@ function stringMap(value: unknown, at: string): Record<string, string> {
 function checkLabels(labels: Record<string, string>): void {
   const count = Object.keys(labels).length;
   if (count > MAX_LABELS) {
-    throw new ApiError(400, `Too many labels: ${count}; a job may have at most ${MAX_LABELS} labels.`);
+    throw new ApiError(
+      400,
+      `Too many labels: ${count}; a job may have at most ${MAX_LABELS} labels.`,
+    );
   }
   for (const [key, value] of Object.entries(labels)) {
     if (!LABEL_KEY.test(key)) {
@@ -77,7 +83,10 @@ export function validateLaunch(body: unknown): ValidLaunch {
   stringMap(field(parameter, 'parameters'), 'launch_parameter.parameters');
   stringMap(field(parameter, 'launchOptions'), 'launch_parameter.launch_options');
   if (field(parameter, 'update') === true) {
-    throw new ApiError(400, 'Simulator: launch_parameter.update is not supported (batch jobs cannot be updated).');
+    throw new ApiError(
+      400,
+      'Simulator: launch_parameter.update is not supported (batch jobs cannot be updated).',
+    );
   }
   const environment = field(parameter, 'environment');
   const labels = stringMap(
@@ -87,7 +96,16 @@ export function validateLaunch(body: unknown): ValidLaunch {
   checkLabels(labels);
   const validateOnly = field(request, 'validateOnly');
   if (validateOnly !== undefined && typeof validateOnly !== 'boolean') {
-    throw new ApiError(400, `Invalid value at 'validate_only' (TYPE_BOOL), ${JSON.stringify(validateOnly)}`);
+    throw new ApiError(
+      400,
+      `Invalid value at 'validate_only' (TYPE_BOOL), ${JSON.stringify(validateOnly)}`,
+    );
   }
-  return { jobName, containerSpecGcsPath: gcsPath, labels, validateOnly: validateOnly === true, request };
+  return {
+    jobName,
+    containerSpecGcsPath: gcsPath,
+    labels,
+    validateOnly: validateOnly === true,
+    request,
+  };
 }

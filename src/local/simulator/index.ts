@@ -1,0 +1,84 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { FaultPlan } from './faults.js';
+import { JobTable } from './jobs.js';
+import { handle } from './server.js';
+import type { CallCounts, FaultInjection, SimulatedJob, SimulatorOptions } from './types.js';
+
+export type { LogEntry } from './log-entry.js';
+export { LAUNCHER_FAILED, WORKER_POOL_STOPPED } from './log-message.js';
+export { DEFAULT_BEHAVIOUR } from './lifecycle.js';
+export * from './types.js';
+
+/** A running Dataflow REST API simulator. */
+export interface Simulator {
+  /** Pass as `rootUrl` to the googleapis Dataflow client, e.g. `http://127.0.0.1:PORT/`. */
+  readonly rootUrl: string;
+  /** Calls received per operation, faulted ones included (live counters). */
+  readonly calls: Readonly<CallCounts>;
+  /** Errors the sink threw or rejected with; the simulator carries on regardless. */
+  readonly sinkErrors: readonly unknown[];
+  /** Every launched job, oldest first, with its request and state history. */
+  jobs(): SimulatedJob[];
+  /** Changes options for calls and launches from now on (jobs already launched keep theirs). */
+  configure(options: Partial<Omit<SimulatorOptions, 'port' | 'host'>>): void;
+  /** The next `count` matching calls fail with `fault`. */
+  injectFaults(injection: FaultInjection): void;
+  /** Drops faults injected and not yet used. */
+  clearFaults(): void;
+  /** Moves an active job to JOB_STATE_CANCELLED now (and logs it); false if unknown or ended. */
+  cancel(jobId: string): boolean;
+  /** Clears every timer and closes every socket, held ones included. */
+  stop(): Promise<void>;
+}
+
+/** Starts the simulator on 127.0.0.1 (a free port unless `options.port` is given). */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  let current: SimulatorOptions = { ...options };
+  const jobs = new JobTable(() => current);
+  const faults = new FaultPlan();
+  const calls: CallCounts = { launch: 0, get: 0, list: 0, other: 0 };
+  const held = new Set<IncomingMessage>();
+  const sockets = new Set<Socket>();
+  const state = { jobs, faults, calls, held, options: () => current };
+
+  const server = createServer((req, res) => {
+    handle(state, req, res).catch((error: unknown) => {
+      // Only a broken socket gets here: the request is lost, as on a real network.
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') {
+    throw new Error(`simulator: unexpected server address ${String(address)}`);
+  }
+
+  return {
+    rootUrl: `http://${host}:${address.port}/`,
+    calls,
+    sinkErrors: jobs.sinkErrors,
+    jobs: () => jobs.snapshot(),
+    configure: (change) => {
+      current = { ...current, ...change };
+    },
+    injectFaults: (injection) => faults.inject(injection),
+    clearFaults: () => faults.clear(),
+    cancel: (jobId) => jobs.cancel(jobId),
+    stop: async () => {
+      jobs.stop();
+      held.clear();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Operation } from './types.js';
+
+/** A request matched to an API operation, with its decoded path parameters. */
+export interface Route {
+  readonly operation: Operation;
+  readonly projectId: string;
+  readonly location: string;
+  readonly jobId?: string;
+}
+
+const PREFIX = '^/v1b3/projects/([^/]+)/locations/([^/]+)';
+const LAUNCH = new RegExp(`${PREFIX}/flexTemplates:launch$`);
+const GET = new RegExp(`${PREFIX}/jobs/([^/]+)$`);
+const LIST = new RegExp(`${PREFIX}/jobs$`);
+
+/** Matches the `locations` forms of launch, get and list; undefined for anything else. */
+export function matchRoute(method: string, pathname: string): Route | undefined {
+  // Clients may percent-encode the ':' of the custom method.
+  const path = pathname.replace(/%3A/gi, ':');
+  const table: [string, RegExp, Operation][] = [
+    ['POST', LAUNCH, 'launch'],
+    ['GET', GET, 'get'],
+    ['GET', LIST, 'list'],
+  ];
+  for (const [verb, pattern, operation] of table) {
+    const match = method === verb ? pattern.exec(path) : null;
+    if (!match) continue;
+    const [projectId = '', location = '', jobId] = match.slice(1).map(decodeURIComponent);
+    return { operation, projectId, location, ...(jobId === undefined ? {} : { jobId }) };
+  }
+  return undefined;
+}

@@ -1,0 +1,121 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FaultPlan } from './faults.js';
+import { ApiError, faultError } from './google-error.js';
+import type { JobTable, ListFilter } from './jobs.js';
+import { LIST_FILTERS } from './jobs.js';
+import { jobResource } from './lifecycle.js';
+import type { Route } from './routes.js';
+import { matchRoute } from './routes.js';
+import type { CallCounts, Fault, SimulatorOptions } from './types.js';
+import { validateLaunch } from './validate.js';
+
+const JOB_VIEWS = ['JOB_VIEW_UNKNOWN', 'JOB_VIEW_SUMMARY', 'JOB_VIEW_ALL', 'JOB_VIEW_DESCRIPTION'];
+const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
+
+/** What the request handler works on. */
+export interface ServerState {
+  readonly jobs: JobTable;
+  readonly faults: FaultPlan;
+  readonly calls: CallCounts;
+  readonly held: Set<IncomingMessage>;
+  readonly options: () => SimulatorOptions;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError(400, 'Invalid JSON payload received. Unexpected token.');
+  }
+}
+
+function oneOf(value: string | null, allowed: readonly string[], name: string, type: string): void {
+  if (value !== null && !allowed.includes(value)) {
+    throw new ApiError(400, `Invalid value at '${name}' (type.googleapis.com/${type}), "${value}"`);
+  }
+}
+
+async function perform(
+  state: ServerState,
+  route: Route,
+  req: IncomingMessage,
+  url: URL,
+): Promise<unknown> {
+  const { projectId, location } = route;
+  if (route.operation === 'launch') {
+    const launch = validateLaunch(await readJson(req));
+    if (launch.validateOnly) return {};
+    const job = state.jobs.create(launch, projectId, location);
+    return { job: jobResource(job, Date.now()) };
+  }
+  if (route.operation === 'get') {
+    oneOf(url.searchParams.get('view'), JOB_VIEWS, 'view', 'google.dataflow.v1beta3.JobView');
+    return state.jobs.get(projectId, location, route.jobId ?? '');
+  }
+  const filter = url.searchParams.get('filter');
+  oneOf(filter, LIST_FILTERS, 'filter', 'google.dataflow.v1beta3.ListJobsRequest.Filter');
+  const name = url.searchParams.get('name') ?? undefined;
+  const jobs = state.jobs.list(
+    projectId,
+    location,
+    name || undefined,
+    (filter ?? 'ALL') as ListFilter,
+  );
+  // Google's JSON omits empty repeated fields.
+  return jobs.length > 0 ? { jobs } : {};
+}
+
+function applyFault(
+  fault: Fault,
+  state: ServerState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  if (fault === 'reset') req.socket.destroy();
+  else if (fault === 'timeout') state.held.add(req);
+  else send(res, fault, faultError(fault).body());
+}
+
+/** Handles one HTTP request: count, maybe fault, route, answer in Google's JSON. */
+export async function handle(
+  state: ServerState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const route = matchRoute(req.method ?? 'GET', url.pathname);
+  if (!route) {
+    state.calls.other += 1;
+    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}]`;
+    send(res, 404, new ApiError(404, message).body());
+    return;
+  }
+  state.calls[route.operation] += 1;
+  const options = state.options();
+  const planned = state.faults.next(route.operation, {
+    rate: options.faultRate ?? 0,
+    faults: options.randomFaults ?? DEFAULT_RANDOM_FAULTS,
+    random: options.random ?? Math.random,
+  });
+  if (planned && !planned.afterEffect) {
+    applyFault(planned.fault, state, req, res);
+    return;
+  }
+  try {
+    const body = await perform(state, route, req, url);
+    if (planned) applyFault(planned.fault, state, req, res);
+    else send(res, 200, body);
+  } catch (error) {
+    const apiError = error instanceof ApiError ? error : new ApiError(500, String(error));
+    send(res, apiError.code, apiError.body());
+  }
+}

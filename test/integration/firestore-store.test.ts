@@ -1,0 +1,103 @@
+import { strict as assert } from 'node:assert';
+import { Firestore } from '@google-cloud/firestore';
+import { onJobEnded, type EndedJob } from '../../src/engine/job-ended.js';
+import type { Run } from '../../src/engine/run.js';
+import { startRun } from '../../src/engine/start.js';
+import type { Transition } from '../../src/engine/transition.js';
+import { startEmulator, type Emulator } from '../../src/local/emulators.js';
+import { FirestoreRunStore } from '../../src/store/firestore.js';
+import { threeSteps } from '../fixtures/chains.js';
+
+const PROJECT = 'dfchain-it';
+
+describe('FirestoreRunStore against the Firestore emulator', function () {
+  this.timeout(120_000);
+  let emulator: Emulator;
+  let db: Firestore;
+  let store: FirestoreRunStore;
+
+  before(async () => {
+    emulator = await startEmulator('firestore');
+    db = new Firestore({ projectId: PROJECT, host: emulator.host, ssl: false, credentials: {} });
+    store = new FirestoreRunStore(db);
+  });
+
+  after(async () => {
+    await store?.close();
+    await emulator?.stop();
+  });
+
+  beforeEach(async () => {
+    await fetch(`http://${emulator.host}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, {
+      method: 'DELETE',
+    });
+  });
+
+  function started(runId: string): Run {
+    return startRun({
+      runId,
+      chain: 'daily',
+      definition: threeSteps,
+      definitionHash: 'h1',
+      projectId: PROJECT,
+      input: { date: '2026-11-21', 'odd.key': { __reserved__: 1 } },
+      now: '2026-11-22T10:00:00.000Z',
+    }).run;
+  }
+
+  it('round-trips a run whose input has keys Firestore treats specially', async () => {
+    const run = started('r-roundtrip');
+    assert.deepEqual(await store.create(run), { created: true, run });
+    assert.deepEqual(await store.get('r-roundtrip'), run);
+  });
+
+  it('concurrent starts with one run id create exactly one run', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.create(started('r-start'))));
+    assert.equal(results.filter((r) => r.created).length, 1);
+  });
+
+  it('concurrent duplicate job-ended transitions produce exactly one launch intent', async () => {
+    await store.create(started('r-dup'));
+    const ingest = Object.values((await store.get('r-dup'))!.steps)[0]!;
+    const job: EndedJob = {
+      id: 'job-1',
+      name: ingest.jobName,
+      projectId: PROJECT,
+      location: ingest.location,
+      currentState: 'JOB_STATE_DONE',
+      labels: {},
+    };
+    const transitions = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        store.update<Transition>('r-dup', (run) => {
+          const t = onJobEnded(threeSteps, run!, job, '2026-11-22T10:05:00.000Z');
+          return t.changed ? { run: t.run, result: t } : { result: t };
+        }),
+      ),
+    );
+    const launches = transitions.flatMap((t) => t.effects);
+    assert.equal(launches.length, 1, 'exactly one invocation was told to launch');
+    const stored = (await store.get('r-dup'))!;
+    assert.deepEqual(
+      Object.values(stored.steps).map((s) => [s.state, s.status]),
+      [
+        ['Ingest', 'SUCCEEDED'],
+        ['Transform', 'INTENDED'],
+      ],
+    );
+    assert.equal(launches[0]?.step.jobName, Object.values(stored.steps)[1]?.jobName);
+  });
+
+  it('stores definitions by hash, idempotently', async () => {
+    await store.putDefinition('abc', threeSteps);
+    await store.putDefinition('abc', threeSteps);
+    assert.deepEqual(await store.getDefinition('abc'), threeSteps);
+    assert.equal(await store.getDefinition('missing'), undefined);
+  });
+
+  it('lists only running runs', async () => {
+    await store.create(started('r-a'));
+    await store.create({ ...started('r-b'), status: 'SUCCEEDED' });
+    assert.deepEqual((await store.listRunning()).map((r) => r.id), ['r-a']);
+  });
+});

@@ -1,0 +1,79 @@
+import { strict as assert } from 'node:assert';
+import { MemoryRunStore } from '../../../src/store/memory.js';
+import { MAX_CONFLICTS } from '../../../src/store/optimistic.js';
+import { StoreTransientError } from '../../../src/errors.js';
+import { emptyRun } from '../../fixtures/runs.js';
+
+describe('MemoryRunStore', () => {
+  it('creates once; a second create returns the stored run', async () => {
+    const store = new MemoryRunStore();
+    assert.deepEqual(await store.create(emptyRun()), { created: true, run: emptyRun() });
+    const other = { ...emptyRun(), input: { date: 'x' } };
+    assert.deepEqual(await store.create(other), { created: false, run: emptyRun() });
+  });
+
+  it('update sees undefined for a missing run and writes nothing when told so', async () => {
+    const store = new MemoryRunStore();
+    const seen = await store.update('nope', (run) => ({ result: run }));
+    assert.equal(seen, undefined);
+    assert.equal(await store.get('nope'), undefined);
+  });
+
+  it('concurrent updates never lose a write: the loser re-reads and applies its change again', async () => {
+    const store = new MemoryRunStore();
+    await store.create(emptyRun());
+    let calls = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.update('r1', async (run) => {
+          calls++;
+          await new Promise((resolve) => setImmediate(resolve));
+          return { run: { ...run!, steps: { ...run!.steps, [`s${i}`]: stepStub(`s${i}`) } }, result: i };
+        }),
+      ),
+    );
+    assert.equal(Object.keys((await store.get('r1'))!.steps).length, 10);
+    assert.ok(calls > 10, 'conflicts made some changes run again');
+  });
+
+  it('gives up with a retryable error after a run of conflicts', async () => {
+    const store = new MemoryRunStore();
+    await store.create(emptyRun());
+    let attempts = 0;
+    const rival = async () => {
+      await store.update('r1', (run) => ({ run: { ...run!, endTime: String(Math.random()) }, result: 0 }));
+    };
+    await assert.rejects(
+      store.update('r1', async (run) => {
+        attempts++;
+        await rival();
+        return { run: { ...run!, status: 'FAILED' }, result: 0 };
+      }),
+      (error: unknown) => error instanceof StoreTransientError && error.retryable,
+    );
+    assert.equal(attempts, MAX_CONFLICTS);
+  });
+
+  it('lists running runs and keeps definitions by hash', async () => {
+    const store = new MemoryRunStore();
+    await store.create(emptyRun('a'));
+    await store.create({ ...emptyRun('b'), status: 'SUCCEEDED' });
+    assert.deepEqual((await store.listRunning()).map((r) => r.id), ['a']);
+    await store.putDefinition('h', { StartAt: 'X', States: { X: { Type: 'Succeed' } } });
+    assert.equal((await store.getDefinition('h'))?.StartAt, 'X');
+    assert.equal(await store.getDefinition('other'), undefined);
+  });
+});
+
+function stepStub(name: string) {
+  return {
+    state: name,
+    attempt: 0,
+    jobName: name,
+    projectId: 'p',
+    location: 'l',
+    request: { launchParameter: { jobName: name } },
+    status: 'INTENDED' as const,
+    intendedAt: 't',
+  };
+}
