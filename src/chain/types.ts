@@ -1,5 +1,42 @@
 import type { Json, JsonObject } from '../json.js';
 
+/** State types this version of dfchain runs. */
+export const STATE_TYPES = ['Task', 'Succeed', 'Fail'] as const;
+
+/** A state type this version of dfchain runs. */
+export type StateType = (typeof STATE_TYPES)[number];
+
+/** ASL state types not supported yet: rejected with a clear message, never ignored. */
+export const UNSUPPORTED_STATE_TYPES = ['Pass', 'Wait', 'Choice', 'Parallel', 'Map'] as const;
+
+/** An ASL state type not supported yet. */
+export type UnsupportedStateType = (typeof UNSUPPORTED_STATE_TYPES)[number];
+
+/** ASL fields (of a state or the chain) not supported yet: rejected, never ignored. */
+export const UNSUPPORTED_FIELDS = [
+  'Retry',
+  'Catch',
+  'TimeoutSeconds',
+  'TimeoutSecondsPath',
+  'HeartbeatSeconds',
+  'HeartbeatSecondsPath',
+  'InputPath',
+  'OutputPath',
+  'ResultPath',
+  'ResultSelector',
+  'Credentials',
+  'Arguments',
+  'Output',
+  'Assign',
+  'QueryLanguage',
+  'Version',
+  'ErrorPath',
+  'CausePath',
+] as const;
+
+/** An ASL field not supported yet. */
+export type UnsupportedField = (typeof UNSUPPORTED_FIELDS)[number];
+
 /** Fields of the Dataflow `launchParameter` a Task's `Parameters` may set; `.$` keys allowed. */
 export interface TaskParameters {
   /** Prefix of the Dataflow job name; dfchain appends a run-unique suffix. */

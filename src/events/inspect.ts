@@ -37,7 +37,9 @@ export function foreign(reason: string): IgnoredSignal {
 }
 
 /** The outcome of parsing JSON text: the value, or the parser's own message. */
-export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+export type Parsed =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly error: string };
 
 /** Parses JSON without throwing. */
 export function parseJson(text: string): Parsed {

@@ -27,7 +27,8 @@ export interface LogEntry {
 export const WORKER_POOL_STOPPED = 'Worker pool stopped.';
 
 /** Start of `textPayload` when a flex template launcher failed: the job never starts workers. */
-export const LAUNCHER_FAILED_PREFIX = 'Error occurred in the launcher container: Template launch failed';
+export const LAUNCHER_FAILED_PREFIX =
+  'Error occurred in the launcher container: Template launch failed';
 
 const JOB_MESSAGE_LOG = /\/logs\/dataflow\.googleapis\.com%2Fjob-message$/i;
 const PROJECT_IN_LOG_NAME = /^projects\/([^/]+)\/logs\//;
@@ -37,44 +38,76 @@ export function looksLikeLogEntry(value: UnknownObject): boolean {
   return typeof value['logName'] === 'string' || isObject(value['resource']);
 }
 
-function completion(textPayload: unknown): boolean | string {
-  if (typeof textPayload !== 'string') return 'it has no textPayload';
+function completion(textPayload: string | undefined): boolean | string {
+  if (textPayload === undefined) return 'it has no textPayload';
   if (textPayload.trim() === WORKER_POOL_STOPPED) return false;
   if (textPayload.startsWith(LAUNCHER_FAILED_PREFIX)) return true;
   return `textPayload ${quote(textPayload)}`;
 }
 
+/** The LogEntry fields dfchain reads; a field of the wrong JSON type reads as absent. */
+export function readLogEntry(value: UnknownObject): LogEntry {
+  const resource = isObject(value['resource']) ? value['resource'] : undefined;
+  const labels = isObject(resource?.['labels']) ? resource['labels'] : undefined;
+  const label = (key: string): string | undefined => stringField(labels, key);
+  return {
+    logName: stringField(value, 'logName'),
+    resource: {
+      type: stringField(resource, 'type'),
+      labels: {
+        job_id: label('job_id'),
+        job_name: label('job_name'),
+        project_id: label('project_id'),
+        region: label('region'),
+      },
+    },
+    textPayload: typeof value['textPayload'] === 'string' ? value['textPayload'] : undefined,
+  };
+}
+
+const missing = (field: string): Signal => malformed(`Dataflow LogEntry is missing ${field}`);
+
 /** Turns a sink's LogEntry into `jobEnded`, or says why it is not a Dataflow completion line. */
-export function decodeLogEntry(entry: UnknownObject): Signal {
-  const resource = isObject(entry['resource']) ? entry['resource'] : undefined;
-  const type = stringField(resource, 'type');
+export function decodeLogEntry(value: UnknownObject): Signal {
+  const entry = readLogEntry(value);
+  const type = entry.resource?.type;
   if (type !== 'dataflow_step') {
-    return foreign(`LogEntry is not from a Dataflow job: resource.type is ${type === undefined ? 'missing' : quote(type)}, not "dataflow_step"`);
+    const got = type === undefined ? 'missing' : quote(type);
+    return foreign(
+      `LogEntry is not from a Dataflow job: resource.type is ${got}, not "dataflow_step"`,
+    );
   }
-  const logName = stringField(entry, 'logName') ?? '';
+  const logName = entry.logName ?? '';
   if (!JOB_MESSAGE_LOG.test(logName)) {
-    return foreign(`LogEntry is not a Dataflow job message: logName ${quote(logName)} does not end in /logs/dataflow.googleapis.com%2Fjob-message`);
+    return foreign(
+      `LogEntry is not a Dataflow job message: logName ${quote(logName)} does not end in /logs/dataflow.googleapis.com%2Fjob-message`,
+    );
   }
-  const launcherFailed = completion(entry['textPayload']);
+  const launcherFailed = completion(entry.textPayload);
   if (typeof launcherFailed === 'string') {
     return foreign(`LogEntry is not a Dataflow completion line: ${launcherFailed}`);
   }
-  const labels = isObject(resource?.['labels']) ? resource['labels'] : undefined;
-  const fields = {
-    jobId: stringField(labels, 'job_id'),
-    jobName: stringField(labels, 'job_name'),
-    location: stringField(labels, 'region'),
-    projectId: PROJECT_IN_LOG_NAME.exec(logName)?.[1] ?? stringField(labels, 'project_id'),
-  };
-  const missing = {
-    jobId: 'resource.labels.job_id',
-    jobName: 'resource.labels.job_name',
-    location: 'resource.labels.region',
-    projectId: 'the project (neither logName projects/{id}/… nor resource.labels.project_id)',
-  } as const;
-  for (const key of ['jobId', 'jobName', 'location', 'projectId'] as const) {
-    if (fields[key] === undefined) return malformed(`Dataflow LogEntry is missing ${missing[key]}`);
+  const labels = entry.resource?.labels;
+  const jobId = labels?.job_id;
+  if (jobId === undefined) return missing('resource.labels.job_id');
+  const jobName = labels?.job_name;
+  if (jobName === undefined) return missing('resource.labels.job_name');
+  const location = labels?.region;
+  if (location === undefined) return missing('resource.labels.region');
+  // Sinks may put the project number in resource.labels.project_id; logName names the id.
+  const projectId = PROJECT_IN_LOG_NAME.exec(logName)?.[1] ?? labels?.project_id;
+  if (projectId === undefined) {
+    return missing(
+      'its project: logName is not projects/{id}/logs/… and resource.labels.project_id is absent',
+    );
   }
-  const { jobId, jobName, location, projectId } = fields as Required<typeof fields>;
-  return { kind: 'jobEnded', source: 'logSink', jobId, jobName, projectId, location, launcherFailed };
+  return {
+    kind: 'jobEnded',
+    source: 'logSink',
+    jobId,
+    jobName,
+    projectId,
+    location,
+    launcherFailed,
+  };
 }

@@ -1,4 +1,11 @@
-import { isObject, malformed, foreign, parseJson, typeName, type UnknownObject } from './inspect.js';
+import {
+  isObject,
+  malformed,
+  foreign,
+  parseJson,
+  typeName,
+  type UnknownObject,
+} from './inspect.js';
 import type { IgnoredSignal } from './signal.js';
 
 /** CloudEvent type of a Pub/Sub message, from Eventarc or functions-framework's conversion. */
@@ -29,7 +36,8 @@ function base64Problem(text: string): string | undefined {
  * `{message: {'@type', data, attributes, messageId, publishTime}}`. Both read the same here.
  */
 export function readPubSubPayload(data: unknown): { readonly value: unknown } | IgnoredSignal {
-  if (!isObject(data)) return malformed(`Pub/Sub event data must be an object, got ${typeName(data)}`);
+  if (!isObject(data))
+    return malformed(`Pub/Sub event data must be an object, got ${typeName(data)}`);
   const message: unknown = data['message'];
   if (!isObject(message)) {
     return malformed(`Pub/Sub event data.message must be an object, got ${typeName(message)}`);
@@ -42,7 +50,8 @@ function readMessageData(message: UnknownObject): { readonly value: unknown } | 
   if (raw === undefined || raw === null || raw === '') {
     return foreign('message.data is empty: dfchain messages carry JSON in message.data');
   }
-  if (typeof raw !== 'string') return malformed(`message.data must be a base64 string, got ${typeName(raw)}`);
+  if (typeof raw !== 'string')
+    return malformed(`message.data must be a base64 string, got ${typeName(raw)}`);
   if (raw.length > MAX_BASE64_CHARS) {
     return malformed(
       `message.data is ${raw.length} base64 characters, over the ${MAX_MESSAGE_BYTES}-byte limit of a dfchain message; not parsed`,

@@ -10,6 +10,12 @@ import type { Transport } from './transport.js';
 /** The package root, from src/local (tsx) and dist/local (built) alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Where the simulator's sink publishes, set once the function is up. */
+interface SinkRoute {
+  transport?: Transport;
+  copies: number;
+}
+
 /** `true`: required; `'auto'`: used when installed, else the stand-in (memory store, direct push). */
 export type Use = boolean | 'auto';
 
@@ -51,7 +57,17 @@ export class LocalStack {
     readonly transport: Transport,
     private readonly emulators: Emulator[],
     readonly firestoreHost: string | undefined,
+    private readonly sink: SinkRoute,
   ) {}
+
+  /** How many times the sink publishes each log entry: more than 1 simulates duplicate delivery. */
+  get sinkCopies(): number {
+    return this.sink.copies;
+  }
+
+  set sinkCopies(copies: number) {
+    this.sink.copies = copies;
+  }
 
   /** Starts every part; on failure, stops what already started. */
   static async start(options: StackOptions): Promise<LocalStack> {
@@ -66,12 +82,13 @@ export class LocalStack {
       ]);
       const emulators = [pubsub, firestore].filter((e): e is Emulator => e !== undefined);
       started.push(...emulators);
-      let transport: Transport | undefined;
+      const sink: SinkRoute = { copies: 1 };
       const simulator = await startSimulator({
         ...options.simulator,
         // As a Log Router sink would: the whole LogEntry, as JSON, on the topic.
         sink: async (entry) => {
-          await transport?.publish(Buffer.from(JSON.stringify(entry)));
+          const data = Buffer.from(JSON.stringify(entry));
+          for (let i = 0; i < sink.copies; i++) await sink.transport?.publish(data);
         },
       });
       started.push(simulator);
@@ -87,11 +104,12 @@ export class LocalStack {
       });
       started.push(fn);
       progress(`functions-framework serving dfchain on ${fn.url}`);
-      transport = pubsub
+      const transport = pubsub
         ? await pubsubTransport(pubsub.host, projectId, topic, fn.url)
         : directTransport(projectId, topic, fn.url);
+      sink.transport = transport;
       progress(`messages reach the function through ${transport.kind}`);
-      return new LocalStack(projectId, simulator, fn, transport, emulators, firestore?.host);
+      return new LocalStack(projectId, simulator, fn, transport, emulators, firestore?.host, sink);
     } catch (error) {
       await Promise.allSettled(started.reverse().map((part) => part.stop()));
       throw error;

@@ -72,9 +72,9 @@ function checkObject(value: unknown, known: readonly string[], at: string): void
 /** Rejects unknown fields the way Google's JSON parser does (a typo never passes silently). */
 export function checkKnownFields(body: unknown): void {
   checkObject(body, REQUEST_FIELDS, '');
-  const parameter = (body as { launchParameter?: unknown }).launchParameter;
+  const parameter = field(body, 'launchParameter');
   checkObject(parameter, PARAMETER_FIELDS, snake('launchParameter'));
-  const environment = (parameter as { environment?: unknown } | undefined)?.environment;
+  const environment = field(parameter, 'environment');
   checkObject(environment, ENVIRONMENT_FIELDS, 'launch_parameter.environment');
 }
 

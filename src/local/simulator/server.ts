@@ -81,8 +81,10 @@ function applyFault(
   res: ServerResponse,
 ): void {
   if (fault === 'reset') req.socket.destroy();
-  else if (fault === 'timeout') state.held.add(req);
-  else send(res, fault, faultError(fault).body());
+  else if (fault === 'timeout') {
+    state.held.add(req);
+    req.once('close', () => state.held.delete(req));
+  } else send(res, fault, faultError(fault).body());
 }
 
 /** Handles one HTTP request: count, maybe fault, route, answer in Google's JSON. */

@@ -62,7 +62,11 @@ describe('simulator: REST shapes through the googleapis client', () => {
     await clock.tickAsync(6_000);
     const number = entries[0]!;
     assert.match(number, /^\d{12}$/);
-    const got = await h.df.projects.locations.jobs.get({ projectId: number, location: LOCATION, jobId: job.id! });
+    const got = await h.df.projects.locations.jobs.get({
+      projectId: number,
+      location: LOCATION,
+      jobId: job.id!,
+    });
     assert.equal(got.data.id, job.id);
   });
 
@@ -126,7 +130,14 @@ describe('simulator: REST shapes through the googleapis client', () => {
             environment: { maxWorkers: 3, additionalUserLabels: { a: 'b' } },
           },
         },
-        behaviour: { outcome: 'DONE', queuedMs: 1_000, runMs: 5_000, apiLagMs: 0, notFoundMs: 0, logDelayMs: 0 },
+        behaviour: {
+          outcome: 'DONE',
+          queuedMs: 1_000,
+          runMs: 5_000,
+          apiLagMs: 0,
+          notFoundMs: 0,
+          logDelayMs: 0,
+        },
         createTime: T0,
         history: [
           { state: 'JOB_STATE_QUEUED', time: T0, visibleAt: T0 },

@@ -11,7 +11,10 @@ export const T0 = Date.UTC(2026, 10, 22, 13, 35, 45);
 export interface Harness {
   readonly sim: Simulator;
   readonly df: dataflow_v1b3.Dataflow;
-  launch(jobName: string, environment?: dataflow_v1b3.Schema$FlexTemplateRuntimeEnvironment): Promise<dataflow_v1b3.Schema$Job>;
+  launch(
+    jobName: string,
+    environment?: dataflow_v1b3.Schema$FlexTemplateRuntimeEnvironment,
+  ): Promise<dataflow_v1b3.Schema$Job>;
   get(jobId: string): Promise<dataflow_v1b3.Schema$Job>;
   list(params?: { name?: string; filter?: string }): Promise<dataflow_v1b3.Schema$ListJobsResponse>;
 }

@@ -1,0 +1,124 @@
+import { PathError, type ChainProblem } from '../errors.js';
+import type { Json } from '../json.js';
+import {
+  MAX_USER_LABELS,
+  RESERVED_LABEL_PREFIX,
+  isValidLabelKey,
+  isValidLabelValue,
+  suggestLabelKey,
+  suggestLabelValue,
+} from './labels.js';
+import { dynamicEntries } from './parameters.js';
+import { parsePathExpression } from './paths.js';
+
+type Fields = Record<string, unknown>;
+
+const asFields = (value: unknown): Fields | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : undefined;
+
+/**
+ * Checks what the schema cannot: every Task has a region, jobName prefixes are unique in the
+ * chain, labels obey Dataflow's rules and leave dfchain's alone, and every `.$` value parses.
+ */
+export function taskProblems(chain: unknown): ChainProblem[] {
+  const root = asFields(chain);
+  const states = asFields(root?.States);
+  if (!root || !states) return [];
+  const defaults = asFields(root.Defaults);
+  const defaultEnvironment = asFields(defaults?.Environment);
+  const defaultLabels = asFields(defaultEnvironment?.additionalUserLabels);
+  const problems: ChainProblem[] = [];
+  if (defaultEnvironment) problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
+  if (defaultLabels) problems.push(...labelProblems(defaultLabels, 'Defaults.Environment.additionalUserLabels'));
+
+  const prefixes = new Map<string, string>();
+  for (const [name, value] of Object.entries(states)) {
+    const state = asFields(value);
+    if (state?.Type !== 'Task') continue;
+    const place = `States.${name}`;
+    if (!Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
+      problems.push({ path: `${place}.Region`, message: 'required (or set Defaults.Region for every Task)' });
+    }
+    const parameters = asFields(state.Parameters);
+    if (!parameters) continue;
+    const jobName = parameters.jobName;
+    if (typeof jobName === 'string') {
+      const owner = prefixes.get(jobName);
+      if (owner === undefined) prefixes.set(jobName, name);
+      else {
+        problems.push({
+          path: `${place}.Parameters.jobName`,
+          message: `"${jobName}" is also the jobName of States.${owner}; rename one so that their Dataflow jobs can be told apart`,
+        });
+      }
+    }
+    problems.push(...dynamicProblems(parameters, `${place}.Parameters`));
+    const labels = asFields(asFields(parameters.environment)?.additionalUserLabels);
+    if (labels) problems.push(...labelProblems(labels, `${place}.Parameters.environment.additionalUserLabels`));
+    const keys = new Set([...Object.keys(defaultLabels ?? {}), ...Object.keys(labels ?? {})].map(labelName));
+    if (keys.size > MAX_USER_LABELS) {
+      problems.push({
+        path: `${place}.Parameters.environment.additionalUserLabels`,
+        message: `sets ${keys.size} labels (with Defaults); Dataflow allows 64 per job and dfchain adds 3, so use at most ${MAX_USER_LABELS}`,
+      });
+    }
+  }
+  return problems;
+}
+
+const labelName = (key: string): string => (key.endsWith('.$') ? key.slice(0, -2) : key);
+
+function dynamicProblems(template: Fields, place: string): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  for (const entry of dynamicEntries(template as Json, place)) {
+    if (typeof entry.value !== 'string') continue; // the schema reports it
+    try {
+      parsePathExpression(entry.value);
+    } catch (error) {
+      if (!(error instanceof PathError)) throw error;
+      problems.push({ path: entry.place, message: error.message });
+    }
+  }
+  const clash = (node: unknown, at: string): void => {
+    const fields = asFields(node);
+    if (Array.isArray(node)) node.forEach((item, i) => clash(item, `${at}[${i}]`));
+    if (!fields) return;
+    for (const [key, value] of Object.entries(fields)) {
+      if (key.endsWith('.$') && Object.hasOwn(fields, key.slice(0, -2))) {
+        problems.push({
+          path: at,
+          message: `"${key.slice(0, -2)}" and "${key}" both set "${key.slice(0, -2)}"; keep one`,
+        });
+      }
+      clash(value, `${at}.${key}`);
+    }
+  };
+  clash(template, place);
+  return problems;
+}
+
+function labelProblems(labels: Fields, place: string): ChainProblem[] {
+  const problems: ChainProblem[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const name = labelName(key);
+    const here = `${place}.${key}`;
+    if (name.startsWith(RESERVED_LABEL_PREFIX)) {
+      problems.push({
+        path: here,
+        message: `label keys starting with "${RESERVED_LABEL_PREFIX}" are reserved (dfchain sets dfchain-run, dfchain-chain and dfchain-state); rename it`,
+      });
+    } else if (!isValidLabelKey(name)) {
+      problems.push({
+        path: here,
+        message: `${JSON.stringify(name)} is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters; such as ${JSON.stringify(suggestLabelKey(name))}`,
+      });
+    }
+    if (name === key && typeof value === 'string' && !isValidLabelValue(value)) {
+      problems.push({
+        path: here,
+        message: `${JSON.stringify(value)} is not a valid Dataflow label value: use lowercase letters, digits, '_' or '-', at most 63 characters; such as ${JSON.stringify(suggestLabelValue(value))}`,
+      });
+    }
+  }
+  return problems;
+}

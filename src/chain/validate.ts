@@ -1,0 +1,58 @@
+import { ChainValidationError, type ChainProblem } from '../errors.js';
+import { graphProblems } from './graph.js';
+import { schemaProblems } from './schema-problems.js';
+import { chainSchemaValidator } from './schema.js';
+import { taskProblems } from './task-checks.js';
+import type { ChainDefinition } from './types.js';
+
+/**
+ * Validates the JSON of a chain file against dag/schema.json and the rules the schema cannot
+ * express. Throws ChainValidationError listing every problem, in file order.
+ */
+export function validateChain(file: string, json: unknown): ChainDefinition {
+  const problems = chainProblems(json);
+  if (problems.length > 0) throw new ChainValidationError(file, problems);
+  return json as ChainDefinition;
+}
+
+/** Every problem of a chain's JSON, in file order, without duplicates. */
+export function chainProblems(json: unknown): ChainProblem[] {
+  const validate = chainSchemaValidator();
+  validate(json);
+  const all = [...schemaProblems(validate.errors ?? [], json), ...graphProblems(json), ...taskProblems(json)];
+  const seen = new Set<string>();
+  const unique = all.filter((p) => {
+    const key = `${p.path}\n${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const order = documentOrder(json);
+  const rank = (path: string): number => {
+    // A missing field sorts with the nearest ancestor that exists.
+    for (let p = path; ; ) {
+      const found = order.get(p);
+      if (found !== undefined) return found;
+      const parent = p.replace(/(\.[^.[]*|\[\d+\])$/, '');
+      if (parent === p) return 0;
+      p = parent;
+    }
+  };
+  return unique
+    .map((problem, i) => ({ problem, i, at: rank(problem.path) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map((x) => x.problem);
+}
+
+function documentOrder(json: unknown): Map<string, number> {
+  const order = new Map<string, number>();
+  const walk = (node: unknown, path: string): void => {
+    order.set(path, order.size);
+    if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
+    }
+  };
+  walk(json, '');
+  return order;
+}

@@ -1,0 +1,136 @@
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  DfchainError,
+  JobAlreadyExistsError,
+  JobNotFoundError,
+  type DataflowErrorDetails,
+} from '../errors.js';
+
+/** Error codes and names of faults on the way to the API, which may pass on a later try. */
+export const NETWORK_ERROR_CODES = [
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'AbortError',
+  'TimeoutError',
+] as const;
+
+const NETWORK_MESSAGE = /socket hang up|network timeout|premature close|fetch failed/i;
+
+type Fields = Record<string, unknown>;
+const fields = (value: unknown): Fields | undefined =>
+  typeof value === 'object' && value !== null ? (value as Fields) : undefined;
+
+/** What a gaxios error says: HTTP status, Google's status string and message. */
+interface HttpFailure {
+  readonly httpStatus?: number;
+  readonly status?: string;
+  readonly message: string;
+  /** gaxios marks its errors with `config`: one without a response never reached the API. */
+  readonly fromGaxios: boolean;
+}
+
+function readFailure(error: unknown): HttpFailure {
+  const e = fields(error);
+  const response = fields(e?.['response']);
+  const body = fields(response?.['data']);
+  const googleError = fields(body?.['error']);
+  const rawStatus = response?.['status'] ?? e?.['status'];
+  const googleMessage = googleError?.['message'];
+  // A proxy or front end may answer with text or HTML instead of Google's JSON error.
+  const data = response?.['data'];
+  const text = typeof data === 'string' && data !== '' ? data.slice(0, 200) : undefined;
+  const ownMessage = error instanceof Error ? error.message : String(error);
+  const message = typeof googleMessage === 'string' ? googleMessage : (text ?? ownMessage);
+  const status = googleError?.['status'];
+  return {
+    ...(typeof rawStatus === 'number' ? { httpStatus: rawStatus } : {}),
+    ...(typeof status === 'string' ? { status } : {}),
+    message,
+    fromGaxios: e !== undefined && 'config' in e,
+  };
+}
+
+function isNetworkFault(error: unknown): boolean {
+  // node-fetch and undici put the system error code on the error or on its cause.
+  for (
+    let e = fields(error), depth = 0;
+    e !== undefined && depth < 5;
+    e = fields(e['cause']), depth++
+  ) {
+    const code = e['code'];
+    const name = e['name'];
+    const codes: readonly unknown[] = NETWORK_ERROR_CODES;
+    if (codes.includes(code) || codes.includes(name)) return true;
+    if (typeof e['message'] === 'string' && NETWORK_MESSAGE.test(e['message'])) return true;
+  }
+  return false;
+}
+
+function advice(httpStatus: number | undefined): string {
+  if (httpStatus === 400)
+    return "the request is invalid: check the step's Parameters in the chain file";
+  if (httpStatus === 401) {
+    return "the credentials were rejected: check the Application Default Credentials of the function's service account";
+  }
+  if (httpStatus === 403) {
+    return "grant roles/dataflow.developer to the function's service account (and roles/iam.serviceAccountUser on the worker service account), and check the Dataflow API is enabled";
+  }
+  if (httpStatus === 404)
+    return 'the API lags the log by up to ~30 s and forgets jobs 30 days after they end';
+  if (httpStatus === 409)
+    return 'a job of this name is already active: look it up by name and adopt it';
+  if (httpStatus === 429)
+    return 'quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists';
+  if (httpStatus === undefined || httpStatus >= 500 || httpStatus === 408)
+    return 'a transient fault: it is retried';
+  return 'retrying cannot help: fix the request or the project';
+}
+
+/**
+ * Turns whatever a Dataflow API call threw into a typed error: 404 JobNotFoundError, 409
+ * JobAlreadyExistsError, 408/429/5xx/network DataflowTransientError, other answers
+ * DataflowPermanentError. The message names the operation, the HTTP and Google status, Google's
+ * message and what to do; the original error is kept as `cause`.
+ */
+export function classifyDataflowError(error: unknown, operation: string): DfchainError {
+  if (error instanceof DfchainError) return error;
+  const failure = readFailure(error);
+  const { httpStatus, status } = failure;
+  const details: DataflowErrorDetails = {
+    operation,
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(status !== undefined ? { status } : {}),
+  };
+  const answer =
+    httpStatus === undefined ? 'no HTTP answer' : `HTTP ${httpStatus}${status ? ` ${status}` : ''}`;
+  const message = `Dataflow ${operation} failed: ${answer}: ${failure.message} (${advice(httpStatus)})`;
+  const options = { cause: error };
+  if (httpStatus === 404) return new JobNotFoundError(message, details, options);
+  if (httpStatus === 409) return new JobAlreadyExistsError(message, details, options);
+  if (httpStatus === 408 || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500)) {
+    return new DataflowTransientError(message, details, options);
+  }
+  if (httpStatus === undefined && (failure.fromGaxios || isNetworkFault(error))) {
+    return new DataflowTransientError(message, details, options);
+  }
+  if (httpStatus === undefined) {
+    const hint = /default credentials/i.test(failure.message)
+      ? 'set up Application Default Credentials (gcloud auth application-default login), or set DFCHAIN_DATAFLOW_ROOT_URL to use the local simulator'
+      : 'not an HTTP or network fault: retrying cannot help';
+    return new DataflowPermanentError(
+      `Dataflow ${operation} failed: ${failure.message} (${hint})`,
+      details,
+      options,
+    );
+  }
+  return new DataflowPermanentError(message, details, options);
+}

@@ -1,0 +1,96 @@
+import { AuthPlus, dataflow_v1b3 } from 'googleapis/build/src/apis/dataflow/index.js';
+import { classifyDataflowError } from './classify.js';
+import type { FlexTemplateLaunch, JobRef, JobSummary } from './job.js';
+import type { DataflowPort } from './port.js';
+
+/** How to reach the Dataflow REST API. */
+export interface DataflowPortOptions {
+  /** Root URL of the API, such as the local simulator's; unset means Google's, with ADC. */
+  readonly rootUrl?: string;
+  /** Per-request timeout; a timed-out call is a transient error. */
+  readonly timeoutMs?: number;
+}
+
+// A flex template launch validates the template before it answers: allow it well over 10 s.
+const DEFAULT_TIMEOUT_MS = 60_000;
+// Jobs of one name are few; the cap only bounds a misbehaving server.
+const MAX_LIST_PAGES = 20;
+
+function client(options: DataflowPortOptions): dataflow_v1b3.Dataflow {
+  // dfchain retries with its own backoff and deadline (p-retry, Pub/Sub redelivery): the
+  // client's built-in retries would multiply them and hide the fault from the logs.
+  const common = { retry: false, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS } as const;
+  if (options.rootUrl !== undefined) {
+    // No `auth`: no Authorization header, which is what the simulator expects.
+    return new dataflow_v1b3.Dataflow({ ...common, rootUrl: options.rootUrl });
+  }
+  const auth = new AuthPlus({ scopes: ['https://www.googleapis.com/auth/cloud-platform'] });
+  return new dataflow_v1b3.Dataflow({ ...common, auth });
+}
+
+/** The part of a Job dfchain reads; fields the API leaves out fall back to what was asked. */
+export function toJobSummary(job: dataflow_v1b3.Schema$Job, ref: JobRef, jobId = ''): JobSummary {
+  return {
+    id: job.id ?? jobId,
+    name: job.name ?? '',
+    projectId: job.projectId ?? ref.projectId,
+    location: job.location ?? ref.location,
+    // proto3 JSON leaves out a field at its default value, JOB_STATE_UNKNOWN.
+    currentState: job.currentState ?? 'JOB_STATE_UNKNOWN',
+    labels: job.labels ?? {},
+  };
+}
+
+function createTime(job: dataflow_v1b3.Schema$Job): number {
+  const time = Date.parse(job.createTime ?? '');
+  return Number.isNaN(time) ? 0 : time;
+}
+
+async function call<T>(operation: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw classifyDataflowError(error, operation);
+  }
+}
+
+/** A DataflowPort over the googleapis Dataflow client; every failure is a typed dfchain error. */
+export function createDataflowPort(options: DataflowPortOptions = {}): DataflowPort {
+  const locations = client(options).projects.locations;
+  const where = (ref: JobRef): string => `projects/${ref.projectId}/locations/${ref.location}`;
+  return {
+    async getJob(ref, jobId) {
+      const { data } = await call(`jobs.get ${where(ref)}/jobs/${jobId}`, () =>
+        locations.jobs.get({ ...ref, jobId, view: 'JOB_VIEW_SUMMARY' }),
+      );
+      return toJobSummary(data, ref, jobId);
+    },
+    async findJobByName(ref, name) {
+      const jobs: dataflow_v1b3.Schema$Job[] = [];
+      let pageToken: string | undefined;
+      for (let page = 0; page < MAX_LIST_PAGES; page++) {
+        const { data } = await call(`jobs.list ${where(ref)}/jobs?name=${name}`, () =>
+          locations.jobs.list({ ...ref, name, filter: 'ALL', ...(pageToken ? { pageToken } : {}) }),
+        );
+        jobs.push(...(data.jobs ?? []).filter((job) => job.name === name));
+        pageToken = data.nextPageToken ?? undefined;
+        if (!pageToken) break;
+      }
+      const newest = jobs.sort((a, b) => createTime(b) - createTime(a))[0];
+      return newest === undefined ? undefined : toJobSummary(newest, ref);
+    },
+    async launchFlexTemplate(ref, request: FlexTemplateLaunch) {
+      const operation = `flexTemplates.launch ${where(ref)} (job ${request.launchParameter.jobName})`;
+      const { data } = await call(operation, () =>
+        locations.flexTemplates.launch({
+          ...ref,
+          requestBody: request as dataflow_v1b3.Schema$LaunchFlexTemplateRequest,
+        }),
+      );
+      if (data.job === undefined) {
+        throw classifyDataflowError(new Error('the answer has no job'), operation);
+      }
+      return toJobSummary(data.job, ref);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { didYouMean } from '../chain/did-you-mean.js';
+import type { JsonObject } from '../json.js';
+import { isObject, malformed, quote, typeName, type UnknownObject } from './inspect.js';
+import type { Signal } from './signal.js';
+
+/** The verbs of a dfchain command message. */
+export const COMMAND_VERBS = ['start', 'tick'] as const;
+/** A verb of a dfchain command message. */
+export type CommandVerb = (typeof COMMAND_VERBS)[number];
+
+/** A run id becomes a Dataflow label value, so it must satisfy Dataflow's label rules (kept ASCII). */
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
+  start: ['dfchain', 'chain', 'runId', 'input'],
+  tick: ['dfchain'],
+};
+
+/** True when a JSON object is meant as a dfchain command (it has a `dfchain` field). */
+export function looksLikeCommand(value: UnknownObject): boolean {
+  return 'dfchain' in value;
+}
+
+function unknownField(verb: CommandVerb, command: UnknownObject): string | undefined {
+  const allowed = FIELDS[verb];
+  const extra = Object.keys(command).find((key) => !allowed.includes(key));
+  if (extra === undefined) return undefined;
+  // Rejected rather than skipped: a typo such as "imput" would otherwise start a run with {}.
+  return `${verb} has unknown field ${quote(extra)} (expected ${allowed.join(', ')})`;
+}
+
+function decodeStart(command: UnknownObject): Signal {
+  const chain = command['chain'];
+  if (typeof chain !== 'string' || chain.trim() === '') {
+    const got = typeof chain === 'string' ? 'an empty string' : typeName(chain);
+    return malformed(`start.chain must be a non-empty string naming a chain file, got ${got}`);
+  }
+  const runId = command['runId'];
+  if (runId !== undefined && typeof runId !== 'string') {
+    return malformed(`start.runId must be a string, got ${typeName(runId)}`);
+  }
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
+    return malformed(
+      `start.runId ${quote(runId)} must match ${RUN_ID_PATTERN.source} because it becomes a Dataflow label value: use lowercase letters, digits, "_" and "-", at most 63`,
+    );
+  }
+  const input = command['input'] ?? {};
+  if (!isObject(input))
+    return malformed(`start.input must be a JSON object, got ${typeName(input)}`);
+  // Parsed from JSON text, so every value in it is JSON.
+  const signal = { kind: 'start', chain, input: input as JsonObject } as const;
+  return runId === undefined ? signal : { ...signal, runId };
+}
+
+/** Turns a `{"dfchain": …}` command into `start` or `tick`, or says exactly what is wrong. */
+export function decodeCommand(command: UnknownObject): Signal {
+  const verb = command['dfchain'];
+  if (typeof verb !== 'string') {
+    return malformed(`dfchain must be a command name ("start" or "tick"), got ${typeName(verb)}`);
+  }
+  if (!(COMMAND_VERBS as readonly string[]).includes(verb)) {
+    const guess = didYouMean(verb, COMMAND_VERBS);
+    const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
+    return malformed(`unknown command ${quote(verb)} (expected "start" or "tick"${hint})`);
+  }
+  const known = verb as CommandVerb;
+  const extra = unknownField(known, command);
+  if (extra !== undefined) return malformed(extra);
+  return known === 'start' ? decodeStart(command) : { kind: 'tick' };
+}

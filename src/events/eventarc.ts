@@ -1,0 +1,75 @@
+import { isTerminalJobState } from '../dataflow/job.js';
+import { eventData, foreign, isObject, malformed, stringField, typeName } from './inspect.js';
+import type { Signal } from './signal.js';
+
+/** CloudEvent type Eventarc sends on every Dataflow job state change. */
+export const STATUS_CHANGED_EVENT_TYPE = 'google.cloud.dataflow.job.v1beta3.statusChanged';
+
+/** google.dataflow.v1beta3.JobState by enum number, for producers that write enums as numbers. */
+const JOB_STATE_BY_NUMBER = [
+  'JOB_STATE_UNKNOWN',
+  'JOB_STATE_STOPPED',
+  'JOB_STATE_RUNNING',
+  'JOB_STATE_DONE',
+  'JOB_STATE_FAILED',
+  'JOB_STATE_CANCELLED',
+  'JOB_STATE_UPDATED',
+  'JOB_STATE_DRAINING',
+  'JOB_STATE_DRAINED',
+  'JOB_STATE_PENDING',
+  'JOB_STATE_CANCELLING',
+  'JOB_STATE_QUEUED',
+  'JOB_STATE_RESOURCE_CLEANING_UP',
+] as const;
+
+function stateName(value: unknown): string | undefined {
+  // proto3 JSON leaves out a field at its default, so an absent state is JOB_STATE_UNKNOWN (0).
+  if (value === undefined || value === null) return 'JOB_STATE_UNKNOWN';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return JOB_STATE_BY_NUMBER[value];
+  return undefined;
+}
+
+const missing = (field: string): Signal =>
+  malformed(`statusChanged data.payload.${field} is missing or not a string`);
+
+/**
+ * Turns a `statusChanged` event (data `JobEventData`: `{payload: Job}`) into `jobEnded` when the
+ * job reached a terminal state; other states are ignored, since the event fires on every change.
+ */
+export function decodeStatusChanged(data: unknown): Signal {
+  const parsed = eventData(data);
+  if (!parsed.ok) return malformed(`statusChanged data is not JSON: ${parsed.error}`);
+  if (!isObject(parsed.value)) {
+    return malformed(`statusChanged data must be an object, got ${typeName(parsed.value)}`);
+  }
+  const job = parsed.value['payload'];
+  if (!isObject(job))
+    return malformed(`statusChanged data.payload must be a Job object, got ${typeName(job)}`);
+  const jobId = stringField(job, 'id');
+  if (jobId === undefined) return missing('id');
+  const jobName = stringField(job, 'name');
+  if (jobName === undefined) return missing('name');
+  const projectId = stringField(job, 'projectId');
+  if (projectId === undefined) return missing('projectId');
+  const location = stringField(job, 'location');
+  if (location === undefined) return missing('location');
+  const state = stateName(job['currentState']);
+  if (state === undefined) {
+    return malformed(
+      `statusChanged data.payload.currentState must be a JobState name, got ${typeName(job['currentState'])}`,
+    );
+  }
+  if (!isTerminalJobState(state))
+    return foreign(`job ${jobName} (${jobId}) is ${state}, not terminal`);
+  return {
+    kind: 'jobEnded',
+    source: 'eventarc',
+    jobId,
+    jobName,
+    projectId,
+    location,
+    launcherFailed: false,
+    reportedState: state,
+  };
+}
