@@ -22,6 +22,8 @@ export class Cursor {
 
   /** Throws a PathError naming the text and the 1-based character at `at`. */
   fail(message: string, at = this.pos): never {
-    throw new PathError(`cannot parse ${JSON.stringify(this.text)} at character ${at + 1}: ${message}`);
+    throw new PathError(
+      `cannot parse ${JSON.stringify(this.text)} at character ${at + 1}: ${message}`,
+    );
   }
 }

@@ -30,7 +30,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     if (candidate === word) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     const limit = Math.max(1, Math.floor(candidate.length / 3));
-    if (distance <= limit && distance < bestDistance) {
+    if (distance <= limit && distance < candidate.length && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }

@@ -4,7 +4,9 @@ import { didYouMean } from './did-you-mean.js';
 type Fields = Record<string, unknown>;
 
 const asFields = (value: unknown): Fields | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : undefined;
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Fields)
+    : undefined;
 
 /**
  * Checks the shape of the chain as a graph: StartAt and every Next name a state, each Task has
@@ -24,7 +26,9 @@ export function graphProblems(chain: unknown): ChainProblem[] {
 
   const start = typeof root.StartAt === 'string' ? root.StartAt : undefined;
   const validStart = start !== undefined && Object.hasOwn(states, start);
-  if (start !== undefined && !validStart) problems.push({ path: 'StartAt', message: notAState(start) });
+  // An empty States is reported by the schema; listing no candidates would not help.
+  if (start !== undefined && !validStart && names.length > 0)
+    problems.push({ path: 'StartAt', message: notAState(start) });
 
   const next = new Map<string, string>();
   for (const name of names) {
@@ -33,9 +37,13 @@ export function graphProblems(chain: unknown): ChainProblem[] {
     const hasNext = Object.hasOwn(state, 'Next');
     const hasEnd = Object.hasOwn(state, 'End');
     const place = `States.${name}`;
-    if (hasNext && hasEnd) problems.push({ path: place, message: 'has both "Next" and "End"; keep one' });
+    if (hasNext && hasEnd)
+      problems.push({ path: place, message: 'has both "Next" and "End"; keep one' });
     if (!hasNext && !hasEnd) {
-      problems.push({ path: place, message: 'needs "Next" (the state to run after it) or "End": true' });
+      problems.push({
+        path: place,
+        message: 'needs "Next" (the state to run after it) or "End": true',
+      });
     }
     if (typeof state.Next !== 'string') continue;
     if (Object.hasOwn(states, state.Next)) next.set(name, state.Next);
@@ -44,7 +52,11 @@ export function graphProblems(chain: unknown): ChainProblem[] {
 
   if (validStart) {
     const reachable = new Set<string>();
-    for (let at: string | undefined = start; at !== undefined && !reachable.has(at); at = next.get(at)) {
+    for (
+      let at: string | undefined = start;
+      at !== undefined && !reachable.has(at);
+      at = next.get(at)
+    ) {
       reachable.add(at);
     }
     for (const name of names) {

@@ -1,13 +1,12 @@
 import type { Argument, IntrinsicCall, Literal } from './ast.js';
 import type { Cursor } from './cursor.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseFormatTemplate } from './intrinsic-format.js';
+import { formatCountProblem, parseFormatTemplate } from './intrinsic-format.js';
 import {
   INTRINSIC_NAMES,
   UNSUPPORTED_INTRINSICS,
   argumentProblem,
   arityProblem,
-  formatCountProblem,
   type IntrinsicName,
 } from './intrinsics.js';
 import { parseReferencePath } from './reference-path.js';
@@ -22,7 +21,7 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
   NAME.lastIndex = start;
   if (!NAME.test(c.text)) c.fail('expected an intrinsic function name such as States.Format');
   const name = c.text.slice(start, NAME.lastIndex);
-  if (name in UNSUPPORTED_INTRINSICS) c.fail(`${name}: ${UNSUPPORTED_INTRINSICS[name]}`, start);
+  if (name in UNSUPPORTED_INTRINSICS) c.fail(`${name} ${UNSUPPORTED_INTRINSICS[name]}`, start);
   if (!(INTRINSIC_NAMES as readonly string[]).includes(name)) {
     const guess = didYouMean(name, INTRINSIC_NAMES);
     c.fail(`unknown intrinsic function ${name}${guess ? ` (did you mean ${guess}?)` : ''}`, start);
@@ -45,7 +44,8 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
         c.pos++;
         break;
       }
-      if (c.peek() !== ',') c.fail(c.done ? `missing ")" to close ${name}(` : 'expected "," or ")"');
+      if (c.peek() !== ',')
+        c.fail(c.done ? `missing ")" to close ${name}(` : 'expected "," or ")"');
       c.pos++;
     }
   }
@@ -58,7 +58,7 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
   const template = args[0];
   if (known === 'States.Format' && template?.kind === 'literal' && template.raw !== undefined) {
     const parsed = parseFormatTemplate(template.raw);
-    if (typeof parsed === 'string') c.fail(`States.Format: ${parsed}`, starts[0]);
+    if ('problem' in parsed) c.fail(`States.Format: ${parsed.problem}`, starts[0]! + 1 + parsed.at);
     else if (parsed.pieces.length !== args.length) {
       c.fail(formatCountProblem(parsed.pieces.length - 1, args.length - 1), start);
     }

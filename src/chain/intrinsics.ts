@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PathError } from '../errors.js';
 import type { Json } from '../json.js';
-import { formatValue, parseFormatTemplate } from './intrinsic-format.js';
+import { format } from './intrinsic-format.js';
+import { describeJson, sameJson } from './json-value.js';
 import { scanJson } from './json-syntax.js';
 
 /** The intrinsic functions dfchain evaluates. */
@@ -25,11 +26,13 @@ export type IntrinsicName = (typeof INTRINSIC_NAMES)[number];
 
 /** ASL intrinsics dfchain does not evaluate, with the reason. */
 export const UNSUPPORTED_INTRINSICS: Readonly<Record<string, string>> = {
-  'States.UUID': 'it is random, and a replayed event must launch the very same job',
-  'States.MathRandom': 'it is random, and a replayed event must launch the very same job',
-  'States.ArrayPartition': 'not supported in this version of dfchain',
-  'States.ArrayRange': 'not supported in this version of dfchain',
-  'States.ArrayUnique': 'not supported in this version of dfchain',
+  'States.UUID':
+    'is not supported: it is random, and a replayed event must launch the very same job',
+  'States.MathRandom':
+    'is not supported: it is random, and a replayed event must launch the very same job',
+  'States.ArrayPartition': 'is not supported in this version of dfchain',
+  'States.ArrayRange': 'is not supported in this version of dfchain',
+  'States.ArrayUnique': 'is not supported in this version of dfchain',
 };
 
 /** The kinds of value an intrinsic argument may be required to have. */
@@ -63,7 +66,10 @@ const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
   'States.StringToJson': { params: ['string'], apply: ([s]) => stringToJson(str(s)) },
   'States.JsonToString': { params: ['any'], apply: ([v]) => JSON.stringify(v) },
   'States.Array': { params: [], rest: 'any', apply: (args) => [...args] },
-  'States.ArrayGetItem': { params: ['array', 'integer'], apply: ([a, i]) => getItem(list(a), num(i)) },
+  'States.ArrayGetItem': {
+    params: ['array', 'integer'],
+    apply: ([a, i]) => getItem(list(a), num(i)),
+  },
   'States.ArrayLength': { params: ['array'], apply: ([a]) => list(a).length },
   'States.ArrayContains': {
     params: ['array', 'any'],
@@ -73,7 +79,11 @@ const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
   'States.StringSplit': {
     params: ['string', 'string'],
     // Every character of the second argument is a delimiter; empty pieces are dropped (as in ASL).
-    apply: ([s, d]) => str(s).split('').reduce(splitter(str(d)), ['']).filter((p) => p !== ''),
+    apply: ([s, d]) =>
+      str(s)
+        .split('')
+        .reduce(splitter(str(d)), [''])
+        .filter((p) => p !== ''),
   },
   'States.Base64Encode': {
     params: ['string'],
@@ -89,12 +99,17 @@ export function arityProblem(name: IntrinsicName, count: number): string | undef
   if (rest === undefined && count !== params.length) {
     return `${name} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${count}`;
   }
-  if (count < params.length) return `${name} takes at least ${params.length} argument(s), got ${count}`;
+  if (count < params.length)
+    return `${name} takes at least ${params.length} argument(s), got ${count}`;
   return undefined;
 }
 
 /** A problem with `value` as argument `index` (0-based) of `name`, or undefined. */
-export function argumentProblem(name: IntrinsicName, index: number, value: Json): string | undefined {
+export function argumentProblem(
+  name: IntrinsicName,
+  index: number,
+  value: Json,
+): string | undefined {
   const spec = SPECS[name];
   const kind = spec.params[index] ?? spec.rest ?? 'any';
   const ok =
@@ -102,7 +117,8 @@ export function argumentProblem(name: IntrinsicName, index: number, value: Json)
     (kind === 'string' && typeof value === 'string') ||
     (kind === 'array' && Array.isArray(value)) ||
     (kind === 'integer' && Number.isSafeInteger(value));
-  if (!ok) return `${name} argument ${index + 1} must be ${article(kind)}, got ${describeJson(value)}`;
+  if (!ok)
+    return `${name} argument ${index + 1} must be ${article(kind)}, got ${describeJson(value)}`;
   if (name === 'States.Hash' && index === 1 && !(str(value) in HASH_ALGORITHMS)) {
     return `States.Hash algorithm ${JSON.stringify(value)} is not one of ${Object.keys(HASH_ALGORITHMS).join(', ')}`;
   }
@@ -111,45 +127,15 @@ export function argumentProblem(name: IntrinsicName, index: number, value: Json)
 
 /** Calls intrinsic `name`; throws PathError on a wrong argument. */
 export function applyIntrinsic(name: IntrinsicName, args: readonly Json[]): Json {
-  const problem = arityProblem(name, args.length) ?? args.map((a, i) => argumentProblem(name, i, a)).find(Boolean);
+  const problem =
+    arityProblem(name, args.length) ??
+    args.map((a, i) => argumentProblem(name, i, a)).find(Boolean);
   if (problem) throw new PathError(problem);
   return SPECS[name].apply(args);
 }
 
-/** A short description of a JSON value for messages, such as `number 3` or `an object`. */
-export function describeJson(value: Json): string {
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
 function article(kind: ArgumentKind): string {
   return kind === 'array' || kind === 'integer' ? `an ${kind}` : `a ${kind}`;
-}
-
-function format(args: readonly Json[]): string {
-  const template = parseFormatTemplate(str(args[0]));
-  if (typeof template === 'string') throw new PathError(`States.Format: ${template}`);
-  const values = args.slice(1);
-  if (values.length !== template.pieces.length - 1) {
-    throw new PathError(formatCountProblem(template.pieces.length - 1, values.length));
-  }
-  return template.pieces.reduce((out, piece, i) => {
-    if (i === 0) return piece;
-    const text = formatValue(values[i - 1]!);
-    if (text === undefined) {
-      throw new PathError(
-        `States.Format argument ${i + 1} is ${describeJson(values[i - 1]!)}: only strings, numbers, booleans and null can be formatted; wrap it in States.JsonToString(...)`,
-      );
-    }
-    return out + text + piece;
-  }, '');
-}
-
-/** The message for a States.Format call whose placeholders and values do not match. */
-export function formatCountProblem(placeholders: number, values: number): string {
-  return `States.Format: the template has ${placeholders} {} placeholder${placeholders === 1 ? '' : 's'} but ${values} value${values === 1 ? '' : 's'} follow${values === 1 ? 's' : ''}`;
 }
 
 function stringToJson(text: string): Json {
@@ -182,20 +168,13 @@ function splitter(delimiters: string): (acc: string[], c: string) => string[] {
 
 function base64Decode(text: string): string {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
-    throw new PathError(`States.Base64Decode: argument 1 is not valid base64 (${JSON.stringify(text.slice(0, 40))})`);
+    throw new PathError(
+      `States.Base64Decode: argument 1 is not valid base64 (${JSON.stringify(text.slice(0, 40))})`,
+    );
   }
   return Buffer.from(text, 'base64').toString('utf8');
 }
 
 function hash(data: string, algorithm: string): string {
   return createHash(HASH_ALGORITHMS[algorithm]!).update(data, 'utf8').digest('hex');
-}
-
-/** Deep equality of JSON values, ignoring key order. */
-function sameJson(a: Json, b: Json): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]!));
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && sameJson(a[k]!, b[k]!));
 }

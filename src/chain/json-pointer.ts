@@ -23,7 +23,10 @@ export function dotPath(data: unknown, segments: readonly string[]): string {
   let node = data;
   for (const segment of segments) {
     path = Array.isArray(node) ? `${path}[${segment}]` : joinPath(path, segment);
-    node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    node =
+      node !== null && typeof node === 'object'
+        ? (node as Record<string, unknown>)[segment]
+        : undefined;
   }
   return path;
 }

@@ -18,11 +18,14 @@ export interface JsonScan {
   readonly duplicateKeys: readonly DuplicateKey[];
 }
 
-class Stop {
+/** Unwinds the scanner at the first syntax error. */
+class Stop extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
@@ -59,7 +62,10 @@ export function scanJson(text: string): JsonScan {
       if (c < ' ') fail('line break or control character inside a string: write it as \\n or \\t');
       if (c === '\\') {
         const escape = /^(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/.exec(text.slice(pos + 1, pos + 6));
-        if (!escape) fail('invalid escape in a string (use \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)');
+        if (!escape)
+          fail(
+            'invalid escape in a string (use \\", \\\\, \\/, \\b, \\f, \\n, \\r, \\t or \\uXXXX)',
+          );
         out += JSON.parse(`"\\${escape![0]}"`) as string;
         pos += 1 + escape![0].length;
         continue;
@@ -128,7 +134,8 @@ export function scanJson(text: string): JsonScan {
   try {
     value('');
     space();
-    if (pos < text.length) fail(`unexpected ${JSON.stringify(text[pos])} after the end of the JSON value`);
+    if (pos < text.length)
+      fail(`unexpected ${JSON.stringify(text[pos])} after the end of the JSON value`);
     return { duplicateKeys };
   } catch (error) {
     if (!(error instanceof Stop)) throw error;

@@ -1,6 +1,6 @@
 import { PathError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
-import { describeJson } from './intrinsics.js';
+import { describeJson } from './json-value.js';
 import { evaluateExpression, parsePathExpression, type Expression } from './paths.js';
 import type { TaskParameters } from './types.js';
 
@@ -58,11 +58,13 @@ export function resolveParameters(
         out[key] = resolve(value, here);
         continue;
       }
-      if (typeof value !== 'string') throw new PathError(`${here}: must be a string (a path or an intrinsic)`);
+      if (typeof value !== 'string')
+        throw new PathError(`${here}: must be a string (a path or an intrinsic)`);
       try {
         out[key.slice(0, -2)] = evaluateExpression(parseCached(value), input, context);
       } catch (error) {
-        if (error instanceof PathError) throw new PathError(`${here}: ${error.message}`, { cause: error });
+        if (error instanceof PathError)
+          throw new PathError(`${here}: ${error.message}`, { cause: error });
         throw error;
       }
     }

@@ -23,7 +23,8 @@ export function parsePathExpression(text: string): Expression {
       'a ".$" value must be a path starting with $ or $$, or an intrinsic function such as States.Format(...); for a fixed value, drop ".$" from the key',
     );
   }
-  if (!c.done) c.fail(`unexpected ${JSON.stringify(c.peek())} after ${JSON.stringify(expression.text)}`);
+  if (!c.done)
+    c.fail(`unexpected ${JSON.stringify(c.peek())} after ${JSON.stringify(expression.text)}`);
   return expression;
 }
 
@@ -33,7 +34,9 @@ export function evaluateExpression(expression: Expression, input: Json, context:
   const args = expression.args.map((arg, i) => {
     if (arg.kind !== 'literal') return evaluateExpression(arg, input, context);
     // States.Format reads its template's escapes itself: `\{` is a brace, `{}` a placeholder.
-    return i === 0 && expression.name === 'States.Format' && arg.raw !== undefined ? arg.raw : arg.value;
+    return i === 0 && expression.name === 'States.Format' && arg.raw !== undefined
+      ? arg.raw
+      : arg.value;
   });
   return applyIntrinsic(expression.name, args);
 }
@@ -48,8 +51,7 @@ export function evaluatePath(path: ReferencePath, input: Json, context: Json): J
       }
       if (!Object.hasOwn(value, segment.name)) {
         const guess = didYouMean(segment.name, Object.keys(value));
-        const hint = guess ? `; did you mean "${guess}"?` : '';
-        throw notFound(path, i, `${where(path, i)} has no "${segment.name}"${hint}`);
+        throw notFound(path, i, `${where(path, i)} has no "${segment.name}"`, guess);
       }
       value = value[segment.name]!;
     } else {
@@ -72,7 +74,13 @@ export function evaluatePath(path: ReferencePath, input: Json, context: Json): J
 
 function isRunInput(path: ReferencePath): boolean {
   const [a, b] = path.segments;
-  return path.root === '$$' && a?.kind === 'field' && a.name === 'Execution' && b?.kind === 'field' && b.name === 'Input';
+  return (
+    path.root === '$$' &&
+    a?.kind === 'field' &&
+    a.name === 'Execution' &&
+    b?.kind === 'field' &&
+    b.name === 'Input'
+  );
 }
 
 function where(path: ReferencePath, count: number): string {
@@ -81,10 +89,18 @@ function where(path: ReferencePath, count: number): string {
   return renderPath(path, count);
 }
 
-function notFound(path: ReferencePath, step: number, detail: string): PathError {
+function notFound(path: ReferencePath, step: number, detail: string, guess?: string): PathError {
   const source = path.root === '$' ? 'the state input' : 'the context object';
-  const hint = isRunInput(path) && step >= 2 ? "; pass it in the start command's input" : '';
-  return new PathError(`path ${JSON.stringify(path.text)} not found in ${source} (${detail}${hint})`);
+  const runInput = isRunInput(path) && step >= 2;
+  let hint = '';
+  if (guess !== undefined) {
+    hint = runInput
+      ? `; did you mean "${guess}"? Otherwise pass it in the start command's input`
+      : `; did you mean "${guess}"?`;
+  } else if (runInput) hint = "; pass it in the start command's input";
+  return new PathError(
+    `path ${JSON.stringify(path.text)} not found in ${source} (${detail}${hint})`,
+  );
 }
 
 function kindOf(value: Json): string {

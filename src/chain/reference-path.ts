@@ -17,7 +17,8 @@ export function parseReferencePath(c: Cursor): ReferencePath {
   const segments: PathSegment[] = [];
   for (;;) {
     if (c.peek() === '.') {
-      if (c.peek(1) === '.') c.fail('recursive descent ("..") is not supported; spell out each field');
+      if (c.peek(1) === '.')
+        c.fail('recursive descent ("..") is not supported; spell out each field');
       c.pos++;
       segments.push({ kind: 'field', name: fieldName(c) });
     } else if (c.peek() === '[') {

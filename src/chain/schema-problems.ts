@@ -26,11 +26,12 @@ export function schemaProblems(errors: readonly ErrorObject[], data: unknown): C
 
 function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
   // Next/End of a Task is checked with the graph (clearer messages); wrappers repeat their children.
-  if (e.schemaPath.includes('/taskTransition/') || e.schemaPath.includes('/anyOf/')) return undefined;
+  if (e.schemaPath.includes('/taskTransition/') || e.schemaPath.includes('/anyOf/'))
+    return undefined;
   if (e.keyword === 'if' || e.keyword === 'propertyNames') return undefined;
   const segments = pointerSegments(e.instancePath);
   const path = dotPath(data, segments);
-  const value = e.data as unknown;
+  const value: unknown = e.data;
   const params = e.params as Record<string, unknown>;
   const at = (message: string, where = path): ChainProblem => ({ path: where, message });
   switch (e.keyword) {
@@ -38,23 +39,37 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
       return at('required', joinPath(path, String(params.missingProperty)));
     case 'additionalProperties': {
       const properties = (e.parentSchema?.properties ?? {}) as object;
-      return unknownField(path, String(params.additionalProperty), Object.keys(properties), valueAt(data, segments));
+      return unknownField(
+        path,
+        String(params.additionalProperty),
+        Object.keys(properties),
+        valueAt(data, segments),
+      );
     }
     case 'type':
       if (path === '') return at('must be a JSON object with "StartAt" and "States"');
-      return at(typeMessage(String(params.type), value));
+      return at(typeMessage(String(params.type), value, segments.at(-1)));
     case 'enum':
-      if (segments.length === 3 && segments[0] === 'States' && segments[2] === 'Type') return at(stateTypeMessage(value));
-      return at(`must be one of ${(params.allowedValues as unknown[]).join(', ')} (got ${describe(value)})`);
+      if (segments.length === 3 && segments[0] === 'States' && segments[2] === 'Type')
+        return at(stateTypeMessage(value));
+      return at(
+        `must be one of ${(params.allowedValues as unknown[]).join(', ')} (got ${describe(value)})`,
+      );
     case 'const':
       return at(constMessage(segments.at(-1), params.allowedValue, value));
     case 'pattern': {
       const message = PATTERN_MESSAGES[String(params.pattern)];
-      return at(message ? message(String(value)) : `${JSON.stringify(value)} must match ${String(params.pattern)}`);
+      return at(
+        message
+          ? message(String(value))
+          : `${JSON.stringify(value)} must match ${String(params.pattern)}`,
+      );
     }
     case 'maxLength':
       if (e.propertyName !== undefined) {
-        return at(`state name ${JSON.stringify(e.propertyName)} is longer than ${String(params.limit)} characters; shorten it`);
+        return at(
+          `state name ${JSON.stringify(e.propertyName)} is longer than ${String(params.limit)} characters; shorten it`,
+        );
       }
       if (params.limit === MAX_JOB_NAME_PREFIX_LENGTH) {
         return at(
@@ -63,7 +78,9 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
       }
       return at(`must be at most ${String(params.limit)} characters long`);
     case 'minLength':
-      return at(e.propertyName !== undefined ? 'a state name must not be empty' : 'must not be empty');
+      return at(
+        e.propertyName !== undefined ? 'a state name must not be empty' : 'must not be empty',
+      );
     case 'minProperties':
       return at(path === 'States' ? 'must hold at least one state' : 'must not be empty');
     case 'minimum':
@@ -73,7 +90,12 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
   }
 }
 
-function unknownField(path: string, key: string, allowed: readonly string[], parent: unknown): ChainProblem {
+function unknownField(
+  path: string,
+  key: string,
+  allowed: readonly string[],
+  parent: unknown,
+): ChainProblem {
   const here = joinPath(path, key);
   const atStateOrTop = path === '' || /^States\.[^.]+$/.test(path);
   if (atStateOrTop && (UNSUPPORTED_FIELDS as readonly string[]).includes(key)) {
@@ -81,20 +103,25 @@ function unknownField(path: string, key: string, allowed: readonly string[], par
   }
   const type = (parent as { Type?: unknown } | undefined)?.Type;
   if ((key === 'Next' || key === 'End') && (type === 'Succeed' || type === 'Fail')) {
-    return { path: here, message: `a ${type} state ends the run, so it takes no "${key}"; remove it` };
+    return {
+      path: here,
+      message: `a ${type} state ends the run, so it takes no "${key}"; remove it`,
+    };
   }
   const base = key.endsWith('.$') ? key.slice(0, -2) : undefined;
   if (base !== undefined && allowed.includes(base)) {
     return { path: here, message: `${base} must be a fixed string, not a path; write "${base}"` };
   }
   const guess = base === undefined ? didYouMean(key, allowed) : didYouMean(base, allowed);
-  const suggestion = guess === undefined ? '' : `; did you mean "${base === undefined ? guess : `${guess}.$`}"?`;
+  const suggestion =
+    guess === undefined ? '' : `; did you mean "${base === undefined ? guess : `${guess}.$`}"?`;
   return { path, message: `unknown field "${key}" (allowed: ${allowed.join(', ')}${suggestion})` };
 }
 
 function stateTypeMessage(value: unknown): string {
   const supported = `supported: ${STATE_TYPES.join(', ')}`;
-  if (typeof value !== 'string') return `must be one of ${STATE_TYPES.join(', ')} (got ${describe(value)})`;
+  if (typeof value !== 'string')
+    return `must be one of ${STATE_TYPES.join(', ')} (got ${describe(value)})`;
   if ((UNSUPPORTED_STATE_TYPES as readonly string[]).includes(value)) {
     return `"${value}" is not supported in this version of dfchain (${supported})`;
   }
@@ -106,12 +133,16 @@ function constMessage(key: string | undefined, allowed: unknown, value: unknown)
   if (key === 'Resource') {
     return `must be "dataflow:flexTemplate", the only Task resource in this version of dfchain (got ${describe(value)})`;
   }
-  if (key === 'End') return `must be true (got ${describe(value)}); to go on to another state, use "Next" instead`;
+  if (key === 'End')
+    return `must be true (got ${describe(value)}); to go on to another state, use "Next" instead`;
   return `must be ${JSON.stringify(allowed)} (got ${describe(value)})`;
 }
 
-function typeMessage(type: string, value: unknown): string {
+function typeMessage(type: string, value: unknown, key: string | undefined): string {
   const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+  if (key?.endsWith('.$')) {
+    return `must be a string holding a path or an intrinsic (got ${describe(value)}); for a fixed value, drop ".$" from the key`;
+  }
   const fix =
     type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
       ? `; write it as "${String(value)}"`
@@ -123,5 +154,7 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${String(value)}`;
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : `${typeof value} ${JSON.stringify(value)}`;
 }

@@ -11,7 +11,12 @@ export function chainSchemaValidator(): ValidateFunction {
   if (!compiled) {
     const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
     // verbose: errors carry the offending data and their parent schema, to build messages.
-    compiled = new Ajv({ allErrors: true, verbose: true, strict: true }).compile(schema);
+    compiled = new Ajv({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+    }).compile(schema);
   }
   return compiled;
 }

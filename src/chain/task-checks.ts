@@ -14,7 +14,9 @@ import { parsePathExpression } from './paths.js';
 type Fields = Record<string, unknown>;
 
 const asFields = (value: unknown): Fields | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : undefined;
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Fields)
+    : undefined;
 
 /**
  * Checks what the schema cannot: every Task has a region, jobName prefixes are unique in the
@@ -28,8 +30,10 @@ export function taskProblems(chain: unknown): ChainProblem[] {
   const defaultEnvironment = asFields(defaults?.Environment);
   const defaultLabels = asFields(defaultEnvironment?.additionalUserLabels);
   const problems: ChainProblem[] = [];
-  if (defaultEnvironment) problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
-  if (defaultLabels) problems.push(...labelProblems(defaultLabels, 'Defaults.Environment.additionalUserLabels'));
+  if (defaultEnvironment)
+    problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
+  if (defaultLabels)
+    problems.push(...labelProblems(defaultLabels, 'Defaults.Environment.additionalUserLabels'));
 
   const prefixes = new Map<string, string>();
   for (const [name, value] of Object.entries(states)) {
@@ -37,7 +41,10 @@ export function taskProblems(chain: unknown): ChainProblem[] {
     if (state?.Type !== 'Task') continue;
     const place = `States.${name}`;
     if (!Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
-      problems.push({ path: `${place}.Region`, message: 'required (or set Defaults.Region for every Task)' });
+      problems.push({
+        path: `${place}.Region`,
+        message: 'required (or set Defaults.Region for every Task)',
+      });
     }
     const parameters = asFields(state.Parameters);
     if (!parameters) continue;
@@ -54,8 +61,13 @@ export function taskProblems(chain: unknown): ChainProblem[] {
     }
     problems.push(...dynamicProblems(parameters, `${place}.Parameters`));
     const labels = asFields(asFields(parameters.environment)?.additionalUserLabels);
-    if (labels) problems.push(...labelProblems(labels, `${place}.Parameters.environment.additionalUserLabels`));
-    const keys = new Set([...Object.keys(defaultLabels ?? {}), ...Object.keys(labels ?? {})].map(labelName));
+    if (labels)
+      problems.push(
+        ...labelProblems(labels, `${place}.Parameters.environment.additionalUserLabels`),
+      );
+    const keys = new Set(
+      [...Object.keys(defaultLabels ?? {}), ...Object.keys(labels ?? {})].map(labelName),
+    );
     if (keys.size > MAX_USER_LABELS) {
       problems.push({
         path: `${place}.Parameters.environment.additionalUserLabels`,

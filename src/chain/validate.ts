@@ -19,7 +19,11 @@ export function validateChain(file: string, json: unknown): ChainDefinition {
 export function chainProblems(json: unknown): ChainProblem[] {
   const validate = chainSchemaValidator();
   validate(json);
-  const all = [...schemaProblems(validate.errors ?? [], json), ...graphProblems(json), ...taskProblems(json)];
+  const all = [
+    ...schemaProblems(validate.errors ?? [], json),
+    ...graphProblems(json),
+    ...taskProblems(json),
+  ];
   const seen = new Set<string>();
   const unique = all.filter((p) => {
     const key = `${p.path}\n${p.message}`;
@@ -50,7 +54,8 @@ function documentOrder(json: unknown): Map<string, number> {
     order.set(path, order.size);
     if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${path}[${i}]`));
     else if (node !== null && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) walk(value, path === '' ? key : `${path}.${key}`);
+      for (const [key, value] of Object.entries(node))
+        walk(value, path === '' ? key : `${path}.${key}`);
     }
   };
   walk(json, '');

@@ -75,23 +75,22 @@ function isNetworkFault(error: unknown): boolean {
   return false;
 }
 
+/** What to do about each HTTP status, for the error message. */
+const ADVICE: Readonly<Record<number, string>> = {
+  400: "the request is invalid: check the step's Parameters in the chain file",
+  401: "the credentials were rejected: check the Application Default Credentials of the function's service account",
+  403: "grant roles/dataflow.developer to the function's service account and roles/iam.serviceAccountUser on the workers' service account; check the Dataflow API is enabled",
+  404: 'the API lags the log by up to ~30 s and forgets jobs 30 days after they end',
+  409: 'a job of this name is already active: look it up by name and adopt it',
+  429: 'quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists',
+};
+
 function advice(httpStatus: number | undefined): string {
-  if (httpStatus === 400)
-    return "the request is invalid: check the step's Parameters in the chain file";
-  if (httpStatus === 401) {
-    return "the credentials were rejected: check the Application Default Credentials of the function's service account";
-  }
-  if (httpStatus === 403) {
-    return "grant roles/dataflow.developer to the function's service account (and roles/iam.serviceAccountUser on the worker service account), and check the Dataflow API is enabled";
-  }
-  if (httpStatus === 404)
-    return 'the API lags the log by up to ~30 s and forgets jobs 30 days after they end';
-  if (httpStatus === 409)
-    return 'a job of this name is already active: look it up by name and adopt it';
-  if (httpStatus === 429)
-    return 'quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists';
-  if (httpStatus === undefined || httpStatus >= 500 || httpStatus === 408)
+  const known = httpStatus === undefined ? undefined : ADVICE[httpStatus];
+  if (known !== undefined) return known;
+  if (httpStatus === undefined || httpStatus === 408 || httpStatus >= 500) {
     return 'a transient fault: it is retried';
+  }
   return 'retrying cannot help: fix the request or the project';
 }
 

@@ -87,7 +87,7 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
           requestBody: request as dataflow_v1b3.Schema$LaunchFlexTemplateRequest,
         }),
       );
-      if (data.job === undefined) {
+      if (!data.job) {
         throw classifyDataflowError(new Error('the answer has no job'), operation);
       }
       return toJobSummary(data.job, ref);

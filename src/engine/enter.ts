@@ -2,7 +2,7 @@ import { jobNameFor } from '../chain/job-name.js';
 import { resolveParameters } from '../chain/parameters.js';
 import type { ChainDefinition, TaskState } from '../chain/types.js';
 import { PathError } from '../errors.js';
-import type { Json } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import { contextObject } from './context.js';
 import { jobLabels } from './labels.js';
 import { launchRequest } from './launch-request.js';
@@ -43,7 +43,8 @@ function enterTask(
   const attempt = 0;
   let resolved;
   try {
-    resolved = resolveParameters(task.Parameters, input, contextObject(run, name, now, attempt));
+    // Parameters came from JSON, so their optional fields are never `undefined` values.
+    resolved = resolveParameters(task.Parameters as JsonObject, input, contextObject(run, name, now, attempt));
   } catch (error) {
     if (!(error instanceof PathError)) throw error;
     const cause = `States.${name}.${error.message}`;

@@ -26,7 +26,12 @@ function unknownField(verb: CommandVerb, command: UnknownObject): string | undef
   const extra = Object.keys(command).find((key) => !allowed.includes(key));
   if (extra === undefined) return undefined;
   // Rejected rather than skipped: a typo such as "imput" would otherwise start a run with {}.
-  return `${verb} has unknown field ${quote(extra)} (expected ${allowed.join(', ')})`;
+  const guess = didYouMean(
+    extra,
+    allowed.filter((field) => field !== 'dfchain'),
+  );
+  const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
+  return `${verb} has unknown field ${quote(extra)} (expected ${allowed.join(', ')}${hint})`;
 }
 
 function decodeStart(command: UnknownObject): Signal {

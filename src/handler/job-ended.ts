@@ -29,7 +29,11 @@ export async function handleJobEnded(deps: HandlerDeps, signal: JobEndedSignal):
     return;
   }
   const ref = { projectId: signal.projectId, location: signal.location };
-  const job = await confirmJobEnded(deps.dataflow, ref, signal.jobId, { deadlineMs: deps.confirmDeadlineMs });
+  // Polls at most every 500 ms so a launch follows the API's lag by well under a second.
+  const job = await confirmJobEnded(deps.dataflow, ref, signal.jobId, {
+    deadlineMs: deps.confirmDeadlineMs,
+    maxDelayMs: 500,
+  });
   const runId = job.labels[LABEL_KEYS.run];
   if (runId === undefined || !isTerminalJobState(job.currentState)) {
     ignore(deps, signal, `not a dfchain job: it has no ${LABEL_KEYS.run} label`);

@@ -1,0 +1,221 @@
+import { strict as assert } from 'node:assert';
+import { classifyDataflowError } from '../../../src/dataflow/classify.js';
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  JobAlreadyExistsError,
+  JobNotFoundError,
+  PoisonMessageError,
+  type DfchainError,
+} from '../../../src/errors.js';
+
+const OP = 'jobs.get projects/p/locations/r/jobs/j';
+
+/** An error shaped as gaxios makes them: `config`, `response.status`, Google's JSON body. */
+function gaxiosError(httpStatus: number, status?: string, message = 'google says no'): Error {
+  const data =
+    status === undefined
+      ? 'upstream connect error'
+      : { error: { code: httpStatus, message, status } };
+  return Object.assign(new Error(message), {
+    config: { url: 'https://dataflow.googleapis.com/v1b3/…' },
+    status: httpStatus,
+    response: { status: httpStatus, data },
+  });
+}
+
+/** A gaxios error that never got an answer, wrapping a system error. */
+function gaxiosNetworkError(code: string): Error {
+  const cause = Object.assign(new Error(`connect ${code}`), { code });
+  return Object.assign(new Error(`request failed, reason: connect ${code}`, { cause }), {
+    config: {},
+    response: undefined,
+    code,
+  });
+}
+
+type Expected = readonly [type: abstract new (...args: never[]) => DfchainError, message: string];
+
+const cases: ReadonlyArray<readonly [name: string, error: unknown, expected: Expected]> = [
+  [
+    '404',
+    gaxiosError(404, 'NOT_FOUND', 'Job j not found'),
+    [
+      JobNotFoundError,
+      `Dataflow ${OP} failed: HTTP 404 NOT_FOUND: Job j not found (the API lags the log by up to ~30 s and forgets jobs 30 days after they end)`,
+    ],
+  ],
+  [
+    '409',
+    gaxiosError(409, 'ALREADY_EXISTS', 'job exists'),
+    [
+      JobAlreadyExistsError,
+      `Dataflow ${OP} failed: HTTP 409 ALREADY_EXISTS: job exists (a job of this name is already active: look it up by name and adopt it)`,
+    ],
+  ],
+  [
+    '429',
+    gaxiosError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: HTTP 429 RESOURCE_EXHAUSTED: Quota exceeded (quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists)`,
+    ],
+  ],
+  [
+    '500',
+    gaxiosError(500, 'INTERNAL', 'Internal error'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: HTTP 500 INTERNAL: Internal error (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    '502 with a text body',
+    gaxiosError(502),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: HTTP 502: upstream connect error (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    '503',
+    gaxiosError(503, 'UNAVAILABLE', 'unavailable'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: HTTP 503 UNAVAILABLE: unavailable (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    '400',
+    gaxiosError(400, 'INVALID_ARGUMENT', 'bad maxWorkers'),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: HTTP 400 INVALID_ARGUMENT: bad maxWorkers (the request is invalid: check the step's Parameters in the chain file)`,
+    ],
+  ],
+  [
+    '401',
+    gaxiosError(401, 'UNAUTHENTICATED', 'bad token'),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: HTTP 401 UNAUTHENTICATED: bad token (the credentials were rejected: check the Application Default Credentials of the function's service account)`,
+    ],
+  ],
+  [
+    '403',
+    gaxiosError(403, 'PERMISSION_DENIED', "Permission 'dataflow.jobs.get' denied"),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: HTTP 403 PERMISSION_DENIED: Permission 'dataflow.jobs.get' denied (grant roles/dataflow.developer to the function's service account and roles/iam.serviceAccountUser on the workers' service account; check the Dataflow API is enabled)`,
+    ],
+  ],
+  [
+    '412',
+    gaxiosError(412, 'FAILED_PRECONDITION', 'precondition'),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: HTTP 412 FAILED_PRECONDITION: precondition (retrying cannot help: fix the request or the project)`,
+    ],
+  ],
+  [
+    'ECONNRESET via gaxios',
+    gaxiosNetworkError('ECONNRESET'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: request failed, reason: connect ECONNRESET (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'ECONNREFUSED on a cause',
+    new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: fetch failed (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'ETIMEDOUT',
+    Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' }),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: connect ETIMEDOUT (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'socket hang up',
+    new Error('socket hang up'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: socket hang up (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'AbortError',
+    Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: The operation was aborted. (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'TimeoutError DOMException',
+    new DOMException('The operation timed out.', 'TimeoutError'),
+    [
+      DataflowTransientError,
+      `Dataflow ${OP} failed: no HTTP answer: The operation timed out. (a transient fault: it is retried)`,
+    ],
+  ],
+  [
+    'no credentials',
+    new Error(
+      'Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.',
+    ),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information. (set up Application Default Credentials (gcloud auth application-default login), or set DFCHAIN_DATAFLOW_ROOT_URL to use the local simulator)`,
+    ],
+  ],
+  [
+    'a plain bug',
+    new TypeError('x is not a function'),
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: x is not a function (not an HTTP or network fault: retrying cannot help)`,
+    ],
+  ],
+  [
+    'a thrown string',
+    'boom',
+    [
+      DataflowPermanentError,
+      `Dataflow ${OP} failed: boom (not an HTTP or network fault: retrying cannot help)`,
+    ],
+  ],
+];
+
+describe('classifyDataflowError', () => {
+  for (const [name, error, [type, message]] of cases) {
+    it(`${name} -> ${type.name}`, () => {
+      const classified = classifyDataflowError(error, OP);
+      assert.ok(classified instanceof type, `${classified.name}: ${classified.message}`);
+      assert.equal(classified.message, message);
+      assert.equal(classified.cause, error);
+    });
+  }
+
+  it('records the operation, HTTP status and Google status', () => {
+    const classified = classifyDataflowError(gaxiosError(403, 'PERMISSION_DENIED'), OP);
+    assert.ok(classified instanceof DataflowPermanentError);
+    assert.deepEqual(classified.details, {
+      operation: OP,
+      httpStatus: 403,
+      status: 'PERMISSION_DENIED',
+    });
+    assert.equal(classified.retryable, false);
+  });
+
+  it('passes a dfchain error through unchanged', () => {
+    const error = new PoisonMessageError('already typed');
+    assert.equal(classifyDataflowError(error, OP), error);
+  });
+});

@@ -1,0 +1,151 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { confirmJobEnded, type ConfirmRetryInfo } from '../../../src/dataflow/confirm.js';
+import type { JobSummary } from '../../../src/dataflow/job.js';
+import type { DataflowPort } from '../../../src/dataflow/port.js';
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  JobNotConfirmedError,
+  JobNotFoundError,
+} from '../../../src/errors.js';
+
+const ref = { projectId: 'my-proj', location: 'europe-west4' };
+const details = { operation: 'jobs.get', httpStatus: 404, status: 'NOT_FOUND' };
+const job = (currentState: string): JobSummary => ({
+  id: 'j-1',
+  name: 'daily-ingest-r1-0',
+  projectId: 'my-proj',
+  location: 'europe-west4',
+  currentState,
+  labels: {},
+});
+const notFound = () =>
+  new JobNotFoundError('Dataflow jobs.get failed: HTTP 404 NOT_FOUND', details);
+
+function portWith(getJob: sinon.SinonStub): DataflowPort {
+  return {
+    getJob,
+    findJobByName: sinon.stub().rejects(new Error('not used')),
+    launchFlexTemplate: sinon.stub().rejects(new Error('not used')),
+  };
+}
+
+describe('confirmJobEnded', () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+    // No jitter: delays are exactly 250, 500, 1000, … ms, so call counts are exact.
+    sinon.stub(Math, 'random').returns(0);
+  });
+
+  afterEach(() => {
+    clock.restore();
+    sinon.restore();
+  });
+
+  it('retries NOT_FOUND and RUNNING with backoff until the API says DONE', async () => {
+    const getJob = sinon.stub();
+    getJob.onCall(0).rejects(notFound());
+    getJob.onCall(1).resolves(job('JOB_STATE_RUNNING'));
+    getJob.onCall(2).resolves(job('JOB_STATE_DONE'));
+    const retries: ConfirmRetryInfo[] = [];
+    const confirmed = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 60_000,
+      onRetry: (info) => retries.push(info),
+    });
+    await clock.tickAsync(249);
+    assert.equal(getJob.callCount, 1, 'waits 250 ms before the second call');
+    await clock.tickAsync(1);
+    assert.equal(getJob.callCount, 2);
+    await clock.tickAsync(500);
+    assert.deepEqual(await confirmed, job('JOB_STATE_DONE'));
+    assert.equal(getJob.callCount, 3);
+    assert.deepEqual(getJob.firstCall.args, [ref, 'j-1']);
+    assert.deepEqual(
+      retries.map(({ attempt, lastSeen }) => ({ attempt, lastSeen })),
+      [
+        { attempt: 1, lastSeen: 'NOT_FOUND' },
+        { attempt: 2, lastSeen: 'JOB_STATE_RUNNING' },
+      ],
+    );
+  });
+
+  it('retries transient errors', async () => {
+    const getJob = sinon.stub();
+    getJob
+      .onCall(0)
+      .rejects(new DataflowTransientError('HTTP 503', { operation: 'jobs.get', httpStatus: 503 }));
+    getJob.onCall(1).resolves(job('JOB_STATE_FAILED'));
+    const confirmed = confirmJobEnded(portWith(getJob), ref, 'j-1', { deadlineMs: 60_000 });
+    await clock.tickAsync(250);
+    assert.equal((await confirmed).currentState, 'JOB_STATE_FAILED');
+    assert.equal(getJob.callCount, 2);
+  });
+
+  it('fails at once, without retrying, on a permanent error such as 403', async () => {
+    const denied = new DataflowPermanentError('HTTP 403 PERMISSION_DENIED', {
+      operation: 'jobs.get',
+      httpStatus: 403,
+    });
+    const getJob = sinon.stub().rejects(denied);
+    const onRetry = sinon.spy();
+    const confirmed = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 60_000,
+      onRetry,
+    });
+    const outcome = confirmed.catch((e: unknown) => e);
+    await clock.tickAsync(0);
+    assert.equal(await outcome, denied);
+    assert.equal(getJob.callCount, 1);
+    assert.equal(onRetry.callCount, 0);
+  });
+
+  it('past the deadline throws a retryable JobNotConfirmedError naming the job, last state and deadline', async () => {
+    const getJob = sinon.stub().resolves(job('JOB_STATE_RUNNING'));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', { deadlineMs: 10_000 }).catch(
+      (e: unknown) => e,
+    );
+    await clock.tickAsync(10_000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNotConfirmedError);
+    assert.equal(
+      error.message,
+      'job j-1 in projects/my-proj/locations/europe-west4 is not confirmed ended within the 10000 ms deadline: the API last said JOB_STATE_RUNNING; the delivery fails so Pub/Sub redelivers it',
+    );
+    assert.equal(error.retryable, true);
+    assert.ok(error.cause instanceof JobNotConfirmedError);
+    // Calls at 0, 250, 750, 1750, 3750, 7750 and, cut short by the deadline, 10000 ms.
+    assert.equal(getJob.callCount, 7);
+  });
+
+  it('caps the delay at maxDelayMs and names NOT_FOUND as the last answer', async () => {
+    const getJob = sinon.stub().callsFake(() => Promise.reject(notFound()));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 30_000,
+      minDelayMs: 1000,
+      maxDelayMs: 5000,
+    }).catch((e: unknown) => e);
+    await clock.tickAsync(30_000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNotConfirmedError);
+    assert.match(error.message, /the API last said NOT_FOUND;/);
+    assert.ok(error.cause instanceof JobNotFoundError);
+    // 0, 1 s, 3 s, 7 s, then every 5 s: 12, 17, 22, 27, and 30 s at the deadline.
+    assert.equal(getJob.callCount, 9);
+  });
+
+  it('jitters the delays between 1x and 2x', async () => {
+    (Math.random as sinon.SinonStub).returns(0.999);
+    const getJob = sinon.stub();
+    getJob.onCall(0).rejects(notFound());
+    getJob.onCall(1).resolves(job('JOB_STATE_DONE'));
+    const confirmed = confirmJobEnded(portWith(getJob), ref, 'j-1', { deadlineMs: 60_000 });
+    await clock.tickAsync(498);
+    assert.equal(getJob.callCount, 1);
+    await clock.tickAsync(2);
+    await confirmed;
+    assert.equal(getJob.callCount, 2);
+  });
+});

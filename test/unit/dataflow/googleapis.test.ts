@@ -1,0 +1,229 @@
+import { strict as assert } from 'node:assert';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDataflowPort } from '../../../src/dataflow/googleapis.js';
+import type { DataflowPort } from '../../../src/dataflow/port.js';
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  JobAlreadyExistsError,
+  JobNotFoundError,
+} from '../../../src/errors.js';
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+type Reply = (seen: Seen) => { status: number; body?: unknown } | 'hang';
+
+const ref = { projectId: 'my-proj', location: 'europe-west4' };
+const apiJob = {
+  id: 'j-1',
+  name: 'daily-ingest-r1-0',
+  projectId: 'my-proj',
+  location: 'europe-west4',
+  currentState: 'JOB_STATE_DONE',
+  labels: { 'dfchain-run': 'r1' },
+  createTime: '2024-05-01T01:00:00.000Z',
+};
+const summary = {
+  id: 'j-1',
+  name: 'daily-ingest-r1-0',
+  projectId: 'my-proj',
+  location: 'europe-west4',
+  currentState: 'JOB_STATE_DONE',
+  labels: { 'dfchain-run': 'r1' },
+};
+const googleError = (code: number, status: string, message: string) => ({
+  status: code,
+  body: { error: { code, message, status } },
+});
+
+describe('createDataflowPort (googleapis) against a local HTTP server', () => {
+  let server: Server;
+  let seen: Seen[];
+  let reply: Reply;
+  let port: DataflowPort;
+
+  beforeEach(async () => {
+    seen = [];
+    reply = () => ({ status: 200, body: apiJob });
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const request = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          body,
+        };
+        seen.push(request);
+        const answer = reply(request);
+        if (answer === 'hang') return;
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer.body ?? {}));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port: listening } = server.address() as AddressInfo;
+    port = createDataflowPort({ rootUrl: `http://127.0.0.1:${listening}/`, timeoutMs: 500 });
+  });
+
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('getJob asks the locations URL with the summary view and sends no Authorization header', async () => {
+    assert.deepEqual(await port.getJob(ref, 'j-1'), summary);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]!.method, 'GET');
+    assert.equal(
+      seen[0]!.url,
+      '/v1b3/projects/my-proj/locations/europe-west4/jobs/j-1?view=JOB_VIEW_SUMMARY',
+    );
+    assert.equal(seen[0]!.headers.authorization, undefined);
+  });
+
+  it('getJob fills in what the API leaves out', async () => {
+    reply = () => ({ status: 200, body: { id: 'j-1', name: 'n' } });
+    assert.deepEqual(await port.getJob(ref, 'j-1'), {
+      id: 'j-1',
+      name: 'n',
+      projectId: 'my-proj',
+      location: 'europe-west4',
+      currentState: 'JOB_STATE_UNKNOWN',
+      labels: {},
+    });
+  });
+
+  it('findJobByName lists all jobs of that name and returns the newest', async () => {
+    reply = () => ({
+      status: 200,
+      body: {
+        jobs: [
+          { ...apiJob, id: 'old', createTime: '2024-04-01T00:00:00Z' },
+          { ...apiJob, id: 'new', createTime: '2024-05-02T00:00:00.123456Z' },
+          {
+            ...apiJob,
+            id: 'other',
+            name: 'daily-ingest-r1-00',
+            createTime: '2024-06-01T00:00:00Z',
+          },
+        ],
+      },
+    });
+    const found = await port.findJobByName(ref, 'daily-ingest-r1-0');
+    assert.equal(found?.id, 'new');
+    assert.equal(
+      seen[0]!.url,
+      '/v1b3/projects/my-proj/locations/europe-west4/jobs?name=daily-ingest-r1-0&filter=ALL',
+    );
+  });
+
+  it('findJobByName follows pages and answers undefined when none match', async () => {
+    reply = ({ url }) => ({
+      status: 200,
+      body: url.includes('pageToken') ? { jobs: [] } : { jobs: [], nextPageToken: 't2' },
+    });
+    assert.equal(await port.findJobByName(ref, 'nope'), undefined);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      [
+        '/v1b3/projects/my-proj/locations/europe-west4/jobs?name=nope&filter=ALL',
+        '/v1b3/projects/my-proj/locations/europe-west4/jobs?name=nope&filter=ALL&pageToken=t2',
+      ],
+    );
+  });
+
+  it('launchFlexTemplate POSTs the request body and maps the launched job', async () => {
+    reply = () => ({ status: 200, body: { job: { ...apiJob, currentState: 'JOB_STATE_QUEUED' } } });
+    const request = {
+      launchParameter: {
+        jobName: 'daily-ingest-r1-0',
+        containerSpecGcsPath: 'gs://b/t.json',
+        parameters: { date: '2024-05-01' },
+        environment: { maxWorkers: 10, additionalUserLabels: { 'dfchain-run': 'r1' } },
+      },
+    };
+    const job = await port.launchFlexTemplate(ref, request);
+    assert.equal(job.currentState, 'JOB_STATE_QUEUED');
+    assert.equal(seen[0]!.method, 'POST');
+    assert.equal(
+      seen[0]!.url,
+      '/v1b3/projects/my-proj/locations/europe-west4/flexTemplates:launch',
+    );
+    assert.deepEqual(JSON.parse(seen[0]!.body), request);
+  });
+
+  it('a launch answered without a job is a permanent error', async () => {
+    reply = () => ({ status: 200, body: {} });
+    await assert.rejects(port.launchFlexTemplate(ref, { launchParameter: { jobName: 'x' } }), {
+      name: 'DataflowPermanentError',
+      message:
+        'Dataflow flexTemplates.launch projects/my-proj/locations/europe-west4 (job x) failed: the answer has no job (not an HTTP or network fault: retrying cannot help)',
+    });
+  });
+
+  const statuses = [
+    [404, 'NOT_FOUND', JobNotFoundError],
+    [409, 'ALREADY_EXISTS', JobAlreadyExistsError],
+    [429, 'RESOURCE_EXHAUSTED', DataflowTransientError],
+    [500, 'INTERNAL', DataflowTransientError],
+    [503, 'UNAVAILABLE', DataflowTransientError],
+    [400, 'INVALID_ARGUMENT', DataflowPermanentError],
+    [403, 'PERMISSION_DENIED', DataflowPermanentError],
+  ] as const;
+  for (const [code, status, type] of statuses) {
+    it(`HTTP ${code} ${status} becomes ${type.name}, once (no client retry)`, async () => {
+      reply = () => googleError(code, status, `simulated ${status}`);
+      const error: unknown = await port.getJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(error instanceof type, String(error));
+      assert.deepEqual(error.details, {
+        operation: 'jobs.get projects/my-proj/locations/europe-west4/jobs/j-1',
+        httpStatus: code,
+        status,
+      });
+      assert.match(
+        error.message,
+        new RegExp(
+          `^Dataflow jobs\\.get projects/my-proj/locations/europe-west4/jobs/j-1 failed: HTTP ${code} ${status}: simulated ${status} \\(`,
+        ),
+      );
+      assert.equal(seen.length, 1);
+    });
+  }
+
+  it('a request past the timeout is a transient error', async () => {
+    reply = () => 'hang';
+    const { port: listening } = server.address() as AddressInfo;
+    const impatient = createDataflowPort({
+      rootUrl: `http://127.0.0.1:${listening}/`,
+      timeoutMs: 50,
+    });
+    const error: unknown = await impatient.getJob(ref, 'j-1').catch((e: unknown) => e);
+    assert.ok(error instanceof DataflowTransientError, String(error));
+    assert.match(
+      error.message,
+      /^Dataflow jobs\.get .* failed: no HTTP answer: .* \(a transient fault: it is retried\)$/,
+    );
+  });
+
+  it('a refused connection is a transient error', async () => {
+    const { port: listening } = server.address() as AddressInfo;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    server = createServer().listen(0);
+    const closed = createDataflowPort({
+      rootUrl: `http://127.0.0.1:${listening}/`,
+      timeoutMs: 500,
+    });
+    const error: unknown = await closed.getJob(ref, 'j-1').catch((e: unknown) => e);
+    assert.ok(error instanceof DataflowTransientError, String(error));
+    assert.equal(error.details.httpStatus, undefined);
+  });
+});

@@ -1,0 +1,120 @@
+import { strict as assert } from 'node:assert';
+import { decodeEvent } from '../../../src/events/decode.js';
+import type { IncomingEvent, Signal } from '../../../src/events/signal.js';
+import {
+  base64,
+  convertedPubSub,
+  eventarcPubSub,
+  jobPayload,
+  published,
+  sinkEntry,
+  statusChanged,
+} from './fixtures.js';
+
+const ended = {
+  kind: 'jobEnded',
+  jobId: '2024-05-01_01_02_03-123456789',
+  jobName: 'daily-ingest-r1-0',
+  projectId: 'my-proj',
+  location: 'europe-west4',
+} as const;
+
+const cases: ReadonlyArray<{ name: string; event: IncomingEvent; expected: Signal }> = [
+  {
+    name: 'sink "Worker pool stopped." line (Eventarc envelope)',
+    event: published(sinkEntry()),
+    expected: { ...ended, source: 'logSink', launcherFailed: false },
+  },
+  {
+    name: 'sink line from a functions-framework-converted push body',
+    event: convertedPubSub(base64(sinkEntry())),
+    expected: { ...ended, source: 'logSink', launcherFailed: false },
+  },
+  {
+    name: 'flex template launcher failure line',
+    event: published(
+      sinkEntry({
+        textPayload:
+          'Error occurred in the launcher container: Template launch failed. See console logs.',
+        severity: 'ERROR',
+      }),
+    ),
+    expected: { ...ended, source: 'logSink', launcherFailed: true },
+  },
+  {
+    name: 'project read from resource.labels when logName has none',
+    event: published(
+      sinkEntry({ logName: 'organizations/1/logs/dataflow.googleapis.com%2Fjob-message' }),
+    ),
+    expected: { ...ended, projectId: '123456789012', source: 'logSink', launcherFailed: false },
+  },
+  {
+    name: 'start command with runId and input',
+    event: published({
+      dfchain: 'start',
+      chain: 'daily',
+      runId: '2024-05-01',
+      input: { date: '2024-05-01' },
+    }),
+    expected: { kind: 'start', chain: 'daily', runId: '2024-05-01', input: { date: '2024-05-01' } },
+  },
+  {
+    name: 'start command without runId or input',
+    event: published({ dfchain: 'start', chain: 'daily' }),
+    expected: { kind: 'start', chain: 'daily', input: {} },
+  },
+  {
+    name: 'tick command',
+    event: published({ dfchain: 'tick' }),
+    expected: { kind: 'tick' },
+  },
+  {
+    name: 'statusChanged to JOB_STATE_DONE',
+    event: statusChanged(jobPayload()),
+    expected: {
+      ...ended,
+      source: 'eventarc',
+      launcherFailed: false,
+      reportedState: 'JOB_STATE_DONE',
+    },
+  },
+  {
+    name: 'statusChanged to JOB_STATE_FAILED, data as a JSON string',
+    event: {
+      ...statusChanged(undefined),
+      data: JSON.stringify({ payload: jobPayload({ currentState: 'JOB_STATE_FAILED' }) }),
+    },
+    expected: {
+      ...ended,
+      source: 'eventarc',
+      launcherFailed: false,
+      reportedState: 'JOB_STATE_FAILED',
+    },
+  },
+  {
+    name: 'statusChanged to JOB_STATE_CANCELLED, data as a Buffer, state as an enum number',
+    event: {
+      ...statusChanged(undefined),
+      data: Buffer.from(JSON.stringify({ payload: jobPayload({ currentState: 5 }) })),
+    },
+    expected: {
+      ...ended,
+      source: 'eventarc',
+      launcherFailed: false,
+      reportedState: 'JOB_STATE_CANCELLED',
+    },
+  },
+];
+
+describe('decodeEvent: signals', () => {
+  for (const { name, event, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(decodeEvent(event), expected);
+    });
+  }
+
+  it('reads the Eventarc and the converted envelope alike', () => {
+    const command = base64({ dfchain: 'tick' });
+    assert.deepEqual(decodeEvent(eventarcPubSub(command)), decodeEvent(convertedPubSub(command)));
+  });
+});
