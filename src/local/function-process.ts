@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, waitForHttp } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
@@ -19,7 +20,9 @@ export interface FunctionProcess {
 /** Starts `functions-framework --target=dfchain --signature-type=cloudevent` on a free port. */
 export async function startFunction(source: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<FunctionProcess> {
   const port = await freePort();
-  const main = createRequire(import.meta.url).resolve('@google-cloud/functions-framework/build/src/main.js');
+  // The package exports only its API; its CLI (the `functions-framework` bin) sits beside it.
+  const api = createRequire(import.meta.url).resolve('@google-cloud/functions-framework');
+  const main = join(dirname(api), 'main.js');
   const child: ChildProcess = spawn(
     process.execPath,
     [main, '--target=dfchain', '--signature-type=cloudevent', `--port=${port}`, `--source=${source}`],

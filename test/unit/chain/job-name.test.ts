@@ -1,0 +1,125 @@
+import { strict as assert } from 'node:assert';
+import {
+  JOB_NAME_PATTERN,
+  JOB_NAME_SUFFIX_LENGTH,
+  MAX_JOB_NAME_PREFIX_LENGTH,
+  chainPrefixes,
+  couldBeChainJob,
+  isValidJobNamePrefix,
+  jobNameFor,
+  suggestJobNamePrefix,
+} from '../../../src/chain/job-name.js';
+import type { Chain } from '../../../src/chain/types.js';
+
+const KEY = { chain: 'daily', runId: 'run-1', state: 'Ingest', attempt: 0 };
+
+describe('job names', () => {
+  it('appends the first 12 hex characters of sha256(chain, runId, state, attempt)', () => {
+    // sha256("daily\nrun-1\nIngest\n0"), computed independently.
+    assert.equal(jobNameFor('ingest', KEY), 'ingest-7690933235c6');
+    assert.equal(JOB_NAME_SUFFIX_LENGTH, 12);
+  });
+
+  it('is deterministic, and differs for every part of the key', () => {
+    const names = new Set([
+      jobNameFor('ingest', KEY),
+      jobNameFor('ingest', KEY),
+      jobNameFor('ingest', { ...KEY, chain: 'weekly' }),
+      jobNameFor('ingest', { ...KEY, runId: 'run-2' }),
+      jobNameFor('ingest', { ...KEY, state: 'Publish' }),
+      jobNameFor('ingest', { ...KEY, attempt: 1 }),
+    ]);
+    assert.equal(names.size, 5);
+  });
+
+  it('makes valid Dataflow job names from valid prefixes, up to the longest', () => {
+    for (const prefix of ['a', 'ingest', 'a-', 'x'.repeat(MAX_JOB_NAME_PREFIX_LENGTH)]) {
+      assert.ok(isValidJobNamePrefix(prefix), prefix);
+      const name = jobNameFor(prefix, KEY);
+      assert.match(name, JOB_NAME_PATTERN);
+      assert.ok(name.length <= 1024);
+    }
+    assert.equal(jobNameFor('x'.repeat(MAX_JOB_NAME_PREFIX_LENGTH), KEY).length, 1024);
+  });
+
+  const invalid = [
+    '',
+    'Ingest',
+    '1ingest',
+    '-a',
+    'a_b',
+    'a b',
+    'x'.repeat(MAX_JOB_NAME_PREFIX_LENGTH + 1),
+  ];
+  for (const prefix of invalid) {
+    it(`refuses the prefix ${JSON.stringify(prefix.slice(0, 20))}`, () =>
+      assert.ok(!isValidJobNamePrefix(prefix)));
+  }
+
+  const suggestions: [string, string][] = [
+    ['Ingest', 'ingest'],
+    ['Ingest_Sales 2024', 'ingest-sales-2024'],
+    ['2024-ingest', 'ingest'],
+    ['__', 'job'],
+    ['x'.repeat(2000), 'x'.repeat(MAX_JOB_NAME_PREFIX_LENGTH)],
+  ];
+  for (const [prefix, suggestion] of suggestions) {
+    it(`suggests ${JSON.stringify(suggestion.slice(0, 20))} for ${JSON.stringify(prefix.slice(0, 20))}`, () => {
+      assert.equal(suggestJobNamePrefix(prefix), suggestion);
+      assert.ok(isValidJobNamePrefix(suggestion));
+    });
+  }
+});
+
+describe('couldBeChainJob', () => {
+  const prefixes = new Set(['ingest', 'publish-daily']);
+  const cases: [string, boolean][] = [
+    [jobNameFor('ingest', KEY), true],
+    ['ingest-0123456789ab', true],
+    ['publish-daily-abcdefabcdef', true],
+    ['ingest-0123456789AB', false],
+    ['ingest-0123456789a', false],
+    ['ingest-0123456789abc', false],
+    ['ingest_0123456789ab', false],
+    ['ingestx0123456789ab', false],
+    ['other-0123456789ab', false],
+    ['publish-0123456789ab', false],
+    ['-0123456789ab', false],
+    ['0123456789ab', false],
+    ['ingest-0123456789ag', false],
+    ['', false],
+  ];
+  for (const [name, expected] of cases) {
+    it(`${expected ? 'accepts' : 'rejects'} ${JSON.stringify(name)}`, () => {
+      assert.equal(couldBeChainJob(name, prefixes), expected);
+    });
+  }
+});
+
+describe('chainPrefixes', () => {
+  it('collects the jobName of every Task of every chain', () => {
+    const chain = (name: string, jobNames: string[]): Chain => ({
+      name,
+      file: `${name}.json`,
+      definition: {
+        StartAt: 'S0',
+        States: Object.fromEntries([
+          ...jobNames.map((jobName, i) => [
+            `S${i}`,
+            {
+              Type: 'Task' as const,
+              Resource: 'dataflow:flexTemplate' as const,
+              Parameters: { jobName, containerSpecGcsPath: 'gs://b/t.json' },
+              Next: `S${i + 1}`,
+            },
+          ]),
+          ['End', { Type: 'Succeed' as const }],
+        ]),
+      },
+    });
+    assert.deepEqual(
+      [...chainPrefixes([chain('a', ['ingest', 'publish']), chain('b', ['ingest', 'report'])])],
+      ['ingest', 'publish', 'report'],
+    );
+  });
+});

@@ -1,0 +1,136 @@
+import { strict as assert } from 'node:assert';
+import { PathError } from '../../../src/errors.js';
+import type { Json, JsonObject } from '../../../src/json.js';
+import {
+  dynamicEntries,
+  resolveParameters,
+  resolveTaskParameters,
+} from '../../../src/chain/parameters.js';
+
+const INPUT: Json = { table: 'sales', workers: 5, tags: ['a', 'b'] };
+const CONTEXT: Json = { Execution: { Input: { date: '2024-05-01' } }, State: { Name: 'Ingest' } };
+
+describe('resolveParameters', () => {
+  it('copies the template, replacing .$ keys by their values', () => {
+    const template: JsonObject = {
+      fixed: 'x',
+      n: 1,
+      'date.$': '$$.Execution.Input.date',
+      nested: {
+        'out.$': "States.Format('gs://b/{}/{}', $.table, $$.Execution.Input.date)",
+        keep: [1, { 'w.$': '$.workers' }],
+      },
+      'all.$': '$',
+    };
+    assert.deepEqual(resolveParameters(template, INPUT, CONTEXT), {
+      fixed: 'x',
+      n: 1,
+      date: '2024-05-01',
+      nested: { out: 'gs://b/sales/2024-05-01', keep: [1, { w: 5 }] },
+      all: INPUT,
+    });
+    assert.equal(template['date.$'], '$$.Execution.Input.date', 'the template is left alone');
+  });
+
+  it('names the place of a failing path, under the given root', () => {
+    assert.throws(
+      () =>
+        resolveParameters({ parameters: { 'date.$': '$$.Execution.Input.day' } }, INPUT, CONTEXT),
+      {
+        name: 'PathError',
+        message:
+          'Parameters.parameters.date.$: path "$$.Execution.Input.day" not found in the context object (the run input has no "day"; pass it in the start command\'s input)',
+      },
+    );
+    assert.throws(
+      () =>
+        resolveParameters(
+          { l: [{ 'x.$': 'States.ArrayGetItem($.tags, 2)' }] },
+          INPUT,
+          CONTEXT,
+          'Input',
+        ),
+      {
+        name: 'PathError',
+        message:
+          'Input.l[0].x.$: States.ArrayGetItem: index 2 is out of range (the array has 2 items)',
+      },
+    );
+  });
+
+  it('reports a syntax error with its place', () => {
+    assert.throws(() => resolveParameters({ 'a.$': '$..x' }, INPUT, CONTEXT), {
+      message:
+        'Parameters.a.$: cannot parse "$..x" at character 2: recursive descent ("..") is not supported; spell out each field',
+    });
+  });
+
+  it('refuses a .$ value that is not a string', () => {
+    assert.throws(() => resolveParameters({ 'a.$': 3 }, INPUT, CONTEXT), {
+      message: 'Parameters.a.$: must be a string (a path or an intrinsic)',
+    });
+  });
+});
+
+describe('resolveTaskParameters', () => {
+  it('resolves a Task for the Dataflow launchParameter', () => {
+    const resolved = resolveTaskParameters(
+      {
+        jobName: 'ingest',
+        containerSpecGcsPath: 'gs://b/t.json',
+        parameters: {
+          'date.$': '$$.Execution.Input.date',
+          'workers.$': "States.Format('{}', $.workers)",
+        },
+        environment: { 'maxWorkers.$': '$.workers' },
+        launchOptions: { 'table.$': '$.table' },
+      },
+      INPUT,
+      CONTEXT,
+    );
+    assert.deepEqual(resolved, {
+      jobName: 'ingest',
+      containerSpecGcsPath: 'gs://b/t.json',
+      parameters: { date: '2024-05-01', workers: '5' },
+      environment: { maxWorkers: 5 },
+      launchOptions: { table: 'sales' },
+    });
+  });
+
+  const notStrings: [JsonObject, string][] = [
+    [
+      { parameters: { 'workers.$': '$.workers' } },
+      "Parameters.parameters.workers.$: resolved to number 5, but Dataflow takes only strings here; wrap it in States.Format('{}', ...) or States.JsonToString(...)",
+    ],
+    [
+      { launchOptions: { 'tags.$': '$.tags' } },
+      "Parameters.launchOptions.tags.$: resolved to an array, but Dataflow takes only strings here; wrap it in States.Format('{}', ...) or States.JsonToString(...)",
+    ],
+  ];
+  for (const [extra, message] of notStrings) {
+    it(`refuses values Dataflow cannot take: ${message.split(':')[0]}`, () => {
+      assert.throws(
+        () =>
+          resolveTaskParameters(
+            { jobName: 'a', containerSpecGcsPath: 'gs://b/t.json', ...extra },
+            INPUT,
+            CONTEXT,
+          ),
+        (error: unknown) => error instanceof PathError && error.message === message,
+      );
+    });
+  }
+});
+
+describe('dynamicEntries', () => {
+  it('lists every .$ key with its place, in document order', () => {
+    assert.deepEqual(
+      dynamicEntries({ a: { 'b.$': '$.b' }, 'c.$': 1, l: [{ 'd.$': '$.d' }] }, 'P'),
+      [
+        { place: 'P.a.b.$', value: '$.b' },
+        { place: 'P.c.$', value: 1 },
+        { place: 'P.l[0].d.$', value: '$.d' },
+      ],
+    );
+  });
+});
