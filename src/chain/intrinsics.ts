@@ -79,11 +79,7 @@ const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
   'States.StringSplit': {
     params: ['string', 'string'],
     // Every character of the second argument is a delimiter; empty pieces are dropped (as in ASL).
-    apply: ([s, d]) =>
-      str(s)
-        .split('')
-        .reduce(splitter(str(d)), [''])
-        .filter((p) => p !== ''),
+    apply: ([s, d]) => [...str(s)].reduce(splitter([...str(d)]), ['']).filter((p) => p !== ''),
   },
   'States.Base64Encode': {
     params: ['string'],
@@ -158,7 +154,7 @@ function getItem(array: readonly Json[], index: number): Json {
   return item;
 }
 
-function splitter(delimiters: string): (acc: string[], c: string) => string[] {
+function splitter(delimiters: readonly string[]): (acc: string[], c: string) => string[] {
   return (acc, c) => {
     if (delimiters.includes(c)) acc.push('');
     else acc[acc.length - 1] += c;

@@ -72,6 +72,8 @@ export class LocalStack {
   /** Starts every part; on failure, stops what already started. */
   static async start(options: StackOptions): Promise<LocalStack> {
     const progress = options.onProgress ?? (() => undefined);
+    // Nothing local runs on GCE: spare the Google clients their metadata-server probe and warning.
+    process.env['METADATA_SERVER_DETECTION'] ??= 'none';
     const projectId = options.projectId ?? LOCAL_PROJECT;
     const topic = options.topic ?? 'dfchain-events';
     const started: { stop(): Promise<void> }[] = [];

@@ -134,7 +134,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
     ];
     for (let i = 0; i < 50; i++) {
       const sample = samples[i % samples.length]!;
-      payloads.push(i % 5 === 4 ? Buffer.from([0xff, 0xfe, i, 0x00, 0x7b]) : Buffer.from(sample.slice(0, sample.length - (i % 3))));
+      payloads.push(i % 5 === 4 ? Buffer.from([0xff, 0xfe, i, 0x00, 0x7b]) : Buffer.from(sample.slice(0, Math.max(1, sample.length - (i % 3)))));
     }
     const ids = await Promise.all(payloads.map((data) => stack.transport.publish(data)));
     const mentions = (id: string) =>

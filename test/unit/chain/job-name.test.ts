@@ -9,7 +9,7 @@ import {
   jobNameFor,
   suggestJobNamePrefix,
 } from '../../../src/chain/job-name.js';
-import type { Chain } from '../../../src/chain/types.js';
+import type { Chain, State } from '../../../src/chain/types.js';
 
 const KEY = { chain: 'daily', runId: 'run-1', state: 'Ingest', attempt: 0 };
 
@@ -98,25 +98,18 @@ describe('couldBeChainJob', () => {
 
 describe('chainPrefixes', () => {
   it('collects the jobName of every Task of every chain', () => {
-    const chain = (name: string, jobNames: string[]): Chain => ({
-      name,
-      file: `${name}.json`,
-      definition: {
-        StartAt: 'S0',
-        States: Object.fromEntries([
-          ...jobNames.map((jobName, i) => [
-            `S${i}`,
-            {
-              Type: 'Task' as const,
-              Resource: 'dataflow:flexTemplate' as const,
-              Parameters: { jobName, containerSpecGcsPath: 'gs://b/t.json' },
-              Next: `S${i + 1}`,
-            },
-          ]),
-          ['End', { Type: 'Succeed' as const }],
-        ]),
-      },
-    });
+    const chain = (name: string, jobNames: string[]): Chain => {
+      const states: Record<string, State> = { Done: { Type: 'Succeed' } };
+      jobNames.forEach((jobName, i) => {
+        states[`S${i}`] = {
+          Type: 'Task',
+          Resource: 'dataflow:flexTemplate',
+          Parameters: { jobName, containerSpecGcsPath: 'gs://b/t.json' },
+          Next: i + 1 < jobNames.length ? `S${i + 1}` : 'Done',
+        };
+      });
+      return { name, file: `${name}.json`, definition: { StartAt: 'S0', States: states } };
+    };
     assert.deepEqual(
       [...chainPrefixes([chain('a', ['ingest', 'publish']), chain('b', ['ingest', 'report'])])],
       ['ingest', 'publish', 'report'],
