@@ -27,7 +27,9 @@ function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (raw === undefined || raw === '') return fallback * 1000;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || value > 540) {
-    throw new ConfigError(`${name}="${raw}" is not a number of seconds between 0 and 540; unset it to use ${fallback}`);
+    throw new ConfigError(
+      `${name}="${raw}" is not a number of seconds between 0 and 540; unset it to use ${fallback}`,
+    );
   }
   return value * 1000;
 }
@@ -55,6 +57,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
     ...(dataflowRootUrl ? { dataflowRootUrl } : {}),
     store: store as StoreKind,
-    confirmDeadlineMs: positiveSeconds(env, 'DFCHAIN_CONFIRM_DEADLINE_SECONDS', DEFAULT_CONFIRM_DEADLINE_SECONDS),
+    confirmDeadlineMs: positiveSeconds(
+      env,
+      'DFCHAIN_CONFIRM_DEADLINE_SECONDS',
+      DEFAULT_CONFIRM_DEADLINE_SECONDS,
+    ),
   };
 }

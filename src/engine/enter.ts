@@ -21,13 +21,22 @@ export function succeed(run: Run, output: Json, now: string, events: RunEvent[])
 }
 
 /** Ends a run as failed with an ASL error. */
-export function fail(run: Run, error: RunError, now: string, events: RunEvent[], state?: string): Transition {
+export function fail(
+  run: Run,
+  error: RunError,
+  now: string,
+  events: RunEvent[],
+  state?: string,
+): Transition {
   const next: Run = { ...run, status: 'FAILED', endTime: now, error };
   return {
     run: next,
     changed: true,
     effects: [],
-    events: [...events, { event: 'run.failed', runId: run.id, chain: run.chain, error, ...(state ? { state } : {}) }],
+    events: [
+      ...events,
+      { event: 'run.failed', runId: run.id, chain: run.chain, error, ...(state ? { state } : {}) },
+    ],
   };
 }
 
@@ -44,13 +53,22 @@ function enterTask(
   let resolved;
   try {
     // Parameters came from JSON, so their optional fields are never `undefined` values.
-    resolved = resolveParameters(task.Parameters as JsonObject, input, contextObject(run, name, now, attempt));
+    resolved = resolveParameters(
+      task.Parameters as JsonObject,
+      input,
+      contextObject(run, name, now, attempt),
+    );
   } catch (error) {
     if (!(error instanceof PathError)) throw error;
     const cause = `States.${name}.${error.message}`;
     return fail(run, { Error: 'States.Runtime', Cause: cause }, now, events, name);
   }
-  const jobName = jobNameFor(task.Parameters.jobName, { chain: run.chain, runId: run.id, state: name, attempt });
+  const jobName = jobNameFor(task.Parameters.jobName, {
+    chain: run.chain,
+    runId: run.id,
+    state: name,
+    attempt,
+  });
   const step: Step = {
     state: name,
     attempt,
@@ -58,7 +76,12 @@ function enterTask(
     projectId: run.projectId,
     // Validation guarantees a region on the Task or in Defaults.
     location: task.Region ?? definition.Defaults?.Region ?? '',
-    request: launchRequest(definition.Defaults, resolved, jobName, jobLabels(run.id, run.chain, name)),
+    request: launchRequest(
+      definition.Defaults,
+      resolved,
+      jobName,
+      jobLabels(run.id, run.chain, name),
+    ),
     status: 'INTENDED',
     intendedAt: now,
   };
@@ -66,7 +89,10 @@ function enterTask(
     run: { ...run, steps: { ...run.steps, [jobName]: step } },
     changed: true,
     effects: [{ kind: 'launch', step }],
-    events: [...events, { event: 'step.intended', runId: run.id, chain: run.chain, state: name, jobName }],
+    events: [
+      ...events,
+      { event: 'step.intended', runId: run.id, chain: run.chain, state: name, jobName },
+    ],
   };
 }
 
@@ -82,7 +108,12 @@ export function enterState(
   const state = definition.States[name];
   if (state === undefined) {
     // Unreachable for validated chains; kept as a run failure rather than a crash loop.
-    return fail(run, { Error: 'States.Runtime', Cause: `state "${name}" does not exist in chain "${run.chain}"` }, now, events);
+    return fail(
+      run,
+      { Error: 'States.Runtime', Cause: `state "${name}" does not exist in chain "${run.chain}"` },
+      now,
+      events,
+    );
   }
   switch (state.Type) {
     case 'Task':
@@ -90,6 +121,12 @@ export function enterState(
     case 'Succeed':
       return succeed(run, input, now, events);
     case 'Fail':
-      return fail(run, { Error: state.Error ?? 'States.Fail', Cause: state.Cause ?? '' }, now, events, name);
+      return fail(
+        run,
+        { Error: state.Error ?? 'States.Fail', Cause: state.Cause ?? '' },
+        now,
+        events,
+        name,
+      );
   }
 }

@@ -44,7 +44,12 @@ export function staleReason(run: Run, job: EndedJob): string | undefined {
  * Applies a confirmed terminal job to its run: success moves to the Task's `Next` (or ends the run),
  * any other terminal state fails the run. Duplicates and stale events change nothing.
  */
-export function onJobEnded(definition: ChainDefinition, run: Run, job: EndedJob, now: string): Transition {
+export function onJobEnded(
+  definition: ChainDefinition,
+  run: Run,
+  job: EndedJob,
+  now: string,
+): Transition {
   const step = run.steps[job.name];
   if (step === undefined || staleReason(run, job) !== undefined) return unchanged(run);
   const succeeded = job.currentState === 'JOB_STATE_DONE';

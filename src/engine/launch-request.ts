@@ -34,13 +34,22 @@ export function launchRequest(
     ...(isObject(taskEnv['additionalUserLabels']) ? taskEnv['additionalUserLabels'] : {}),
   };
   const parameters = templateParameters(resolved['parameters']);
-  const { jobName: _prefix, parameters: _parameters, environment: _environment, ...rest } = resolved;
+  const {
+    jobName: _prefix,
+    parameters: _parameters,
+    environment: _environment,
+    ...rest
+  } = resolved;
   return {
     launchParameter: {
       ...rest,
       jobName,
       ...(parameters ? { parameters } : {}),
-      environment: { ...defaultEnv, ...taskEnv, additionalUserLabels: { ...userLabels, ...labels } },
+      environment: {
+        ...defaultEnv,
+        ...taskEnv,
+        additionalUserLabels: { ...userLabels, ...labels },
+      },
     },
   };
 }

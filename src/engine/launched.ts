@@ -3,11 +3,20 @@ import { fail } from './enter.js';
 import { unchanged, type Transition } from './transition.js';
 
 /** Records that an intended step's job exists (`adopted`: found after a 409 or a crash). */
-export function onLaunched(run: Run, jobName: string, jobId: string, now: string, adopted: boolean): Transition {
+export function onLaunched(
+  run: Run,
+  jobName: string,
+  jobId: string,
+  now: string,
+  adopted: boolean,
+): Transition {
   const step = run.steps[jobName];
   if (step?.status !== 'INTENDED') return unchanged(run);
   return {
-    run: { ...run, steps: { ...run.steps, [jobName]: { ...step, status: 'LAUNCHED', jobId, launchedAt: now } } },
+    run: {
+      ...run,
+      steps: { ...run.steps, [jobName]: { ...step, status: 'LAUNCHED', jobId, launchedAt: now } },
+    },
     changed: true,
     effects: [],
     events: [
@@ -24,7 +33,12 @@ export function onLaunched(run: Run, jobName: string, jobId: string, now: string
 }
 
 /** Records that Dataflow refused to launch an intended step: the step and the run fail. */
-export function onLaunchFailed(run: Run, jobName: string, error: RunError, now: string): Transition {
+export function onLaunchFailed(
+  run: Run,
+  jobName: string,
+  error: RunError,
+  now: string,
+): Transition {
   const step = run.steps[jobName];
   if (step?.status !== 'INTENDED' || run.status !== 'RUNNING') return unchanged(run);
   const failed: Run = {

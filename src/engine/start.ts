@@ -27,7 +27,12 @@ export function startRun(request: StartRequest): Transition {
     startTime: request.now,
     steps: {},
   };
-  return enterState(request.definition, run, request.definition.StartAt, request.input, request.now, [
-    { event: 'run.started', runId: run.id, chain: run.chain },
-  ]);
+  return enterState(
+    request.definition,
+    run,
+    request.definition.StartAt,
+    request.input,
+    request.now,
+    [{ event: 'run.started', runId: run.id, chain: run.chain }],
+  );
 }

@@ -42,7 +42,9 @@ export async function handleEvent(deps: HandlerDeps, event: IncomingEvent): Prom
         event: 'delivery.retry',
         message: `${message} (message ${event.id ?? '?'} will be redelivered)`,
         code,
-        ...(error instanceof DfchainError ? {} : { stack: error instanceof Error ? error.stack : undefined }),
+        ...(error instanceof DfchainError
+          ? {}
+          : { stack: error instanceof Error ? error.stack : undefined }),
       });
       throw error;
     }

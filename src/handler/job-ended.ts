@@ -10,7 +10,12 @@ import type { HandlerDeps } from './deps.js';
 import { executeLaunches } from './launch.js';
 import { applyToRun } from './record.js';
 
-function ignore(deps: HandlerDeps, signal: JobEndedSignal, reason: string, extra: Record<string, string> = {}): void {
+function ignore(
+  deps: HandlerDeps,
+  signal: JobEndedSignal,
+  reason: string,
+  extra: Record<string, string> = {},
+): void {
   deps.logger.write({
     severity: 'INFO',
     event: 'message.ignored',
@@ -49,7 +54,14 @@ export async function handleJobEnded(deps: HandlerDeps, signal: JobEndedSignal):
     );
   }
   if (!transition.changed) {
-    ignore(deps, signal, staleReason(transition.run, ended) ?? 'nothing changed', { runId, chain: transition.run.chain });
+    ignore(deps, signal, staleReason(transition.run, ended) ?? 'nothing changed', {
+      runId,
+      chain: transition.run.chain,
+    });
   }
-  await executeLaunches(deps, transition.run, new Set(transition.effects.map((effect) => effect.step.jobName)));
+  await executeLaunches(
+    deps,
+    transition.run,
+    new Set(transition.effects.map((effect) => effect.step.jobName)),
+  );
 }

@@ -2,14 +2,22 @@ import pRetry from 'p-retry';
 import type { JobSummary } from '../dataflow/job.js';
 import { onLaunched, onLaunchFailed } from '../engine/launched.js';
 import type { Run, Step } from '../engine/run.js';
-import { DataflowPermanentError, DataflowTransientError, JobAlreadyExistsError, isRetryable } from '../errors.js';
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  JobAlreadyExistsError,
+  isRetryable,
+} from '../errors.js';
 import type { HandlerDeps } from './deps.js';
 import { applyToRun } from './record.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
 const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
-async function launchOrAdopt(deps: HandlerDeps, step: Step): Promise<{ job: JobSummary; adopted: boolean }> {
+async function launchOrAdopt(
+  deps: HandlerDeps,
+  step: Step,
+): Promise<{ job: JobSummary; adopted: boolean }> {
   const ref = { projectId: step.projectId, location: step.location };
   try {
     const job = await pRetry(() => deps.dataflow.launchFlexTemplate(ref, step.request), {
@@ -36,13 +44,22 @@ async function launchStep(deps: HandlerDeps, run: Run, step: Step, own: boolean)
     // An intent this invocation did not write may have been launched by one that died before
     // recording it: look first, so a finished job is adopted rather than launched again.
     const found = own ? undefined : await deps.dataflow.findJobByName(step, step.jobName);
-    const { job, adopted } = found ? { job: found, adopted: true } : await launchOrAdopt(deps, step);
-    await applyToRun(deps, run.id, (current) => onLaunched(current, step.jobName, job.id, now(), adopted));
+    const { job, adopted } = found
+      ? { job: found, adopted: true }
+      : await launchOrAdopt(deps, step);
+    await applyToRun(deps, run.id, (current) =>
+      onLaunched(current, step.jobName, job.id, now(), adopted),
+    );
   } catch (error) {
     if (!(error instanceof DataflowPermanentError) || isRetryable(error)) throw error;
     const cause = `States.${step.state}: ${error.message}`;
     await applyToRun(deps, run.id, (current) =>
-      onLaunchFailed(current, step.jobName, { Error: 'Dataflow.LaunchFailed', Cause: cause }, now()),
+      onLaunchFailed(
+        current,
+        step.jobName,
+        { Error: 'Dataflow.LaunchFailed', Cause: cause },
+        now(),
+      ),
     );
   }
 }
@@ -51,7 +68,11 @@ async function launchStep(deps: HandlerDeps, run: Run, step: Step, own: boolean)
  * Makes every launch the run records as intended. `own` names the intents this invocation just
  * wrote; any other is a leftover of an earlier delivery and is checked against Dataflow first.
  */
-export async function executeLaunches(deps: HandlerDeps, run: Run, own: ReadonlySet<string>): Promise<void> {
+export async function executeLaunches(
+  deps: HandlerDeps,
+  run: Run,
+  own: ReadonlySet<string>,
+): Promise<void> {
   if (run.status !== 'RUNNING') return;
   const pending = Object.values(run.steps).filter((step) => step.status === 'INTENDED');
   await Promise.all(pending.map((step) => launchStep(deps, run, step, own.has(step.jobName))));

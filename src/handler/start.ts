@@ -18,7 +18,11 @@ export function derivedRunId(chain: string, messageId: string): string {
 }
 
 /** Handles `start`: idempotent by run id; the same id with another input is rejected. */
-export async function handleStart(deps: HandlerDeps, signal: StartSignal, messageId: string): Promise<void> {
+export async function handleStart(
+  deps: HandlerDeps,
+  signal: StartSignal,
+  messageId: string,
+): Promise<void> {
   const chain = deps.chains.get(signal.chain);
   if (chain === undefined) {
     const known = deps.chains.names().join(', ') || 'none';
@@ -40,10 +44,15 @@ export async function handleStart(deps: HandlerDeps, signal: StartSignal, messag
   const { created, run } = await deps.store.create(transition.run);
   if (created) {
     logTransition(deps, transition);
-    await executeLaunches(deps, run, new Set(transition.effects.map((effect) => effect.step.jobName)));
+    await executeLaunches(
+      deps,
+      run,
+      new Set(transition.effects.map((effect) => effect.step.jobName)),
+    );
     return;
   }
-  if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input)) throw new RunConflictError(runId);
+  if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input))
+    throw new RunConflictError(runId);
   deps.logger.write({
     severity: 'INFO',
     event: 'message.duplicate',

@@ -15,7 +15,12 @@ async function reconcileRun(deps: HandlerDeps, run: Run): Promise<void> {
     if (!isTerminalJobState(job.currentState)) continue;
     const ended = { ...job, currentState: job.currentState };
     await applyToRun(deps, run.id, async (current) =>
-      onJobEnded(await definitionFor(deps, current), current, ended, deps.clock.now().toISOString()),
+      onJobEnded(
+        await definitionFor(deps, current),
+        current,
+        ended,
+        deps.clock.now().toISOString(),
+      ),
     );
   }
   const latest = await deps.store.get(run.id);
@@ -44,7 +49,12 @@ export async function handleTick(deps: HandlerDeps): Promise<void> {
       });
     }
   }
-  deps.logger.write({ severity: 'INFO', event: 'tick.done', message: `tick: reconciled ${runs.length} running run(s)` });
+  deps.logger.write({
+    severity: 'INFO',
+    event: 'tick.done',
+    message: `tick: reconciled ${runs.length} running run(s)`,
+  });
   const retryable = failures.find(isRetryable);
-  if (retryable !== undefined) throw retryable;
+  // Caught errors are rethrown as they came; only their retryability decided to keep them.
+  if (retryable !== undefined) throw retryable as Error;
 }

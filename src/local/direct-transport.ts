@@ -6,7 +6,11 @@ const REDELIVERY_MS = 1000;
  * Without the Pub/Sub emulator: posts the exact push body Pub/Sub would, and redelivers about
  * every second until the function acknowledges (2xx), as the emulator does.
  */
-export function directTransport(projectId: string, topicName: string, functionUrl: string): Transport {
+export function directTransport(
+  projectId: string,
+  topicName: string,
+  functionUrl: string,
+): Transport {
   let next = 0;
   let stopped = false;
   const pending = new Set<NodeJS.Timeout>();
@@ -16,7 +20,11 @@ export function directTransport(projectId: string, topicName: string, functionUr
     if (stopped) return;
     let acked = false;
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       acked = response.ok;
     } catch {
       // A connection error is a nack, as with Pub/Sub.
@@ -34,7 +42,12 @@ export function directTransport(projectId: string, topicName: string, functionUr
     publish(data) {
       const messageId = String(++next);
       const body = JSON.stringify({
-        message: { data: data.toString('base64'), messageId, publishTime: new Date().toISOString(), attributes: {} },
+        message: {
+          data: data.toString('base64'),
+          messageId,
+          publishTime: new Date().toISOString(),
+          attributes: {},
+        },
         subscription: `projects/${projectId}/subscriptions/${topicName}-push`,
       });
       void deliver(body);

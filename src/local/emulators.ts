@@ -30,7 +30,10 @@ function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** Why `kind` cannot start here, or undefined when gcloud, its emulator component and Java are installed. */
-export function emulatorUnavailable(kind: EmulatorKind, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function emulatorUnavailable(
+  kind: EmulatorKind,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   const gcloud = onPath('gcloud', env);
   if (!gcloud) return 'gcloud is not on PATH (install google-cloud-cli)';
   const component = EMULATORS[kind].component;
@@ -38,7 +41,8 @@ export function emulatorUnavailable(kind: EmulatorKind, env: NodeJS.ProcessEnv =
   if (!existsSync(join(sdkRoot, 'platform', component))) {
     return `the ${component} component is missing (apt-get install google-cloud-cli-${kind}-emulator)`;
   }
-  if (!onPath('java', env)) return 'java is not on PATH (the emulators need Java 17: apt-get install openjdk-17-jre-headless)';
+  if (!onPath('java', env))
+    return 'java is not on PATH (the emulators need Java 17: apt-get install openjdk-17-jre-headless)';
   return undefined;
 }
 
@@ -47,22 +51,34 @@ export async function startEmulator(kind: EmulatorKind, timeoutMs = 60_000): Pro
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
   // detached: the emulator is a tree (gcloud, then Java); its own group lets stop() end all of it.
-  const child: ChildProcess = spawn('gcloud', [...EMULATORS[kind].args, `--host-port=${host}`, '--quiet'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'gcloud',
+    [...EMULATORS[kind].args, `--host-port=${host}`, '--quiet'],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  const emulator: Emulator = { kind, host, output: () => output, stop: () => stopProcessGroup(child) };
+  const emulator: Emulator = {
+    kind,
+    host,
+    output: () => output,
+    stop: () => stopProcessGroup(child),
+  };
   try {
     await waitForHttp(`http://${host}/`, timeoutMs, () => child.exitCode === null);
   } catch (error) {
     await emulator.stop();
-    throw new Error(`the ${kind} emulator did not start on ${host}: ${output.trim().slice(-2000)}`, { cause: error });
+    throw new Error(
+      `the ${kind} emulator did not start on ${host}: ${output.trim().slice(-2000)}`,
+      { cause: error },
+    );
   }
   return emulator;
 }

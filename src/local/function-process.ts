@@ -6,7 +6,9 @@ import { freePort, waitForHttp } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
 
 /** A line the function printed: parsed JSON when it is a structured log line, else raw text. */
-export type FunctionLine = { readonly json: Record<string, unknown>; readonly text: string } | { readonly json?: undefined; readonly text: string };
+export type FunctionLine =
+  | { readonly json: Record<string, unknown>; readonly text: string }
+  | { readonly json?: undefined; readonly text: string };
 
 /** The real functions-framework serving dfchain from the built package, in a child process. */
 export interface FunctionProcess {
@@ -18,14 +20,24 @@ export interface FunctionProcess {
 }
 
 /** Starts `functions-framework --target=dfchain --signature-type=cloudevent` on a free port. */
-export async function startFunction(source: string, env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<FunctionProcess> {
+export async function startFunction(
+  source: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<FunctionProcess> {
   const port = await freePort();
   // The package exports only its API; its CLI (the `functions-framework` bin) sits beside it.
   const api = createRequire(import.meta.url).resolve('@google-cloud/functions-framework');
   const main = join(dirname(api), 'main.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    [main, '--target=dfchain', '--signature-type=cloudevent', `--port=${port}`, `--source=${source}`],
+    [
+      main,
+      '--target=dfchain',
+      '--signature-type=cloudevent',
+      `--port=${port}`,
+      `--source=${source}`,
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const lines: FunctionLine[] = [];
@@ -34,7 +46,8 @@ export async function startFunction(source: string, env: NodeJS.ProcessEnv, time
     let line: FunctionLine = { text };
     try {
       const json: unknown = JSON.parse(text);
-      if (json && typeof json === 'object' && !Array.isArray(json)) line = { json: json as Record<string, unknown>, text };
+      if (json && typeof json === 'object' && !Array.isArray(json))
+        line = { json: json as Record<string, unknown>, text };
     } catch {
       // Not every line is structured: functions-framework prints plain text on start and on errors.
     }

@@ -16,7 +16,9 @@ function printLine(line: FunctionLine): void {
   const json = line.json;
   if (json === undefined || typeof json['event'] !== 'string') return;
   const severity = typeof json['severity'] === 'string' ? json['severity'] : 'INFO';
-  console.log(`${stamp()}  ${severity.padEnd(7)} ${String(json['event']).padEnd(16)} ${String(json['message'])}`);
+  console.log(
+    `${stamp()}  ${severity.padEnd(7)} ${String(json['event']).padEnd(16)} ${String(json['message'])}`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -32,7 +34,9 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const input: unknown = values.input ? JSON.parse(values.input) : { date: new Date().toISOString().slice(0, 10) };
+  const input: unknown = values.input
+    ? JSON.parse(values.input)
+    : { date: new Date().toISOString().slice(0, 10) };
   console.log(`${stamp()}  starting the local stack…`);
   const stack = await LocalStack.start({
     chainsDir: values['chains-dir'],
@@ -45,17 +49,22 @@ async function main(): Promise<number> {
   try {
     stack.fn.onLine(printLine);
     const runId = `${values.chain}-${Date.now().toString(36)}`;
-    console.log(`${stamp()}  publishing start of chain "${values.chain}" as run ${runId} with input ${JSON.stringify(input)}`);
+    console.log(
+      `${stamp()}  publishing start of chain "${values.chain}" as run ${runId} with input ${JSON.stringify(input)}`,
+    );
     await stack.publish({ dfchain: 'start', chain: values.chain, runId, input });
     const end = await stack.waitForLine(
       (line) =>
-        line.json?.['runId'] === runId && ['run.succeeded', 'run.failed'].includes(String(line.json['event'])),
+        line.json?.['runId'] === runId &&
+        ['run.succeeded', 'run.failed'].includes(String(line.json['event'])),
       120_000,
     );
     console.log('\nDataflow jobs launched (as the simulator saw them):');
     for (const job of stack.simulator.jobs()) {
       const state = job.history.at(-1)?.state ?? '?';
-      console.log(`  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter?.parameters ?? {})}`);
+      console.log(
+        `  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter?.parameters ?? {})}`,
+      );
     }
     const succeeded = end.json?.['event'] === 'run.succeeded';
     console.log(`\nrun ${runId}: ${succeeded ? 'SUCCEEDED' : 'FAILED'}`);

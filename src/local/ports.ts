@@ -17,7 +17,11 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once `url` answers any HTTP status, or rejects after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean = () => true): Promise<void> {
+export async function waitForHttp(
+  url: string,
+  timeoutMs: number,
+  isAlive: () => boolean = () => true,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -25,7 +29,8 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
       return;
     } catch (error) {
       if (!isAlive()) throw new Error(`${url}: the process serving it exited`, { cause: error });
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`${url} did not answer within ${timeoutMs} ms`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { LOCAL_PROJECT } from '../config.js';
 import { directTransport } from './direct-transport.js';
-import { emulatorUnavailable, startEmulator, type Emulator, type EmulatorKind } from './emulators.js';
+import {
+  emulatorUnavailable,
+  startEmulator,
+  type Emulator,
+  type EmulatorKind,
+} from './emulators.js';
 import { startFunction, type FunctionLine, type FunctionProcess } from './function-process.js';
 import { pubsubTransport } from './pubsub-transport.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
@@ -32,11 +37,16 @@ export interface StackOptions {
   readonly onProgress?: (message: string) => void;
 }
 
-async function maybeEmulator(kind: EmulatorKind, use: Use, progress: (m: string) => void): Promise<Emulator | undefined> {
+async function maybeEmulator(
+  kind: EmulatorKind,
+  use: Use,
+  progress: (m: string) => void,
+): Promise<Emulator | undefined> {
   if (use === false) return undefined;
   const missing = emulatorUnavailable(kind);
   if (missing) {
-    if (use === true) throw new Error(`the ${kind} emulator is required but unavailable: ${missing}`);
+    if (use === true)
+      throw new Error(`the ${kind} emulator is required but unavailable: ${missing}`);
     progress(`${kind} emulator not available (${missing}); using the built-in stand-in`);
     return undefined;
   }
@@ -124,7 +134,10 @@ export class LocalStack {
   }
 
   /** Resolves with the first function line (past or future) matching `predicate`. */
-  waitForLine(predicate: (line: FunctionLine) => boolean, timeoutMs = 30_000): Promise<FunctionLine> {
+  waitForLine(
+    predicate: (line: FunctionLine) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<FunctionLine> {
     const seen = this.fn.lines.find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {

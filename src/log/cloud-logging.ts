@@ -3,7 +3,11 @@ import type { Writable } from 'node:stream';
 import type { LogLine, Logger } from './port.js';
 
 /** Label keys in Cloud Logging, so `labels."dfchain.run"="r1"` shows a whole run. */
-export const LOG_LABELS = { runId: 'dfchain.run', chain: 'dfchain.chain', state: 'dfchain.state' } as const;
+export const LOG_LABELS = {
+  runId: 'dfchain.run',
+  chain: 'dfchain.chain',
+  state: 'dfchain.state',
+} as const;
 
 /**
  * Structured JSON lines on stdout through @google-cloud/logging's LogSync: Cloud Functions

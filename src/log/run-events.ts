@@ -7,9 +7,15 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
     case 'run.started':
       return { severity: 'NOTICE', message: `run ${event.runId} of chain ${event.chain} started` };
     case 'step.intended':
-      return { severity: 'INFO', message: `run ${event.runId}${where}: launching ${event.jobName}` };
+      return {
+        severity: 'INFO',
+        message: `run ${event.runId}${where}: launching ${event.jobName}`,
+      };
     case 'job.launched':
-      return { severity: 'INFO', message: `run ${event.runId}${where}: launched ${event.jobName} (${event.jobId})` };
+      return {
+        severity: 'INFO',
+        message: `run ${event.runId}${where}: launched ${event.jobName} (${event.jobId})`,
+      };
     case 'job.adopted':
       return {
         severity: 'INFO',
@@ -21,7 +27,10 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
         message: `run ${event.runId}${where}: ${event.jobName} (${event.jobId}) ended ${event.jobState}`,
       };
     case 'run.succeeded':
-      return { severity: 'NOTICE', message: `run ${event.runId} of chain ${event.chain} succeeded` };
+      return {
+        severity: 'NOTICE',
+        message: `run ${event.runId} of chain ${event.chain} succeeded`,
+      };
     case 'run.failed':
       return {
         severity: 'ERROR',

@@ -1,4 +1,4 @@
-import { Firestore, type DocumentSnapshot, type Timestamp } from '@google-cloud/firestore';
+import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
 import type { Run } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
@@ -23,7 +23,12 @@ function grpcCode(error: unknown): number | undefined {
  * specially, and a run input may contain either. Status and chain stay queryable fields.
  */
 function toDocument(run: Run): Record<string, string> {
-  return { chain: run.chain, status: run.status, startTime: run.startTime, run: JSON.stringify(run) };
+  return {
+    chain: run.chain,
+    status: run.status,
+    startTime: run.startTime,
+    run: JSON.stringify(run),
+  };
 }
 
 function fromSnapshot(snapshot: DocumentSnapshot): Run {
@@ -47,9 +52,12 @@ export class FirestoreRunStore implements RunStore {
   private readonly table: VersionedRunTable = {
     read: async (runId) => {
       const snapshot = await this.guard('read', () => this.runDoc(runId).get());
-      return snapshot.exists ? { run: fromSnapshot(snapshot), version: snapshot.updateTime } : undefined;
+      return snapshot.exists
+        ? { run: fromSnapshot(snapshot), version: snapshot.updateTime }
+        : undefined;
     },
-    insert: (run) => this.conditional('create', () => this.runDoc(run.id).create(toDocument(run)), ALREADY_EXISTS),
+    insert: (run) =>
+      this.conditional('create', () => this.runDoc(run.id).create(toDocument(run)), ALREADY_EXISTS),
     replace: (run, version) =>
       this.conditional(
         'update',
@@ -73,7 +81,11 @@ export class FirestoreRunStore implements RunStore {
   }
 
   /** True when written; false when the precondition (code `lost`) says another writer won. */
-  private async conditional(operation: string, write: () => Promise<unknown>, lost: number): Promise<boolean> {
+  private async conditional(
+    operation: string,
+    write: () => Promise<unknown>,
+    lost: number,
+  ): Promise<boolean> {
     try {
       await write();
       return true;
@@ -93,18 +105,29 @@ export class FirestoreRunStore implements RunStore {
     return (await this.table.read(runId))?.run;
   }
 
-  update<T>(runId: string, change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>): Promise<T> {
+  update<T>(
+    runId: string,
+    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
+  ): Promise<T> {
     return optimisticUpdate(this.table, runId, change);
   }
 
   async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
     const doc = this.db.collection(COLLECTIONS.definitions).doc(hash);
-    await this.conditional('create definition', () => doc.create({ definition: JSON.stringify(definition) }), ALREADY_EXISTS);
+    await this.conditional(
+      'create definition',
+      () => doc.create({ definition: JSON.stringify(definition) }),
+      ALREADY_EXISTS,
+    );
   }
 
   async getDefinition(hash: string): Promise<ChainDefinition | undefined> {
-    const snapshot = await this.guard('read definition', () => this.db.collection(COLLECTIONS.definitions).doc(hash).get());
-    return snapshot.exists ? (JSON.parse(String(snapshot.get('definition'))) as ChainDefinition) : undefined;
+    const snapshot = await this.guard('read definition', () =>
+      this.db.collection(COLLECTIONS.definitions).doc(hash).get(),
+    );
+    return snapshot.exists
+      ? (JSON.parse(String(snapshot.get('definition'))) as ChainDefinition)
+      : undefined;
   }
 
   async listRunning(): Promise<Run[]> {

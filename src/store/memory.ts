@@ -29,7 +29,10 @@ export class MemoryRunStore implements RunStore {
     return Promise.resolve(this.runs.get(runId)?.run);
   }
 
-  update<T>(runId: string, change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>): Promise<T> {
+  update<T>(
+    runId: string,
+    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
+  ): Promise<T> {
     return optimisticUpdate(this.table, runId, change);
   }
 
@@ -43,7 +46,9 @@ export class MemoryRunStore implements RunStore {
   }
 
   listRunning(): Promise<Run[]> {
-    return Promise.resolve([...this.runs.values()].map((r) => r.run).filter((r) => r.status === 'RUNNING'));
+    return Promise.resolve(
+      [...this.runs.values()].map((r) => r.run).filter((r) => r.status === 'RUNNING'),
+    );
   }
 
   close(): Promise<void> {

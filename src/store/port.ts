@@ -18,7 +18,10 @@ export interface RunStore {
   /** The run, or undefined. */
   get(runId: string): Promise<Run | undefined>;
   /** Applies `change` to the current run (undefined when missing) with optimistic concurrency. */
-  update<T>(runId: string, change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>): Promise<T>;
+  update<T>(
+    runId: string,
+    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
+  ): Promise<T>;
   /** Stores a chain definition under its content hash (no-op if present). */
   putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   /** The definition stored under `hash`, or undefined. */

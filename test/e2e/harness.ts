@@ -18,8 +18,11 @@ export function startE2eStack(): Promise<LocalStack> {
     simulator: {
       defaults: { queuedMs: 100, runMs: 300 },
       behaviour: ({ request, jobName }) => {
-        const labels = (request.launchParameter?.['environment'] as { additionalUserLabels?: Record<string, string> })
-          ?.additionalUserLabels;
+        const labels = (
+          request.launchParameter?.['environment'] as {
+            additionalUserLabels?: Record<string, string>;
+          }
+        )?.additionalUserLabels;
         const plan = behaviours.get(labels?.['dfchain-run'] ?? '');
         return plan ? plan(jobName) : {};
       },
@@ -37,9 +40,15 @@ export function jobsOfRun(stack: LocalStack, runId: string): SimulatedJob[] {
 }
 
 /** Waits for the run's final log line and returns its event name. */
-export async function runEnd(stack: LocalStack, runId: string, timeoutMs = 60_000): Promise<string> {
+export async function runEnd(
+  stack: LocalStack,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<string> {
   const line = await stack.waitForLine(
-    (l) => l.json?.['runId'] === runId && ['run.succeeded', 'run.failed'].includes(String(l.json['event'])),
+    (l) =>
+      l.json?.['runId'] === runId &&
+      ['run.succeeded', 'run.failed'].includes(String(l.json['event'])),
     timeoutMs,
   );
   return String(line.json?.['event']);

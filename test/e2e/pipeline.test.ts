@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { FunctionLine } from '../../src/local/function-process.js';
 import type { LocalStack } from '../../src/local/stack.js';
 import { behaviours, endTime, jobsOfRun, runEnd, startE2eStack } from './harness.js';
 
@@ -30,20 +31,30 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
       ['e2e-ingest', 'e2e-transform', 'e2e-publish'],
     );
     const [ingest, transform, publish] = jobs;
-    assert.deepEqual(ingest!.request.launchParameter?.['parameters'], { date: '2026-11-21', run: 'e2e-a' });
+    assert.deepEqual(ingest!.request.launchParameter?.['parameters'], {
+      date: '2026-11-21',
+      run: 'e2e-a',
+    });
     assert.deepEqual(transform!.request.launchParameter?.['parameters'], { source: ingest!.name });
     assert.deepEqual(publish!.request.launchParameter?.['parameters'], { date: '2026-11-21' });
     assert.deepEqual(transform!.request.launchParameter?.['environment'], {
       tempLocation: 'gs://e2e/tmp',
       maxWorkers: 8,
-      additionalUserLabels: { 'dfchain-run': 'e2e-a', 'dfchain-chain': 'sales', 'dfchain-state': 'transform' },
+      additionalUserLabels: {
+        'dfchain-run': 'e2e-a',
+        'dfchain-chain': 'sales',
+        'dfchain-state': 'transform',
+      },
     });
     assert.equal(ingest!.location, 'europe-west4');
     for (const [before, after] of [
       [ingest!, transform!],
       [transform!, publish!],
     ] as const) {
-      assert.ok(after.createTime >= endTime(before), `${after.name} launched after ${before.name} ended`);
+      assert.ok(
+        after.createTime >= endTime(before),
+        `${after.name} launched after ${before.name} ended`,
+      );
     }
     const events = stack.runLines('e2e-a').map((line) => line['event']);
     assert.deepEqual(
@@ -65,7 +76,9 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
   });
 
   it('(b) a failed middle job fails the run and the third step is never launched', async () => {
-    behaviours.set('e2e-b', (jobName) => (jobName.startsWith('e2e-transform') ? { outcome: 'FAILED' } : {}));
+    behaviours.set('e2e-b', (jobName) =>
+      jobName.startsWith('e2e-transform') ? { outcome: 'FAILED' } : {},
+    );
     await stack.publish(START('e2e-b'));
     assert.equal(await runEnd(stack, 'e2e-b'), 'run.failed');
     assert.deepEqual(
@@ -87,7 +100,10 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
       const previous = jobs[i - 1]!;
       const visible = endTime(previous) + 5000;
       const handoff = jobs[i]!.createTime - visible;
-      assert.ok(handoff >= 0, `${jobs[i]!.name} was not launched before the API showed ${previous.name} ended`);
+      assert.ok(
+        handoff >= 0,
+        `${jobs[i]!.name} was not launched before the API showed ${previous.name} ended`,
+      );
       assert.ok(handoff < 800, `handoff after the lag took ${handoff} ms`);
     }
   });
@@ -105,12 +121,16 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
     const foreign = await stack.waitForLine(
       (l) => l.json?.['event'] === 'message.ignored' && l.json['jobName'] === 'nightly-report',
     );
-    assert.match(String(foreign.json?.['reason']), /not a dfchain job: its name matches no chain job-name prefix/);
+    assert.match(
+      String(foreign.json?.['reason']),
+      /not a dfchain job: its name matches no chain job-name prefix/,
+    );
     assert.equal(stack.simulator.calls.get, before.get, 'no jobs.get for a foreign name');
     // A look-alike name costs one lookup, and its missing labels give it away.
     await launch('e2e-ingest-0123456789ab');
     const lookalike = await stack.waitForLine(
-      (l) => l.json?.['event'] === 'message.ignored' && l.json['jobName'] === 'e2e-ingest-0123456789ab',
+      (l) =>
+        l.json?.['event'] === 'message.ignored' && l.json['jobName'] === 'e2e-ingest-0123456789ab',
     );
     assert.match(String(lookalike.json?.['reason']), /no dfchain-run label/);
     assert.equal(stack.simulator.calls.launch, before.launch + 2, 'the function launched nothing');
@@ -134,18 +154,32 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
     ];
     for (let i = 0; i < 50; i++) {
       const sample = samples[i % samples.length]!;
-      payloads.push(i % 5 === 4 ? Buffer.from([0xff, 0xfe, i, 0x00, 0x7b]) : Buffer.from(sample.slice(0, Math.max(1, sample.length - (i % 3)))));
+      payloads.push(
+        i % 5 === 4
+          ? Buffer.from([0xff, 0xfe, i, 0x00, 0x7b])
+          : Buffer.from(sample.slice(0, Math.max(1, sample.length - (i % 3)))),
+      );
     }
     const ids = await Promise.all(payloads.map((data) => stack.transport.publish(data)));
+    const text = (l: FunctionLine) =>
+      typeof l.json?.['message'] === 'string' ? l.json['message'] : '';
     const mentions = (id: string) =>
-      stack.fn.lines.filter((l) => String(l.json?.['message'] ?? '').includes(` message ${id}:`) || String(l.json?.['message'] ?? '').includes(`(message ${id} `));
+      stack.fn.lines.filter(
+        (l) => text(l).includes(` message ${id}:`) || text(l).includes(`(message ${id} `),
+      );
     await Promise.all(ids.map((id) => stack.waitForLine((l) => mentions(id).includes(l))));
     // An unacknowledged message would be pushed again within about a second.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     for (const id of ids) {
       const lines = mentions(id);
-      assert.equal(lines.length, 1, `message ${id} was handled once: ${lines.map((l) => l.text).join('\n')}`);
-      assert.ok(['message.ignored', 'message.rejected'].includes(String(lines[0]!.json?.['event'])));
+      assert.equal(
+        lines.length,
+        1,
+        `message ${id} was handled once: ${lines.map((l) => l.text).join('\n')}`,
+      );
+      assert.ok(
+        ['message.ignored', 'message.rejected'].includes(String(lines[0]!.json?.['event'])),
+      );
     }
     await stack.publish(START('e2e-f'));
     assert.equal(await runEnd(stack, 'e2e-f'), 'run.succeeded');

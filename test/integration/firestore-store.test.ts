@@ -28,9 +28,12 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
   });
 
   beforeEach(async () => {
-    await fetch(`http://${emulator.host}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, {
-      method: 'DELETE',
-    });
+    await fetch(
+      `http://${emulator.host}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`,
+      {
+        method: 'DELETE',
+      },
+    );
   });
 
   function started(runId: string): Run {
@@ -52,7 +55,9 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
   });
 
   it('concurrent starts with one run id create exactly one run', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => store.create(started('r-start'))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => store.create(started('r-start'))),
+    );
     assert.equal(results.filter((r) => r.created).length, 1);
   });
 
@@ -98,6 +103,9 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
   it('lists only running runs', async () => {
     await store.create(started('r-a'));
     await store.create({ ...started('r-b'), status: 'SUCCEEDED' });
-    assert.deepEqual((await store.listRunning()).map((r) => r.id), ['r-a']);
+    assert.deepEqual(
+      (await store.listRunning()).map((r) => r.id),
+      ['r-a'],
+    );
   });
 });

@@ -87,7 +87,10 @@ describe('engine', () => {
     it('ends at once for a chain that starts at Succeed or Fail', () => {
       const ok = start({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
       assert.equal(ok.run.status, 'SUCCEEDED');
-      const ko = start({ StartAt: 'No', States: { No: { Type: 'Fail', Error: 'Bad.Day', Cause: 'why' } } });
+      const ko = start({
+        StartAt: 'No',
+        States: { No: { Type: 'Fail', Error: 'Bad.Day', Cause: 'why' } },
+      });
       assert.deepEqual(ko.run.error, { Error: 'Bad.Day', Cause: 'why' });
     });
   });
@@ -134,7 +137,10 @@ describe('engine', () => {
       );
       const transform = onlyStep(run, 'Transform');
       assert.equal(transform.location, 'us-central1');
-      assert.deepEqual(transform.request.launchParameter.parameters, { source: ingest.jobName, run: 'daily-1' });
+      assert.deepEqual(transform.request.launchParameter.parameters, {
+        source: ingest.jobName,
+        run: 'daily-1',
+      });
       run = onJobEnded(threeSteps, run, ended(transform, 'JOB_STATE_DONE'), T1).run;
       const publish = onlyStep(run, 'Publish');
       t = onJobEnded(threeSteps, run, ended(publish, 'JOB_STATE_DONE'), T1);
@@ -173,11 +179,17 @@ describe('engine', () => {
       const { run } = start();
       const ingest = onlyStep(run, 'Ingest');
       const once = onJobEnded(threeSteps, run, ended(ingest, 'JOB_STATE_DONE'), T1);
-      assert.equal(onJobEnded(threeSteps, once.run, ended(ingest, 'JOB_STATE_DONE'), T1).changed, false);
+      assert.equal(
+        onJobEnded(threeSteps, once.run, ended(ingest, 'JOB_STATE_DONE'), T1).changed,
+        false,
+      );
       const foreign = { ...ended(ingest, 'JOB_STATE_DONE'), name: 'other-0123456789ab' };
       assert.equal(onJobEnded(threeSteps, run, foreign, T1).changed, false);
       const failed = onJobEnded(threeSteps, run, ended(ingest, 'JOB_STATE_FAILED'), T1).run;
-      assert.equal(onJobEnded(threeSteps, failed, ended(ingest, 'JOB_STATE_DONE'), T1).changed, false);
+      assert.equal(
+        onJobEnded(threeSteps, failed, ended(ingest, 'JOB_STATE_DONE'), T1).changed,
+        false,
+      );
     });
 
     it('accepts an end for a step whose launch was never recorded (crash after launch)', () => {

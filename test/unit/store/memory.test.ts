@@ -28,7 +28,10 @@ describe('MemoryRunStore', () => {
         store.update('r1', async (run) => {
           calls++;
           await new Promise((resolve) => setImmediate(resolve));
-          return { run: { ...run!, steps: { ...run!.steps, [`s${i}`]: stepStub(`s${i}`) } }, result: i };
+          return {
+            run: { ...run!, steps: { ...run!.steps, [`s${i}`]: stepStub(`s${i}`) } },
+            result: i,
+          };
         }),
       ),
     );
@@ -41,7 +44,10 @@ describe('MemoryRunStore', () => {
     await store.create(emptyRun());
     let attempts = 0;
     const rival = async () => {
-      await store.update('r1', (run) => ({ run: { ...run!, endTime: String(Math.random()) }, result: 0 }));
+      await store.update('r1', (run) => ({
+        run: { ...run!, endTime: String(Math.random()) },
+        result: 0,
+      }));
     };
     await assert.rejects(
       store.update('r1', async (run) => {
@@ -58,7 +64,10 @@ describe('MemoryRunStore', () => {
     const store = new MemoryRunStore();
     await store.create(emptyRun('a'));
     await store.create({ ...emptyRun('b'), status: 'SUCCEEDED' });
-    assert.deepEqual((await store.listRunning()).map((r) => r.id), ['a']);
+    assert.deepEqual(
+      (await store.listRunning()).map((r) => r.id),
+      ['a'],
+    );
     await store.putDefinition('h', { StartAt: 'X', States: { X: { Type: 'Succeed' } } });
     assert.equal((await store.getDefinition('h'))?.StartAt, 'X');
     assert.equal(await store.getDefinition('other'), undefined);
