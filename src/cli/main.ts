@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../config.js';
+import { DfchainError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
+import { validateCommand } from './validate.js';
+
+const USAGE = `usage: dfchain <command> [options]
+
+  validate [--chains-dir DIR]                 check every chain file as the function's cold start does
+  start CHAIN [--run-id ID] [--input JSON] [--topic T]
+                                              publish a start command (PUBSUB_EMULATOR_HOST honoured)
+  status RUN_ID                               show a run and its jobs from the store
+
+Configuration comes from the same environment as the function (GOOGLE_CLOUD_PROJECT,
+DFCHAIN_CHAINS_DIR, DFCHAIN_STORE, FIRESTORE_EMULATOR_HOST).`;
+
+const out = (line: string) => console.log(line);
+
+function parseInput(text: string | undefined): JsonObject {
+  if (text === undefined) return {};
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`--input must be a JSON object, got ${text}`);
+  }
+  return value as JsonObject;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'chains-dir': { type: 'string' },
+      'run-id': { type: 'string' },
+      input: { type: 'string' },
+      topic: { type: 'string', default: 'dfchain-events' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, argument] = positionals;
+  if (values.help || command === undefined) {
+    out(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  switch (command) {
+    case 'validate':
+      return validateCommand(
+        values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        out,
+      );
+    case 'start': {
+      if (!argument) throw new Error('start needs a chain name: dfchain start CHAIN');
+      const config = parseConfig();
+      return startCommand(
+        {
+          projectId: config.projectId,
+          topic: values.topic,
+          chain: argument,
+          ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+          input: parseInput(values.input),
+        },
+        out,
+      );
+    }
+    case 'status': {
+      if (!argument) throw new Error('status needs a run id: dfchain status RUN_ID');
+      const config = parseConfig();
+      const { Firestore } = await import('@google-cloud/firestore');
+      const { FirestoreRunStore } = await import('../store/firestore.js');
+      const store = new FirestoreRunStore(new Firestore({ projectId: config.projectId }));
+      try {
+        return await statusCommand(store, argument, out);
+      } finally {
+        await store.close();
+      }
+    }
+    default:
+      out(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof DfchainError ? message : `dfchain: ${message}`);
+    process.exit(1);
+  },
+);

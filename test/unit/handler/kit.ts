@@ -1,0 +1,262 @@
+import sinon from 'sinon';
+import { ChainCatalog } from '../../../src/chain/catalog.js';
+import { jobNameFor } from '../../../src/chain/job-name.js';
+import type { Chain } from '../../../src/chain/types.js';
+import type { Clock } from '../../../src/clock.js';
+import {
+  isTerminalJobState,
+  type FlexTemplateLaunch,
+  type JobRef,
+  type JobSummary,
+} from '../../../src/dataflow/job.js';
+import type { DataflowPort } from '../../../src/dataflow/port.js';
+import type { Run, Step } from '../../../src/engine/run.js';
+import { JobAlreadyExistsError, JobNotFoundError } from '../../../src/errors.js';
+import type { IncomingEvent } from '../../../src/events/signal.js';
+import type { HandlerDeps } from '../../../src/handler/deps.js';
+import type { JsonObject } from '../../../src/json.js';
+import type { LogLine, Logger } from '../../../src/log/port.js';
+import { MemoryRunStore } from '../../../src/store/memory.js';
+import { threeSteps } from '../../fixtures/chains.js';
+
+/** Project every kit run and job belongs to. */
+export const PROJECT = 'my-proj';
+/** What the kit's clock always says. */
+export const NOW = '2026-11-22T10:00:00.000Z';
+/** The input the start helpers send unless told otherwise. */
+export const INPUT: JsonObject = { date: '2026-11-21' };
+/** The one deployed chain: `threeSteps` (Ingest → Transform → Publish) as "daily". */
+export const daily: Chain = { name: 'daily', file: 'daily.json', definition: threeSteps };
+
+/** A job in the fake Dataflow; `currentState` is what tests change. */
+export interface FakeJob {
+  id: string;
+  name: string;
+  projectId: string;
+  location: string;
+  currentState: string;
+  labels: Record<string, string>;
+}
+
+function userLabels(request: FlexTemplateLaunch): Record<string, string> {
+  const labels = request.launchParameter.environment?.['additionalUserLabels'];
+  if (typeof labels !== 'object' || labels === null) return {};
+  return Object.fromEntries(
+    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
+/**
+ * A DataflowPort of sinon stubs whose default behaviour is a tiny Dataflow: launches create
+ * `job-N` RUNNING, a name that is active answers 409, and tests move jobs with {@link setState}.
+ * Per-call behaviours (`dataflow.launch.onCall(0).rejects(…)`) override the default.
+ */
+export class FakeDataflow {
+  readonly jobs: FakeJob[] = [];
+  readonly getJob = sinon.stub<[JobRef, string], Promise<JobSummary>>();
+  readonly findJobByName = sinon.stub<[JobRef, string], Promise<JobSummary | undefined>>();
+  readonly launch = sinon.stub<[JobRef, FlexTemplateLaunch], Promise<JobSummary>>();
+  readonly port: DataflowPort = {
+    getJob: this.getJob,
+    findJobByName: this.findJobByName,
+    launchFlexTemplate: this.launch,
+  };
+
+  constructor() {
+    this.getJob.callsFake((_ref, jobId) => {
+      const job = this.jobs.find((candidate) => candidate.id === jobId);
+      if (job) return Promise.resolve({ ...job });
+      return Promise.reject(
+        new JobNotFoundError(`Dataflow jobs.get failed: HTTP 404 NOT_FOUND (job ${jobId})`, {
+          operation: 'jobs.get',
+          httpStatus: 404,
+          status: 'NOT_FOUND',
+        }),
+      );
+    });
+    this.findJobByName.callsFake((_ref, name) => Promise.resolve(this.newest(name)));
+    this.launch.callsFake((ref, request) => Promise.resolve(this.create(ref, request)));
+  }
+
+  /** The default launch: creates the job, or throws 409 if an active job has its name. */
+  create(ref: JobRef, request: FlexTemplateLaunch): JobSummary {
+    const name = request.launchParameter.jobName;
+    if (this.jobs.some((job) => job.name === name && !isTerminalJobState(job.currentState))) {
+      throw new JobAlreadyExistsError(
+        `Dataflow flexTemplates.launch failed: HTTP 409 ALREADY_EXISTS (job ${name})`,
+        { operation: 'flexTemplates.launch', httpStatus: 409, status: 'ALREADY_EXISTS' },
+      );
+    }
+    return { ...this.add({ name, labels: userLabels(request), ...ref }) };
+  }
+
+  /** Puts a job into Dataflow directly (made outside the handler, or by a foreign launcher). */
+  add(job: Pick<FakeJob, 'name'> & Partial<FakeJob>): FakeJob {
+    const added: FakeJob = {
+      id: `job-${this.jobs.length + 1}`,
+      projectId: PROJECT,
+      location: 'europe-west4',
+      currentState: 'JOB_STATE_RUNNING',
+      labels: {},
+      ...job,
+    };
+    this.jobs.push(added);
+    return added;
+  }
+
+  /** The newest job of that name, as `jobs.list?name=` answers. */
+  newest(name: string): JobSummary | undefined {
+    const job = this.jobs.findLast((candidate) => candidate.name === name);
+    return job ? { ...job } : undefined;
+  }
+
+  /** The job of that name; fails the test when there is none. */
+  job(name: string): FakeJob {
+    const job = this.jobs.findLast((candidate) => candidate.name === name);
+    if (!job) throw new Error(`fake Dataflow has no job named ${name}`);
+    return job;
+  }
+
+  /** Moves the job of that name to `state`. */
+  setState(name: string, state: string): FakeJob {
+    const job = this.job(name);
+    job.currentState = state;
+    return job;
+  }
+
+  /** Every call made to the port, of any kind. */
+  get callCount(): number {
+    return this.getJob.callCount + this.findJobByName.callCount + this.launch.callCount;
+  }
+}
+
+/** A Logger that keeps every line. */
+export class RecordingLogger implements Logger {
+  readonly lines: LogLine[] = [];
+
+  write(line: LogLine): void {
+    this.lines.push(line);
+  }
+
+  /** The `event` names in the order written. */
+  events(): string[] {
+    return this.lines.map((line) => line.event);
+  }
+
+  /** Every line of one event name. */
+  named(event: string): LogLine[] {
+    return this.lines.filter((line) => line.event === event);
+  }
+
+  /** Forgets what was written so far, to look at one delivery's lines only. */
+  clear(): void {
+    this.lines.length = 0;
+  }
+}
+
+/** Everything a handler test touches. */
+export interface Kit {
+  readonly deps: HandlerDeps;
+  readonly store: MemoryRunStore;
+  readonly dataflow: FakeDataflow;
+  readonly logger: RecordingLogger;
+}
+
+/** Fresh dependencies: chain "daily", an empty memory store, a fixed clock, a fake Dataflow. */
+export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
+  const store = new MemoryRunStore();
+  const dataflow = new FakeDataflow();
+  const logger = new RecordingLogger();
+  const clock: Clock = { now: () => new Date(NOW) };
+  const deps: HandlerDeps = {
+    projectId: PROJECT,
+    chains: new ChainCatalog([daily]),
+    dataflow: dataflow.port,
+    store,
+    clock,
+    logger,
+    confirmDeadlineMs: 30_000,
+    ...overrides,
+  };
+  return { deps, store, dataflow, logger };
+}
+
+/** The deterministic job name of `state`'s first attempt in run `runId` of "daily". */
+export function jobNameOf(runId: string, state: string): string {
+  const task = threeSteps.States[state];
+  if (task?.Type !== 'Task') throw new Error(`threeSteps has no Task ${state}`);
+  return jobNameFor(task.Parameters.jobName, { chain: 'daily', runId, state, attempt: 0 });
+}
+
+/** The stored run; fails the test when there is none. */
+export async function storedRun(store: MemoryRunStore, runId: string): Promise<Run> {
+  const run = await store.get(runId);
+  if (!run) throw new Error(`no run ${runId} in the store`);
+  return run;
+}
+
+/** The run's step for `state`; fails the test when there is none. */
+export function stepOf(run: Run, state: string): Step {
+  const step = Object.values(run.steps).find((candidate) => candidate.state === state);
+  if (!step) throw new Error(`run ${run.id} has no step for ${state}`);
+  return step;
+}
+
+/** A Pub/Sub messagePublished CloudEvent carrying `payload` as JSON, with message id `id`. */
+export function pubsubEvent(payload: unknown, id: string): IncomingEvent {
+  const data = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64');
+  return {
+    id,
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    data: { message: { data, messageId: id } },
+  };
+}
+
+/** A `start` command for "daily" (or `chain`); `runId: undefined` leaves the id out. */
+export function startEvent(
+  options: { runId?: string; input?: JsonObject; chain?: string } = {},
+  id = 'm-start',
+): IncomingEvent {
+  const runId = 'runId' in options ? options.runId : 'r1';
+  return pubsubEvent(
+    {
+      dfchain: 'start',
+      chain: options.chain ?? 'daily',
+      ...(runId === undefined ? {} : { runId }),
+      input: options.input ?? INPUT,
+    },
+    id,
+  );
+}
+
+/** A `tick` command. */
+export function tickEvent(id = 'm-tick'): IncomingEvent {
+  return pubsubEvent({ dfchain: 'tick' }, id);
+}
+
+/** The sink's "Worker pool stopped." LogEntry for `job`, as a Pub/Sub CloudEvent. */
+export function jobEndedEvent(
+  job: Pick<FakeJob, 'id' | 'name' | 'projectId' | 'location'>,
+  id = 'm-end',
+): IncomingEvent {
+  return pubsubEvent(
+    {
+      insertId: `log-${id}`,
+      logName: `projects/${job.projectId}/logs/dataflow.googleapis.com%2Fjob-message`,
+      resource: {
+        type: 'dataflow_step',
+        labels: {
+          job_id: job.id,
+          job_name: job.name,
+          project_id: '123456789012',
+          region: job.location,
+          step_id: '',
+        },
+      },
+      textPayload: 'Worker pool stopped.',
+      severity: 'INFO',
+      timestamp: NOW,
+    },
+    id,
+  );
+}

@@ -1,0 +1,152 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { handleEvent } from '../../../src/handler/handle-event.js';
+import { derivedRunId } from '../../../src/handler/start.js';
+import {
+  INPUT,
+  NOW,
+  PROJECT,
+  createKit,
+  jobNameOf,
+  startEvent,
+  stepOf,
+  storedRun,
+  type Kit,
+} from './kit.js';
+
+describe('handler: start', () => {
+  let kit: Kit;
+
+  beforeEach(() => {
+    kit = createKit();
+  });
+
+  afterEach(() => sinon.restore());
+
+  it('creates the run and launches the first step once', async () => {
+    await handleEvent(kit.deps, startEvent());
+
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'RUNNING');
+    assert.equal(run.startTime, NOW);
+    assert.deepEqual(run.input, INPUT);
+    const ingest = stepOf(run, 'Ingest');
+    assert.equal(ingest.jobName, jobNameOf('r1', 'Ingest'));
+    assert.equal(ingest.status, 'LAUNCHED');
+    assert.equal(ingest.jobId, 'job-1');
+    assert.deepEqual(Object.keys(run.steps), [ingest.jobName]);
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    const [ref, request] = kit.dataflow.launch.firstCall.args;
+    assert.deepEqual(ref, { projectId: PROJECT, location: 'europe-west4' });
+    assert.equal(request.launchParameter.jobName, ingest.jobName);
+    assert.deepEqual(kit.dataflow.job(ingest.jobName).labels, {
+      team: 'sales',
+      'dfchain-run': 'r1',
+      'dfchain-chain': 'daily',
+      'dfchain-state': 'ingest',
+    });
+    sinon.assert.notCalled(kit.dataflow.findJobByName);
+
+    assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'job.launched']);
+    assert.equal(
+      kit.logger.named('job.launched')[0]?.message,
+      `run r1 state Ingest: launched ${ingest.jobName} (job-1)`,
+    );
+  });
+
+  it('treats the same start again as a duplicate: no second launch', async () => {
+    await handleEvent(kit.deps, startEvent({}, 'm-1'));
+    const before = await storedRun(kit.store, 'r1');
+    kit.logger.clear();
+
+    await handleEvent(kit.deps, startEvent({}, 'm-2'));
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'INFO',
+        event: 'message.duplicate',
+        message: 'start: run r1 already exists with the same input (RUNNING); nothing to do',
+        runId: 'r1',
+        chain: 'daily',
+      },
+    ]);
+  });
+
+  it('acknowledges and rejects the same run id with another input', async () => {
+    await handleEvent(kit.deps, startEvent({}, 'm-1'));
+    const before = await storedRun(kit.store, 'r1');
+    kit.logger.clear();
+
+    await handleEvent(kit.deps, startEvent({ input: { date: '2026-11-22' } }, 'm-2'));
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'ERROR',
+        event: 'message.rejected',
+        message:
+          'run "r1" already exists with a different input: start it under a new runId, or resend the original input (message m-2 acknowledged; it will not be retried)',
+        code: 'RUN_CONFLICT',
+      },
+    ]);
+  });
+
+  it('acknowledges and rejects an unknown chain, naming the deployed ones', async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'weekly' }, 'm-1'));
+
+    assert.deepEqual(await kit.store.listRunning(), []);
+    assert.equal(kit.dataflow.callCount, 0);
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'ERROR',
+        event: 'message.rejected',
+        message:
+          'start: unknown chain "weekly" (deployed chains: daily); add weekly.json to the chains folder and redeploy, or fix the name (message m-1 acknowledged; it will not be retried)',
+        code: 'POISON_MESSAGE',
+      },
+    ]);
+  });
+
+  it('derives the run id from the message id, so a redelivery starts no second run', async () => {
+    const event = startEvent({ runId: undefined }, 'Msg.42/X');
+    const runId = derivedRunId('daily', 'Msg.42/X');
+    assert.equal(runId, 'daily-msg-42-x');
+
+    await handleEvent(kit.deps, event);
+    await handleEvent(kit.deps, event);
+
+    const runs = await kit.store.listRunning();
+    assert.deepEqual(
+      runs.map((run) => run.id),
+      [runId],
+    );
+    assert.equal(stepOf(runs[0]!, 'Ingest').jobName, jobNameOf(runId, 'Ingest'));
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.deepEqual(kit.logger.events(), [
+      'run.started',
+      'step.intended',
+      'job.launched',
+      'message.duplicate',
+    ]);
+  });
+
+  describe('derivedRunId', () => {
+    const cases: [chain: string, messageId: string, expected: string][] = [
+      ['daily', '1234567890', 'daily-1234567890'],
+      ['daily', 'ABC_def-9', 'daily-abc_def-9'],
+      ['daily', 'a.b/c:d', 'daily-a-b-c-d'],
+      ['daily', 'x'.repeat(80), `daily-${'x'.repeat(57)}`],
+    ];
+    for (const [chain, messageId, expected] of cases) {
+      it(`${chain} + ${messageId.slice(0, 20)} → ${expected.slice(0, 30)}`, () => {
+        assert.equal(derivedRunId(chain, messageId), expected);
+        assert.ok(expected.length <= 63);
+      });
+    }
+  });
+});
