@@ -66,6 +66,9 @@ export class FirestoreRunStore implements RunStore {
       ),
   };
 
+  /** Hashes this instance already stored: starts of the same chain then cost no write. */
+  private readonly storedDefinitions = new Set<string>();
+
   constructor(private readonly db: Firestore) {}
 
   private runDoc(runId: string) {
@@ -113,12 +116,14 @@ export class FirestoreRunStore implements RunStore {
   }
 
   async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
+    if (this.storedDefinitions.has(hash)) return;
     const doc = this.db.collection(COLLECTIONS.definitions).doc(hash);
     await this.conditional(
       'create definition',
       () => doc.create({ definition: JSON.stringify(definition) }),
       ALREADY_EXISTS,
     );
+    this.storedDefinitions.add(hash);
   }
 
   async getDefinition(hash: string): Promise<ChainDefinition | undefined> {

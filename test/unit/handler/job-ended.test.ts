@@ -1,0 +1,196 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { JobNotConfirmedError, JobNotFoundError } from '../../../src/errors.js';
+import { handleEvent } from '../../../src/handler/handle-event.js';
+import {
+  PROJECT,
+  createKit,
+  jobEndedEvent,
+  jobNameOf,
+  startEvent,
+  stepOf,
+  storedRun,
+  type Kit,
+} from './kit.js';
+
+const INGEST = jobNameOf('r1', 'Ingest');
+const TRANSFORM = jobNameOf('r1', 'Transform');
+
+describe('handler: job ended', () => {
+  let kit: Kit;
+
+  beforeEach(async () => {
+    kit = createKit();
+    await handleEvent(kit.deps, startEvent());
+    kit.logger.clear();
+  });
+
+  afterEach(() => sinon.restore());
+
+  it('confirms a completed step and launches the next one exactly once', async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest));
+
+    sinon.assert.calledOnceWithExactly(kit.dataflow.getJob, { projectId: PROJECT, location: 'europe-west4' }, 'job-1');
+    sinon.assert.calledTwice(kit.dataflow.launch);
+    const [ref, request] = kit.dataflow.launch.secondCall.args;
+    assert.deepEqual(ref, { projectId: PROJECT, location: 'us-central1' });
+    assert.equal(request.launchParameter.jobName, TRANSFORM);
+    assert.deepEqual(request.launchParameter.parameters, { source: INGEST, run: 'r1' });
+
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'RUNNING');
+    assert.equal(stepOf(run, 'Ingest').status, 'SUCCEEDED');
+    assert.equal(stepOf(run, 'Ingest').jobState, 'JOB_STATE_DONE');
+    assert.equal(stepOf(run, 'Transform').status, 'LAUNCHED');
+    assert.equal(stepOf(run, 'Transform').jobId, 'job-2');
+    assert.deepEqual(kit.logger.events(), ['job.confirmed', 'step.intended', 'job.launched']);
+  });
+
+  it('changes and launches nothing for a duplicate completion', async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    await handleEvent(kit.deps, jobEndedEvent(ingest, 'm-1'));
+    const before = await storedRun(kit.store, 'r1');
+    kit.logger.clear();
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest, 'm-2'));
+
+    sinon.assert.calledTwice(kit.dataflow.launch);
+    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    const reason = `job ${INGEST} was already recorded as SUCCEEDED (duplicate event)`;
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'INFO',
+        event: 'message.ignored',
+        message: `ignored logSink event for job ${INGEST} (job-1): ${reason}`,
+        reason,
+        jobName: INGEST,
+        jobId: 'job-1',
+        runId: 'r1',
+        chain: 'daily',
+      },
+    ]);
+  });
+
+  it('ignores a job whose name is not a chain job without calling Dataflow', async () => {
+    const foreign = { id: 'x-1', name: 'nightly-export', projectId: PROJECT, location: 'europe-west4' };
+    kit.dataflow.getJob.resetHistory();
+
+    await handleEvent(kit.deps, jobEndedEvent(foreign));
+
+    assert.equal(kit.dataflow.callCount, 1, 'only the launch made by the start');
+    const reason = 'not a dfchain job: its name matches no chain job-name prefix';
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'INFO',
+        event: 'message.ignored',
+        message: `ignored logSink event for job nightly-export (x-1): ${reason}`,
+        reason,
+        jobName: 'nightly-export',
+        jobId: 'x-1',
+      },
+    ]);
+  });
+
+  it('ignores a chain-like job without a dfchain-run label after one getJob', async () => {
+    const lookalike = kit.dataflow.add({ name: 'ingest-0123456789ab', currentState: 'JOB_STATE_DONE' });
+
+    await handleEvent(kit.deps, jobEndedEvent(lookalike));
+
+    sinon.assert.calledOnce(kit.dataflow.getJob);
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    assert.deepEqual(kit.logger.events(), ['message.ignored']);
+    assert.equal(kit.logger.lines[0]?.['reason'], 'not a dfchain job: it has no dfchain-run label');
+  });
+
+  it('fails the run when the job failed, launching nothing', async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_FAILED');
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest));
+
+    const run = await storedRun(kit.store, 'r1');
+    const error = {
+      Error: 'Dataflow.JobFailed',
+      Cause: `Dataflow job ${INGEST} (job-1) in europe-west4 ended JOB_STATE_FAILED`,
+    };
+    assert.equal(run.status, 'FAILED');
+    assert.deepEqual(run.error, error);
+    assert.equal(stepOf(run, 'Ingest').status, 'FAILED');
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.deepEqual(kit.logger.events(), ['job.confirmed', 'run.failed']);
+  });
+
+  it('acknowledges and rejects a job labelled with a run that does not exist', async () => {
+    const name = jobNameOf('ghost', 'Ingest');
+    const orphan = kit.dataflow.add({
+      name,
+      currentState: 'JOB_STATE_DONE',
+      labels: { 'dfchain-run': 'ghost' },
+    });
+
+    await handleEvent(kit.deps, jobEndedEvent(orphan, 'm-9'));
+
+    assert.equal(await kit.store.get('ghost'), undefined);
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.deepEqual(kit.logger.lines, [
+      {
+        severity: 'ERROR',
+        event: 'message.rejected',
+        message: `job ${name} (job-2) is labelled dfchain-run=ghost, but no such run is stored; was it started against another project or database? (message m-9 acknowledged; it will not be retried)`,
+        code: 'POISON_MESSAGE',
+      },
+    ]);
+  });
+
+  describe('confirming with the API', () => {
+    let timers: sinon.SinonFakeTimers;
+
+    beforeEach(() => {
+      timers = sinon.useFakeTimers();
+    });
+
+    afterEach(() => timers.restore());
+
+    it('waits out NOT_FOUND and RUNNING, then advances on DONE', async () => {
+      const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+      kit.dataflow.getJob
+        .onCall(0)
+        .rejects(new JobNotFoundError('HTTP 404 NOT_FOUND', { operation: 'jobs.get', httpStatus: 404 }));
+      kit.dataflow.getJob.onCall(1).resolves({ ...ingest, currentState: 'JOB_STATE_RUNNING' });
+
+      const delivery = handleEvent(kit.deps, jobEndedEvent(ingest));
+      await timers.tickAsync(5_000);
+      await delivery;
+
+      sinon.assert.calledThrice(kit.dataflow.getJob);
+      sinon.assert.calledTwice(kit.dataflow.launch);
+      assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
+      assert.deepEqual(kit.logger.events(), ['job.confirmed', 'step.intended', 'job.launched']);
+    });
+
+    it('fails the delivery (retryable) when the job is still RUNNING at the deadline', async () => {
+      const ingest = kit.dataflow.job(INGEST);
+      const before = await storedRun(kit.store, 'r1');
+
+      const outcome = assert.rejects(handleEvent(kit.deps, jobEndedEvent(ingest, 'm-5')), JobNotConfirmedError);
+      await timers.tickAsync(31_000);
+      await outcome;
+
+      assert.ok(kit.dataflow.getJob.callCount > 10, 'kept asking until the deadline');
+      sinon.assert.calledOnce(kit.dataflow.launch);
+      assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+      assert.deepEqual(kit.logger.lines, [
+        {
+          severity: 'WARNING',
+          event: 'delivery.retry',
+          message:
+            'job job-1 in projects/my-proj/locations/europe-west4 is not confirmed ended within the 30000 ms deadline: the API last said JOB_STATE_RUNNING; the delivery fails so Pub/Sub redelivers it (message m-5 will be redelivered)',
+          code: 'JOB_NOT_CONFIRMED',
+        },
+      ]);
+    });
+  });
+});
