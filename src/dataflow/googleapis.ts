@@ -57,11 +57,13 @@ async function call<T>(operation: string, request: () => Promise<T>): Promise<T>
 /** A DataflowPort over the googleapis Dataflow client; every failure is a typed dfchain error. */
 export function createDataflowPort(options: DataflowPortOptions = {}): DataflowPort {
   const locations = client(options).projects.locations;
+  // Only the path fields: googleapis sends any other field of the params as a query parameter.
+  const path = (ref: JobRef) => ({ projectId: ref.projectId, location: ref.location });
   const where = (ref: JobRef): string => `projects/${ref.projectId}/locations/${ref.location}`;
   return {
     async getJob(ref, jobId) {
       const { data } = await call(`jobs.get ${where(ref)}/jobs/${jobId}`, () =>
-        locations.jobs.get({ ...ref, jobId, view: 'JOB_VIEW_SUMMARY' }),
+        locations.jobs.get({ ...path(ref), jobId, view: 'JOB_VIEW_SUMMARY' }),
       );
       return toJobSummary(data, ref, jobId);
     },
@@ -70,7 +72,12 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
       let pageToken: string | undefined;
       for (let page = 0; page < MAX_LIST_PAGES; page++) {
         const { data } = await call(`jobs.list ${where(ref)}/jobs?name=${name}`, () =>
-          locations.jobs.list({ ...ref, name, filter: 'ALL', ...(pageToken ? { pageToken } : {}) }),
+          locations.jobs.list({
+            ...path(ref),
+            name,
+            filter: 'ALL',
+            ...(pageToken ? { pageToken } : {}),
+          }),
         );
         jobs.push(...(data.jobs ?? []).filter((job) => job.name === name));
         pageToken = data.nextPageToken ?? undefined;
@@ -83,7 +90,7 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
       const operation = `flexTemplates.launch ${where(ref)} (job ${request.launchParameter.jobName})`;
       const { data } = await call(operation, () =>
         locations.flexTemplates.launch({
-          ...ref,
+          ...path(ref),
           requestBody: request as dataflow_v1b3.Schema$LaunchFlexTemplateRequest,
         }),
       );

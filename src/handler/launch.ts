@@ -43,7 +43,9 @@ async function launchStep(deps: HandlerDeps, run: Run, step: Step, own: boolean)
   try {
     // An intent this invocation did not write may have been launched by one that died before
     // recording it: look first, so a finished job is adopted rather than launched again.
-    const found = own ? undefined : await deps.dataflow.findJobByName(step, step.jobName);
+    // A plain JobRef, not the step: the googleapis adapter sends every field as a query parameter.
+    const ref = { projectId: step.projectId, location: step.location };
+    const found = own ? undefined : await deps.dataflow.findJobByName(ref, step.jobName);
     const { job, adopted } = found
       ? { job: found, adopted: true }
       : await launchOrAdopt(deps, step);

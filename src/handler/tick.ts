@@ -11,7 +11,9 @@ async function reconcileRun(deps: HandlerDeps, run: Run): Promise<void> {
   for (const step of Object.values(run.steps)) {
     if (step.status !== 'LAUNCHED' || step.jobId === undefined) continue;
     // One look per launched job, no waiting: a job still running is simply checked next tick.
-    const job = await deps.dataflow.getJob(step, step.jobId);
+    // A plain JobRef, not the step: the googleapis adapter sends every field as a query parameter.
+    const ref = { projectId: step.projectId, location: step.location };
+    const job = await deps.dataflow.getJob(ref, step.jobId);
     if (!isTerminalJobState(job.currentState)) continue;
     const ended = { ...job, currentState: job.currentState };
     await applyToRun(deps, run.id, async (current) =>

@@ -42,7 +42,9 @@ function userLabels(request: FlexTemplateLaunch): Record<string, string> {
   const labels = request.launchParameter.environment?.['additionalUserLabels'];
   if (typeof labels !== 'object' || labels === null) return {};
   return Object.fromEntries(
-    Object.entries(labels).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    Object.entries(labels).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
   );
 }
 
@@ -63,6 +65,10 @@ export class FakeDataflow {
   };
 
   constructor() {
+    this.installDefaults();
+  }
+
+  private installDefaults(): void {
     this.getJob.callsFake((_ref, jobId) => {
       const job = this.jobs.find((candidate) => candidate.id === jobId);
       if (job) return Promise.resolve({ ...job });
@@ -75,7 +81,10 @@ export class FakeDataflow {
       );
     });
     this.findJobByName.callsFake((_ref, name) => Promise.resolve(this.newest(name)));
-    this.launch.callsFake((ref, request) => Promise.resolve(this.create(ref, request)));
+    // Through a promise, so a 409 rejects as the real port does rather than throwing.
+    this.launch.callsFake((ref, request) =>
+      Promise.resolve().then(() => this.create(ref, request)),
+    );
   }
 
   /** The default launch: creates the job, or throws 409 if an active job has its name. */
@@ -122,6 +131,15 @@ export class FakeDataflow {
     const job = this.job(name);
     job.currentState = state;
     return job;
+  }
+
+  /**
+   * Forgets the calls made so far and every per-call override (sinon counts `onCall(n)` from
+   * the reset), so one delivery's calls are counted against the plain fake Dataflow.
+   */
+  reset(): void {
+    for (const stub of [this.getJob, this.findJobByName, this.launch]) stub.reset();
+    this.installDefaults();
   }
 
   /** Every call made to the port, of any kind. */

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { benchReport, formatTable, writeReport, type Figure } from './figures.js';
+import { decodeFigures, foreignFigures } from './foreign.js';
+import { scaleFigures } from './scale.js';
+import { simulatorTransitionFigures } from './simulator.js';
+import { fakeTransitionFigures } from './transitions.js';
+
+/** How much work each benchmark does; `--quick` cuts every count. */
+function plan(quick: boolean) {
+  return {
+    fake: { runs: quick ? 500 : 4_000, warmupRuns: quick ? 100 : 500, concurrency: 80 },
+    simulator: { runs: quick ? 40 : 200, warmupRuns: quick ? 10 : 20, concurrency: 20 },
+    foreignEvents: quick ? 4_000 : 20_000,
+    decodeMs: quick ? 200 : 1_000,
+    scale: {
+      sizes: [10, 1_000, 10_000],
+      validateRuns: quick ? 1 : 3,
+      repeat: { minMs: quick ? 50 : 250, minIterations: 20, maxIterations: 200_000 },
+    },
+  };
+}
+
+async function section(
+  title: string,
+  figures: Figure[],
+  work: () => Promise<Figure[]> | Figure[],
+): Promise<void> {
+  const start = performance.now();
+  process.stderr.write(`bench: ${title}…`);
+  figures.push(...(await work()));
+  process.stderr.write(` ${Math.round(performance.now() - start)} ms\n`);
+}
+
+/** Runs every benchmark, prints the table and the JSON, and writes `.bench/results.json`. */
+export async function main(argv = process.argv.slice(2), cwd = process.cwd()): Promise<void> {
+  const quick = argv.includes('--quick');
+  const sizes = plan(quick);
+  const started = performance.now();
+  const figures: Figure[] = [];
+  await section('decode', figures, () => decodeFigures(sizes.decodeMs));
+  await section('transitions (fake Dataflow)', figures, () => fakeTransitionFigures(sizes.fake));
+  await section('transitions (simulator)', figures, () =>
+    simulatorTransitionFigures(sizes.simulator),
+  );
+  await section('foreign events', figures, () => foreignFigures(sizes.foreignEvents));
+  await section('scale', figures, () => scaleFigures(sizes.scale));
+  const report = benchReport(figures, quick, performance.now() - started);
+  const file = writeReport(report, resolve(cwd, '.bench'));
+  process.stdout.write(`${formatTable(figures)}\n\n${JSON.stringify(report, null, 2)}\n`);
+  process.stderr.write(`bench: wrote ${file} in ${(report.durationMs / 1000).toFixed(1)} s\n`);
+}
+
+await main();

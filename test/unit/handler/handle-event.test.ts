@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { PoisonMessageError, StoreTransientError } from '../../../src/errors.js';
+import { handleEvent } from '../../../src/handler/handle-event.js';
+import { createKit, pubsubEvent, startEvent, type Kit } from './kit.js';
+
+describe('handleEvent', () => {
+  let kit: Kit;
+
+  beforeEach(() => {
+    kit = createKit();
+  });
+
+  afterEach(() => sinon.restore());
+
+  describe('errors from the store', () => {
+    const cases: {
+      name: string;
+      error: Error;
+      retried: boolean;
+      event: string;
+      severity: string;
+      message: string;
+      code: string;
+    }[] = [
+      {
+        name: 'an unexpected Error is retried as UNEXPECTED',
+        error: new Error('disk on fire'),
+        retried: true,
+        event: 'delivery.retry',
+        severity: 'WARNING',
+        message: 'disk on fire (message m-start will be redelivered)',
+        code: 'UNEXPECTED',
+      },
+      {
+        name: 'a StoreTransientError is retried',
+        error: new StoreTransientError('Firestore unavailable'),
+        retried: true,
+        event: 'delivery.retry',
+        severity: 'WARNING',
+        message: 'Firestore unavailable (message m-start will be redelivered)',
+        code: 'STORE_TRANSIENT',
+      },
+      {
+        name: 'a PoisonMessageError is acknowledged',
+        error: new PoisonMessageError('cannot ever work'),
+        retried: false,
+        event: 'message.rejected',
+        severity: 'ERROR',
+        message: 'cannot ever work (message m-start acknowledged; it will not be retried)',
+        code: 'POISON_MESSAGE',
+      },
+    ];
+    for (const { name, error, retried, event, severity, message, code } of cases) {
+      it(name, async () => {
+        sinon.stub(kit.store, 'create').rejects(error);
+
+        const delivery = handleEvent(kit.deps, startEvent());
+        if (retried) await assert.rejects(delivery, (thrown) => thrown === error);
+        else await delivery;
+
+        assert.equal(kit.dataflow.callCount, 0);
+        assert.equal(kit.logger.lines.length, 1);
+        const line = kit.logger.lines[0]!;
+        assert.deepEqual(
+          { severity: line.severity, event: line.event, message: line.message, code: line['code'] },
+          { severity, event, message, code },
+        );
+        // Only a bug (not a dfchain error) needs its stack in the log.
+        assert.equal(typeof line['stack'], code === 'UNEXPECTED' ? 'string' : 'undefined');
+      });
+    }
+  });
+
+  describe('messages that are not for dfchain', () => {
+    const cases: {
+      name: string;
+      payload: unknown;
+      severity: string;
+      category: string;
+      reason: string;
+    }[] = [
+      {
+        name: 'a misspelt command is malformed',
+        payload: { dfchain: 'strat', chain: 'daily' },
+        severity: 'WARNING',
+        category: 'malformed',
+        reason: 'unknown command "strat" (expected "start" or "tick"; did you mean "start"?)',
+      },
+      {
+        name: 'a JSON message of another kind is foreign',
+        payload: { hello: 'world' },
+        severity: 'INFO',
+        category: 'foreign',
+        reason: 'message.data is neither a LogEntry nor a dfchain command (fields: hello)',
+      },
+    ];
+    for (const { name, payload, severity, category, reason } of cases) {
+      it(`${name}: logged as message.ignored and acknowledged`, async () => {
+        await handleEvent(kit.deps, pubsubEvent(payload, 'm-7'));
+
+        assert.equal(kit.dataflow.callCount, 0);
+        assert.deepEqual(await kit.store.listRunning(), []);
+        assert.deepEqual(kit.logger.lines, [
+          {
+            severity,
+            event: 'message.ignored',
+            message: `ignored ${category} message m-7: ${reason}`,
+            reason,
+            category,
+          },
+        ]);
+      });
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { DataflowPermanentError, DataflowTransientError } from '../../../src/errors.js';
+import { handleEvent } from '../../../src/handler/handle-event.js';
+import { PROJECT, createKit, jobNameOf, startEvent, stepOf, storedRun, type Kit } from './kit.js';
+
+const INGEST = jobNameOf('r1', 'Ingest');
+const EUROPE = { projectId: PROJECT, location: 'europe-west4' };
+const launchDetails = { operation: 'flexTemplates.launch' };
+
+describe('handler: launches', () => {
+  let kit: Kit;
+
+  beforeEach(() => {
+    kit = createKit();
+  });
+
+  afterEach(() => sinon.restore());
+
+  it('adopts the job of the same name when the launch answers 409', async () => {
+    kit.dataflow.add({ name: INGEST, labels: { 'dfchain-run': 'r1' } });
+
+    await handleEvent(kit.deps, startEvent());
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+    assert.equal(kit.dataflow.jobs.length, 1);
+    const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
+    assert.equal(ingest.status, 'LAUNCHED');
+    assert.equal(ingest.jobId, 'job-1');
+    assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'job.adopted']);
+    assert.equal(
+      kit.logger.named('job.adopted')[0]?.message,
+      `run r1 state Ingest: ${INGEST} was already launched (job-1); adopted it`,
+    );
+  });
+
+  it('retries the delivery when a 409 names a job that is not listed yet', async () => {
+    kit.dataflow.add({ name: INGEST });
+    kit.dataflow.findJobByName.onCall(0).resolves(undefined);
+
+    await assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
+
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
+    const retry = kit.logger.named('delivery.retry');
+    assert.deepEqual(retry, [
+      {
+        severity: 'WARNING',
+        event: 'delivery.retry',
+        message: `launch of ${INGEST} answered 409 ALREADY_EXISTS but no job of that name is listed yet; the delivery will be retried (message m-start will be redelivered)`,
+        code: 'DATAFLOW_TRANSIENT',
+      },
+    ]);
+  });
+
+  it('fails the run with Dataflow.LaunchFailed on a permanent launch error, and acknowledges', async () => {
+    const refusal = 'Dataflow flexTemplates.launch failed: HTTP 403 PERMISSION_DENIED';
+    kit.dataflow.launch.rejects(new DataflowPermanentError(refusal, launchDetails));
+
+    await handleEvent(kit.deps, startEvent());
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    const run = await storedRun(kit.store, 'r1');
+    const error = { Error: 'Dataflow.LaunchFailed', Cause: `States.Ingest: ${refusal}` };
+    assert.equal(run.status, 'FAILED');
+    assert.deepEqual(run.error, error);
+    assert.deepEqual(stepOf(run, 'Ingest').error, error);
+    assert.equal(stepOf(run, 'Ingest').status, 'FAILED');
+    assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'run.failed']);
+  });
+
+  describe('transient launch errors', () => {
+    let timers: sinon.SinonFakeTimers;
+
+    beforeEach(() => {
+      timers = sinon.useFakeTimers();
+    });
+
+    afterEach(() => timers.restore());
+
+    it('fail the delivery, and the redelivery looks the job up before launching once', async () => {
+      const unavailable = 'Dataflow flexTemplates.launch failed: HTTP 503 UNAVAILABLE';
+      for (let call = 0; call < 4; call++) {
+        kit.dataflow.launch
+          .onCall(call)
+          .rejects(new DataflowTransientError(unavailable, { ...launchDetails, httpStatus: 503 }));
+      }
+
+      const first = assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
+      await timers.tickAsync(10_000);
+      await first;
+
+      sinon.assert.callCount(kit.dataflow.launch, 4);
+      assert.equal(kit.dataflow.jobs.length, 0);
+      assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
+      assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'delivery.retry']);
+      assert.deepEqual(kit.logger.named('delivery.retry')[0], {
+        severity: 'WARNING',
+        event: 'delivery.retry',
+        message: `${unavailable} (message m-start will be redelivered)`,
+        code: 'DATAFLOW_TRANSIENT',
+      });
+
+      kit.dataflow.reset();
+      kit.logger.clear();
+      await handleEvent(kit.deps, startEvent());
+
+      // Exactly a JobRef: the googleapis adapter sends every field of it as a query parameter.
+      sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+      sinon.assert.calledOnce(kit.dataflow.launch);
+      sinon.assert.callOrder(kit.dataflow.findJobByName, kit.dataflow.launch);
+      const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
+      assert.equal(ingest.status, 'LAUNCHED');
+      assert.equal(ingest.jobId, 'job-1');
+      assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.launched']);
+    });
+  });
+
+  it('adopts, without a second launch, a job launched by an invocation that died before recording it', async () => {
+    kit.dataflow.launch.onCall(0).callsFake((ref, request) => {
+      kit.dataflow.create(ref, request);
+      return Promise.reject(new Error('instance died after the launch'));
+    });
+    await assert.rejects(handleEvent(kit.deps, startEvent()), /instance died after the launch/);
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
+    assert.equal(kit.dataflow.job(INGEST).id, 'job-1');
+
+    kit.dataflow.reset();
+    kit.logger.clear();
+    await handleEvent(kit.deps, startEvent());
+
+    sinon.assert.notCalled(kit.dataflow.launch);
+    sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+    assert.equal(kit.dataflow.jobs.length, 1);
+    const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
+    assert.equal(ingest.status, 'LAUNCHED');
+    assert.equal(ingest.jobId, 'job-1');
+    assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.adopted']);
+  });
+});
