@@ -44,6 +44,37 @@ function oneOf(value: string | null, allowed: readonly string[], name: string, t
   }
 }
 
+// Google's standard system parameters, accepted on every method.
+const SYSTEM_PARAMETERS = [
+  '$.xgafv',
+  'access_token',
+  'alt',
+  'callback',
+  'fields',
+  'key',
+  'oauth_token',
+  'prettyPrint',
+  'quotaUser',
+  'upload_protocol',
+  'uploadType',
+];
+const QUERY_PARAMETERS: Record<Route['operation'], readonly string[]> = {
+  launch: [],
+  get: ['view', 'location'],
+  list: ['name', 'filter', 'pageSize', 'pageToken', 'view', 'location'],
+};
+
+/** Rejects unknown query parameters with Google's 400, as the real API does. */
+function knownQuery(url: URL, operation: Route['operation']): void {
+  for (const key of url.searchParams.keys()) {
+    if (QUERY_PARAMETERS[operation].includes(key) || SYSTEM_PARAMETERS.includes(key)) continue;
+    throw new ApiError(
+      400,
+      `Invalid JSON payload received. Unknown name "${key}": Cannot bind query parameter. Field '${key}' could not be found in request message.`,
+    );
+  }
+}
+
 async function perform(
   state: ServerState,
   route: Route,
@@ -51,6 +82,7 @@ async function perform(
   url: URL,
 ): Promise<unknown> {
   const { projectId, location } = route;
+  knownQuery(url, route.operation);
   if (route.operation === 'launch') {
     const launch = validateLaunch(await readJson(req));
     if (launch.validateOnly) return {};

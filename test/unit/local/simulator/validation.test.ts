@@ -131,4 +131,20 @@ describe('simulator: launch validation', () => {
       ],
     );
   });
+
+  it('rejects an unknown query parameter as Google does, and accepts system parameters', async () => {
+    const base = `${h.sim.rootUrl}v1b3/projects/${PROJECT}/locations/${LOCATION}/jobs`;
+    const unknown = await fetch(`${base}/j1?view=JOB_VIEW_SUMMARY&status=INTENDED`);
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(await unknown.json(), {
+      error: {
+        code: 400,
+        message:
+          'Invalid JSON payload received. Unknown name "status": Cannot bind query parameter. Field \'status\' could not be found in request message.',
+        status: 'INVALID_ARGUMENT',
+      },
+    });
+    const system = await fetch(`${base}?name=x&filter=ALL&prettyPrint=false&alt=json`);
+    assert.equal(system.status, 200);
+  });
 });
