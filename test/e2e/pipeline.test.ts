@@ -186,12 +186,17 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
   });
 
   it('(g) a flex template whose launcher fails never starts workers, and still fails the run', async () => {
-    behaviours.set('e2e-g', (jobName) => (jobName.startsWith('e2e-ingest') ? { outcome: 'LAUNCH_FAILED' } : {}));
+    behaviours.set('e2e-g', (jobName) =>
+      jobName.startsWith('e2e-ingest') ? { outcome: 'LAUNCH_FAILED' } : {},
+    );
     await stack.publish(START('e2e-g'));
     assert.equal(await runEnd(stack, 'e2e-g'), 'run.failed');
     const [ingest, ...rest] = jobsOfRun(stack, 'e2e-g');
     assert.deepEqual(rest, []);
-    assert.ok(!ingest!.history.some((change) => change.state === 'JOB_STATE_RUNNING'), 'no workers started');
+    assert.ok(
+      !ingest!.history.some((change) => change.state === 'JOB_STATE_RUNNING'),
+      'no workers started',
+    );
     const failed = stack.runLines('e2e-g').find((line) => line['event'] === 'run.failed');
     assert.equal((failed?.['error'] as { Error: string }).Error, 'Dataflow.JobFailed');
   });
