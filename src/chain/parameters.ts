@@ -1,8 +1,6 @@
 import { PathError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
-import { describeJson } from './json-value.js';
 import { evaluateExpression, parsePathExpression, type Expression } from './paths.js';
-import type { TaskParameters } from './types.js';
 
 /** A `.$` key found in a template, with its place such as `Parameters.parameters.date.$`. */
 export interface DynamicEntry {
@@ -71,38 +69,4 @@ export function resolveParameters(
     return out;
   };
   return resolve(template, place) as JsonObject;
-}
-
-/** A Task's `Parameters` after resolution, shaped as Dataflow's launchParameter. */
-export interface ResolvedTaskParameters {
-  readonly jobName: string;
-  readonly containerSpecGcsPath?: string;
-  readonly parameters?: Record<string, string>;
-  readonly environment?: JsonObject;
-  readonly launchOptions?: Record<string, string>;
-}
-
-/**
- * Resolves a Task's `Parameters` and checks what Dataflow needs of the result: template
- * parameters and launch options are strings. Throws PathError naming the place.
- */
-export function resolveTaskParameters(
-  parameters: TaskParameters,
-  input: Json,
-  context: Json,
-): ResolvedTaskParameters {
-  const template = JSON.parse(JSON.stringify(parameters)) as JsonObject;
-  const resolved = resolveParameters(template, input, context);
-  for (const field of ['parameters', 'launchOptions'] as const) {
-    const values = resolved[field];
-    if (values === undefined) continue;
-    for (const [key, value] of Object.entries(values as JsonObject)) {
-      if (typeof value === 'string') continue;
-      const written = Object.hasOwn(template[field] as JsonObject, `${key}.$`) ? `${key}.$` : key;
-      throw new PathError(
-        `Parameters.${field}.${written}: resolved to ${describeJson(value)}, but Dataflow takes only strings here; wrap it in States.Format('{}', ...) or States.JsonToString(...)`,
-      );
-    }
-  }
-  return resolved as unknown as ResolvedTaskParameters;
 }

@@ -6,8 +6,8 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Dataflow template parameters are `map<string, string>`: scalars become text, objects JSON. */
-function templateParameters(value: Json | undefined): Record<string, string> | undefined {
+/** Dataflow's `parameters` and `launchOptions` are `map<string, string>`: scalars become text, objects JSON. */
+function stringMap(value: Json | undefined): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
@@ -33,11 +33,13 @@ export function launchRequest(
     ...(isObject(defaultEnv['additionalUserLabels']) ? defaultEnv['additionalUserLabels'] : {}),
     ...(isObject(taskEnv['additionalUserLabels']) ? taskEnv['additionalUserLabels'] : {}),
   };
-  const parameters = templateParameters(resolved['parameters']);
+  const parameters = stringMap(resolved['parameters']);
+  const launchOptions = stringMap(resolved['launchOptions']);
   const {
     jobName: _prefix,
-    parameters: _parameters,
-    environment: _environment,
+    parameters: _p,
+    environment: _e,
+    launchOptions: _o,
     ...rest
   } = resolved;
   return {
@@ -45,6 +47,7 @@ export function launchRequest(
       ...rest,
       jobName,
       ...(parameters ? { parameters } : {}),
+      ...(launchOptions ? { launchOptions } : {}),
       environment: {
         ...defaultEnv,
         ...taskEnv,

@@ -1,11 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { PathError } from '../../../src/errors.js';
 import type { Json, JsonObject } from '../../../src/json.js';
-import {
-  dynamicEntries,
-  resolveParameters,
-  resolveTaskParameters,
-} from '../../../src/chain/parameters.js';
+import { dynamicEntries, resolveParameters } from '../../../src/chain/parameters.js';
 
 const INPUT: Json = { table: 'sales', workers: 5, tags: ['a', 'b'] };
 const CONTEXT: Json = { Execution: { Input: { date: '2024-05-01' } }, State: { Name: 'Ingest' } };
@@ -70,56 +65,6 @@ describe('resolveParameters', () => {
       message: 'Parameters.a.$: must be a string (a path or an intrinsic)',
     });
   });
-});
-
-describe('resolveTaskParameters', () => {
-  it('resolves a Task for the Dataflow launchParameter', () => {
-    const resolved = resolveTaskParameters(
-      {
-        jobName: 'ingest',
-        containerSpecGcsPath: 'gs://b/t.json',
-        parameters: {
-          'date.$': '$$.Execution.Input.date',
-          'workers.$': "States.Format('{}', $.workers)",
-        },
-        environment: { 'maxWorkers.$': '$.workers' },
-        launchOptions: { 'table.$': '$.table' },
-      },
-      INPUT,
-      CONTEXT,
-    );
-    assert.deepEqual(resolved, {
-      jobName: 'ingest',
-      containerSpecGcsPath: 'gs://b/t.json',
-      parameters: { date: '2024-05-01', workers: '5' },
-      environment: { maxWorkers: 5 },
-      launchOptions: { table: 'sales' },
-    });
-  });
-
-  const notStrings: [JsonObject, string][] = [
-    [
-      { parameters: { 'workers.$': '$.workers' } },
-      "Parameters.parameters.workers.$: resolved to number 5, but Dataflow takes only strings here; wrap it in States.Format('{}', ...) or States.JsonToString(...)",
-    ],
-    [
-      { launchOptions: { 'tags.$': '$.tags' } },
-      "Parameters.launchOptions.tags.$: resolved to an array, but Dataflow takes only strings here; wrap it in States.Format('{}', ...) or States.JsonToString(...)",
-    ],
-  ];
-  for (const [extra, message] of notStrings) {
-    it(`refuses values Dataflow cannot take: ${message.split(':')[0]}`, () => {
-      assert.throws(
-        () =>
-          resolveTaskParameters(
-            { jobName: 'a', containerSpecGcsPath: 'gs://b/t.json', ...extra },
-            INPUT,
-            CONTEXT,
-          ),
-        (error: unknown) => error instanceof PathError && error.message === message,
-      );
-    });
-  }
 });
 
 describe('dynamicEntries', () => {
