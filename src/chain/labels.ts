@@ -1,8 +1,15 @@
 /** Most labels a Dataflow job may carry. */
 export const MAX_LABELS = 64;
 
+/** Label keys dfchain sets on every job it launches, naming its run, chain and state. */
+export const LABEL_KEYS = {
+  run: 'dfchain-run',
+  chain: 'dfchain-chain',
+  state: 'dfchain-state',
+} as const;
+
 /** Label keys dfchain sets on every job it launches. */
-export const DFCHAIN_LABEL_KEYS = ['dfchain-run', 'dfchain-chain', 'dfchain-state'] as const;
+export const DFCHAIN_LABEL_KEYS = [LABEL_KEYS.run, LABEL_KEYS.chain, LABEL_KEYS.state] as const;
 
 /** A label key dfchain sets. */
 export type DfchainLabelKey = (typeof DFCHAIN_LABEL_KEYS)[number];

@@ -2,7 +2,7 @@ import { couldBeChainJob } from '../chain/job-name.js';
 import { confirmJobEnded } from '../dataflow/confirm.js';
 import { isTerminalJobState } from '../dataflow/job.js';
 import { onJobEnded, staleReason, type EndedJob } from '../engine/job-ended.js';
-import { LABEL_KEYS } from '../engine/labels.js';
+import { LABEL_KEYS } from '../chain/labels.js';
 import { PoisonMessageError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
