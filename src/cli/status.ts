@@ -1,4 +1,4 @@
-import type { Run } from '../engine/run.js';
+import type { Run, Step } from '../engine/run.js';
 import type { RunStore } from '../store/port.js';
 
 function row(cells: readonly string[], widths: readonly number[]): string {
@@ -8,13 +8,14 @@ function row(cells: readonly string[], widths: readonly number[]): string {
     .trimEnd();
 }
 
-/** Renders a run as a few lines: status, then one line per step in launch order. */
-export function renderRun(run: Run): string[] {
+/** Renders a run as a few lines: status, then one line per step (ended, then in flight). */
+export function renderRun(run: Run, history: readonly Step[] = []): string[] {
   const lines = [
     `run ${run.id}  chain ${run.chain}  ${run.status}  started ${run.startTime}${run.endTime ? `  ended ${run.endTime}` : ''}`,
   ];
   if (run.error) lines.push(`error ${run.error.Error}: ${run.error.Cause}`);
-  const steps = Object.values(run.steps).sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
+  const live = Object.values(run.steps).sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
+  const steps = [...history, ...live];
   const table = [
     ['STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION'],
     ...steps.map((s) => [s.state, s.status, s.jobName, s.jobId ?? '-', s.location]),
@@ -36,6 +37,6 @@ export async function statusCommand(
     );
     return 1;
   }
-  renderRun(run).forEach((line) => out(line));
+  renderRun(run, await store.history(runId)).forEach((line) => out(line));
   return run.status === 'FAILED' ? 2 : 0;
 }

@@ -9,14 +9,23 @@ import { launchRequest } from './launch-request.js';
 import type { Run, RunError, Step } from './run.js';
 import type { RunEvent, Transition } from './transition.js';
 
+/** What a transition did before entering a state: events to log, steps that ended. */
+export interface Progress {
+  readonly events: readonly RunEvent[];
+  readonly archived: readonly Step[];
+}
+
+const NOTHING: Progress = { events: [], archived: [] };
+
 /** Ends a run as succeeded with `output`. */
-export function succeed(run: Run, output: Json, now: string, events: RunEvent[]): Transition {
+export function succeed(run: Run, output: Json, now: string, so: Progress = NOTHING): Transition {
   const next: Run = { ...run, status: 'SUCCEEDED', endTime: now, output };
   return {
     run: next,
     changed: true,
     effects: [],
-    events: [...events, { event: 'run.succeeded', runId: run.id, chain: run.chain }],
+    events: [...so.events, { event: 'run.succeeded', runId: run.id, chain: run.chain }],
+    archived: so.archived,
   };
 }
 
@@ -25,7 +34,7 @@ export function fail(
   run: Run,
   error: RunError,
   now: string,
-  events: RunEvent[],
+  so: Progress = NOTHING,
   state?: string,
 ): Transition {
   const next: Run = { ...run, status: 'FAILED', endTime: now, error };
@@ -34,9 +43,10 @@ export function fail(
     changed: true,
     effects: [],
     events: [
-      ...events,
+      ...so.events,
       { event: 'run.failed', runId: run.id, chain: run.chain, error, ...(state ? { state } : {}) },
     ],
+    archived: so.archived,
   };
 }
 
@@ -47,7 +57,7 @@ function enterTask(
   task: TaskState,
   input: Json,
   now: string,
-  events: RunEvent[],
+  so: Progress,
 ): Transition {
   const attempt = 0;
   let resolved;
@@ -61,7 +71,7 @@ function enterTask(
   } catch (error) {
     if (!(error instanceof PathError)) throw error;
     const cause = `States.${name}.${error.message}`;
-    return fail(run, { Error: 'States.Runtime', Cause: cause }, now, events, name);
+    return fail(run, { Error: 'States.Runtime', Cause: cause }, now, so, name);
   }
   const jobName = jobNameFor(task.Parameters.jobName, {
     chain: run.chain,
@@ -90,9 +100,10 @@ function enterTask(
     changed: true,
     effects: [{ kind: 'launch', step }],
     events: [
-      ...events,
+      ...so.events,
       { event: 'step.intended', runId: run.id, chain: run.chain, state: name, jobName },
     ],
+    archived: so.archived,
   };
 }
 
@@ -103,7 +114,7 @@ export function enterState(
   name: string,
   input: Json,
   now: string,
-  events: RunEvent[] = [],
+  so: Progress = NOTHING,
 ): Transition {
   const state = definition.States[name];
   if (state === undefined) {
@@ -112,20 +123,20 @@ export function enterState(
       run,
       { Error: 'States.Runtime', Cause: `state "${name}" does not exist in chain "${run.chain}"` },
       now,
-      events,
+      so,
     );
   }
   switch (state.Type) {
     case 'Task':
-      return enterTask(definition, run, name, state, input, now, events);
+      return enterTask(definition, run, name, state, input, now, so);
     case 'Succeed':
-      return succeed(run, input, now, events);
+      return succeed(run, input, now, so);
     case 'Fail':
       return fail(
         run,
         { Error: state.Error ?? 'States.Fail', Cause: state.Cause ?? '' },
         now,
-        events,
+        so,
         name,
       );
   }

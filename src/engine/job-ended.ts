@@ -3,7 +3,7 @@ import type { JobSummary, TerminalJobState } from '../dataflow/job.js';
 import type { JsonObject } from '../json.js';
 import { enterState, fail, succeed } from './enter.js';
 import type { Run, RunError, Step } from './run.js';
-import { unchanged, type RunEvent, type Transition } from './transition.js';
+import { unchanged, withoutStep, type RunEvent, type Transition } from './transition.js';
 
 /** A job whose terminal state the Dataflow API has confirmed. */
 export interface EndedJob extends JobSummary {
@@ -31,12 +31,10 @@ export function taskResult(job: EndedJob): JsonObject {
 
 /** Why a confirmed job leaves the run as it is, or undefined when it advances the run. */
 export function staleReason(run: Run, job: EndedJob): string | undefined {
-  const step = run.steps[job.name];
-  if (step === undefined) return `job ${job.name} is not a step of run ${run.id}`;
-  if (step.status === 'SUCCEEDED' || step.status === 'FAILED') {
-    return `job ${job.name} was already recorded as ${step.status} (duplicate event)`;
-  }
   if (run.status !== 'RUNNING') return `run ${run.id} already ${run.status}`;
+  if (run.steps[job.name] === undefined) {
+    return `job ${job.name} is not in flight in run ${run.id}: its end was already recorded (duplicate event), or it is not a step of this run`;
+  }
   return undefined;
 }
 
@@ -63,7 +61,7 @@ export function onJobEnded(
     jobState: job.currentState,
     ...(error ? { error } : {}),
   };
-  const next: Run = { ...run, steps: { ...run.steps, [job.name]: ended } };
+  const next = withoutStep(run, job.name);
   const events: RunEvent[] = [
     {
       event: 'job.confirmed',
@@ -75,11 +73,12 @@ export function onJobEnded(
       jobState: job.currentState,
     },
   ];
-  if (error) return fail(next, error, now, events, step.state);
+  const so = { events, archived: [ended] };
+  if (error) return fail(next, error, now, so, step.state);
   const task = definition.States[step.state];
   const result = taskResult(job);
   if (task?.Type === 'Task' && task.Next !== undefined) {
-    return enterState(definition, next, task.Next, result, now, events);
+    return enterState(definition, next, task.Next, result, now, so);
   }
-  return succeed(next, result, now, events);
+  return succeed(next, result, now, so);
 }

@@ -1,6 +1,6 @@
 import type { Run, RunError } from './run.js';
 import { fail } from './enter.js';
-import { unchanged, type Transition } from './transition.js';
+import { unchanged, withoutStep, type Transition } from './transition.js';
 
 /** Records that an intended step's job exists (`adopted`: found after a 409 or a crash). */
 export function onLaunched(
@@ -19,6 +19,7 @@ export function onLaunched(
     },
     changed: true,
     effects: [],
+    archived: [],
     events: [
       {
         event: adopted ? 'job.adopted' : 'job.launched',
@@ -41,9 +42,6 @@ export function onLaunchFailed(
 ): Transition {
   const step = run.steps[jobName];
   if (step?.status !== 'INTENDED' || run.status !== 'RUNNING') return unchanged(run);
-  const failed: Run = {
-    ...run,
-    steps: { ...run.steps, [jobName]: { ...step, status: 'FAILED', endedAt: now, error } },
-  };
-  return fail(failed, error, now, [], step.state);
+  const ended = { ...step, status: 'FAILED' as const, endedAt: now, error };
+  return fail(withoutStep(run, jobName), error, now, { events: [], archived: [ended] }, step.state);
 }

@@ -20,7 +20,7 @@ export interface RunError {
   readonly Cause: string;
 }
 
-/** One Dataflow job of a run, keyed in {@link Run.steps} by its deterministic job name. */
+/** One Dataflow job of a run, keyed by its deterministic job name. */
 export interface Step {
   readonly state: string;
   readonly attempt: number;
@@ -49,6 +49,10 @@ export interface Run {
   readonly status: RunStatus;
   readonly startTime: string;
   readonly endTime?: string;
+  /**
+   * Steps still in flight (INTENDED or LAUNCHED), by job name. Ended steps move to the run's
+   * history, stored beside the run, so the run stays small however long the chain is.
+   */
   readonly steps: Readonly<Record<string, Step>>;
   readonly output?: Json;
   readonly error?: RunError;

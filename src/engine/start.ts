@@ -33,6 +33,6 @@ export function startRun(request: StartRequest): Transition {
     request.definition.StartAt,
     request.input,
     request.now,
-    [{ event: 'run.started', runId: run.id, chain: run.chain }],
+    { events: [{ event: 'run.started', runId: run.id, chain: run.chain }], archived: [] },
   );
 }

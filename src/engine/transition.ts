@@ -1,5 +1,11 @@
 import type { Run, RunError, Step } from './run.js';
 
+/** The live steps of `run` without `jobName`: the step ended and moves to the history. */
+export function withoutStep(run: Run, jobName: string): Run {
+  const { [jobName]: _ended, ...live } = run.steps;
+  return { ...run, steps: live };
+}
+
 /** Something the engine asks the outside world to do after the run is committed. */
 export interface LaunchEffect {
   readonly kind: 'launch';
@@ -40,9 +46,11 @@ export interface Transition {
   readonly changed: boolean;
   readonly effects: readonly Effect[];
   readonly events: readonly RunEvent[];
+  /** Steps that ended in this transition, to append to the run's history. */
+  readonly archived: readonly Step[];
 }
 
 /** A transition that changes nothing (duplicate or stale signal). */
 export function unchanged(run: Run): Transition {
-  return { run, changed: false, effects: [], events: [] };
+  return { run, changed: false, effects: [], events: [], archived: [] };
 }

@@ -20,7 +20,7 @@ export async function applyToRun(
   const transition = await deps.store.update(runId, async (run) => {
     if (run === undefined) return { result: undefined };
     const result = await step(run);
-    return result.changed ? { run: result.run, result } : { result };
+    return result.changed ? { run: result.run, archive: result.archived, result } : { result };
   });
   if (transition) logTransition(deps, transition);
   return transition;

@@ -1,12 +1,15 @@
 import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
-import type { Run } from '../engine/run.js';
+import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
 import { optimisticUpdate } from './optimistic.js';
 import type { RunChange, RunStore, VersionedRunTable } from './port.js';
 
 /** Firestore collections dfchain owns. */
 export const COLLECTIONS = { runs: 'dfchainRuns', definitions: 'dfchainDefinitions' } as const;
+
+/** Subcollection of a run document holding its ended steps, one document each. */
+const HISTORY = 'steps';
 
 // gRPC codes: ALREADY_EXISTS from create(), FAILED_PRECONDITION from a stale lastUpdateTime.
 const ALREADY_EXISTS = 6;
@@ -58,10 +61,21 @@ export class FirestoreRunStore implements RunStore {
     },
     insert: (run) =>
       this.conditional('create', () => this.runDoc(run.id).create(toDocument(run)), ALREADY_EXISTS),
-    replace: (run, version) =>
+    replace: (run, version, archive) =>
       this.conditional(
         'update',
-        () => this.runDoc(run.id).update(toDocument(run), { lastUpdateTime: version as Timestamp }),
+        () => {
+          // One batch: the history and the run change together or not at all.
+          const batch = this.db.batch();
+          batch.update(this.runDoc(run.id), toDocument(run), {
+            lastUpdateTime: version as Timestamp,
+          });
+          for (const step of archive) {
+            const doc = this.runDoc(run.id).collection(HISTORY).doc(step.jobName);
+            batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });
+          }
+          return batch.commit();
+        },
         FAILED_PRECONDITION,
       ),
   };
@@ -113,6 +127,12 @@ export class FirestoreRunStore implements RunStore {
     change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
   ): Promise<T> {
     return optimisticUpdate(this.table, runId, change);
+  }
+
+  async history(runId: string): Promise<Step[]> {
+    const query = this.runDoc(runId).collection(HISTORY).orderBy('endedAt');
+    const snapshot = await this.guard('read history', () => query.get());
+    return snapshot.docs.map((doc) => JSON.parse(String(doc.get('step'))) as Step);
   }
 
   async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {

@@ -1,22 +1,29 @@
 import type { ChainDefinition } from '../chain/types.js';
-import type { Run } from '../engine/run.js';
+import type { Run, Step } from '../engine/run.js';
 import { optimisticUpdate } from './optimistic.js';
 import type { RunChange, RunStore, VersionedRunTable } from './port.js';
 
 /** In-process runs for `DFCHAIN_STORE=memory`, tests and benchmarks; lost when the process ends. */
 export class MemoryRunStore implements RunStore {
   private readonly runs = new Map<string, { run: Run; version: number }>();
+  private readonly histories = new Map<string, Step[]>();
   private readonly definitions = new Map<string, ChainDefinition>();
   private readonly table: VersionedRunTable = {
     read: (runId) => Promise.resolve(this.runs.get(runId)),
-    insert: (run) => Promise.resolve(this.write(run, undefined)),
-    replace: (run, version) => Promise.resolve(this.write(run, version)),
+    insert: (run) => Promise.resolve(this.write(run, undefined, [])),
+    replace: (run, version, archive) => Promise.resolve(this.write(run, version, archive)),
   };
 
-  private write(run: Run, version: unknown): boolean {
+  private write(run: Run, version: unknown, archive: readonly Step[]): boolean {
     const current = this.runs.get(run.id);
     if (current?.version !== version) return false;
     this.runs.set(run.id, { run: structuredClone(run), version: (current?.version ?? 0) + 1 });
+    if (archive.length > 0) {
+      this.histories.set(run.id, [
+        ...(this.histories.get(run.id) ?? []),
+        ...structuredClone(archive),
+      ]);
+    }
     return true;
   }
 
@@ -34,6 +41,10 @@ export class MemoryRunStore implements RunStore {
     change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
   ): Promise<T> {
     return optimisticUpdate(this.table, runId, change);
+  }
+
+  history(runId: string): Promise<Step[]> {
+    return Promise.resolve([...(this.histories.get(runId) ?? [])]);
   }
 
   putDefinition(hash: string, definition: ChainDefinition): Promise<void> {

@@ -13,9 +13,12 @@ export async function optimisticUpdate<T>(
 ): Promise<T> {
   for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
     const current = await table.read(runId);
-    const { run, result } = await change(current?.run);
+    const { run, result, archive = [] } = await change(current?.run);
     if (run === undefined) return result;
-    const written = current ? await table.replace(run, current.version) : await table.insert(run);
+    // A missing run is only ever created by `create`, never by an update that archives steps.
+    const written = current
+      ? await table.replace(run, current.version, archive)
+      : await table.insert(run);
     if (written) return result;
   }
   throw new StoreTransientError(

@@ -1,9 +1,11 @@
 import type { ChainDefinition } from '../chain/types.js';
-import type { Run } from '../engine/run.js';
+import type { Run, Step } from '../engine/run.js';
 
 /** A change to a run: the next run to write (none: leave it) and what the caller gets back. */
 export interface RunChange<T> {
   readonly run?: Run;
+  /** Steps that ended, appended to the run's history in the same atomic write. */
+  readonly archive?: readonly Step[];
   readonly result: T;
 }
 
@@ -22,6 +24,8 @@ export interface RunStore {
     runId: string,
     change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
   ): Promise<T>;
+  /** Every ended step of the run, oldest first. */
+  history(runId: string): Promise<Step[]>;
   /** Stores a chain definition under its content hash (no-op if present). */
   putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   /** The definition stored under `hash`, or undefined. */
@@ -37,6 +41,6 @@ export interface VersionedRunTable {
   read(runId: string): Promise<{ run: Run; version: unknown } | undefined>;
   /** False when a run with that id already exists. */
   insert(run: Run): Promise<boolean>;
-  /** False when the stored version is no longer `version`. */
-  replace(run: Run, version: unknown): Promise<boolean>;
+  /** False when the stored version is no longer `version`; writes `archive` atomically with it. */
+  replace(run: Run, version: unknown, archive: readonly Step[]): Promise<boolean>;
 }

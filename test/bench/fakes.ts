@@ -3,7 +3,7 @@ import type { ChainDefinition } from '../../src/chain/types.js';
 import type { Clock } from '../../src/clock.js';
 import type { FlexTemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
 import type { DataflowPort } from '../../src/dataflow/port.js';
-import type { Run } from '../../src/engine/run.js';
+import type { Run, Step } from '../../src/engine/run.js';
 import { JobNotFoundError } from '../../src/errors.js';
 import type { HandlerDeps } from '../../src/handler/deps.js';
 import type { Logger, LogLine } from '../../src/log/port.js';
@@ -118,6 +118,10 @@ export class CountingRunStore implements RunStore {
   getDefinition(hash: string): Promise<ChainDefinition | undefined> {
     this.calls.getDefinition++;
     return this.inner.getDefinition(hash);
+  }
+
+  history(runId: string): Promise<Step[]> {
+    return this.inner.history(runId);
   }
 
   listRunning(): Promise<Run[]> {

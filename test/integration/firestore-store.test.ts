@@ -76,21 +76,22 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
       Array.from({ length: 10 }, () =>
         store.update<Transition>('r-dup', (run) => {
           const t = onJobEnded(threeSteps, run!, job, '2026-11-22T10:05:00.000Z');
-          return t.changed ? { run: t.run, result: t } : { result: t };
+          return t.changed ? { run: t.run, archive: t.archived, result: t } : { result: t };
         }),
       ),
     );
     const launches = transitions.flatMap((t) => t.effects);
     assert.equal(launches.length, 1, 'exactly one invocation was told to launch');
     const stored = (await store.get('r-dup'))!;
+    const history = await store.history('r-dup');
     assert.deepEqual(
-      Object.values(stored.steps).map((s) => [s.state, s.status]),
+      [...history, ...Object.values(stored.steps)].map((s) => [s.state, s.status]),
       [
         ['Ingest', 'SUCCEEDED'],
         ['Transform', 'INTENDED'],
       ],
     );
-    assert.equal(launches[0]?.step.jobName, Object.values(stored.steps)[1]?.jobName);
+    assert.equal(launches[0]?.step.jobName, Object.values(stored.steps)[0]?.jobName);
   });
 
   it('stores definitions by hash, idempotently', async () => {

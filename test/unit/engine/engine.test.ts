@@ -121,7 +121,8 @@ describe('engine', () => {
       const t = onLaunchFailed(run, step.jobName, error, T1);
       assert.equal(t.run.status, 'FAILED');
       assert.deepEqual(t.run.error, error);
-      assert.equal(t.run.steps[step.jobName]?.status, 'FAILED');
+      assert.deepEqual(t.run.steps, {}, 'the ended step leaves the live steps');
+      assert.equal(t.archived[0]?.status, 'FAILED');
     });
   });
 
@@ -196,8 +197,9 @@ describe('engine', () => {
       const { run } = start();
       const ingest = onlyStep(run, 'Ingest');
       const t = onJobEnded(threeSteps, run, ended(ingest, 'JOB_STATE_DONE', 'j1'), T1);
-      assert.equal(t.run.steps[ingest.jobName]?.jobId, 'j1');
-      assert.equal(t.run.steps[ingest.jobName]?.status, 'SUCCEEDED');
+      assert.equal(t.archived[0]?.jobId, 'j1');
+      assert.equal(t.archived[0]?.status, 'SUCCEEDED');
+      assert.equal(t.run.steps[ingest.jobName], undefined);
     });
   });
 });

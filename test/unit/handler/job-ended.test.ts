@@ -63,7 +63,7 @@ describe('handler: job ended', () => {
     sinon.assert.calledTwice(kit.dataflow.launch);
     sinon.assert.notCalled(kit.dataflow.findJobByName);
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
-    const reason = `job ${INGEST} was already recorded as SUCCEEDED (duplicate event)`;
+    const reason = `job ${INGEST} is not in flight in run r1: its end was already recorded (duplicate event), or it is not a step of this run`;
     assert.deepEqual(kit.logger.lines, [
       {
         severity: 'INFO',

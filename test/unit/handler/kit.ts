@@ -206,11 +206,18 @@ export function jobNameOf(runId: string, state: string): string {
   return jobNameFor(task.Parameters.jobName, { chain: 'daily', runId, state, attempt: 0 });
 }
 
-/** The stored run; fails the test when there is none. */
+/**
+ * The stored run with its history folded back into `steps`, so a test sees every step, ended
+ * or in flight; fails the test when there is none.
+ */
 export async function storedRun(store: MemoryRunStore, runId: string): Promise<Run> {
   const run = await store.get(runId);
   if (!run) throw new Error(`no run ${runId} in the store`);
-  return run;
+  const history = await store.history(runId);
+  return {
+    ...run,
+    steps: { ...Object.fromEntries(history.map((s) => [s.jobName, s])), ...run.steps },
+  };
 }
 
 /** The run's step for `state`; fails the test when there is none. */
