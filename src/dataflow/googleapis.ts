@@ -60,6 +60,19 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
   // Only the path fields: googleapis sends any other field of the params as a query parameter.
   const path = (ref: JobRef) => ({ projectId: ref.projectId, location: ref.location });
   const where = (ref: JobRef): string => `projects/${ref.projectId}/locations/${ref.location}`;
+  const list = async (ref: JobRef, query: { name?: string; filter: 'ALL' | 'ACTIVE' }) => {
+    const jobs: dataflow_v1b3.Schema$Job[] = [];
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const { data } = await call(`jobs.list ${where(ref)}/jobs?filter=${query.filter}`, () =>
+        locations.jobs.list({ ...path(ref), ...query, ...(pageToken ? { pageToken } : {}) }),
+      );
+      jobs.push(...(data.jobs ?? []));
+      pageToken = data.nextPageToken ?? undefined;
+      if (!pageToken) break;
+    }
+    return jobs;
+  };
   return {
     async getJob(ref, jobId) {
       const { data } = await call(`jobs.get ${where(ref)}/jobs/${jobId}`, () =>
@@ -68,23 +81,12 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
       return toJobSummary(data, ref, jobId);
     },
     async findJobByName(ref, name) {
-      const jobs: dataflow_v1b3.Schema$Job[] = [];
-      let pageToken: string | undefined;
-      for (let page = 0; page < MAX_LIST_PAGES; page++) {
-        const { data } = await call(`jobs.list ${where(ref)}/jobs?name=${name}`, () =>
-          locations.jobs.list({
-            ...path(ref),
-            name,
-            filter: 'ALL',
-            ...(pageToken ? { pageToken } : {}),
-          }),
-        );
-        jobs.push(...(data.jobs ?? []).filter((job) => job.name === name));
-        pageToken = data.nextPageToken ?? undefined;
-        if (!pageToken) break;
-      }
+      const jobs = (await list(ref, { name, filter: 'ALL' })).filter((job) => job.name === name);
       const newest = jobs.sort((a, b) => createTime(b) - createTime(a))[0];
       return newest === undefined ? undefined : toJobSummary(newest, ref);
+    },
+    async listActiveJobs(ref) {
+      return (await list(ref, { filter: 'ACTIVE' })).map((job) => toJobSummary(job, ref));
     },
     async launchFlexTemplate(ref, request: FlexTemplateLaunch) {
       const operation = `flexTemplates.launch ${where(ref)} (job ${request.launchParameter.jobName})`;

@@ -33,7 +33,7 @@ export function onLaunched(
   };
 }
 
-/** Records that Dataflow refused to launch an intended step: the step and the run fail. */
+/** Records that a step's launch failed (refused, or its job never appeared): the step and the run fail. */
 export function onLaunchFailed(
   run: Run,
   jobName: string,
@@ -41,7 +41,7 @@ export function onLaunchFailed(
   now: string,
 ): Transition {
   const step = run.steps[jobName];
-  if (step?.status !== 'INTENDED' || run.status !== 'RUNNING') return unchanged(run);
+  if (step === undefined || run.status !== 'RUNNING') return unchanged(run);
   const ended = { ...step, status: 'FAILED' as const, endedAt: now, error };
   return fail(withoutStep(run, jobName), error, now, { events: [], archived: [ended] }, step.state);
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
 import type { RunStore } from '../store/port.js';
+import type { TickLimits } from './tick.js';
 
 /** Everything the handler talks to, injected so tests and the local stack can swap any of it. */
 export interface HandlerDeps {
@@ -13,4 +14,6 @@ export interface HandlerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly confirmDeadlineMs: number;
+  /** Bounds of one `tick`; defaults to TICK_LIMITS. */
+  readonly tickLimits?: TickLimits;
 }

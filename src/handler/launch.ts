@@ -6,7 +6,6 @@ import {
   DataflowPermanentError,
   DataflowTransientError,
   JobAlreadyExistsError,
-  isRetryable,
 } from '../errors.js';
 import type { HandlerDeps } from './deps.js';
 import { applyToRun } from './record.js';
@@ -38,7 +37,16 @@ async function launchOrAdopt(
   }
 }
 
-async function launchStep(deps: HandlerDeps, run: Run, step: Step, own: boolean): Promise<void> {
+/**
+ * Makes one intended launch and records its job; `own` is false for an intent some other
+ * delivery wrote, which may have launched before dying, so Dataflow is asked first.
+ */
+export async function launchStep(
+  deps: HandlerDeps,
+  run: Run,
+  step: Step,
+  own: boolean,
+): Promise<void> {
   const now = () => deps.clock.now().toISOString();
   try {
     // An intent this invocation did not write may have been launched by one that died before
@@ -53,7 +61,7 @@ async function launchStep(deps: HandlerDeps, run: Run, step: Step, own: boolean)
       onLaunched(current, step.jobName, job.id, now(), adopted),
     );
   } catch (error) {
-    if (!(error instanceof DataflowPermanentError) || isRetryable(error)) throw error;
+    if (!(error instanceof DataflowPermanentError)) throw error;
     const cause = `States.${step.state}: ${error.message}`;
     await applyToRun(deps, run.id, (current) =>
       onLaunchFailed(

@@ -1,60 +1,152 @@
-import { isTerminalJobState } from '../dataflow/job.js';
+import { isTerminalJobState, type JobRef } from '../dataflow/job.js';
 import { onJobEnded } from '../engine/job-ended.js';
-import type { Run } from '../engine/run.js';
-import { isRetryable } from '../errors.js';
+import { onLaunchFailed } from '../engine/launched.js';
+import type { Run, Step } from '../engine/run.js';
+import { JobNotFoundError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { HandlerDeps } from './deps.js';
-import { executeLaunches } from './launch.js';
+import { executeLaunches, launchStep } from './launch.js';
 import { applyToRun } from './record.js';
 
-async function reconcileRun(deps: HandlerDeps, run: Run): Promise<void> {
-  for (const step of Object.values(run.steps)) {
-    if (step.status !== 'LAUNCHED' || step.jobId === undefined) continue;
-    // One look per launched job, no waiting: a job still running is simply checked next tick.
-    // A plain JobRef, not the step: the googleapis adapter sends every field as a query parameter.
-    const ref = { projectId: step.projectId, location: step.location };
-    const job = await deps.dataflow.getJob(ref, step.jobId);
-    if (!isTerminalJobState(job.currentState)) continue;
-    const ended = { ...job, currentState: job.currentState };
-    await applyToRun(deps, run.id, async (current) =>
-      onJobEnded(
-        await definitionFor(deps, current),
+/** How much one tick may do, so a tick stays cheap however many runs are in flight. */
+export interface TickLimits {
+  /** Most `jobs.get` calls and relaunches per tick; the rest wait for the next tick. */
+  readonly maxChecks: number;
+  /** An intent younger than this belongs to a delivery that may still be launching it. */
+  readonly intentGraceMs: number;
+  /** A launched job that the API still does not know after this long never came to exist. */
+  readonly launchVisibilityMs: number;
+}
+
+/** Defaults: a tick costs at most one `jobs.list` per region plus 50 checks. */
+export const TICK_LIMITS: TickLimits = {
+  maxChecks: 50,
+  intentGraceMs: 60_000,
+  launchVisibilityMs: 15 * 60_000,
+};
+
+interface Work {
+  readonly run: Run;
+  readonly step: Step;
+  /** When the step last changed: the oldest work is the most likely to be stuck. */
+  readonly since: string;
+}
+
+function refOf(step: Step): JobRef {
+  return { projectId: step.projectId, location: step.location };
+}
+
+/** Launched steps whose job the API no longer lists as active: one list call per region. */
+async function endedCandidates(deps: HandlerDeps, runs: readonly Run[]): Promise<Work[]> {
+  const launched = runs.flatMap((run) =>
+    Object.values(run.steps)
+      .filter((step) => step.status === 'LAUNCHED' && step.jobId !== undefined)
+      .map((step) => ({ run, step, since: step.launchedAt ?? step.intendedAt })),
+  );
+  const regions = new Map(
+    launched.map(({ step }) => [`${step.projectId}/${step.location}`, refOf(step)]),
+  );
+  const active = new Set<string>();
+  for (const ref of regions.values()) {
+    for (const job of await deps.dataflow.listActiveJobs(ref)) active.add(job.id);
+  }
+  return launched.filter(({ step }) => !active.has(step.jobId ?? ''));
+}
+
+async function checkLaunched(
+  deps: HandlerDeps,
+  { run, step }: Work,
+  limits: TickLimits,
+): Promise<string> {
+  const now = deps.clock.now();
+  let job;
+  try {
+    job = await deps.dataflow.getJob(refOf(step), step.jobId ?? '');
+  } catch (error) {
+    if (!(error instanceof JobNotFoundError)) throw error;
+    const age = now.getTime() - Date.parse(step.launchedAt ?? step.intendedAt);
+    if (age < limits.launchVisibilityMs) return 'waiting';
+    const cause = `States.${step.state}: job ${step.jobName} (${step.jobId}) was launched ${Math.round(age / 60_000)} min ago but the Dataflow API never showed it`;
+    await applyToRun(deps, run.id, (current) =>
+      onLaunchFailed(
         current,
-        ended,
-        deps.clock.now().toISOString(),
+        step.jobName,
+        { Error: 'Dataflow.LaunchFailed', Cause: cause },
+        now.toISOString(),
       ),
     );
+    return 'failed';
   }
-  const latest = await deps.store.get(run.id);
-  if (latest) await executeLaunches(deps, latest, new Set());
+  if (!isTerminalJobState(job.currentState)) return 'waiting';
+  const ended = { ...job, currentState: job.currentState };
+  const transition = await applyToRun(deps, run.id, async (current) =>
+    onJobEnded(await definitionFor(deps, current), current, ended, deps.clock.now().toISOString()),
+  );
+  if (transition?.changed) {
+    await executeLaunches(
+      deps,
+      transition.run,
+      new Set(transition.effects.map((e) => e.step.jobName)),
+    );
+    return 'advanced';
+  }
+  return 'waiting';
 }
 
 /**
- * Handles `tick`: for every running run, applies job ends whose events never came and completes
- * launches recorded as intended but never made. Costs one Dataflow call per launched job.
+ * Handles `tick`: finds what events should have said and did not — jobs that ended without
+ * their event, intents never launched, launches whose job never appeared — and advances each
+ * run exactly as the event would have. Cost: one Firestore query, one `jobs.list` per region
+ * with launched jobs, and at most `limits.maxChecks` further Dataflow calls. Safe alongside
+ * events and other ticks: every change is a compare-and-set and every launch idempotent.
  */
 export async function handleTick(deps: HandlerDeps): Promise<void> {
+  const limits = deps.tickLimits ?? TICK_LIMITS;
   const runs = await deps.store.listRunning();
+  const nowMs = deps.clock.now().getTime();
+  const intents: Work[] = runs.flatMap((run) =>
+    Object.values(run.steps)
+      .filter(
+        (step) =>
+          step.status === 'INTENDED' && nowMs - Date.parse(step.intendedAt) >= limits.intentGraceMs,
+      )
+      .map((step) => ({ run, step, since: step.intendedAt })),
+  );
+  const work = [...intents, ...(await endedCandidates(deps, runs))].sort((a, b) =>
+    a.since.localeCompare(b.since),
+  );
+  const counts: Record<string, number> = { advanced: 0, relaunched: 0, failed: 0, waiting: 0 };
   const failures: unknown[] = [];
-  for (const run of runs) {
+  for (const item of work.slice(0, limits.maxChecks)) {
     try {
-      await reconcileRun(deps, run);
+      if (item.step.status === 'INTENDED') {
+        await launchStep(deps, item.run, item.step, false);
+        counts['relaunched']! += 1;
+      } else {
+        const outcome = await checkLaunched(deps, item, limits);
+        counts[outcome] = (counts[outcome] ?? 0) + 1;
+      }
     } catch (error) {
       // One broken run must not starve the others; transient failures fail the tick afterwards.
       failures.push(error);
       deps.logger.write({
         severity: 'WARNING',
         event: 'tick.failed',
-        message: `tick: reconciling run ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        runId: run.id,
-        chain: run.chain,
+        message: `tick: reconciling ${item.step.jobName} of run ${item.run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        runId: item.run.id,
+        chain: item.run.chain,
+        state: item.step.state,
       });
     }
   }
+  const deferred = Math.max(0, work.length - limits.maxChecks);
   deps.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: reconciled ${runs.length} running run(s)`,
+    message: `tick: ${runs.length} running run(s); ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) completed, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${deferred} deferred to the next tick`,
+    runs: runs.length,
+    ...counts,
+    deferred,
   });
   const retryable = failures.find(isRetryable);
   // Caught errors are rethrown as they came; only their retryability decided to keep them.

@@ -1,3 +1,4 @@
+import { isTerminalJobState } from '../../src/dataflow/job.js';
 import { ChainCatalog } from '../../src/chain/catalog.js';
 import type { ChainDefinition } from '../../src/chain/types.js';
 import type { Clock } from '../../src/clock.js';
@@ -46,6 +47,14 @@ export class FakeDataflow implements DataflowPort {
   findJobByName(_ref: JobRef, name: string): Promise<JobSummary | undefined> {
     this.calls.list++;
     return Promise.resolve(this.byName.get(name));
+  }
+
+  listActiveJobs(ref: JobRef): Promise<JobSummary[]> {
+    this.calls.list++;
+    const active = [...this.byId.values()].filter(
+      (job) => job.location === ref.location && !isTerminalJobState(job.currentState),
+    );
+    return Promise.resolve(active);
   }
 
   launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary> {

@@ -27,6 +27,7 @@ function portWith(getJob: sinon.SinonStub): DataflowPort {
   return {
     getJob,
     findJobByName: sinon.stub().rejects(new Error('not used')),
+    listActiveJobs: sinon.stub().rejects(new Error('not used')),
     launchFlexTemplate: sinon.stub().rejects(new Error('not used')),
   };
 }

@@ -58,9 +58,11 @@ export class FakeDataflow {
   readonly getJob = sinon.stub<[JobRef, string], Promise<JobSummary>>();
   readonly findJobByName = sinon.stub<[JobRef, string], Promise<JobSummary | undefined>>();
   readonly launch = sinon.stub<[JobRef, FlexTemplateLaunch], Promise<JobSummary>>();
+  readonly listActive = sinon.stub<[JobRef], Promise<JobSummary[]>>();
   readonly port: DataflowPort = {
     getJob: this.getJob,
     findJobByName: this.findJobByName,
+    listActiveJobs: this.listActive,
     launchFlexTemplate: this.launch,
   };
 
@@ -81,6 +83,13 @@ export class FakeDataflow {
       );
     });
     this.findJobByName.callsFake((_ref, name) => Promise.resolve(this.newest(name)));
+    this.listActive.callsFake((ref) =>
+      Promise.resolve(
+        this.jobs
+          .filter((job) => job.location === ref.location && !isTerminalJobState(job.currentState))
+          .map((job) => ({ ...job })),
+      ),
+    );
     // Through a promise, so a 409 rejects as the real port does rather than throwing.
     this.launch.callsFake((ref, request) =>
       Promise.resolve().then(() => this.create(ref, request)),
@@ -138,13 +147,19 @@ export class FakeDataflow {
    * the reset), so one delivery's calls are counted against the plain fake Dataflow.
    */
   reset(): void {
-    for (const stub of [this.getJob, this.findJobByName, this.launch]) stub.reset();
+    for (const stub of [this.getJob, this.findJobByName, this.listActive, this.launch])
+      stub.reset();
     this.installDefaults();
   }
 
   /** Every call made to the port, of any kind. */
   get callCount(): number {
-    return this.getJob.callCount + this.findJobByName.callCount + this.launch.callCount;
+    return (
+      this.getJob.callCount +
+      this.findJobByName.callCount +
+      this.listActive.callCount +
+      this.launch.callCount
+    );
   }
 }
 

@@ -1,8 +1,11 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
+import type { Clock } from '../../../src/clock.js';
 import { DataflowTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
+import { TICK_LIMITS } from '../../../src/handler/tick.js';
 import {
+  NOW,
   PROJECT,
   createKit,
   jobNameOf,
@@ -17,9 +20,12 @@ const EUROPE = { projectId: PROJECT, location: 'europe-west4' };
 
 describe('handler: tick', () => {
   let kit: Kit;
+  let now: number;
 
   beforeEach(() => {
-    kit = createKit();
+    now = Date.parse(NOW);
+    const clock: Clock = { now: () => new Date(now) };
+    kit = createKit({ clock });
   });
 
   afterEach(() => sinon.restore());
@@ -29,6 +35,26 @@ describe('handler: tick', () => {
     kit.dataflow.reset();
     kit.logger.clear();
   }
+
+  function tickDone() {
+    return kit.logger.named('tick.done')[0];
+  }
+
+  it('costs one jobs.list and nothing else when every launched job is still active', async () => {
+    await startAndForget('r1');
+    await startAndForget('r2');
+    const before = await storedRun(kit.store, 'r1');
+
+    await handleEvent(kit.deps, tickEvent());
+
+    sinon.assert.calledOnceWithExactly(kit.dataflow.listActive, EUROPE);
+    assert.equal(kit.dataflow.callCount, 1);
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    assert.equal(
+      tickDone()?.message,
+      'tick: 2 running run(s); 0 advanced, 0 intent(s) completed, 0 launch(es) never appeared, 0 still waiting, 0 deferred to the next tick',
+    );
+  });
 
   it('advances a run whose job ended without an event, and launches the next step', async () => {
     await startAndForget();
@@ -42,22 +68,26 @@ describe('handler: tick', () => {
     const run = await storedRun(kit.store, 'r1');
     assert.equal(stepOf(run, 'Ingest').status, 'SUCCEEDED');
     assert.equal(stepOf(run, 'Transform').status, 'LAUNCHED');
-    assert.equal(stepOf(run, 'Transform').jobId, 'job-2');
     assert.deepEqual(kit.logger.events(), [
       'job.confirmed',
       'step.intended',
       'job.launched',
       'tick.done',
     ]);
+    assert.equal(tickDone()?.['advanced'], 1);
   });
 
-  it('launches a step recorded as intended but never launched', async () => {
+  it('completes an intent left by a delivery that died, once it is older than the grace period', async () => {
     kit.dataflow.launch.onCall(0).rejects(new Error('instance died before the launch'));
     await assert.rejects(handleEvent(kit.deps, startEvent()), /instance died before the launch/);
     kit.dataflow.reset();
     kit.logger.clear();
 
-    await handleEvent(kit.deps, tickEvent());
+    await handleEvent(kit.deps, tickEvent('m-early'));
+    sinon.assert.notCalled(kit.dataflow.launch);
+
+    now += TICK_LIMITS.intentGraceMs;
+    await handleEvent(kit.deps, tickEvent('m-late'));
 
     sinon.assert.calledOnceWithExactly(
       kit.dataflow.findJobByName,
@@ -67,21 +97,63 @@ describe('handler: tick', () => {
     sinon.assert.calledOnce(kit.dataflow.launch);
     sinon.assert.callOrder(kit.dataflow.findJobByName, kit.dataflow.launch);
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'LAUNCHED');
-    assert.deepEqual(kit.logger.events(), ['job.launched', 'tick.done']);
+    assert.equal(tickDone()?.['relaunched'], 0);
+    assert.equal(kit.logger.named('tick.done')[1]?.['relaunched'], 1);
   });
 
-  it('leaves a run whose job is still running alone', async () => {
-    await startAndForget();
-    const before = await storedRun(kit.store, 'r1');
+  it('adopts, not relaunches, an intent whose job exists (died after launching)', async () => {
+    kit.dataflow.launch.onCall(0).callsFake(async (ref, request) => {
+      kit.dataflow.create(ref, request);
+      throw new Error('instance died after the launch');
+    });
+    await assert.rejects(handleEvent(kit.deps, startEvent()), /died after the launch/);
+    kit.dataflow.reset();
+    now += TICK_LIMITS.intentGraceMs;
 
     await handleEvent(kit.deps, tickEvent());
 
-    sinon.assert.calledOnce(kit.dataflow.getJob);
-    assert.equal(kit.dataflow.callCount, 1);
-    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
-    assert.deepEqual(kit.logger.lines, [
-      { severity: 'INFO', event: 'tick.done', message: 'tick: reconciled 1 running run(s)' },
-    ]);
+    sinon.assert.notCalled(kit.dataflow.launch);
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').jobId, 'job-1');
+    assert.ok(kit.logger.events().includes('job.adopted'));
+  });
+
+  it('fails the run when a launched job never appears in the API', async () => {
+    await startAndForget();
+    kit.dataflow.jobs.length = 0;
+
+    await handleEvent(kit.deps, tickEvent('m-1'));
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING', 'not yet: the API lags');
+
+    now += TICK_LIMITS.launchVisibilityMs;
+    await handleEvent(kit.deps, tickEvent('m-2'));
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'FAILED');
+    assert.equal(run.error?.Error, 'Dataflow.LaunchFailed');
+    assert.match(
+      run.error?.Cause ?? '',
+      /^States\.Ingest: job ingest-[0-9a-f]{12} \(job-1\) was launched 15 min ago but the Dataflow API never showed it$/,
+    );
+  });
+
+  it('checks at most maxChecks jobs per tick, oldest first, and defers the rest', async () => {
+    kit = createKit({
+      clock: { now: () => new Date(now) },
+      tickLimits: { ...TICK_LIMITS, maxChecks: 2 },
+    });
+    for (const id of ['r1', 'r2', 'r3']) {
+      await startAndForget(id);
+      now += 1000;
+      kit.dataflow.setState(jobNameOf(id, 'Ingest'), 'JOB_STATE_DONE');
+    }
+
+    await handleEvent(kit.deps, tickEvent());
+
+    assert.deepEqual(
+      kit.dataflow.getJob.getCalls().map((call) => call.args[1]),
+      ['job-1', 'job-2'],
+    );
+    assert.equal(tickDone()?.['deferred'], 1);
+    assert.equal(stepOf(await storedRun(kit.store, 'r3'), 'Ingest').status, 'LAUNCHED');
   });
 
   it('does not look at runs that ended', async () => {
@@ -96,12 +168,12 @@ describe('handler: tick', () => {
 
     assert.equal(kit.dataflow.callCount, 0);
     assert.deepEqual(kit.logger.events(), ['tick.done']);
-    assert.equal(kit.logger.lines[0]?.message, 'tick: reconciled 0 running run(s)');
   });
 
   it('reconciles the other runs when one fails, then fails the delivery', async () => {
     await startAndForget('r1');
     await startAndForget('r2');
+    kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_DONE');
     kit.dataflow.setState(jobNameOf('r2', 'Ingest'), 'JOB_STATE_DONE');
     const outage = new DataflowTransientError('Dataflow jobs.get failed: HTTP 503 UNAVAILABLE', {
       operation: 'jobs.get',
@@ -117,9 +189,10 @@ describe('handler: tick', () => {
       {
         severity: 'WARNING',
         event: 'tick.failed',
-        message: `tick: reconciling run r1 failed: ${outage.message}`,
+        message: `tick: reconciling ${jobNameOf('r1', 'Ingest')} of run r1 failed: ${outage.message}`,
         runId: 'r1',
         chain: 'daily',
+        state: 'Ingest',
       },
     ]);
     assert.deepEqual(kit.logger.events().slice(-2), ['tick.done', 'delivery.retry']);
