@@ -102,9 +102,9 @@ describe('handler: tick', () => {
   });
 
   it('adopts, not relaunches, an intent whose job exists (died after launching)', async () => {
-    kit.dataflow.launch.onCall(0).callsFake(async (ref, request) => {
+    kit.dataflow.launch.onCall(0).callsFake((ref, request) => {
       kit.dataflow.create(ref, request);
-      throw new Error('instance died after the launch');
+      return Promise.reject(new Error('instance died after the launch'));
     });
     await assert.rejects(handleEvent(kit.deps, startEvent()), /died after the launch/);
     kit.dataflow.reset();
