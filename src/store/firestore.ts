@@ -2,8 +2,8 @@ import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/fires
 import type { ChainDefinition } from '../chain/types.js';
 import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
-import { optimisticUpdate } from './optimistic.js';
-import type { RunChange, RunStore, VersionedRunTable } from './port.js';
+import { OptimisticRunStore } from './optimistic.js';
+import type { VersionedRunTable } from './port.js';
 
 /** Firestore collections dfchain owns. */
 export const COLLECTIONS = { runs: 'dfchainRuns', definitions: 'dfchainDefinitions' } as const;
@@ -51,8 +51,8 @@ function transient(operation: string, error: unknown): StoreTransientError {
  * server transactions lock the document, so duplicate deliveries would queue behind each other;
  * a compare-and-set on `updateTime` lets the loser re-read and see the winner's result at once.
  */
-export class FirestoreRunStore implements RunStore {
-  private readonly table: VersionedRunTable = {
+export class FirestoreRunStore extends OptimisticRunStore {
+  protected readonly table: VersionedRunTable = {
     read: async (runId) => {
       const snapshot = await this.guard('read', () => this.runDoc(runId).get());
       return snapshot.exists
@@ -60,11 +60,15 @@ export class FirestoreRunStore implements RunStore {
         : undefined;
     },
     insert: (run) =>
-      this.conditional('create', () => this.runDoc(run.id).create(toDocument(run)), ALREADY_EXISTS),
+      this.conditional(
+        'create',
+        async () => (await this.runDoc(run.id).create(toDocument(run))).writeTime,
+        ALREADY_EXISTS,
+      ),
     replace: (run, version, archive) =>
       this.conditional(
         'update',
-        () => {
+        async () => {
           // One batch: the history and the run change together or not at all.
           const batch = this.db.batch();
           batch.update(this.runDoc(run.id), toDocument(run), {
@@ -74,7 +78,8 @@ export class FirestoreRunStore implements RunStore {
             const doc = this.runDoc(run.id).collection(HISTORY).doc(step.jobName);
             batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });
           }
-          return batch.commit();
+          // The run document's write comes first; its time is the document's new updateTime.
+          return (await batch.commit())[0]?.writeTime;
         },
         FAILED_PRECONDITION,
       ),
@@ -83,7 +88,9 @@ export class FirestoreRunStore implements RunStore {
   /** Hashes this instance already stored: starts of the same chain then cost no write. */
   private readonly storedDefinitions = new Set<string>();
 
-  constructor(private readonly db: Firestore) {}
+  constructor(private readonly db: Firestore) {
+    super();
+  }
 
   private runDoc(runId: string) {
     return this.db.collection(COLLECTIONS.runs).doc(runId);
@@ -97,36 +104,18 @@ export class FirestoreRunStore implements RunStore {
     }
   }
 
-  /** True when written; false when the precondition (code `lost`) says another writer won. */
-  private async conditional(
+  /** What `write` returns; undefined when the precondition (code `lost`) says another writer won. */
+  private async conditional<T>(
     operation: string,
-    write: () => Promise<unknown>,
+    write: () => Promise<T>,
     lost: number,
-  ): Promise<boolean> {
+  ): Promise<T | undefined> {
     try {
-      await write();
-      return true;
+      return await write();
     } catch (error) {
-      if (grpcCode(error) === lost) return false;
+      if (grpcCode(error) === lost) return undefined;
       throw transient(operation, error);
     }
-  }
-
-  async create(run: Run): Promise<{ created: boolean; run: Run }> {
-    if (await this.table.insert(run)) return { created: true, run };
-    const existing = await this.table.read(run.id);
-    return { created: false, run: existing?.run ?? run };
-  }
-
-  async get(runId: string): Promise<Run | undefined> {
-    return (await this.table.read(runId))?.run;
-  }
-
-  update<T>(
-    runId: string,
-    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
-  ): Promise<T> {
-    return optimisticUpdate(this.table, runId, change);
   }
 
   async history(runId: string): Promise<Step[]> {

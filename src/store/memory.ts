@@ -1,50 +1,43 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { Run, Step } from '../engine/run.js';
-import { optimisticUpdate } from './optimistic.js';
-import type { RunChange, RunStore, VersionedRunTable } from './port.js';
+import { OptimisticRunStore } from './optimistic.js';
+import type { VersionedRunTable } from './port.js';
 
 /** In-process runs for `DFCHAIN_STORE=memory`, tests and benchmarks; lost when the process ends. */
-export class MemoryRunStore implements RunStore {
+export class MemoryRunStore extends OptimisticRunStore {
   private readonly runs = new Map<string, { run: Run; version: number }>();
   private readonly histories = new Map<string, Step[]>();
   private readonly definitions = new Map<string, ChainDefinition>();
-  private readonly table: VersionedRunTable = {
-    read: (runId) => Promise.resolve(this.runs.get(runId)),
+  /** Round trips a remote store would make: reads and conditional writes of run documents. */
+  readonly trips = { reads: 0, writes: 0 };
+
+  protected readonly table: VersionedRunTable = {
+    read: (runId) => {
+      this.trips.reads++;
+      const stored = this.runs.get(runId);
+      return Promise.resolve(
+        stored && { run: structuredClone(stored.run), version: stored.version },
+      );
+    },
     insert: (run) => Promise.resolve(this.write(run, undefined, [])),
     replace: (run, version, archive) => Promise.resolve(this.write(run, version, archive)),
   };
 
-  private write(run: Run, version: unknown, archive: readonly Step[]): boolean {
+  private write(run: Run, version: unknown, archive: readonly Step[]): number | undefined {
+    this.trips.writes++;
     const current = this.runs.get(run.id);
-    if (current?.version !== version) return false;
-    this.runs.set(run.id, { run: structuredClone(run), version: (current?.version ?? 0) + 1 });
+    if (current?.version !== version) return undefined;
+    const next = (current?.version ?? 0) + 1;
+    this.runs.set(run.id, { run: structuredClone(run), version: next });
     if (archive.length > 0) {
-      this.histories.set(run.id, [
-        ...(this.histories.get(run.id) ?? []),
-        ...structuredClone(archive),
-      ]);
+      const history = this.histories.get(run.id) ?? [];
+      this.histories.set(run.id, [...history, ...structuredClone(archive)]);
     }
-    return true;
-  }
-
-  async create(run: Run): Promise<{ created: boolean; run: Run }> {
-    const created = await this.table.insert(run);
-    return { created, run: created ? run : (this.runs.get(run.id)?.run ?? run) };
-  }
-
-  get(runId: string): Promise<Run | undefined> {
-    return Promise.resolve(this.runs.get(runId)?.run);
-  }
-
-  update<T>(
-    runId: string,
-    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
-  ): Promise<T> {
-    return optimisticUpdate(this.table, runId, change);
+    return next;
   }
 
   history(runId: string): Promise<Step[]> {
-    return Promise.resolve([...(this.histories.get(runId) ?? [])]);
+    return Promise.resolve(structuredClone(this.histories.get(runId) ?? []));
   }
 
   putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
@@ -57,9 +50,8 @@ export class MemoryRunStore implements RunStore {
   }
 
   listRunning(): Promise<Run[]> {
-    return Promise.resolve(
-      [...this.runs.values()].map((r) => r.run).filter((r) => r.status === 'RUNNING'),
-    );
+    const runs = [...this.runs.values()].map((stored) => stored.run);
+    return Promise.resolve(structuredClone(runs.filter((run) => run.status === 'RUNNING')));
   }
 
   close(): Promise<void> {

@@ -1,27 +1,99 @@
+import type { ChainDefinition } from '../chain/types.js';
+import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
-import type { Run } from '../engine/run.js';
-import type { RunChange, VersionedRunTable } from './port.js';
+import type { RunChange, RunStore, VersionedRun, VersionedRunTable } from './port.js';
 
 /** Conflicts per update before giving up; each one means another writer made progress. */
 export const MAX_CONFLICTS = 20;
 
-/** Runs the read / change / conditional-write loop of {@link RunStore.update} over a table. */
-export async function optimisticUpdate<T>(
-  table: VersionedRunTable,
-  runId: string,
-  change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
-): Promise<T> {
-  for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-    const current = await table.read(runId);
-    const { run, result, archive = [] } = await change(current?.run);
-    if (run === undefined) return result;
-    // A missing run is only ever created by `create`, never by an update that archives steps.
-    const written = current
-      ? await table.replace(run, current.version, archive)
-      : await table.insert(run);
-    if (written) return result;
+/** Runs remembered per instance; a warm instance usually handles a run's next event too. */
+export const CACHE_SIZE = 1000;
+
+/** The last version of each run this instance read or wrote, least recently used dropped first. */
+class RunCache {
+  private readonly entries = new Map<string, VersionedRun>();
+
+  constructor(private readonly size: number) {}
+
+  get(runId: string): VersionedRun | undefined {
+    const entry = this.entries.get(runId);
+    if (entry) {
+      this.entries.delete(runId);
+      this.entries.set(runId, entry);
+    }
+    return entry;
   }
-  throw new StoreTransientError(
-    `run ${runId}: ${MAX_CONFLICTS} concurrent writers in a row won the race; the delivery will be retried`,
-  );
+
+  set(runId: string, entry: VersionedRun | undefined): void {
+    this.entries.delete(runId);
+    if (entry === undefined) return;
+    this.entries.set(runId, entry);
+    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/**
+ * The compare-and-set logic of a RunStore over a {@link VersionedRunTable}. An update starts from
+ * the version this instance last saw, so the usual transition costs one conditional write and
+ * no read; a stale version only costs the failed write and a fresh read. A change computed on a
+ * remembered version is never trusted to be a no-op: that answer is checked on a fresh read.
+ */
+export abstract class OptimisticRunStore implements RunStore {
+  private readonly cache = new RunCache(CACHE_SIZE);
+
+  protected abstract readonly table: VersionedRunTable;
+
+  private async read(runId: string): Promise<VersionedRun | undefined> {
+    const current = await this.table.read(runId);
+    this.cache.set(runId, current);
+    return current;
+  }
+
+  async create(run: Run): Promise<{ created: boolean; run: Run }> {
+    const version = await this.table.insert(run);
+    if (version !== undefined) {
+      this.cache.set(run.id, { run, version });
+      return { created: true, run };
+    }
+    const existing = await this.read(run.id);
+    return { created: false, run: existing?.run ?? run };
+  }
+
+  async get(runId: string): Promise<Run | undefined> {
+    return (await this.read(runId))?.run;
+  }
+
+  async update<T>(
+    runId: string,
+    change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
+  ): Promise<T> {
+    let current = this.cache.get(runId);
+    let fresh = current === undefined;
+    if (fresh) current = await this.read(runId);
+    for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
+      const { run, result, archive = [] } = await change(current?.run);
+      if (run !== undefined) {
+        const version = current
+          ? await this.table.replace(run, current.version, archive)
+          : await this.table.insert(run);
+        if (version !== undefined) {
+          this.cache.set(runId, { run, version });
+          return result;
+        }
+      } else if (fresh) {
+        return result;
+      }
+      current = await this.read(runId);
+      fresh = true;
+    }
+    throw new StoreTransientError(
+      `run ${runId}: ${MAX_CONFLICTS} concurrent writers in a row won the race; the delivery will be retried`,
+    );
+  }
+
+  abstract history(runId: string): Promise<Step[]>;
+  abstract putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
+  abstract getDefinition(hash: string): Promise<ChainDefinition | undefined>;
+  abstract listRunning(): Promise<Run[]>;
+  abstract close(): Promise<void>;
 }

@@ -36,11 +36,20 @@ export interface RunStore {
   close(): Promise<void>;
 }
 
-/** The few primitive operations an adapter supplies; the CAS loop is shared. */
+/** A run as stored, with the opaque version a conditional write compares against. */
+export interface VersionedRun {
+  readonly run: Run;
+  readonly version: unknown;
+}
+
+/** The few primitive operations an adapter supplies; the compare-and-set logic is shared. */
 export interface VersionedRunTable {
-  read(runId: string): Promise<{ run: Run; version: unknown } | undefined>;
-  /** False when a run with that id already exists. */
-  insert(run: Run): Promise<boolean>;
-  /** False when the stored version is no longer `version`; writes `archive` atomically with it. */
-  replace(run: Run, version: unknown, archive: readonly Step[]): Promise<boolean>;
+  read(runId: string): Promise<VersionedRun | undefined>;
+  /** The new version, or undefined when a run with that id already exists. */
+  insert(run: Run): Promise<unknown>;
+  /**
+   * The new version, or undefined when the stored version is no longer `version`; `archive` is
+   * written atomically with the run.
+   */
+  replace(run: Run, version: unknown, archive: readonly Step[]): Promise<unknown>;
 }
