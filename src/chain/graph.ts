@@ -78,12 +78,15 @@ function loops(order: readonly string[], next: ReadonlyMap<string, string>): Cha
   const done = new Set<string>();
   for (const first of order) {
     const walk: string[] = [];
+    // A set beside the array: `includes` on a 10,000-state walk made validation quadratic.
+    const onWalk = new Set<string>();
     let at: string | undefined = first;
-    while (at !== undefined && !done.has(at) && !walk.includes(at)) {
+    while (at !== undefined && !done.has(at) && !onWalk.has(at)) {
       walk.push(at);
+      onWalk.add(at);
       at = next.get(at);
     }
-    if (at !== undefined && walk.includes(at)) {
+    if (at !== undefined && onWalk.has(at)) {
       const loop = walk.slice(walk.indexOf(at));
       const last = loop[loop.length - 1]!;
       problems.push({

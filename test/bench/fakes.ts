@@ -96,7 +96,7 @@ export class CountingRunStore implements RunStore {
     STORE_COUNTERS.map((counter) => [counter, 0]),
   ) as StoreCalls;
 
-  constructor(readonly inner: RunStore = new MemoryRunStore()) {}
+  constructor(readonly inner: MemoryRunStore = new MemoryRunStore()) {}
 
   create(run: Run): Promise<{ created: boolean; run: Run }> {
     this.calls.create++;
