@@ -1,22 +1,45 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 
 /** Where the chain schema lives: two levels up from both src/chain and dist/chain. */
 export const SCHEMA_URL = new URL('../../dag/schema.json', import.meta.url);
 
+/** The validator `npm run build` generates beside the built code (ajv standalone). */
+export const PRECOMPILED_URL = new URL('./schema-validator.cjs', import.meta.url);
+
+/**
+ * verbose: errors carry the offending data and their parent schema, to build messages.
+ * strictRequired is off because a Task's Next/End rule lists properties per branch.
+ */
+export const AJV_OPTIONS: Options = {
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  strictRequired: false,
+};
+
 let compiled: ValidateFunction | undefined;
 
-/** The compiled chain schema, read and compiled on first use only. */
+/** Compiles the schema with ajv: what the build precompiles, and what runs from source. */
+export function compileChainSchema(options: Options = AJV_OPTIONS): {
+  ajv: Ajv;
+  validate: ValidateFunction;
+} {
+  const ajv = new Ajv(options);
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
+  return { ajv, validate: ajv.compile(schema) };
+}
+
+/**
+ * The chain schema's validator. The built package loads the one generated at build time,
+ * since compiling the schema is ~200 ms of every cold start; from source it compiles once.
+ */
 export function chainSchemaValidator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
-    // verbose: errors carry the offending data and their parent schema, to build messages.
-    compiled = new Ajv({
-      allErrors: true,
-      verbose: true,
-      strict: true,
-      strictRequired: false,
-    }).compile(schema);
+    compiled = existsSync(PRECOMPILED_URL)
+      ? (createRequire(import.meta.url)(PRECOMPILED_URL.pathname) as ValidateFunction)
+      : compileChainSchema().validate;
   }
   return compiled;
 }
