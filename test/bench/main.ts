@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { benchReport, formatTable, writeReport, type Figure } from './figures.js';
+import { coldStartFigures } from './cold-start.js';
 import { decodeFigures, foreignFigures } from './foreign.js';
+import { handoffFigures } from './handoff.js';
 import { scaleFigures } from './scale.js';
 import { simulatorTransitionFigures } from './simulator.js';
 import { fakeTransitionFigures } from './transitions.js';
@@ -11,6 +13,8 @@ function plan(quick: boolean) {
     fake: { runs: quick ? 500 : 4_000, warmupRuns: quick ? 100 : 500, concurrency: 80 },
     simulator: { runs: quick ? 40 : 200, warmupRuns: quick ? 10 : 20, concurrency: 20 },
     foreignEvents: quick ? 4_000 : 20_000,
+    coldStarts: quick ? 3 : 7,
+    handoff: { runs: quick ? 5 : 20, lagsMs: quick ? [0, 2_000] : [0, 2_000, 10_000] },
     decodeMs: quick ? 200 : 1_000,
     scale: {
       sizes: [10, 1_000, 10_000],
@@ -34,6 +38,8 @@ async function section(
 /** Runs every benchmark, prints the table and the JSON, and writes `.bench/results.json`. */
 export async function main(argv = process.argv.slice(2), cwd = process.cwd()): Promise<void> {
   const quick = argv.includes('--quick');
+  // Nothing here runs on Google Cloud: spare the clients their metadata-server probe.
+  process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   const sizes = plan(quick);
   const started = performance.now();
   const figures: Figure[] = [];
@@ -44,6 +50,8 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   );
   await section('foreign events', figures, () => foreignFigures(sizes.foreignEvents));
   await section('scale', figures, () => scaleFigures(sizes.scale));
+  await section('cold start', figures, () => coldStartFigures(sizes.coldStarts));
+  await section('handoff latency (emulators)', figures, () => handoffFigures(sizes.handoff));
   const report = benchReport(figures, quick, performance.now() - started);
   const file = writeReport(report, resolve(cwd, '.bench'));
   process.stdout.write(`${formatTable(figures)}\n\n${JSON.stringify(report, null, 2)}\n`);
