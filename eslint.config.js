@@ -30,5 +30,14 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    // The benchmark's floor: plain JavaScript on purpose, so it needs no build step.
+    files: ['test/bench/floor/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', Buffer: 'readonly', fetch: 'readonly' },
+    },
+  },
   prettier,
 );

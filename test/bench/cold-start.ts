@@ -32,8 +32,18 @@ async function coldStart(source: string, env: NodeJS.ProcessEnv): Promise<number
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [FF_MAIN, '--target=dfchain', '--signature-type=cloudevent', `--port=${port}`, `--source=${source}`],
-    { detached: true, stdio: 'ignore', env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env } },
+    [
+      FF_MAIN,
+      '--target=dfchain',
+      '--signature-type=cloudevent',
+      `--port=${port}`,
+      `--source=${source}`,
+    ],
+    {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, METADATA_SERVER_DETECTION: 'none', ...env },
+    },
   );
   const body = JSON.stringify({ specversion: '1.0', source: 'bench', ...FIRST_EVENT });
   try {
@@ -47,7 +57,8 @@ async function coldStart(source: string, env: NodeJS.ProcessEnv): Promise<number
         if (!response.ok) throw new Error(`first event answered ${response.status}`);
         return performance.now() - started;
       } catch (error) {
-        if (child.exitCode !== null) throw new Error('functions-framework exited', { cause: error });
+        if (child.exitCode !== null)
+          throw new Error('functions-framework exited', { cause: error });
         if (error instanceof Error && error.message.startsWith('first event')) throw error;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -76,7 +87,12 @@ export async function coldStartFigures(runs: number): Promise<Figure[]> {
   const note = `median of ${runs}, spawn → first event answered`;
   return [
     figure('cold_start.floor', median(floor), 'ms', `hello-world function; ${note}`),
-    figure('cold_start.dfchain', median(dfchain), 'ms', `dfchain (built, store=firestore); ${note}`),
+    figure(
+      'cold_start.dfchain',
+      median(dfchain),
+      'ms',
+      `dfchain (built, store=firestore); ${note}`,
+    ),
     figure('cold_start.ratio', median(dfchain) / median(floor), '×', 'target ≤ 1.5'),
   ];
 }

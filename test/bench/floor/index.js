@@ -11,9 +11,13 @@ functions.cloudEvent('dfchain', async (event) => {
   if (!root || typeof data !== 'string') return;
   const entry = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
   const labels = entry?.resource?.labels ?? {};
-  if (entry?.textPayload !== 'Worker pool stopped.' || String(labels.job_name).endsWith('-next')) return;
+  if (entry?.textPayload !== 'Worker pool stopped.' || String(labels.job_name).endsWith('-next'))
+    return;
   const url = `${root}v1b3/projects/${project}/locations/${labels.region}/flexTemplates:launch`;
-  const launchParameter = { jobName: `${labels.job_name}-next`, containerSpecGcsPath: 'gs://floor/t.json' };
+  const launchParameter = {
+    jobName: `${labels.job_name}-next`,
+    containerSpecGcsPath: 'gs://floor/t.json',
+  };
   const response = await fetch(url, { method: 'POST', body: JSON.stringify({ launchParameter }) });
   if (!response.ok) throw new Error(`launch answered ${response.status}`);
 });
