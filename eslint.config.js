@@ -33,11 +33,8 @@ export default tseslint.config(
   {
     // The benchmark's floor: plain JavaScript on purpose, so it needs no build step.
     files: ['test/bench/floor/*.js'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: {
-      ...tseslint.configs.disableTypeChecked.languageOptions,
-      globals: { process: 'readonly', Buffer: 'readonly', fetch: 'readonly' },
-    },
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
   },
   prettier,
 );
