@@ -1,20 +1,17 @@
+import { isObject, type UnknownObject } from '../json.js';
 import type { ChainProblem } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 
-type Fields = Record<string, unknown>;
-
-const asFields = (value: unknown): Fields | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Fields)
-    : undefined;
+const asUnknownObject = (value: unknown): UnknownObject | undefined =>
+  isObject(value) ? value : undefined;
 
 /**
  * Checks the shape of the chain as a graph: StartAt and every Next name a state, each Task has
  * Next or End, every state is reachable, and every path ends. Tolerates a malformed file.
  */
 export function graphProblems(chain: unknown): ChainProblem[] {
-  const root = asFields(chain);
-  const states = asFields(root?.States);
+  const root = asUnknownObject(chain);
+  const states = asUnknownObject(root?.States);
   if (!root || !states) return [];
   const names = Object.keys(states);
   const problems: ChainProblem[] = [];
@@ -32,7 +29,7 @@ export function graphProblems(chain: unknown): ChainProblem[] {
 
   const next = new Map<string, string>();
   for (const name of names) {
-    const state = asFields(states[name]);
+    const state = asUnknownObject(states[name]);
     if (state?.Type !== 'Task') continue;
     const hasNext = Object.hasOwn(state, 'Next');
     const hasEnd = Object.hasOwn(state, 'End');

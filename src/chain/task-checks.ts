@@ -1,3 +1,4 @@
+import { isObject, type UnknownObject } from '../json.js';
 import { PathError, type ChainProblem } from '../errors.js';
 import type { Json } from '../json.js';
 import {
@@ -11,24 +12,20 @@ import {
 import { dynamicEntries } from './parameters.js';
 import { parsePathExpression } from './paths.js';
 
-type Fields = Record<string, unknown>;
-
-const asFields = (value: unknown): Fields | undefined =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Fields)
-    : undefined;
+const asUnknownObject = (value: unknown): UnknownObject | undefined =>
+  isObject(value) ? value : undefined;
 
 /**
  * Checks what the schema cannot: every Task has a region, jobName prefixes are unique in the
  * chain, labels obey Dataflow's rules and leave dfchain's alone, and every `.$` value parses.
  */
 export function taskProblems(chain: unknown): ChainProblem[] {
-  const root = asFields(chain);
-  const states = asFields(root?.States);
+  const root = asUnknownObject(chain);
+  const states = asUnknownObject(root?.States);
   if (!root || !states) return [];
-  const defaults = asFields(root.Defaults);
-  const defaultEnvironment = asFields(defaults?.Environment);
-  const defaultLabels = asFields(defaultEnvironment?.additionalUserLabels);
+  const defaults = asUnknownObject(root.Defaults);
+  const defaultEnvironment = asUnknownObject(defaults?.Environment);
+  const defaultLabels = asUnknownObject(defaultEnvironment?.additionalUserLabels);
   const problems: ChainProblem[] = [];
   if (defaultEnvironment)
     problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
@@ -37,7 +34,7 @@ export function taskProblems(chain: unknown): ChainProblem[] {
 
   const prefixes = new Map<string, string>();
   for (const [name, value] of Object.entries(states)) {
-    const state = asFields(value);
+    const state = asUnknownObject(value);
     if (state?.Type !== 'Task') continue;
     const place = `States.${name}`;
     if (!Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
@@ -46,7 +43,7 @@ export function taskProblems(chain: unknown): ChainProblem[] {
         message: 'required (or set Defaults.Region for every Task)',
       });
     }
-    const parameters = asFields(state.Parameters);
+    const parameters = asUnknownObject(state.Parameters);
     if (!parameters) continue;
     const jobName = parameters.jobName;
     if (typeof jobName === 'string') {
@@ -60,7 +57,7 @@ export function taskProblems(chain: unknown): ChainProblem[] {
       }
     }
     problems.push(...dynamicProblems(parameters, `${place}.Parameters`));
-    const labels = asFields(asFields(parameters.environment)?.additionalUserLabels);
+    const labels = asUnknownObject(asUnknownObject(parameters.environment)?.additionalUserLabels);
     if (labels)
       problems.push(
         ...labelProblems(labels, `${place}.Parameters.environment.additionalUserLabels`),
@@ -80,7 +77,7 @@ export function taskProblems(chain: unknown): ChainProblem[] {
 
 const labelName = (key: string): string => (key.endsWith('.$') ? key.slice(0, -2) : key);
 
-function dynamicProblems(template: Fields, place: string): ChainProblem[] {
+function dynamicProblems(template: UnknownObject, place: string): ChainProblem[] {
   const problems: ChainProblem[] = [];
   for (const entry of dynamicEntries(template as Json, place)) {
     if (typeof entry.value !== 'string') continue; // the schema reports it
@@ -92,7 +89,7 @@ function dynamicProblems(template: Fields, place: string): ChainProblem[] {
     }
   }
   const clash = (node: unknown, at: string): void => {
-    const fields = asFields(node);
+    const fields = asUnknownObject(node);
     if (Array.isArray(node)) node.forEach((item, i) => clash(item, `${at}[${i}]`));
     if (!fields) return;
     for (const [key, value] of Object.entries(fields)) {
@@ -109,7 +106,7 @@ function dynamicProblems(template: Fields, place: string): ChainProblem[] {
   return problems;
 }
 
-function labelProblems(labels: Fields, place: string): ChainProblem[] {
+function labelProblems(labels: UnknownObject, place: string): ChainProblem[] {
   const problems: ChainProblem[] = [];
   for (const [key, value] of Object.entries(labels)) {
     const name = labelName(key);

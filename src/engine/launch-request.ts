@@ -1,9 +1,9 @@
 import type { ChainDefaults } from '../chain/types.js';
 import type { FlexTemplateLaunch } from '../dataflow/job.js';
-import type { Json, JsonObject } from '../json.js';
+import { isObject as isPlainObject, type Json, type JsonObject } from '../json.js';
 
 function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isPlainObject(value);
 }
 
 /** Dataflow's `parameters` and `launchOptions` are `map<string, string>`: scalars become text, objects JSON. */

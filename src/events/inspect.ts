@@ -1,12 +1,8 @@
+import { isObject, type UnknownObject } from '../json.js';
 import type { IgnoredSignal } from './signal.js';
 
-/** A parsed JSON object whose fields are not checked yet. */
-export type UnknownObject = Record<string, unknown>;
-
-/** True for a plain object (not null, not an array). */
-export function isObject(value: unknown): value is UnknownObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+// The decoders' shape checks live with the JSON type; re-exported for the decoder files.
+export { isObject, type UnknownObject };
 
 /** How a value reads in a reason: `array`, `null`, or its `typeof`. */
 export function typeName(value: unknown): string {
