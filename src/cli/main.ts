@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.js';
 import { DfchainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { sinkFilterCommand } from './sink-filter.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -10,6 +11,7 @@ import { validateCommand } from './validate.js';
 const USAGE = `usage: dfchain <command> [options]
 
   validate [--chains-dir DIR]                 check every chain file as the function's cold start does
+  sink-filter [--chains-dir DIR]              print the Log Router sink filter for those chains
   start CHAIN [--run-id ID] [--input JSON] [--topic T]
                                               publish a start command (PUBSUB_EMULATOR_HOST honoured)
   status RUN_ID                               show a run and its jobs from the store
@@ -48,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validateCommand(
+        values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        out,
+      );
+    case 'sink-filter':
+      return sinkFilterCommand(
         values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
         out,
       );

@@ -1,0 +1,124 @@
+import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
+import { ConfigError } from '../errors.js';
+import { LAUNCHER_FAILED_PREFIX, WORKER_POOL_STOPPED } from '../events/log-entry.js';
+
+/**
+ * The Log Router sink filter exists once, as this small AST: the text given to Cloud Logging and
+ * the matcher the tests run against sample LogEntries are both generated from it, so they cannot
+ * drift apart.
+ */
+
+/** Comparison operators of the Logging query language that dfchain uses. */
+export const FILTER_OPERATORS = ['=', ':', '=~'] as const;
+/** Comparison operators of the Logging query language that dfchain uses. */
+export type FilterOperator = (typeof FILTER_OPERATORS)[number];
+
+/** One comparison: `field op "value"`, with `field` a dotted LogEntry path. */
+export interface FilterComparison {
+  readonly op: FilterOperator;
+  readonly field: string;
+  readonly value: string;
+}
+
+/** A node of a Logging query: comparisons combined with AND, OR and NOT. */
+export type FilterNode =
+  | FilterComparison
+  | { readonly op: 'and' | 'or'; readonly args: readonly FilterNode[] }
+  | { readonly op: 'not'; readonly arg: FilterNode };
+
+/** Log that holds Dataflow's job messages (logName is URL-encoded there). */
+export const JOB_MESSAGE_LOG_SUFFIX = '/logs/dataflow.googleapis.com%2Fjob-message';
+
+/** `value` as a Logging query string literal. */
+function quote(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/** `text` as an RE2 (and JavaScript) pattern that matches it literally. */
+export function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
+}
+
+/** Renders the AST as Cloud Logging query language text, parenthesising every nested group. */
+export function renderFilter(node: FilterNode, nested = false): string {
+  switch (node.op) {
+    case 'and':
+    case 'or': {
+      const text = node.args
+        .map((arg) => renderFilter(arg, true))
+        .join(node.op === 'and' ? ' AND ' : ' OR ');
+      // The language binds OR tighter than AND: explicit parentheses keep the meaning obvious.
+      return nested && node.args.length > 1 ? `(${text})` : text;
+    }
+    case 'not':
+      return `NOT ${renderFilter(node.arg, true)}`;
+    default:
+      return `${node.field}${node.op}${quote(node.value)}`;
+  }
+}
+
+/** The string at a dotted path of a LogEntry-like object; undefined when absent or not scalar. */
+function fieldValue(entry: unknown, field: string): string | undefined {
+  let value: unknown = entry;
+  for (const key of field.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+}
+
+/**
+ * Evaluates the AST against a LogEntry as Cloud Logging does: `=` compares whole strings and
+ * `:` finds a substring, both ignoring case; `=~` is a case-sensitive, unanchored regular
+ * expression search; a comparison on a missing field is false, so its NOT is true.
+ */
+export function matchesFilter(node: FilterNode, entry: unknown): boolean {
+  switch (node.op) {
+    case 'and':
+      return node.args.every((arg) => matchesFilter(arg, entry));
+    case 'or':
+      return node.args.some((arg) => matchesFilter(arg, entry));
+    case 'not':
+      return !matchesFilter(node.arg, entry);
+    default: {
+      const actual = fieldValue(entry, node.field);
+      if (actual === undefined) return false;
+      if (node.op === '=~') return new RegExp(node.value, 'u').test(actual);
+      const [have, want] = [actual.toLowerCase(), node.value.toLowerCase()];
+      return node.op === '=' ? have === want : have.includes(want);
+    }
+  }
+}
+
+/**
+ * The sink filter: Dataflow job messages that end a job ("Worker pool stopped." or a flex
+ * template launcher failure) of jobs named `<prefix>-<12 hex>` for a chain's prefix. Requiring
+ * `resource.type="dataflow_step"` is what keeps the function's own logs (cloud_run_revision)
+ * out, so the function can never feed on itself.
+ */
+export function sinkFilter(prefixes: Iterable<string>): FilterNode {
+  const sorted = [...new Set(prefixes)].sort();
+  if (sorted.length === 0) {
+    throw new ConfigError(
+      'the chains have no Task state, so no Dataflow job of theirs can end: add a Task with Parameters.jobName before deploying the log sink',
+    );
+  }
+  const jobName = `^(${sorted.map(escapeRegex).join('|')})-[0-9a-f]{${JOB_NAME_SUFFIX_LENGTH}}$`;
+  return {
+    op: 'and',
+    args: [
+      { op: '=', field: 'resource.type', value: 'dataflow_step' },
+      { op: ':', field: 'logName', value: JOB_MESSAGE_LOG_SUFFIX },
+      {
+        op: 'or',
+        args: [
+          { op: '=', field: 'textPayload', value: WORKER_POOL_STOPPED },
+          { op: '=~', field: 'textPayload', value: `^${escapeRegex(LAUNCHER_FAILED_PREFIX)}` },
+        ],
+      },
+      { op: '=~', field: 'resource.labels.job_name', value: jobName },
+    ],
+  };
+}
