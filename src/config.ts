@@ -14,7 +14,26 @@ export interface Config {
   readonly store: StoreKind;
   /** How long to wait for the Dataflow API to agree a job ended before failing the delivery. */
   readonly confirmDeadlineMs: number;
+  /** Per-request timeout of Dataflow API calls; undefined means the client's default. */
+  readonly dataflowTimeoutMs?: number;
+  /** Local-stack testing only: faults injected into the function's own store and Dataflow calls. */
+  readonly localFaults?: LocalFaults;
 }
+
+/** Fault injection for reliability tests on the local stack (`DFCHAIN_LOCAL_FAULTS`). */
+export interface LocalFaults {
+  /** Probability (0..1) that a store call throws StoreTransientError, before or after it ran. */
+  readonly storeFaultRate: number;
+  /** Probability (0..1) that the process kills itself at a crash point of a transition. */
+  readonly crashRate: number;
+  /** Seed of the fault decisions, so a failing sequence can be replayed. */
+  readonly seed: number;
+}
+
+/** Keys of `DFCHAIN_LOCAL_FAULTS`, e.g. `store=0.2,crash=0.05,seed=7`. */
+export const LOCAL_FAULT_KEYS = ['store', 'crash', 'seed'] as const;
+/** A key of `DFCHAIN_LOCAL_FAULTS`. */
+export type LocalFaultKey = (typeof LOCAL_FAULT_KEYS)[number];
 
 /** Project id used when talking to local stand-ins, where any id works. */
 export const LOCAL_PROJECT = 'dfchain-local';
@@ -32,6 +51,29 @@ function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number)
     );
   }
   return value * 1000;
+}
+
+function localFaults(env: NodeJS.ProcessEnv): LocalFaults | undefined {
+  const raw = env['DFCHAIN_LOCAL_FAULTS'];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const values: Record<LocalFaultKey, number> = { store: 0, crash: 0, seed: 1 };
+  for (const part of raw.split(',')) {
+    const [key = '', value = '', ...rest] = part.split('=').map((s) => s.trim());
+    const number = Number(value);
+    const isKey = (LOCAL_FAULT_KEYS as readonly string[]).includes(key);
+    const valid =
+      rest.length === 0 &&
+      value !== '' &&
+      Number.isFinite(number) &&
+      (key === 'seed' ? Number.isInteger(number) : number >= 0 && number <= 1);
+    if (!isKey || !valid) {
+      throw new ConfigError(
+        `DFCHAIN_LOCAL_FAULTS="${raw}": "${part}" is not one of store=<0..1>, crash=<0..1>, seed=<integer>; it is a local-stack testing switch: unset it outside tests`,
+      );
+    }
+    values[key as LocalFaultKey] = number;
+  }
+  return { storeFaultRate: values.store, crashRate: values.crash, seed: values.seed };
 }
 
 /** Parses dfchain's configuration from `env`, failing with a message that names the variable. */
@@ -52,6 +94,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!(STORE_KINDS as readonly string[]).includes(store)) {
     throw new ConfigError(`DFCHAIN_STORE="${store}" is not one of ${STORE_KINDS.join(', ')}`);
   }
+  const faults = localFaults(env);
   return {
     projectId,
     chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
@@ -62,5 +105,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DFCHAIN_CONFIRM_DEADLINE_SECONDS',
       DEFAULT_CONFIRM_DEADLINE_SECONDS,
     ),
+    ...(env['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']
+      ? { dataflowTimeoutMs: positiveSeconds(env, 'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS', 60) }
+      : {}),
+    ...(faults ? { localFaults: faults } : {}),
   };
 }

@@ -10,38 +10,54 @@ export type FunctionLine =
   | { readonly json: Record<string, unknown>; readonly text: string }
   | { readonly json?: undefined; readonly text: string };
 
+/** How one functions-framework process ended while the stack was running. */
+export interface FunctionExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly at: number;
+}
+
 /** The real functions-framework serving dfchain from the built package, in a child process. */
 export interface FunctionProcess {
   readonly port: number;
   readonly url: string;
   readonly lines: FunctionLine[];
+  /** Every unplanned exit of the process, oldest first (with `restart`, each was followed by a restart). */
+  readonly exits: readonly FunctionExit[];
   onLine(listener: (line: FunctionLine) => void): void;
   stop(): Promise<void>;
 }
+
+/** Options of {@link startFunction}. */
+export interface FunctionOptions {
+  /** Supervise: start a new process on the same port whenever it dies (Pub/Sub then redelivers). */
+  readonly restart?: boolean;
+}
+
+// A process that dies at once keeps dying: pause between restarts rather than spin.
+const RESTART_DELAY_MS = 100;
 
 /** Starts `functions-framework --target=dfchain --signature-type=cloudevent` on a free port. */
 export async function startFunction(
   source: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
+  options: FunctionOptions = {},
 ): Promise<FunctionProcess> {
   const port = await freePort();
   // The package exports only its API; its CLI (the `functions-framework` bin) sits beside it.
   const api = createRequire(import.meta.url).resolve('@google-cloud/functions-framework');
   const main = join(dirname(api), 'main.js');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      main,
-      '--target=dfchain',
-      '--signature-type=cloudevent',
-      `--port=${port}`,
-      `--source=${source}`,
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
+  const args = [
+    main,
+    '--target=dfchain',
+    '--signature-type=cloudevent',
+    `--port=${port}`,
+    `--source=${source}`,
+  ];
   const lines: FunctionLine[] = [];
   const listeners: ((line: FunctionLine) => void)[] = [];
+  const exits: FunctionExit[] = [];
   const onText = (text: string) => {
     let line: FunctionLine = { text };
     try {
@@ -54,15 +70,38 @@ export async function startFunction(
     lines.push(line);
     for (const listener of listeners) listener(line);
   };
-  if (child.stdout) createInterface({ input: child.stdout }).on('line', onText);
-  if (child.stderr) createInterface({ input: child.stderr }).on('line', onText);
+  let stopping = false;
+  let child: ChildProcess;
+  const spawnChild = (): ChildProcess => {
+    const next = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    if (next.stdout) createInterface({ input: next.stdout }).on('line', onText);
+    if (next.stderr) createInterface({ input: next.stderr }).on('line', onText);
+    next.once('exit', (code, signal) => {
+      if (stopping) return;
+      exits.push({ code, signal, at: Date.now() });
+      if (!options.restart) return;
+      setTimeout(() => {
+        if (!stopping) child = spawnChild();
+      }, RESTART_DELAY_MS);
+    });
+    return next;
+  };
+  child = spawnChild();
   const url = `http://127.0.0.1:${port}`;
   const fn: FunctionProcess = {
     port,
     url,
     lines,
+    exits,
     onLine: (listener) => listeners.push(listener),
-    stop: () => stopProcessGroup(child),
+    stop: () => {
+      stopping = true;
+      return stopProcessGroup(child);
+    },
   };
   try {
     await waitForHttp(url, timeoutMs, () => child.exitCode === null);

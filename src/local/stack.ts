@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { LOCAL_PROJECT } from '../config.js';
+import { ChaosSink, type SinkChaos, type SinkStats } from './chaos-sink.js';
 import { directTransport } from './direct-transport.js';
 import {
   emulatorUnavailable,
@@ -15,12 +16,6 @@ import type { Transport } from './transport.js';
 /** The package root, from src/local (tsx) and dist/local (built) alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Where the simulator's sink publishes, set once the function is up. */
-interface SinkRoute {
-  transport?: Transport;
-  copies: number;
-}
-
 /** `true`: required; `'auto'`: used when installed, else the stand-in (memory store, direct push). */
 export type Use = boolean | 'auto';
 
@@ -34,6 +29,8 @@ export interface StackOptions {
   readonly simulator?: Omit<SimulatorOptions, 'sink'>;
   /** Extra environment for the function process. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Restart functions-framework on the same port whenever it dies (crash tests). */
+  readonly restartFunction?: boolean;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -67,16 +64,30 @@ export class LocalStack {
     readonly transport: Transport,
     private readonly emulators: Emulator[],
     readonly firestoreHost: string | undefined,
-    private readonly sink: SinkRoute,
+    private readonly sink: ChaosSink,
   ) {}
 
-  /** How many times the sink publishes each log entry: more than 1 simulates duplicate delivery. */
+  /** How the sink duplicates, delays and drops job log entries; see {@link SinkChaos}. */
+  get sinkChaos(): SinkChaos {
+    return this.sink.chaos;
+  }
+
+  set sinkChaos(chaos: SinkChaos) {
+    this.sink.chaos = chaos;
+  }
+
+  /** What the sink published and dropped so far. */
+  get sinkStats(): Readonly<SinkStats> {
+    return this.sink.stats;
+  }
+
+  /** Shorthand for `sinkChaos.copies = [n, n]`: every log entry published `n` times. */
   get sinkCopies(): number {
-    return this.sink.copies;
+    return this.sink.chaos.copies[1];
   }
 
   set sinkCopies(copies: number) {
-    this.sink.copies = copies;
+    this.sink.chaos = { ...this.sink.chaos, copies: [copies, copies] };
   }
 
   /** Starts every part; on failure, stops what already started. */
@@ -94,26 +105,29 @@ export class LocalStack {
       ]);
       const emulators = [pubsub, firestore].filter((e): e is Emulator => e !== undefined);
       started.push(...emulators);
-      const sink: SinkRoute = { copies: 1 };
+      const sink = new ChaosSink();
       const simulator = await startSimulator({
         ...options.simulator,
-        // As a Log Router sink would: the whole LogEntry, as JSON, on the topic.
-        sink: async (entry) => {
-          const data = Buffer.from(JSON.stringify(entry));
-          for (let i = 0; i < sink.copies; i++) await sink.transport?.publish(data);
-        },
+        sink: (entry) => sink.deliver(entry),
       });
       started.push(simulator);
       progress(`Dataflow simulator on ${simulator.rootUrl}`);
-      const fn = await startFunction(PACKAGE_ROOT, {
-        GOOGLE_CLOUD_PROJECT: projectId,
-        DFCHAIN_CHAINS_DIR: options.chainsDir,
-        DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
-        DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
-        ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
-        METADATA_SERVER_DETECTION: 'none',
-        ...options.env,
-      });
+      const fn = await startFunction(
+        PACKAGE_ROOT,
+        {
+          GOOGLE_CLOUD_PROJECT: projectId,
+          DFCHAIN_CHAINS_DIR: options.chainsDir,
+          DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
+          DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
+          ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
+          METADATA_SERVER_DETECTION: 'none',
+          // Short: the simulator answers at once, and a held socket must not stall a delivery.
+          DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
+          ...options.env,
+        },
+        undefined,
+        { restart: options.restartFunction ?? false },
+      );
       started.push(fn);
       progress(`functions-framework serving dfchain on ${fn.url}`);
       const transport = pubsub
@@ -169,6 +183,7 @@ export class LocalStack {
 
   /** Stops everything, in reverse order of start. */
   async stop(): Promise<void> {
+    this.sink.stop();
     await this.transport.stop();
     await this.fn.stop();
     await this.simulator.stop();

@@ -1,0 +1,37 @@
+import { LABEL_KEYS } from '../chain/labels.js';
+import type { DataflowPort } from '../dataflow/port.js';
+import { crashProcess, type Crash } from './crash.js';
+
+/** How often a {@link faultyDataflow} port crashes. */
+export interface DataflowFaults {
+  /** Probability (0..1) of a crash right after a launch succeeded, before it is recorded. */
+  readonly crashRate: number;
+  readonly random: () => number;
+  readonly crash?: Crash;
+}
+
+function runOf(environment: Readonly<Record<string, unknown>> | undefined): string {
+  const labels = environment?.['additionalUserLabels'];
+  const run = (labels as Record<string, unknown> | undefined)?.[LABEL_KEYS.run];
+  return typeof run === 'string' ? run : '';
+}
+
+/**
+ * A DataflowPort that, at the configured rate, kills the process right after Dataflow accepted
+ * a launch: the job exists but the run never hears of it. (Transient API faults come from the
+ * simulator.) Local-stack testing only (`DFCHAIN_LOCAL_FAULTS`).
+ */
+export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): DataflowPort {
+  const crash = faults.crash ?? crashProcess;
+  return {
+    getJob: (ref, jobId) => inner.getJob(ref, jobId),
+    findJobByName: (ref, name) => inner.findJobByName(ref, name),
+    listActiveJobs: (ref) => inner.listActiveJobs(ref),
+    async launchFlexTemplate(ref, request) {
+      const job = await inner.launchFlexTemplate(ref, request);
+      if (faults.crashRate > 0 && faults.random() < faults.crashRate)
+        crash('after-launch', runOf(request.launchParameter.environment));
+      return job;
+    },
+  };
+}

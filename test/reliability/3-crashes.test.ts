@@ -1,0 +1,76 @@
+import type { Run } from '../../src/engine/run.js';
+import { CRASH_POINTS } from '../../src/local/crash.js';
+import { drive } from './harness/drive.js';
+import { measure } from './harness/outcome.js';
+import { planRuns, type RunPlan } from './harness/plans.js';
+import { assertTargets, printReport } from './harness/report.js';
+import { Dice, FULL, seedFor, size } from './harness/scale.js';
+import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+
+describe('reliability 3: crashes', function () {
+  this.timeout(FULL ? 720_000 : 180_000);
+  let rs: ReliabilityStack;
+  let seed: number;
+
+  before(async () => {
+    seed = seedFor('3 crashes');
+    rs = await startReliabilityStack({
+      // Each crash point of a transition kills the process with this probability.
+      env: { DFCHAIN_LOCAL_FAULTS: `crash=0.04,seed=${seed}` },
+      restartFunction: true,
+    });
+  });
+
+  after(async () => {
+    await rs?.stop();
+  });
+
+  it('the function is killed mid-transition again and again: redelivery and ticks finish every run', async () => {
+    const target = size(50, 10);
+    const dice = new Dice(seed);
+    const plans: RunPlan[] = [];
+    const finals = new Map<string, Run | undefined>();
+    let ticks = 0;
+    const began = Date.now();
+    // Crashes are random: add batches of runs until enough of them lived through one.
+    for (let batch = 0; batch < 5; batch++) {
+      const crashed = measure(rs.stack, plans, finals).crashedRuns;
+      const missing = target - plans.filter((plan) => crashed.has(plan.runId)).length;
+      if (missing <= 0) break;
+      // About 40 % of runs live through a crash at this rate.
+      const more = planRuns(Math.max(5, Math.ceil(missing * 2.5)), dice, {
+        prefix: `crash${batch}`,
+        failShare: 0.3,
+        queuedMs: [50, 400],
+        runMs: [300, 1500],
+        apiLagMs: [0, 500],
+      });
+      plans.push(...more);
+      const driven = await drive(rs, more, new Dice(seed + 10 + batch), {
+        startSpreadMs: size(8000, 3000),
+        tickMs: [2000, 4000],
+        deadlineMs: size(180_000, 100_000),
+      });
+      for (const [runId, run] of driven.finals) finals.set(runId, run);
+      ticks += driven.ticks;
+    }
+    const outcome = measure(rs.stack, plans, finals);
+    const crashedRuns = plans.filter((plan) => outcome.crashedRuns.has(plan.runId)).length;
+    const extras = [
+      {
+        check: 'runs that lived through a crash',
+        target: `>= ${target}`,
+        actual: crashedRuns,
+        ok: crashedRuns >= target,
+      },
+      ...CRASH_POINTS.map((point) => ({
+        check: `crashes ${point}`,
+        actual: outcome.crashes[point] ?? 0,
+      })),
+      { check: 'function restarts', actual: rs.stack.fn.exits.length },
+      { check: 'ticks published', actual: ticks },
+    ];
+    printReport('3. crashes', seed, Date.now() - began, outcome, extras);
+    assertTargets(outcome, extras);
+  });
+});

@@ -1,0 +1,102 @@
+import { strict as assert } from 'node:assert';
+import type { Outcome } from './outcome.js';
+import { printTable } from './table.js';
+
+/** A scenario-specific check: a figure and, when it has one, its target. */
+export interface Extra {
+  readonly check: string;
+  readonly target?: string;
+  readonly actual: string | number;
+  readonly ok?: boolean;
+}
+
+function countBy(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** The targets every run scenario must meet, as table rows: [check, target, actual, ok]. */
+function targetRows(outcome: Outcome): [string, string, number, boolean][] {
+  const right = outcome.states.filter((s) => s.right).length;
+  const dups = outcome.launches.reduce((sum, l) => sum + l.dup, 0);
+  return [
+    [
+      'runs reaching the right terminal state',
+      `${outcome.runs} (100 %)`,
+      right,
+      right === outcome.runs,
+    ],
+    ['duplicate launches', '0', dups, dups === 0],
+    ['stuck runs', '0', outcome.stuck.length, outcome.stuck.length === 0],
+    ['unhandled errors', '0', outcome.unhandled.length, outcome.unhandled.length === 0],
+    ['crashes not caused by the test', '0', outcome.unexpectedExits, outcome.unexpectedExits === 0],
+  ];
+}
+
+/** Prints the scenario's tables: targets, terminal states, launches per state. */
+export function printReport(
+  title: string,
+  seed: number,
+  elapsedMs: number,
+  outcome: Outcome,
+  extras: readonly Extra[] = [],
+): void {
+  console.log(
+    `\n[reliability] ${title}: ${outcome.runs} runs, seed ${seed}, ${(elapsedMs / 1000).toFixed(1)} s`,
+  );
+  printTable(
+    ['check', 'target', 'actual', ''],
+    [
+      ...targetRows(outcome).map(([check, target, actual, ok]) => [
+        check,
+        target,
+        actual,
+        ok ? 'ok' : 'MISSED',
+      ]),
+      ...extras.map((e) => [
+        e.check,
+        e.target ?? '',
+        e.actual,
+        e.ok === undefined ? '' : e.ok ? 'ok' : 'MISSED',
+      ]),
+    ],
+  );
+  const expected = countBy(outcome.states.map((s) => s.expected));
+  const actual = countBy(outcome.states.map((s) => s.actual));
+  const names = [...new Set([...expected.keys(), ...actual.keys()])].sort();
+  console.log('');
+  printTable(
+    ['terminal state', 'expected', 'actual'],
+    names.map((name) => [name, expected.get(name) ?? 0, actual.get(name) ?? 0]),
+  );
+  console.log('');
+  printTable(
+    ['state', 'launches expected', 'launches', 'runs launched twice+'],
+    outcome.launches.map((l) => [l.state, l.expected, l.actual, l.dup]),
+  );
+}
+
+/** Asserts every target, naming the runs and lines that missed one. */
+export function assertTargets(outcome: Outcome, extras: readonly Extra[] = []): void {
+  const wrong = outcome.states.filter((s) => !s.right);
+  const missed = [
+    ...targetRows(outcome)
+      .filter(([, , , ok]) => !ok)
+      .map(([check]) => check),
+    ...extras.filter((e) => e.ok === false).map((e) => e.check),
+  ];
+  assert.deepEqual(
+    missed,
+    [],
+    [
+      `targets missed: ${missed.join('; ')}`,
+      ...wrong
+        .slice(0, 20)
+        .map(
+          (s) => `  run ${s.runId}: expected ${s.expected}, got ${s.actual} (or wrong launches)`,
+        ),
+      ...outcome.unhandled.slice(0, 10).map((line) => `  unhandled: ${line}`),
+    ].join('\n'),
+  );
+}

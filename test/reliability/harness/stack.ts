@@ -1,0 +1,129 @@
+import { Firestore } from '@google-cloud/firestore';
+import { fileURLToPath } from 'node:url';
+import type { Run } from '../../../src/engine/run.js';
+import type { SimulatorOptions } from '../../../src/local/simulator/index.js';
+import { LocalStack } from '../../../src/local/stack.js';
+import { FirestoreRunStore } from '../../../src/store/firestore.js';
+import type { RunPlan, StateLabel } from './plans.js';
+
+/** The reliability chains folder (test/fixtures/reliability-chains). */
+export const RELIABILITY_CHAINS = fileURLToPath(
+  new URL('../../fixtures/reliability-chains/', import.meta.url),
+);
+
+/** How to start the stack for one scenario. */
+export interface ReliabilityStackOptions {
+  /** Extra function environment, such as DFCHAIN_LOCAL_FAULTS. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly simulator?: Omit<SimulatorOptions, 'sink' | 'behaviour'>;
+  readonly restartFunction?: boolean;
+}
+
+/** The stack, the run plans its simulator follows, and a store to read runs back. */
+export interface ReliabilityStack {
+  readonly stack: LocalStack;
+  /** Plans by run id: the simulator looks each job up here by its `dfchain-run` label. */
+  readonly plans: Map<string, RunPlan>;
+  /** Reads runs from the Firestore emulator, without the function's faults. */
+  readonly store: FirestoreRunStore;
+  stop(): Promise<void>;
+}
+
+function labelsOf(environment: unknown): Record<string, string> {
+  const labels = (environment as { additionalUserLabels?: unknown } | undefined)
+    ?.additionalUserLabels;
+  return labels && typeof labels === 'object' ? (labels as Record<string, string>) : {};
+}
+
+/** The whole stack with both emulators required: a stand-in must never make a scenario pass. */
+export async function startReliabilityStack(
+  options: ReliabilityStackOptions = {},
+): Promise<ReliabilityStack> {
+  const plans = new Map<string, RunPlan>();
+  const stack = await LocalStack.start({
+    chainsDir: RELIABILITY_CHAINS,
+    pubsub: true,
+    firestore: true,
+    restartFunction: options.restartFunction ?? false,
+    simulator: {
+      defaults: { queuedMs: 100, runMs: 300 },
+      ...options.simulator,
+      behaviour: ({ request }) => {
+        const labels = labelsOf(request.launchParameter?.['environment']);
+        const plan = plans.get(labels['dfchain-run'] ?? '');
+        return plan?.jobs[labels['dfchain-state'] as StateLabel] ?? {};
+      },
+    },
+    env: { DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60', ...options.env },
+  });
+  const db = new Firestore({
+    projectId: stack.projectId,
+    host: stack.firestoreHost,
+    ssl: false,
+    credentials: {},
+  });
+  const store = new FirestoreRunStore(db);
+  return {
+    stack,
+    plans,
+    store,
+    stop: async () => {
+      await store.close();
+      await stack.stop();
+    },
+  };
+}
+
+/** Publishes `{"dfchain":"tick"}` every `[min, max]` ms until stopped; counts what it sent. */
+export function startTicker(
+  stack: LocalStack,
+  intervalMs: () => number,
+): { count(): number; stop(): void } {
+  let sent = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const schedule = () => {
+    timer = setTimeout(() => {
+      if (stopped) return;
+      sent += 1;
+      stack.publish({ dfchain: 'tick' }).catch(() => undefined);
+      schedule();
+    }, intervalMs());
+  };
+  schedule();
+  return {
+    count: () => sent,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Polls the store until every run has ended or `deadlineMs` passed; returns each run as last
+ * read (undefined: never created). One query per poll, plus one read per run that left it.
+ */
+export async function awaitRuns(
+  store: FirestoreRunStore,
+  runIds: readonly string[],
+  deadlineMs: number,
+  pollMs = 1000,
+): Promise<Map<string, Run | undefined>> {
+  const finals = new Map<string, Run | undefined>();
+  const pending = new Set(runIds);
+  const deadline = Date.now() + deadlineMs;
+  while (pending.size > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const running = new Set((await store.listRunning()).map((run) => run.id));
+    for (const runId of [...pending].filter((id) => !running.has(id))) {
+      const run = await store.get(runId);
+      if (run !== undefined && run.status !== 'RUNNING') {
+        finals.set(runId, run);
+        pending.delete(runId);
+      }
+    }
+  }
+  for (const runId of pending) finals.set(runId, await store.get(runId));
+  return finals;
+}
