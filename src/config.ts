@@ -14,6 +14,8 @@ export interface Config {
   readonly store: StoreKind;
   /** How long to wait for the Dataflow API to agree a job ended before failing the delivery. */
   readonly confirmDeadlineMs: number;
+  /** Longest wait between two `jobs.get` calls while the API still lags the log. */
+  readonly confirmPollMs: number;
   /** Per-request timeout of Dataflow API calls; undefined means the client's default. */
   readonly dataflowTimeoutMs?: number;
   /** Local-stack testing only: faults injected into the function's own store and Dataflow calls. */
@@ -40,6 +42,9 @@ export const LOCAL_PROJECT = 'dfchain-local';
 
 // Well below the 540 s ceiling of an event function, and well above the API's ~30 s lag.
 const DEFAULT_CONFIRM_DEADLINE_SECONDS = 120;
+// A launch follows the API's lag by half this on average; each pending job costs one jobs.get
+// per interval while the API lags (up to ~150 calls over a 30 s lag).
+const DEFAULT_CONFIRM_POLL_SECONDS = 0.2;
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -104,6 +109,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env,
       'DFCHAIN_CONFIRM_DEADLINE_SECONDS',
       DEFAULT_CONFIRM_DEADLINE_SECONDS,
+    ),
+    confirmPollMs: positiveSeconds(
+      env,
+      'DFCHAIN_CONFIRM_POLL_SECONDS',
+      DEFAULT_CONFIRM_POLL_SECONDS,
     ),
     ...(env['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']
       ? { dataflowTimeoutMs: positiveSeconds(env, 'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS', 60) }

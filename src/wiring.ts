@@ -74,5 +74,6 @@ export async function createDeps(config: Config): Promise<HandlerDeps> {
     clock: systemClock,
     logger: createCloudLogger(config.projectId),
     confirmDeadlineMs: config.confirmDeadlineMs,
+    confirmPollMs: config.confirmPollMs,
   };
 }

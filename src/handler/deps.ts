@@ -14,6 +14,8 @@ export interface HandlerDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly confirmDeadlineMs: number;
+  /** Longest wait between two `jobs.get` calls while confirming a job ended. */
+  readonly confirmPollMs: number;
   /** Bounds of one `tick`; defaults to TICK_LIMITS. */
   readonly tickLimits?: TickLimits;
 }

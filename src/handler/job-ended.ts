@@ -34,10 +34,10 @@ export async function handleJobEnded(deps: HandlerDeps, signal: JobEndedSignal):
     return;
   }
   const ref = { projectId: signal.projectId, location: signal.location };
-  // Polls at most every 500 ms so a launch follows the API's lag by well under a second.
   const job = await confirmJobEnded(deps.dataflow, ref, signal.jobId, {
     deadlineMs: deps.confirmDeadlineMs,
-    maxDelayMs: 500,
+    minDelayMs: Math.min(100, deps.confirmPollMs),
+    maxDelayMs: deps.confirmPollMs,
   });
   const runId = job.labels[LABEL_KEYS.run];
   if (runId === undefined || !isTerminalJobState(job.currentState)) {

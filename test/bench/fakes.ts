@@ -184,5 +184,6 @@ export function benchDeps(
     clock: fixedClock,
     logger,
     confirmDeadlineMs: 30_000,
+    confirmPollMs: 200,
   };
 }

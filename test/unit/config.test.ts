@@ -61,3 +61,46 @@ describe('config: local-stack switches', () => {
     });
   }
 });
+
+describe('config: core', () => {
+  it('defaults everything but the project', () => {
+    assert.deepEqual(parseConfig(BASE), {
+      projectId: 'p',
+      chainsDir: 'dag',
+      store: 'firestore',
+      confirmDeadlineMs: 120_000,
+      confirmPollMs: 200,
+    });
+  });
+
+  it('uses a local project id when talking to a local Dataflow', () => {
+    const config = parseConfig({ DFCHAIN_DATAFLOW_ROOT_URL: 'http://127.0.0.1:9/' });
+    assert.equal(config.projectId, 'dfchain-local');
+    assert.equal(config.dataflowRootUrl, 'http://127.0.0.1:9/');
+  });
+
+  it('parses the confirmation poll interval in seconds', () => {
+    assert.equal(parseConfig({ ...BASE, DFCHAIN_CONFIRM_POLL_SECONDS: '1' }).confirmPollMs, 1000);
+  });
+
+  const errors: [NodeJS.ProcessEnv, string][] = [
+    [
+      {},
+      'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --set-env-vars GOOGLE_CLOUD_PROJECT=…)',
+    ],
+    [{ ...BASE, DFCHAIN_STORE: 'redis' }, 'DFCHAIN_STORE="redis" is not one of firestore, memory'],
+    [
+      { ...BASE, DFCHAIN_DATAFLOW_ROOT_URL: 'localhost:9' },
+      'DFCHAIN_DATAFLOW_ROOT_URL="localhost:9" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ or unset it for Google\'s API',
+    ],
+    [
+      { ...BASE, DFCHAIN_CONFIRM_DEADLINE_SECONDS: '600' },
+      'DFCHAIN_CONFIRM_DEADLINE_SECONDS="600" is not a number of seconds between 0 and 540; unset it to use 120',
+    ],
+  ];
+  for (const [env, message] of errors) {
+    it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
+      assert.throws(() => parseConfig(env), new ConfigError(message));
+    });
+  }
+});

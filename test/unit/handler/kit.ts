@@ -209,6 +209,7 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
     clock,
     logger,
     confirmDeadlineMs: 30_000,
+    confirmPollMs: 500,
     ...overrides,
   };
   return { deps, store, dataflow, logger };
