@@ -161,6 +161,13 @@ export class StoreTransientError extends RetryableError {
   }
 }
 
+/** The run store refused a write for good (a document over Firestore's 1 MiB, a bad value). */
+export class StorePermanentError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'STORE_PERMANENT', options);
+  }
+}
+
 /** True when the delivery carrying `error` should be retried by Pub/Sub. */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof DfchainError) return error.retryable;

@@ -1,7 +1,8 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
 import type { Run, Step } from '../engine/run.js';
-import { StoreTransientError } from '../errors.js';
+import { StorePermanentError, StoreTransientError } from '../errors.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
@@ -11,7 +12,9 @@ export const COLLECTIONS = { runs: 'dfchainRuns', definitions: 'dfchainDefinitio
 /** Subcollection of a run document holding its ended steps, one document each. */
 const HISTORY = 'steps';
 
-// gRPC codes: ALREADY_EXISTS from create(), FAILED_PRECONDITION from a stale lastUpdateTime.
+// gRPC codes: INVALID_ARGUMENT for a document Firestore will never take (over 1 MiB),
+// ALREADY_EXISTS from create(), FAILED_PRECONDITION from a stale lastUpdateTime.
+const INVALID_ARGUMENT = 3;
 const ALREADY_EXISTS = 6;
 const FAILED_PRECONDITION = 9;
 
@@ -38,8 +41,14 @@ function fromSnapshot(snapshot: DocumentSnapshot): Run {
   return JSON.parse(String(snapshot.get('run'))) as Run;
 }
 
-function transient(operation: string, error: unknown): StoreTransientError {
+function failure(operation: string, error: unknown): StoreTransientError | StorePermanentError {
   const detail = error instanceof Error ? error.message : String(error);
+  if (grpcCode(error) === INVALID_ARGUMENT) {
+    return new StorePermanentError(
+      `Firestore ${operation} refused the document: ${detail}; a run's input and a chain must each fit in a 1 MiB document`,
+      { cause: error },
+    );
+  }
   return new StoreTransientError(
     `Firestore ${operation} failed: ${detail}; the delivery will be retried (check FIRESTORE_EMULATOR_HOST or the function's roles/datastore.user)`,
     { cause: error },
@@ -100,7 +109,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
     try {
       return await call();
     } catch (error) {
-      throw transient(operation, error);
+      throw failure(operation, error);
     }
   }
 
@@ -114,7 +123,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
       return await write();
     } catch (error) {
       if (grpcCode(error) === lost) return undefined;
-      throw transient(operation, error);
+      throw failure(operation, error);
     }
   }
 
@@ -129,7 +138,8 @@ export class FirestoreRunStore extends OptimisticRunStore {
     const doc = this.db.collection(COLLECTIONS.definitions).doc(hash);
     await this.conditional(
       'create definition',
-      () => doc.create({ definition: JSON.stringify(definition) }),
+      // Compressed: a long chain's JSON is repetitive, and a document holds at most 1 MiB.
+      () => doc.create({ gzip: gzipSync(JSON.stringify(definition)) }),
       ALREADY_EXISTS,
     );
     this.storedDefinitions.add(hash);
@@ -140,7 +150,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
       this.db.collection(COLLECTIONS.definitions).doc(hash).get(),
     );
     return snapshot.exists
-      ? (JSON.parse(String(snapshot.get('definition'))) as ChainDefinition)
+      ? (JSON.parse(gunzipSync(snapshot.get('gzip') as Buffer).toString('utf8')) as ChainDefinition)
       : undefined;
   }
 

@@ -6,6 +6,8 @@ import { startRun } from '../../src/engine/start.js';
 import type { Transition } from '../../src/engine/transition.js';
 import { startEmulator, type Emulator } from '../../src/local/emulators.js';
 import { FirestoreRunStore } from '../../src/store/firestore.js';
+import type { ChainDefinition, State } from '../../src/chain/types.js';
+import { StorePermanentError } from '../../src/errors.js';
 import { threeSteps } from '../fixtures/chains.js';
 
 const PROJECT = 'dfchain-it';
@@ -99,6 +101,30 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
     await store.putDefinition('abc', threeSteps);
     assert.deepEqual(await store.getDefinition('abc'), threeSteps);
     assert.equal(await store.getDefinition('missing'), undefined);
+  });
+
+  it('stores the definition of a 10,000-state chain, over 1 MiB as JSON, compressed', async () => {
+    const States: Record<string, State> = {};
+    for (let i = 0; i < 10_000; i++) {
+      States[`S${i}`] = {
+        Type: 'Task',
+        Resource: 'dataflow:flexTemplate',
+        Parameters: { jobName: `step-${i}`, containerSpecGcsPath: 'gs://b/templates/step.json' },
+        ...(i < 9_999 ? { Next: `S${i + 1}` } : { End: true as const }),
+      };
+    }
+    const long: ChainDefinition = { StartAt: 'S0', Defaults: { Region: 'europe-west4' }, States };
+    assert.ok(JSON.stringify(long).length > 1024 * 1024);
+    await store.putDefinition('long', long);
+    assert.deepEqual(await store.getDefinition('long'), long);
+  });
+
+  it('refuses a run over 1 MiB for good: retrying cannot help', async () => {
+    const huge = { ...started('r-huge'), input: { blob: 'x'.repeat(1_100_000) } };
+    await assert.rejects(
+      store.create(huge),
+      (error: unknown) => error instanceof StorePermanentError && !error.retryable,
+    );
   });
 
   it('lists only running runs', async () => {
