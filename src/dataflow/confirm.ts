@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { DfchainError, JobNotConfirmedError, JobNotFoundError, isRetryable } from '../errors.js';
-import { isTerminalJobState, type JobRef, type JobSummary } from './job.js';
+import { endedJob, type EndedJob, type JobRef } from './job.js';
 import type { DataflowPort } from './port.js';
 
 /** One failed look at the job, reported before dfchain waits and asks again. */
@@ -47,13 +47,12 @@ export async function confirmJobEnded(
   ref: JobRef,
   jobId: string,
   options: ConfirmOptions,
-): Promise<JobSummary> {
+): Promise<EndedJob> {
   try {
     return await pRetry(
       async () => {
         const job = await dataflow.getJob(ref, jobId);
-        if (!isTerminalJobState(job.currentState)) throw new StillRunning(job.currentState);
-        return job;
+        return endedJob(job) ?? Promise.reject(new StillRunning(job.currentState));
       },
       {
         retries: Number.POSITIVE_INFINITY,

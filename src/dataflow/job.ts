@@ -25,6 +25,17 @@ export interface JobSummary {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** A job whose terminal state the Dataflow API has confirmed. */
+export interface EndedJob extends JobSummary {
+  readonly currentState: TerminalJobState;
+}
+
+/** The job as an EndedJob when the API reports it terminal, else undefined. */
+export function endedJob(job: JobSummary): EndedJob | undefined {
+  const state = job.currentState;
+  return isTerminalJobState(state) ? { ...job, currentState: state } : undefined;
+}
+
 /** Where a job lives. */
 export interface JobRef {
   readonly projectId: string;

@@ -1,14 +1,9 @@
 import type { ChainDefinition } from '../chain/types.js';
-import type { JobSummary, TerminalJobState } from '../dataflow/job.js';
+import type { EndedJob } from '../dataflow/job.js';
 import type { JsonObject } from '../json.js';
 import { enterState, fail, succeed } from './enter.js';
 import type { Run, RunError, Step } from './run.js';
 import { unchanged, withoutStep, type RunEvent, type Transition } from './transition.js';
-
-/** A job whose terminal state the Dataflow API has confirmed. */
-export interface EndedJob extends JobSummary {
-  readonly currentState: TerminalJobState;
-}
 
 /** The ASL error a non-successful terminal state raises. */
 export function jobError(job: EndedJob): RunError {

@@ -1,7 +1,6 @@
 import { couldBeChainJob } from '../chain/job-name.js';
 import { confirmJobEnded } from '../dataflow/confirm.js';
-import { isTerminalJobState } from '../dataflow/job.js';
-import { onJobEnded, staleReason, type EndedJob } from '../engine/job-ended.js';
+import { onJobEnded, staleReason } from '../engine/job-ended.js';
 import { LABEL_KEYS } from '../chain/labels.js';
 import { PoisonMessageError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
@@ -34,23 +33,22 @@ export async function handleJobEnded(deps: HandlerDeps, signal: JobEndedSignal):
     return;
   }
   const ref = { projectId: signal.projectId, location: signal.location };
-  const job = await confirmJobEnded(deps.dataflow, ref, signal.jobId, {
+  const ended = await confirmJobEnded(deps.dataflow, ref, signal.jobId, {
     deadlineMs: deps.confirmDeadlineMs,
     minDelayMs: Math.min(100, deps.confirmPollMs),
     maxDelayMs: deps.confirmPollMs,
   });
-  const runId = job.labels[LABEL_KEYS.run];
-  if (runId === undefined || !isTerminalJobState(job.currentState)) {
+  const runId = ended.labels[LABEL_KEYS.run];
+  if (runId === undefined) {
     ignore(deps, signal, `not a dfchain job: it has no ${LABEL_KEYS.run} label`);
     return;
   }
-  const ended: EndedJob = { ...job, currentState: job.currentState };
   const transition = await applyToRun(deps, runId, async (run) =>
     onJobEnded(await definitionFor(deps, run), run, ended, deps.clock.now().toISOString()),
   );
   if (transition === undefined) {
     throw new PoisonMessageError(
-      `job ${job.name} (${job.id}) is labelled ${LABEL_KEYS.run}=${runId}, but no such run is stored; was it started against another project or database?`,
+      `job ${ended.name} (${ended.id}) is labelled ${LABEL_KEYS.run}=${runId}, but no such run is stored; was it started against another project or database?`,
     );
   }
   if (!transition.changed) {

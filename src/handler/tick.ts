@@ -1,4 +1,4 @@
-import { isTerminalJobState, type JobRef } from '../dataflow/job.js';
+import { endedJob, type JobRef } from '../dataflow/job.js';
 import { onJobEnded } from '../engine/job-ended.js';
 import { onLaunchFailed } from '../engine/launched.js';
 import type { Run, Step } from '../engine/run.js';
@@ -77,8 +77,8 @@ async function checkLaunched(
     );
     return 'failed';
   }
-  if (!isTerminalJobState(job.currentState)) return 'waiting';
-  const ended = { ...job, currentState: job.currentState };
+  const ended = endedJob(job);
+  if (ended === undefined) return 'waiting';
   const transition = await applyToRun(deps, run.id, async (current) =>
     onJobEnded(await definitionFor(deps, current), current, ended, deps.clock.now().toISOString()),
   );

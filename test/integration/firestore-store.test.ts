@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Firestore } from '@google-cloud/firestore';
-import { onJobEnded, type EndedJob } from '../../src/engine/job-ended.js';
+import type { EndedJob } from '../../src/dataflow/job.js';
+import { onJobEnded } from '../../src/engine/job-ended.js';
 import type { Run } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
 import type { Transition } from '../../src/engine/transition.js';

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { onJobEnded, type EndedJob } from '../../../src/engine/job-ended.js';
+import type { EndedJob } from '../../../src/dataflow/job.js';
+import { onJobEnded } from '../../../src/engine/job-ended.js';
 import { onLaunched, onLaunchFailed } from '../../../src/engine/launched.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
