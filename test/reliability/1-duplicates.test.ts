@@ -3,19 +3,11 @@ import { measure } from './harness/outcome.js';
 import { planRuns } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
-import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+import { useReliabilityStack } from './harness/stack.js';
 
 describe('reliability 1: duplicates and disorder', function () {
   this.timeout(FULL ? 600_000 : 150_000);
-  let rs: ReliabilityStack;
-
-  before(async () => {
-    rs = await startReliabilityStack();
-  });
-
-  after(async () => {
-    await rs?.stop();
-  });
+  const rs = useReliabilityStack();
 
   it('every completion delivered 1–3 times, out of order, with ticks throughout: each run ends right, each job launched once', async () => {
     const seed = seedFor('1 duplicates and disorder');
@@ -27,20 +19,20 @@ describe('reliability 1: duplicates and disorder', function () {
       runMs: [200, 1500],
       apiLagMs: [0, 1500],
     });
-    rs.stack.sinkChaos = {
+    rs().stack.sinkChaos = {
       copies: [1, 3],
       maxDelayMs: 3000,
       dropRate: 0,
       random: new Dice(seed + 1).next,
     };
-    const driven = await drive(rs, plans, new Dice(seed + 2), {
+    const driven = await drive(rs(), plans, new Dice(seed + 2), {
       startSpreadMs: size(20_000, 5000),
       startCopies: [1, 3],
       tickMs: [1000, 2000],
       deadlineMs: size(240_000, 90_000),
     });
-    const outcome = measure(rs.stack, plans, driven.finals);
-    const sink = rs.stack.sinkStats;
+    const outcome = measure(rs().stack, plans, driven.finals);
+    const sink = rs().stack.sinkStats;
     const extras = [
       { check: 'completion entries (sink)', actual: sink.entries },
       { check: 'completion deliveries published', actual: sink.published },

@@ -3,16 +3,14 @@ import { measure } from './harness/outcome.js';
 import { planRuns } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
-import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+import { useReliabilityStack } from './harness/stack.js';
 
 describe('reliability 2: transient faults', function () {
   this.timeout(FULL ? 600_000 : 150_000);
-  let rs: ReliabilityStack;
-  let seed: number;
-
-  before(async () => {
+  let seed = 0;
+  const rs = useReliabilityStack(() => {
     seed = seedFor('2 transient faults');
-    rs = await startReliabilityStack({
+    return {
       // 20 % of the function's Firestore calls fail, before or after reaching the store.
       env: {
         DFCHAIN_LOCAL_FAULTS: `store=0.2,seed=${seed}`,
@@ -24,11 +22,7 @@ describe('reliability 2: transient faults', function () {
         randomFaults: [429, 503, 'reset', 'timeout'],
         random: new Dice(seed + 3).next,
       },
-    });
-  });
-
-  after(async () => {
-    await rs?.stop();
+    };
   });
 
   it('20 % of Dataflow and Firestore calls fail: each run still ends right, each job launched once', async () => {
@@ -40,16 +34,16 @@ describe('reliability 2: transient faults', function () {
       runMs: [300, 1500],
       apiLagMs: [0, 500],
     });
-    const driven = await drive(rs, plans, new Dice(seed + 2), {
+    const driven = await drive(rs(), plans, new Dice(seed + 2), {
       startSpreadMs: size(10_000, 3000),
       tickMs: [2000, 4000],
       deadlineMs: size(300_000, 100_000),
     });
-    const outcome = measure(rs.stack, plans, driven.finals);
-    const lines = rs.stack.fn.lines;
+    const outcome = measure(rs().stack, plans, driven.finals);
+    const lines = rs().stack.fn.lines;
     const retries = lines.filter((l) => l.json?.['event'] === 'delivery.retry');
     const storeFaults = retries.filter((l) => String(l.json?.['message']).includes('local fault'));
-    const calls = rs.stack.simulator.calls;
+    const calls = rs().stack.simulator.calls;
     const extras = [
       {
         check: 'Dataflow calls (each failing with p = 0.2)',

@@ -5,24 +5,18 @@ import { measure } from './harness/outcome.js';
 import { planRuns, type RunPlan } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
-import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+import { useReliabilityStack } from './harness/stack.js';
 
 describe('reliability 3: crashes', function () {
   this.timeout(FULL ? 720_000 : 180_000);
-  let rs: ReliabilityStack;
-  let seed: number;
-
-  before(async () => {
+  let seed = 0;
+  const rs = useReliabilityStack(() => {
     seed = seedFor('3 crashes');
-    rs = await startReliabilityStack({
+    return {
       // Each crash point of a transition kills the process with this probability.
       env: { DFCHAIN_LOCAL_FAULTS: `crash=0.04,seed=${seed}` },
       restartFunction: true,
-    });
-  });
-
-  after(async () => {
-    await rs?.stop();
+    };
   });
 
   it('the function is killed mid-transition again and again: redelivery and ticks finish every run', async () => {
@@ -34,7 +28,7 @@ describe('reliability 3: crashes', function () {
     const began = Date.now();
     // Crashes are random: add batches of runs until enough of them lived through one.
     for (let batch = 0; batch < 5; batch++) {
-      const crashed = measure(rs.stack, plans, finals).crashedRuns;
+      const crashed = measure(rs().stack, plans, finals).crashedRuns;
       const missing = target - plans.filter((plan) => crashed.has(plan.runId)).length;
       if (missing <= 0) break;
       // About 40 % of runs live through a crash at this rate.
@@ -46,7 +40,7 @@ describe('reliability 3: crashes', function () {
         apiLagMs: [0, 500],
       });
       plans.push(...more);
-      const driven = await drive(rs, more, new Dice(seed + 10 + batch), {
+      const driven = await drive(rs(), more, new Dice(seed + 10 + batch), {
         startSpreadMs: size(8000, 3000),
         tickMs: [2000, 4000],
         deadlineMs: size(180_000, 100_000),
@@ -54,7 +48,7 @@ describe('reliability 3: crashes', function () {
       for (const [runId, run] of driven.finals) finals.set(runId, run);
       ticks += driven.ticks;
     }
-    const outcome = measure(rs.stack, plans, finals);
+    const outcome = measure(rs().stack, plans, finals);
     const crashedRuns = plans.filter((plan) => outcome.crashedRuns.has(plan.runId)).length;
     const extras = [
       {
@@ -67,7 +61,7 @@ describe('reliability 3: crashes', function () {
         check: `crashes ${point}`,
         actual: outcome.crashes[point] ?? 0,
       })),
-      { check: 'function restarts', actual: rs.stack.fn.exits.length },
+      { check: 'function restarts', actual: rs().stack.fn.exits.length },
       { check: 'ticks published', actual: ticks },
     ];
     printReport('3. crashes', seed, Date.now() - began, outcome, extras);

@@ -3,19 +3,11 @@ import { measure } from './harness/outcome.js';
 import { planRuns } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
-import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+import { useReliabilityStack } from './harness/stack.js';
 
 describe('reliability 4: lost events', function () {
   this.timeout(FULL ? 600_000 : 150_000);
-  let rs: ReliabilityStack;
-
-  before(async () => {
-    rs = await startReliabilityStack();
-  });
-
-  after(async () => {
-    await rs?.stop();
-  });
+  const rs = useReliabilityStack();
 
   it('10 % of completion events never arrive: ticks reconcile every run', async () => {
     const seed = seedFor('4 lost events');
@@ -26,20 +18,20 @@ describe('reliability 4: lost events', function () {
       runMs: [200, 1500],
       apiLagMs: [0, 500],
     });
-    rs.stack.sinkChaos = {
+    rs().stack.sinkChaos = {
       copies: [1, 1],
       maxDelayMs: 0,
       dropRate: 0.1,
       random: new Dice(seed + 1).next,
     };
-    const driven = await drive(rs, plans, new Dice(seed + 2), {
+    const driven = await drive(rs(), plans, new Dice(seed + 2), {
       startSpreadMs: size(10_000, 3000),
       tickMs: [1000, 2000],
       deadlineMs: size(180_000, 90_000),
     });
-    const outcome = measure(rs.stack, plans, driven.finals);
-    const sink = rs.stack.sinkStats;
-    const advanced = rs.stack.fn.lines.reduce(
+    const outcome = measure(rs().stack, plans, driven.finals);
+    const sink = rs().stack.sinkStats;
+    const advanced = rs().stack.fn.lines.reduce(
       (sum, l) => sum + (l.json?.['event'] === 'tick.done' ? Number(l.json['advanced']) || 0 : 0),
       0,
     );

@@ -7,29 +7,21 @@ import { measure } from './harness/outcome.js';
 import { planRuns } from './harness/plans.js';
 import { printTable } from './harness/table.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
-import { startReliabilityStack, type ReliabilityStack } from './harness/stack.js';
+import { useReliabilityStack } from './harness/stack.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('reliability 5: fuzz', function () {
   this.timeout(FULL ? 600_000 : 150_000);
-  let rs: ReliabilityStack;
-
-  before(async () => {
-    rs = await startReliabilityStack();
-  });
-
-  after(async () => {
-    await rs?.stop();
-  });
+  const rs = useReliabilityStack();
 
   it('random and malformed messages are each acknowledged once with a reason; the function keeps serving', async () => {
     const seed = seedFor('5 fuzz');
     const dice = new Dice(seed);
     const began = Date.now();
     const acks = new AckCounter();
-    rs.stack.fn.onLine(acks.see);
-    const url = `${rs.stack.fn.url}${pushPath(rs.stack.projectId, 'dfchain-events')}`;
+    rs().stack.fn.onLine(acks.see);
+    const url = `${rs().stack.fn.url}${pushPath(rs().stack.projectId, 'dfchain-events')}`;
     const sent: { message: FuzzMessage; key: string; status?: number }[] = [];
     const send = async (message: FuzzMessage) => {
       if (message.via === 'post') {
@@ -41,7 +33,7 @@ describe('reliability 5: fuzz', function () {
         await response.arrayBuffer();
         sent.push({ message, key: message.messageId, status: response.status });
       } else {
-        const id = await rs.stack.transport.publish(message.data);
+        const id = await rs().stack.transport.publish(message.data);
         sent.push({ message, key: message.jobName ? `job:${message.jobName}` : id });
       }
     };
@@ -56,7 +48,7 @@ describe('reliability 5: fuzz', function () {
     while (Date.now() < deadline && sent.some((s) => acks.count(s.key) === 0)) await sleep(500);
     // An unacknowledged message would be pushed again within about a second.
     await sleep(2500);
-    const exitsBefore = rs.stack.fn.exits.length;
+    const exitsBefore = rs().stack.fn.exits.length;
     const plans = planRuns(1, dice, {
       prefix: 'after-fuzz',
       failShare: 0,
@@ -64,8 +56,8 @@ describe('reliability 5: fuzz', function () {
       runMs: [200, 200],
       apiLagMs: [0, 0],
     });
-    const driven = await drive(rs, plans, dice, { startSpreadMs: 0, deadlineMs: 60_000 });
-    const after = measure(rs.stack, plans, driven.finals);
+    const driven = await drive(rs(), plans, dice, { startSpreadMs: 0, deadlineMs: 60_000 });
+    const after = measure(rs().stack, plans, driven.finals);
 
     const categories = [...new Set(sent.map((s) => s.message.category))].sort();
     const row = (category: string) => {

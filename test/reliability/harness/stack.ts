@@ -127,3 +127,23 @@ export async function awaitRuns(
   for (const runId of pending) finals.set(runId, await store.get(runId));
   return finals;
 }
+
+/**
+ * Starts the stack before a scenario's tests and stops it after them. `options` is called in
+ * the `before` hook, so a scenario can pick its seed there. Returns an accessor for the tests.
+ */
+export function useReliabilityStack(
+  options: () => ReliabilityStackOptions = () => ({}),
+): () => ReliabilityStack {
+  let started: ReliabilityStack | undefined;
+  before(async () => {
+    started = await startReliabilityStack(options());
+  });
+  after(async () => {
+    await started?.stop();
+  });
+  return () => {
+    if (!started) throw new Error('the reliability stack did not start; see the before hook');
+    return started;
+  };
+}
