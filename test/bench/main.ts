@@ -5,6 +5,7 @@ import { decodeFigures, foreignFigures } from './foreign.js';
 import { handoffFigures } from './handoff.js';
 import { scaleFigures } from './scale.js';
 import { simulatorTransitionFigures } from './simulator.js';
+import { storeContentionFigures } from './store-contention.js';
 import { fakeTransitionFigures } from './transitions.js';
 
 /** How much work each benchmark does; `--quick` cuts every count. */
@@ -50,6 +51,9 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   );
   await section('foreign events', figures, () => foreignFigures(sizes.foreignEvents));
   await section('scale', figures, () => scaleFigures(sizes.scale));
+  await section('store contention (Firestore emulator)', figures, () =>
+    storeContentionFigures([1, 3, 10]),
+  );
   await section('cold start', figures, () => coldStartFigures(sizes.coldStarts));
   await section('handoff latency (emulators)', figures, () => handoffFigures(sizes.handoff));
   const report = benchReport(figures, quick, performance.now() - started);
