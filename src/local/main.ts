@@ -53,12 +53,7 @@ async function main(): Promise<number> {
       `${stamp()}  publishing start of chain "${values.chain}" as run ${runId} with input ${JSON.stringify(input)}`,
     );
     await stack.publish({ dfchain: 'start', chain: values.chain, runId, input });
-    const end = await stack.waitForLine(
-      (line) =>
-        line.json?.['runId'] === runId &&
-        ['run.succeeded', 'run.failed'].includes(String(line.json['event'])),
-      120_000,
-    );
+    const end = await stack.waitForRunEnd(runId, 120_000);
     console.log('\nDataflow jobs launched (as the simulator saw them):');
     for (const job of stack.simulator.jobs()) {
       const state = job.history.at(-1)?.state ?? '?';
@@ -66,7 +61,7 @@ async function main(): Promise<number> {
         `  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter?.parameters ?? {})}`,
       );
     }
-    const succeeded = end.json?.['event'] === 'run.succeeded';
+    const succeeded = end === 'run.succeeded';
     console.log(`\nrun ${runId}: ${succeeded ? 'SUCCEEDED' : 'FAILED'}`);
     return succeeded ? 0 : 1;
   } finally {

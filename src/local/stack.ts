@@ -13,6 +13,9 @@ import { pubsubTransport } from './pubsub-transport.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import type { Transport } from './transport.js';
 
+/** The log events that end a run. */
+const RUN_ENDS: readonly string[] = ['run.succeeded', 'run.failed'];
+
 /** The package root, from src/local (tsx) and dist/local (built) alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -170,6 +173,15 @@ export class LocalStack {
   }
 
   /** Structured log lines of one run, in order. */
+  /** Resolves with `run.succeeded` or `run.failed` once the run's final line is logged. */
+  async waitForRunEnd(runId: string, timeoutMs = 60_000): Promise<'run.succeeded' | 'run.failed'> {
+    const line = await this.waitForLine(
+      (l) => l.json?.['runId'] === runId && RUN_ENDS.includes(String(l.json['event'])),
+      timeoutMs,
+    );
+    return line.json?.['event'] === 'run.succeeded' ? 'run.succeeded' : 'run.failed';
+  }
+
   runLines(runId: string): Record<string, unknown>[] {
     return this.fn.lines.flatMap((line) => (line.json?.['runId'] === runId ? [line.json] : []));
   }

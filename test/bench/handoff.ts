@@ -57,15 +57,7 @@ async function dfchainHandoffs(
     await stack.publish({ dfchain: 'start', chain: 'sales', runId, input: { date: '2026-11-21' } });
     await pause(SPACING_MS);
   }
-  const ends = ids.map((runId) =>
-    stack.waitForLine(
-      (l) =>
-        l.json?.['runId'] === runId &&
-        ['run.succeeded', 'run.failed'].includes(String(l.json['event'])),
-      120_000 + 4 * lagMs,
-    ),
-  );
-  await Promise.all(ends);
+  await Promise.all(ids.map((runId) => stack.waitForRunEnd(runId, 120_000 + 4 * lagMs)));
   return ids.flatMap((runId) => {
     const jobs = stack.simulator
       .jobs()

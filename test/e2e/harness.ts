@@ -39,21 +39,6 @@ export function jobsOfRun(stack: LocalStack, runId: string): SimulatedJob[] {
     .sort((a, b) => a.createTime - b.createTime);
 }
 
-/** Waits for the run's final log line and returns its event name. */
-export async function runEnd(
-  stack: LocalStack,
-  runId: string,
-  timeoutMs = 60_000,
-): Promise<string> {
-  const line = await stack.waitForLine(
-    (l) =>
-      l.json?.['runId'] === runId &&
-      ['run.succeeded', 'run.failed'].includes(String(l.json['event'])),
-    timeoutMs,
-  );
-  return String(line.json?.['event']);
-}
-
 /** The time a job really reached its terminal state. */
 export function endTime(job: SimulatedJob): number {
   const last = job.history.at(-1);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { FunctionLine } from '../../src/local/function-process.js';
 import type { LocalStack } from '../../src/local/stack.js';
-import { behaviours, endTime, jobsOfRun, runEnd, startE2eStack } from './harness.js';
+import { behaviours, endTime, jobsOfRun, startE2eStack } from './harness.js';
 
 const START = (runId: string, input: object = { date: '2026-11-21' }) => ({
   dfchain: 'start',
@@ -24,7 +24,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
 
   it('(a) runs a 3-step chain to success, launching in order with the right parameters and labels', async () => {
     await stack.publish(START('e2e-a'));
-    assert.equal(await runEnd(stack, 'e2e-a'), 'run.succeeded');
+    assert.equal(await stack.waitForRunEnd('e2e-a'), 'run.succeeded');
     const jobs = jobsOfRun(stack, 'e2e-a');
     assert.deepEqual(
       jobs.map((job) => job.name.replace(/-[0-9a-f]{12}$/, '')),
@@ -80,7 +80,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
       jobName.startsWith('e2e-transform') ? { outcome: 'FAILED' } : {},
     );
     await stack.publish(START('e2e-b'));
-    assert.equal(await runEnd(stack, 'e2e-b'), 'run.failed');
+    assert.equal(await stack.waitForRunEnd('e2e-b'), 'run.failed');
     assert.deepEqual(
       jobsOfRun(stack, 'e2e-b').map((job) => job.name.replace(/-[0-9a-f]{12}$/, '')),
       ['e2e-ingest', 'e2e-transform'],
@@ -93,7 +93,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
   it('(c) with 5 s of API lag the run still succeeds and each launch follows the lag by well under a second', async () => {
     behaviours.set('e2e-c', () => ({ apiLagMs: 5000, runMs: 200 }));
     await stack.publish(START('e2e-c'));
-    assert.equal(await runEnd(stack, 'e2e-c', 90_000), 'run.succeeded');
+    assert.equal(await stack.waitForRunEnd('e2e-c', 90_000), 'run.succeeded');
     const jobs = jobsOfRun(stack, 'e2e-c');
     assert.equal(jobs.length, 3);
     for (let i = 1; i < jobs.length; i++) {
@@ -182,7 +182,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
       );
     }
     await stack.publish(START('e2e-f'));
-    assert.equal(await runEnd(stack, 'e2e-f'), 'run.succeeded');
+    assert.equal(await stack.waitForRunEnd('e2e-f'), 'run.succeeded');
   });
 
   it('(g) a flex template whose launcher fails never starts workers, and still fails the run', async () => {
@@ -190,7 +190,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
       jobName.startsWith('e2e-ingest') ? { outcome: 'LAUNCH_FAILED' } : {},
     );
     await stack.publish(START('e2e-g'));
-    assert.equal(await runEnd(stack, 'e2e-g'), 'run.failed');
+    assert.equal(await stack.waitForRunEnd('e2e-g'), 'run.failed');
     const [ingest, ...rest] = jobsOfRun(stack, 'e2e-g');
     assert.deepEqual(rest, []);
     assert.ok(
@@ -206,7 +206,7 @@ describe('e2e: Pub/Sub emulator push → functions-framework → simulator → F
     try {
       await stack.publish(START('e2e-d'));
       await stack.publish(START('e2e-d'));
-      assert.equal(await runEnd(stack, 'e2e-d'), 'run.succeeded');
+      assert.equal(await stack.waitForRunEnd('e2e-d'), 'run.succeeded');
     } finally {
       stack.sinkCopies = 1;
     }
