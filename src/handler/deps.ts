@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
 import type { RunStore } from '../store/port.js';
-import type { TickLimits } from './tick.js';
+import type { TickLimits } from './tick-limits.js';
 
 /** Everything the handler talks to, injected so tests and the local stack can swap any of it. */
 export interface HandlerDeps {

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import type { Clock } from '../../../src/clock.js';
 import { DataflowTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
-import { TICK_LIMITS } from '../../../src/handler/tick.js';
+import { TICK_LIMITS } from '../../../src/handler/tick-limits.js';
 import {
   NOW,
   PROJECT,
