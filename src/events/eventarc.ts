@@ -30,6 +30,16 @@ function stateName(value: unknown): string | undefined {
   return undefined;
 }
 
+// Labels are map<string, string>: anything else in the map is dropped rather than trusted.
+function stringLabels(value: unknown): Record<string, string> {
+  if (!isObject(value)) return {};
+  const labels: Record<string, string> = {};
+  for (const [key, label] of Object.entries(value)) {
+    if (typeof label === 'string') labels[key] = label;
+  }
+  return labels;
+}
+
 const missing = (field: string): Signal =>
   malformed(`statusChanged data.payload.${field} is missing or not a string`);
 
@@ -71,5 +81,6 @@ export function decodeStatusChanged(data: unknown): Signal {
     location,
     launcherFailed: false,
     reportedState: state,
+    reportedLabels: stringLabels(job['labels']),
   };
 }

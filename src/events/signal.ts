@@ -10,8 +10,13 @@ export interface JobEndedSignal {
   readonly location: string;
   /** The flex template launcher failed: the job never started workers. */
   readonly launcherFailed: boolean;
-  /** State the event claims (Eventarc only); the API is asked anyway. */
+  /**
+   * State the event claims (Eventarc only). A direct event comes from Dataflow through Eventarc,
+   * never from a topic publisher, so the handler trusts it without asking the API again.
+   */
   readonly reportedState?: string;
+  /** The job's labels as the event carries them (Eventarc only: the log entry has none). */
+  readonly reportedLabels?: Readonly<Record<string, string>>;
 }
 
 /** The `start` command: begin a run of a chain. */
