@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { didYouMean, editDistance } from '../../../src/chain/did-you-mean.js';
+import {
+  MAX_SUGGESTION_LENGTH,
+  didYouMean,
+  editDistance,
+} from '../../../src/chain/did-you-mean.js';
 
 describe('didYouMean', () => {
   const distances: [string, string, number][] = [
@@ -25,4 +29,34 @@ describe('didYouMean', () => {
     it(`suggests ${String(guess)} for ${word}`, () =>
       assert.equal(didYouMean(word, candidates), guess));
   }
+});
+
+describe('did-you-mean bounded', () => {
+  it('answers for a 1 MB key in milliseconds with bounded memory (was 1.5 s and 466 MB of heap)', () => {
+    const key = 'x'.repeat(1024 * 1024);
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = performance.now();
+    assert.equal(didYouMean(key, ['chain', 'runId', 'input']), undefined);
+    assert.equal(didYouMean('chian', [key, 'chain']), 'chain');
+    const elapsed = performance.now() - started;
+    const grown = process.memoryUsage().heapUsed - heapBefore;
+    assert.ok(elapsed < 50, `took ${elapsed.toFixed(1)} ms`);
+    assert.ok(grown < 16 * 1024 * 1024, `heap grew ${grown} bytes`);
+  });
+
+  it(`gives no suggestion for words over ${MAX_SUGGESTION_LENGTH} characters`, () => {
+    const long = 'a'.repeat(MAX_SUGGESTION_LENGTH);
+    assert.equal(didYouMean(`${long}b`, [`${long}c`]), undefined);
+    assert.equal(didYouMean(`${long.slice(1)}b`, [`${long.slice(1)}c`]), `${long.slice(1)}c`);
+  });
+
+  it('skips candidates whose length alone rules them out', () => {
+    assert.equal(didYouMean('Next', ['N', 'Nextextext']), undefined);
+  });
+
+  it('keeps the swap rule with rolling rows', () => {
+    assert.equal(editDistance('ab', 'ba'), 1);
+    assert.equal(editDistance('abcdef', 'badcfe'), 3);
+    assert.equal(editDistance('ca', 'abc'), 3);
+  });
 });
