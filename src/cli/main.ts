@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.js';
 import { DfchainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -12,6 +13,7 @@ const USAGE = `usage: dfchain <command> [options]
 
   validate [--chains-dir DIR]                 check every chain file as the function's cold start does
   sink-filter [--chains-dir DIR]              print the Log Router sink filter for those chains
+  deploy-facts [--chains-dir DIR] [--json]    print the regions, service accounts and buckets to grant
   start CHAIN [--run-id ID] [--input JSON] [--topic T]
                                               publish a start command (PUBSUB_EMULATOR_HOST honoured)
   status RUN_ID                               show a run and its jobs from the store
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       'run-id': { type: 'string' },
       input: { type: 'string' },
       topic: { type: 'string', default: 'dfchain-events' },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,6 +59,12 @@ async function main(argv: string[]): Promise<number> {
     case 'sink-filter':
       return sinkFilterCommand(
         values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        out,
+      );
+    case 'deploy-facts':
+      return deployFactsCommand(
+        values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        values.json,
         out,
       );
     case 'start': {

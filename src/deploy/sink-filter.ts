@@ -1,6 +1,6 @@
 import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
 import { ConfigError } from '../errors.js';
-import { LAUNCHER_FAILED_PREFIX, WORKER_POOL_STOPPED } from '../events/log-entry.js';
+import { WORKER_POOL_STOPPED } from '../events/log-entry.js';
 
 /**
  * The Log Router sink filter exists once, as this small AST: the text given to Cloud Logging and
@@ -25,6 +25,16 @@ export type FilterNode =
   | FilterComparison
   | { readonly op: 'and' | 'or'; readonly args: readonly FilterNode[] }
   | { readonly op: 'not'; readonly arg: FilterNode };
+
+/**
+ * Start of every flex template launcher failure: what follows varies ("Template launch failed…",
+ * "could not determine py file from env", "file … does not exist", …), so only the prefix is
+ * matched (ARCHITECTURE.md §4; issue 7).
+ */
+export const LAUNCHER_FAILURE_PREFIX = 'Error occurred in the launcher container: ';
+
+/** A launcher that never wrote its result ends the job with this text, matched anywhere. */
+export const LAUNCHER_TIMEOUT_TEXT = 'Timeout in polling result file';
 
 /** Log that holds Dataflow's job messages (logName is URL-encoded there). */
 export const JOB_MESSAGE_LOG_SUFFIX = '/logs/dataflow.googleapis.com%2Fjob-message';
@@ -93,8 +103,8 @@ export function matchesFilter(node: FilterNode, entry: unknown): boolean {
 }
 
 /**
- * The sink filter: Dataflow job messages that end a job ("Worker pool stopped." or a flex
- * template launcher failure) of jobs named `<prefix>-<12 hex>` for a chain's prefix. Requiring
+ * The sink filter: Dataflow job messages that end a job ("Worker pool stopped.", a flex template
+ * launcher failure, or a launcher that timed out) of jobs named `<prefix>-<12 hex>` for a chain's prefix. Requiring
  * `resource.type="dataflow_step"` is what keeps the function's own logs (cloud_run_revision)
  * out, so the function can never feed on itself.
  */
@@ -115,7 +125,8 @@ export function sinkFilter(prefixes: Iterable<string>): FilterNode {
         op: 'or',
         args: [
           { op: '=', field: 'textPayload', value: WORKER_POOL_STOPPED },
-          { op: '=~', field: 'textPayload', value: `^${escapeRegex(LAUNCHER_FAILED_PREFIX)}` },
+          { op: '=~', field: 'textPayload', value: `^${escapeRegex(LAUNCHER_FAILURE_PREFIX)}` },
+          { op: ':', field: 'textPayload', value: LAUNCHER_TIMEOUT_TEXT },
         ],
       },
       { op: '=~', field: 'resource.labels.job_name', value: jobName },

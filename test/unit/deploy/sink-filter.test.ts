@@ -31,7 +31,7 @@ describe('sink filter', () => {
       renderFilter(filter),
       'resource.type="dataflow_step"' +
         ' AND logName:"/logs/dataflow.googleapis.com%2Fjob-message"' +
-        ' AND (textPayload="Worker pool stopped." OR textPayload=~"^Error occurred in the launcher container: Template launch failed")' +
+        ' AND (textPayload="Worker pool stopped." OR textPayload=~"^Error occurred in the launcher container: " OR textPayload:"Timeout in polling result file")' +
         ' AND resource.labels.job_name=~"^(ingest|publish|transform)-[0-9a-f]{12}$"',
     );
   });
@@ -39,6 +39,27 @@ describe('sink filter', () => {
   it("matches a dfchain job's completion and launcher-failure lines", () => {
     assert.equal(matchesFilter(filter, entry('ingest-ca1d70b529d5')), true);
     assert.equal(matchesFilter(filter, entry('publish-6cb60a6c967b', true)), true);
+  });
+
+  it('launcher failures: matches the launcher prefix whatever follows, and the polling timeout', () => {
+    const line = (textPayload: string) => ({ ...entry('ingest-ca1d70b529d5'), textPayload });
+    for (const text of [
+      'Error occurred in the launcher container: Template launch failed. See console logs.',
+      'Error occurred in the launcher container: could not determine py file from env',
+      'Error occurred in the launcher container: file /template/main.py does not exist',
+      'Timeout in polling result file: gs://b/staging/template_launches/x/operation_result. Possible causes are: …',
+      'Error: Template launch failed: Timeout in polling result file: gs://b/x',
+    ]) {
+      assert.equal(matchesFilter(filter, line(text)), true, text);
+    }
+    for (const text of [
+      'Worker pool started.',
+      'Starting the launcher container',
+      'error occurred in the launcher container: lower case is not the launcher',
+      'Info: Error occurred in the launcher container: only at the start',
+    ]) {
+      assert.equal(matchesFilter(filter, line(text)), false, text);
+    }
   });
 
   it("rejects other jobs' lines", () => {

@@ -1,0 +1,159 @@
+import type { Chain } from '../chain/types.js';
+
+/**
+ * What a deployment must grant or create for a set of chains, read from the chain files the
+ * way the sink filter is: the regions that need an Eventarc trigger, the service accounts the
+ * function must act as, and the buckets the function and the workers read.
+ */
+export interface ChainFacts {
+  /** Dataflow regions the chains launch jobs in (each needs its own Eventarc trigger). */
+  readonly regions: readonly string[];
+  /** Worker service accounts the chains name: the function needs `actAs` on each. */
+  readonly serviceAccounts: readonly string[];
+  /** Buckets of literal template paths: the launch reads the template spec from them. */
+  readonly templateBuckets: readonly string[];
+  /** Buckets of `tempLocation` and `stagingLocation`: the workers write there. */
+  readonly workBuckets: readonly string[];
+  /** Tasks whose template path is computed at run time (`.$`): its bucket must be named by hand. */
+  readonly computedTemplatePaths: readonly string[];
+  /** Tasks whose worker service account is computed at run time: it must be granted by hand. */
+  readonly computedServiceAccounts: readonly string[];
+  /** Tasks that name no worker service account: Dataflow runs them as its default one. */
+  readonly defaultServiceAccountTasks: readonly string[];
+}
+
+/** A chain state as this reader sees it: any JSON object, since it only looks for a few keys. */
+type Fields = Readonly<Record<string, unknown>>;
+
+const isFields = (value: unknown): value is Fields =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The bucket of a `gs://bucket/path` URL, or undefined for anything else. */
+export function gcsBucket(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  return /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:\/|$)/.exec(url)?.[1];
+}
+
+/** How a field of a Task is given: a literal value, a path computed at run time, or not at all. */
+type Given = { readonly literal: unknown } | 'computed' | undefined;
+
+/** The field `key` of `fields`, literal or `key.$`. */
+function given(fields: Fields | undefined, key: string): Given {
+  if (fields === undefined) return undefined;
+  if (Object.hasOwn(fields, `${key}.$`)) return 'computed';
+  return Object.hasOwn(fields, key) ? { literal: fields[key] } : undefined;
+}
+
+/**
+ * Every Task state of a chain with its place (`chain: States.Name`), walking into the nested
+ * `States` of Parallel branches and Map processors too, so a chain language that grows them is
+ * still read whole.
+ */
+function tasks(chain: Chain): { place: string; state: Fields }[] {
+  const found: { place: string; state: Fields }[] = [];
+  const walk = (states: unknown, prefix: string): void => {
+    if (!isFields(states)) return;
+    for (const [name, state] of Object.entries(states)) {
+      if (!isFields(state)) continue;
+      const place = `${prefix}States.${name}`;
+      if (state['Type'] === 'Task') found.push({ place: `${chain.name}: ${place}`, state });
+      const branches = Array.isArray(state['Branches']) ? state['Branches'] : [];
+      branches.forEach((branch: unknown, i) => {
+        if (isFields(branch)) walk(branch['States'], `${place}.Branches[${i}].`);
+      });
+      for (const key of ['ItemProcessor', 'Iterator']) {
+        const inner = state[key];
+        if (isFields(inner)) walk(inner['States'], `${place}.${key}.`);
+      }
+    }
+  };
+  walk(chain.definition.States, '');
+  return found;
+}
+
+// Values end up as words of gcloud commands: anything odd is left out here (validation or the
+// launch reports it) rather than passed on to a shell.
+const REGION = /^[a-z][a-z0-9-]{0,62}$/;
+const EMAIL = /^[a-z0-9][a-z0-9._+-]*@[a-z0-9][a-z0-9.-]*$/i;
+
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+/** The deployment facts of `chains`: only Dataflow Tasks count (other resources need no grants here). */
+export function chainFacts(chains: Iterable<Chain>): ChainFacts {
+  const regions: string[] = [];
+  const serviceAccounts: string[] = [];
+  const templateBuckets: string[] = [];
+  const workBuckets: string[] = [];
+  const computedTemplatePaths: string[] = [];
+  const computedServiceAccounts: string[] = [];
+  const defaultServiceAccountTasks: string[] = [];
+  for (const chain of chains) {
+    const defaults: Fields = isFields(chain.definition.Defaults) ? chain.definition.Defaults : {};
+    const defaultEnv = isFields(defaults['Environment']) ? defaults['Environment'] : undefined;
+    for (const { place, state } of tasks(chain)) {
+      const resource = state['Resource'];
+      if (typeof resource !== 'string' || !resource.startsWith('dataflow:')) continue;
+      const region = state['Region'] ?? defaults['Region'];
+      if (typeof region === 'string' && REGION.test(region)) regions.push(region);
+      const parameters = isFields(state['Parameters']) ? state['Parameters'] : {};
+      // A flex template names its spec in containerSpecGcsPath, a classic one in gcsPath.
+      const template =
+        given(parameters, 'containerSpecGcsPath') ?? given(parameters, 'gcsPath') ?? undefined;
+      if (template === 'computed') computedTemplatePaths.push(place);
+      else if (template !== undefined) {
+        const bucket = gcsBucket(template.literal);
+        if (bucket !== undefined) templateBuckets.push(bucket);
+      }
+      // The Task's environment is merged over Defaults.Environment key by key (the Task wins);
+      // a computed environment as a whole hides every key.
+      const taskEnvGiven = given(parameters, 'environment');
+      const taskEnv =
+        taskEnvGiven !== undefined && taskEnvGiven !== 'computed' && isFields(taskEnvGiven.literal)
+          ? taskEnvGiven.literal
+          : undefined;
+      const envField = (key: string): Given =>
+        taskEnvGiven === 'computed' ? 'computed' : (given(taskEnv, key) ?? given(defaultEnv, key));
+      const account = envField('serviceAccountEmail');
+      if (account === 'computed') computedServiceAccounts.push(place);
+      else if (account === undefined) defaultServiceAccountTasks.push(place);
+      else if (typeof account.literal === 'string' && EMAIL.test(account.literal)) {
+        serviceAccounts.push(account.literal);
+      }
+      for (const key of ['tempLocation', 'stagingLocation']) {
+        const location = envField(key);
+        const bucket =
+          location !== undefined && location !== 'computed'
+            ? gcsBucket(location.literal)
+            : undefined;
+        if (bucket !== undefined) workBuckets.push(bucket);
+      }
+    }
+  }
+  return {
+    regions: sorted(regions),
+    serviceAccounts: sorted(serviceAccounts),
+    templateBuckets: sorted(templateBuckets),
+    workBuckets: sorted(workBuckets),
+    computedTemplatePaths: sorted(computedTemplatePaths),
+    computedServiceAccounts: sorted(computedServiceAccounts),
+    defaultServiceAccountTasks: sorted(defaultServiceAccountTasks),
+  };
+}
+
+/** Line kinds of the plain-text form, one `kind value` pair a line, for the deploy script. */
+export const FACT_KINDS = {
+  region: 'regions',
+  'service-account': 'serviceAccounts',
+  'template-bucket': 'templateBuckets',
+  'work-bucket': 'workBuckets',
+  'computed-template-path': 'computedTemplatePaths',
+  'computed-service-account': 'computedServiceAccounts',
+  'default-service-account': 'defaultServiceAccountTasks',
+} as const satisfies Record<string, keyof ChainFacts>;
+
+/** The facts as `kind value` lines (values hold no newline), in FACT_KINDS order. */
+export function renderFacts(facts: ChainFacts): string[] {
+  return Object.entries(FACT_KINDS).flatMap(([kind, key]) =>
+    facts[key].map((value) => `${kind} ${value}`),
+  );
+}
