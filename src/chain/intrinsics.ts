@@ -3,6 +3,7 @@ import { PathError } from '../errors.js';
 import type { Json } from '../json.js';
 import { format } from './intrinsic-format.js';
 import { describeJson, sameJson } from './json-value.js';
+import { MAX_VALUE_DEPTH, jsonDepth } from './json-depth.js';
 import { scanJson } from './json-syntax.js';
 
 /** The intrinsic functions dfchain evaluates. */
@@ -64,7 +65,7 @@ const num = (v: Json | undefined): number => v as number;
 const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
   'States.Format': { params: ['string'], rest: 'any', apply: format },
   'States.StringToJson': { params: ['string'], apply: ([s]) => stringToJson(str(s)) },
-  'States.JsonToString': { params: ['any'], apply: ([v]) => JSON.stringify(v) },
+  'States.JsonToString': { params: ['any'], apply: ([v]) => jsonToString(v ?? null) },
   'States.Array': { params: [], rest: 'any', apply: (args) => [...args] },
   'States.ArrayGetItem': {
     params: ['array', 'integer'],
@@ -135,13 +136,28 @@ function article(kind: ArgumentKind): string {
 }
 
 function stringToJson(text: string): Json {
-  const { syntaxError } = scanJson(text);
+  const { syntaxError, tooDeep } = scanJson(text, MAX_VALUE_DEPTH);
+  if (tooDeep) {
+    throw new PathError(
+      `States.StringToJson: argument 1 is nested deeper than ${MAX_VALUE_DEPTH} levels (at line ${tooDeep.line}, column ${tooDeep.column}), the most dfchain evaluates; flatten the JSON`,
+    );
+  }
   if (syntaxError) {
     throw new PathError(
       `States.StringToJson: argument 1 is not valid JSON (${syntaxError.reason} at line ${syntaxError.line}, column ${syntaxError.column})`,
     );
   }
   return JSON.parse(text) as Json;
+}
+
+function jsonToString(value: Json): string {
+  // JSON.stringify recurses: checked first so a deep value is a PathError, never a RangeError.
+  if (jsonDepth(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
+    throw new PathError(
+      `States.JsonToString: argument 1 is nested deeper than ${MAX_VALUE_DEPTH} levels, the most dfchain evaluates; flatten it`,
+    );
+  }
+  return JSON.stringify(value);
 }
 
 function getItem(array: readonly Json[], index: number): Json {

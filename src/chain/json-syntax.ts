@@ -15,28 +15,40 @@ export interface DuplicateKey {
 /** What {@link scanJson} found. */
 export interface JsonScan {
   readonly syntaxError?: JsonSyntaxError;
+  /** Where the text first nests deeper than the scan's `maxDepth`; the scan stops there. */
+  readonly tooDeep?: JsonSyntaxError;
   readonly duplicateKeys: readonly DuplicateKey[];
 }
 
-/** Unwinds the scanner at the first syntax error. */
+/** Unwinds the scanner at the first syntax error, or where it nests too deep. */
 class Stop extends Error {
   constructor(
     readonly offset: number,
     readonly reason: string,
+    readonly tooDeep = false,
   ) {
     super(reason);
   }
 }
+
+/** An object or array the scanner is inside of. */
+type Frame =
+  | { readonly kind: 'object'; readonly path: string; readonly seen: Set<string> }
+  | { readonly kind: 'array'; readonly path: string; index: number };
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WORDS = ['true', 'false', 'null'] as const;
 
 /**
  * Checks JSON syntax with messages that do not depend on the Node.js version, and finds
- * duplicate keys (a state written twice would otherwise vanish without a word).
+ * duplicate keys (a state written twice would otherwise vanish without a word). Iterative, with
+ * an explicit stack: the text may come from a run's input (States.StringToJson), and recursion
+ * over 20,000 nested brackets threw RangeError. Text nested deeper than `maxDepth` is reported
+ * as `tooDeep`.
  */
-export function scanJson(text: string): JsonScan {
+export function scanJson(text: string, maxDepth = Infinity): JsonScan {
   const duplicateKeys: DuplicateKey[] = [];
+  const stack: Frame[] = [];
   let pos = 0;
 
   const space = (): void => {
@@ -76,63 +88,77 @@ export function scanJson(text: string): JsonScan {
     pos++;
     return out;
   };
-  const value = (path: string): void => {
+
+  /** Reads `"key":` in the object on top of the stack; returns the path of its value. */
+  const key = (frame: Frame & { kind: 'object' }): string => {
+    space();
+    if (text[pos] !== '"') unexpected('a property name in double quotes');
+    const name = string();
+    if (frame.seen.has(name)) duplicateKeys.push({ path: frame.path, key: name });
+    frame.seen.add(name);
+    space();
+    if (text[pos] !== ':') unexpected('":"');
+    pos++;
+    return frame.path === '' ? name : `${frame.path}.${name}`;
+  };
+  /** Reads a scalar, or opens a container (pushing it): true when a whole value was read. */
+  const value = (path: string): boolean => {
     space();
     const c = text[pos];
-    if (c === '{') return object(path);
-    if (c === '[') return array(path);
-    if (c === '"') return void string();
+    if (c === '{' || c === '[') {
+      const open = pos++;
+      space();
+      if (text[pos] === (c === '{' ? '}' : ']')) {
+        pos++;
+        return true;
+      }
+      if (stack.length >= maxDepth)
+        throw new Stop(open, `nested deeper than ${maxDepth} levels`, true);
+      stack.push(
+        c === '{' ? { kind: 'object', path, seen: new Set() } : { kind: 'array', path, index: 0 },
+      );
+      return false;
+    }
+    if (c === '"') {
+      string();
+      return true;
+    }
     NUMBER.lastIndex = pos;
     if (c !== undefined && '-0123456789'.includes(c) && NUMBER.test(text)) {
       pos = NUMBER.lastIndex;
-      return;
+      return true;
     }
     const word = WORDS.find((w) => text.startsWith(w, pos));
     if (word) {
       pos += word.length;
-      return;
+      return true;
     }
-    unexpected('a value');
-  };
-  const object = (path: string): void => {
-    pos++;
-    const seen = new Set<string>();
-    space();
-    if (text[pos] === '}') return void pos++;
-    for (;;) {
-      space();
-      if (text[pos] === '}') fail('trailing comma before "}": remove it');
-      if (text[pos] !== '"') unexpected('a property name in double quotes');
-      const key = string();
-      if (seen.has(key)) duplicateKeys.push({ path, key });
-      seen.add(key);
-      space();
-      if (text[pos] !== ':') unexpected('":"');
-      pos++;
-      value(path === '' ? key : `${path}.${key}`);
-      space();
-      if (text[pos] === '}') return void pos++;
-      if (text[pos] !== ',') unexpected('"," or "}"');
-      pos++;
-    }
-  };
-  const array = (path: string): void => {
-    pos++;
-    space();
-    if (text[pos] === ']') return void pos++;
-    for (let i = 0; ; i++) {
-      space();
-      if (text[pos] === ']') fail('trailing comma before "]": remove it');
-      value(`${path}[${i}]`);
-      space();
-      if (text[pos] === ']') return void pos++;
-      if (text[pos] !== ',') unexpected('"," or "]"');
-      pos++;
-    }
+    return unexpected('a value');
   };
 
   try {
-    value('');
+    let whole = value('');
+    for (let frame = stack.at(-1); frame !== undefined; frame = stack.at(-1)) {
+      // `frame` was just opened: read its first entry (a loop step, never a recursive call).
+      if (!whole) {
+        whole = value(frame.kind === 'object' ? key(frame) : `${frame.path}[0]`);
+        continue;
+      }
+      // A value inside `frame` just ended.
+      space();
+      const close = frame.kind === 'object' ? '}' : ']';
+      if (text[pos] === close) {
+        pos++;
+        stack.pop();
+        continue;
+      }
+      if (text[pos] !== ',') unexpected(`"," or "${close}"`);
+      pos++;
+      space();
+      if (text[pos] === close) fail(`trailing comma before "${close}": remove it`);
+      if (frame.kind === 'object') whole = value(key(frame));
+      else whole = value(`${frame.path}[${++frame.index}]`);
+    }
     space();
     if (pos < text.length)
       fail(`unexpected ${JSON.stringify(text[pos])} after the end of the JSON value`);
@@ -142,6 +168,9 @@ export function scanJson(text: string): JsonScan {
     const before = text.slice(0, error.offset).split('\n');
     const line = before.length;
     const column = before[line - 1]!.length + 1;
-    return { syntaxError: { line, column, reason: error.reason }, duplicateKeys };
+    const where = { line, column, reason: error.reason };
+    return error.tooDeep
+      ? { tooDeep: where, duplicateKeys }
+      : { syntaxError: where, duplicateKeys };
   }
 }

@@ -6,6 +6,7 @@ import {
   ConfigError,
   type ChainProblem,
 } from '../errors.js';
+import { MAX_VALUE_DEPTH } from './json-depth.js';
 import { scanJson } from './json-syntax.js';
 import type { Chain } from './types.js';
 import { chainProblems } from './validate.js';
@@ -75,7 +76,16 @@ function readChainJson(file: string, problems: ChainProblem[]): unknown {
     problems.push({ path: '', message: `cannot read the file (${code}); check its permissions` });
     return undefined;
   }
-  const scan = scanJson(text);
+  // Bounded depth: validation walks the file recursively (as ajv does).
+  const scan = scanJson(text, MAX_VALUE_DEPTH);
+  if (scan.tooDeep) {
+    const { line, column } = scan.tooDeep;
+    problems.push({
+      path: '',
+      message: `nested deeper than ${MAX_VALUE_DEPTH} levels at line ${line}, column ${column}; dfchain reads chain files up to ${MAX_VALUE_DEPTH} levels deep, so flatten it`,
+    });
+    return undefined;
+  }
   if (scan.syntaxError) {
     const { line, column, reason } = scan.syntaxError;
     problems.push({

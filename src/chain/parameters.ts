@@ -1,5 +1,6 @@
 import { PathError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
+import { MAX_VALUE_DEPTH, jsonDepth } from './json-depth.js';
 import { evaluateExpression, parsePathExpression, type Expression } from './paths.js';
 
 /** A `.$` key found in a template, with its place such as `Parameters.parameters.date.$`. */
@@ -38,7 +39,9 @@ function parseCached(text: string): Expression {
 
 /**
  * ASL `Parameters`: copies `template`, replacing each `key.$: expression` by `key: value`,
- * where `$` is `input` and `$$` is `context`. Throws PathError naming the place (under `place`).
+ * where `$` is `input` and `$$` is `context`. Throws PathError naming the place (under `place`),
+ * and only PathError: the engine turns it into `States.Runtime` on the run, whereas any other
+ * error would fail the delivery, be retried for ever and leave the run RUNNING.
  */
 export function resolveParameters(
   template: JsonObject,
@@ -58,15 +61,32 @@ export function resolveParameters(
       }
       if (typeof value !== 'string')
         throw new PathError(`${here}: must be a string (a path or an intrinsic)`);
-      try {
-        out[key.slice(0, -2)] = evaluateExpression(parseCached(value), input, context);
-      } catch (error) {
-        if (error instanceof PathError)
-          throw new PathError(`${here}: ${error.message}`, { cause: error });
-        throw error;
-      }
+      out[key.slice(0, -2)] = evaluate(value, here, input, context);
     }
     return out;
   };
   return resolve(template, place) as JsonObject;
+}
+
+/** One `.$` value, evaluated; every failure becomes a PathError naming `here`. */
+function evaluate(text: string, here: string, input: Json, context: Json): Json {
+  let value: Json;
+  try {
+    value = evaluateExpression(parseCached(text), input, context);
+  } catch (error) {
+    if (error instanceof PathError)
+      throw new PathError(`${here}: ${error.message}`, { cause: error });
+    // A RangeError or TypeError from data nobody foresaw: still a failure of this path.
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new PathError(`${here}: evaluating ${JSON.stringify(text)} failed (${detail})`, {
+      cause: error,
+    });
+  }
+  // The run store and the launch request serialize this value, and JSON.stringify recurses.
+  if (jsonDepth(value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
+    throw new PathError(
+      `${here}: ${JSON.stringify(text)} yields a value nested deeper than ${MAX_VALUE_DEPTH} levels, the most dfchain passes on; select a shallower part of it`,
+    );
+  }
+  return value;
 }

@@ -12,6 +12,10 @@ describe('scanJson', () => {
     ['{"a": tru}', 1, 7, 'unexpected "t" (expected a value)'],
     ['{"a": 01}', 1, 8, 'unexpected "1" (expected "," or "}")'],
     ['[1,]', 1, 4, 'trailing comma before "]": remove it'],
+    ['{"a": 1,}', 1, 9, 'trailing comma before "}": remove it'],
+    ['[[1], [2}', 1, 9, 'unexpected "}" (expected "," or "]")'],
+    ['{"a": [}', 1, 8, 'unexpected "}" (expected a value)'],
+    ['[1] 2', 1, 5, 'unexpected "2" after the end of the JSON value'],
     ['[1 2]', 1, 4, 'unexpected "2" (expected "," or "]")'],
     ['{"a" 1}', 1, 6, 'unexpected "1" (expected ":")'],
     [
