@@ -4,8 +4,8 @@ import { parseConfig } from './config.js';
 import { handleEvent } from './handler/handle-event.js';
 import { createDeps } from './wiring.js';
 
-// Top-level await: a bad environment or an invalid chain fails the cold start, loudly, before
+// At module load: a bad environment or an invalid chain fails the cold start, loudly, before
 // any message is accepted and acknowledged.
-const deps = await createDeps(parseConfig());
+const deps = createDeps(parseConfig());
 
 functions.cloudEvent<unknown>('dfchain', (event: CloudEvent<unknown>) => handleEvent(deps, event));

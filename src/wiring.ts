@@ -3,6 +3,7 @@ import { loadChains } from './chain/load.js';
 import { systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { DataflowPort } from './dataflow/port.js';
+import { ConfigError } from './errors.js';
 import type { HandlerDeps } from './handler/deps.js';
 import { lazily } from './lazy.js';
 import { createCloudLogger } from './log/cloud-logging.js';
@@ -30,47 +31,28 @@ function createDataflow(config: Config): DataflowPort {
   );
 }
 
-/** Wraps the store and Dataflow port in the local fault decorators when DFCHAIN_LOCAL_FAULTS asks. */
-async function withLocalFaults(
-  config: Config,
-  dataflow: DataflowPort,
-  store: RunStore,
-  pid: number = process.pid,
-): Promise<{ dataflow: DataflowPort; store: RunStore }> {
-  const faults = config.localFaults;
-  if (faults === undefined) return { dataflow, store };
-  // Loaded only when asked for: production never pays for the test decorators.
-  const { mulberry32 } = await import('./local/random.js');
-  const { FaultyRunStore } = await import('./local/faulty-store.js');
-  const { faultyDataflow } = await import('./local/faulty-dataflow.js');
-  // A restarted process must not replay the exact choices that crashed its predecessor.
-  const random = mulberry32(faults.seed + pid);
-  return {
-    dataflow: faultyDataflow(dataflow, { crashRate: faults.crashRate, random }),
-    store: new FaultyRunStore(store, {
-      faultRate: faults.storeFaultRate,
-      crashRate: faults.crashRate,
-      random,
-    }),
-  };
+/** Throws a ConfigError when `DFCHAIN_LOCAL_FAULTS` reaches the production entry. */
+export function refuseLocalFaults(config: Config): void {
+  if (config.localFaults === undefined) return;
+  // Refused, not ignored: a deployment that carries the switch by mistake stops at once, and a
+  // test that believes it injects faults through the wrong entry fails instead of proving nothing.
+  throw new ConfigError(
+    'DFCHAIN_LOCAL_FAULTS is set, but it is a local-stack testing switch served only by the local entry point (functions-framework --source=dist/local/faulty-function.js, which the local stack picks when the variable is set); unset it for the production entry',
+  );
 }
 
 /**
  * Builds the real dependencies from configuration. Chains load first and synchronously, so an
  * invalid chain stops the function before it serves anything.
  */
-export async function createDeps(config: Config): Promise<HandlerDeps> {
+export function createDeps(config: Config): HandlerDeps {
+  refuseLocalFaults(config);
   const chains = new ChainCatalog(loadChains(config.chainsDir).values());
-  const { dataflow, store } = await withLocalFaults(
-    config,
-    createDataflow(config),
-    createStore(config),
-  );
   return {
     projectId: config.projectId,
     chains,
-    dataflow,
-    store,
+    dataflow: createDataflow(config),
+    store: createStore(config),
     clock: systemClock,
     logger: createCloudLogger(config.projectId),
     confirmDeadlineMs: config.confirmDeadlineMs,

@@ -34,6 +34,24 @@ export interface FunctionOptions {
   readonly restart?: boolean;
 }
 
+/** The fault-injecting entry (src/local/faulty-function.ts), relative to the package root. */
+export const FAULTY_FUNCTION_MODULE = 'dist/local/faulty-function.js';
+
+/**
+ * The `--source` that serves dfchain from `packageRoot`: the package's main, or, when the
+ * function's environment sets `DFCHAIN_LOCAL_FAULTS`, the local entry that injects those faults.
+ */
+export function functionSource(
+  packageRoot: string,
+  env: NodeJS.ProcessEnv,
+  inherited: NodeJS.ProcessEnv = process.env,
+): string {
+  // The child inherits this process's environment (see startFunction): decide on what it sees.
+  const faults = { ...inherited, ...env }['DFCHAIN_LOCAL_FAULTS'];
+  // The production entry refuses the switch, so it never reaches the package's main.
+  return faults?.trim() ? join(packageRoot, FAULTY_FUNCTION_MODULE) : packageRoot;
+}
+
 // A process that dies at once keeps dying: pause between restarts rather than spin.
 const RESTART_DELAY_MS = 100;
 

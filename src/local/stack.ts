@@ -8,7 +8,12 @@ import {
   type Emulator,
   type EmulatorKind,
 } from './emulators.js';
-import { startFunction, type FunctionLine, type FunctionProcess } from './function-process.js';
+import {
+  functionSource,
+  startFunction,
+  type FunctionLine,
+  type FunctionProcess,
+} from './function-process.js';
 import { pubsubTransport } from './pubsub-transport.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import type { Transport } from './transport.js';
@@ -115,22 +120,21 @@ export class LocalStack {
       });
       started.push(simulator);
       progress(`Dataflow simulator on ${simulator.rootUrl}`);
-      const fn = await startFunction(
-        PACKAGE_ROOT,
-        {
-          GOOGLE_CLOUD_PROJECT: projectId,
-          DFCHAIN_CHAINS_DIR: options.chainsDir,
-          DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
-          DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
-          ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
-          METADATA_SERVER_DETECTION: 'none',
-          // Short: the simulator answers at once, and a held socket must not stall a delivery.
-          DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
-          ...options.env,
-        },
-        undefined,
-        { restart: options.restartFunction ?? false },
-      );
+      const fnEnv: NodeJS.ProcessEnv = {
+        GOOGLE_CLOUD_PROJECT: projectId,
+        DFCHAIN_CHAINS_DIR: options.chainsDir,
+        DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
+        DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
+        ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
+        METADATA_SERVER_DETECTION: 'none',
+        // Short: the simulator answers at once, and a held socket must not stall a delivery.
+        DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
+        ...options.env,
+      };
+      // DFCHAIN_LOCAL_FAULTS selects the fault-injecting local entry instead of the package's main.
+      const fn = await startFunction(functionSource(PACKAGE_ROOT, fnEnv), fnEnv, undefined, {
+        restart: options.restartFunction ?? false,
+      });
       started.push(fn);
       progress(`functions-framework serving dfchain on ${fn.url}`);
       const transport = pubsub
