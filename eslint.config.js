@@ -36,5 +36,14 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
   },
+  {
+    // Tool configs in CommonJS (dependency-cruiser loads .cjs): outside the TypeScript project.
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly' },
+    },
+  },
   prettier,
 );
