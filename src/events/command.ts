@@ -1,5 +1,6 @@
 import { didYouMean } from '../chain/did-you-mean.js';
 import type { JsonObject } from '../json.js';
+import { inputLimitProblem } from './input-limits.js';
 import { isObject, malformed, quote, typeName, type UnknownObject } from './inspect.js';
 import type { Signal } from './signal.js';
 
@@ -53,7 +54,10 @@ function decodeStart(command: UnknownObject): Signal {
   if (!isObject(input))
     return malformed(`start.input must be a JSON object, got ${typeName(input)}`);
   // Parsed from JSON text, so every value in it is JSON.
-  const signal = { kind: 'start', chain, input: input as JsonObject } as const;
+  const json = input as JsonObject;
+  const tooBig = inputLimitProblem(json);
+  if (tooBig !== undefined) return malformed(tooBig);
+  const signal = { kind: 'start', chain, input: json } as const;
   return runId === undefined ? signal : { ...signal, runId };
 }
 

@@ -1,4 +1,5 @@
 import { isTerminalJobState } from '../dataflow/job.js';
+import { coordinatesProblem } from './google-ids.js';
 import { eventData, foreign, isObject, malformed, stringField, typeName } from './inspect.js';
 import type { Signal } from './signal.js';
 
@@ -64,6 +65,15 @@ export function decodeStatusChanged(data: unknown): Signal {
   if (projectId === undefined) return missing('projectId');
   const location = stringField(job, 'location');
   if (location === undefined) return missing('location');
+  const problem = coordinatesProblem(
+    { jobId, location, projectId },
+    {
+      jobId: 'statusChanged data.payload.id',
+      location: 'statusChanged data.payload.location',
+      projectId: 'statusChanged data.payload.projectId',
+    },
+  );
+  if (problem !== undefined) return malformed(problem);
   const state = stateName(job['currentState']);
   if (state === undefined) {
     return malformed(

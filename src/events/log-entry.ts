@@ -1,3 +1,4 @@
+import { coordinatesProblem } from './google-ids.js';
 import { isObject, foreign, malformed, quote, stringField, type UnknownObject } from './inspect.js';
 import type { Signal } from './signal.js';
 
@@ -26,9 +27,22 @@ export interface LogEntry {
 /** `textPayload` of the last job message of every job that started workers. */
 export const WORKER_POOL_STOPPED = 'Worker pool stopped.';
 
-/** Start of `textPayload` when a flex template launcher failed: the job never starts workers. */
-export const LAUNCHER_FAILED_PREFIX =
-  'Error occurred in the launcher container: Template launch failed';
+/**
+ * Start of `textPayload` when a flex template launcher failed: the job never starts workers.
+ * What follows varies ("Template launch failed…", "could not determine py file from env",
+ * "file … does not exist", …), so only the prefix is matched.
+ */
+export const LAUNCHER_FAILED_PREFIX = 'Error occurred in the launcher container: ';
+
+/**
+ * In `textPayload` when the launcher never wrote its result ("Timeout in polling result file:
+ * FILE_PATH. …", cloud.google.com/dataflow/docs/guides/troubleshoot-templates). Matched
+ * anywhere, as the sink filter matches it, since it may follow the prefix above.
+ */
+export const LAUNCHER_TIMEOUT_TEXT = 'Timeout in polling result file';
+
+/** Severity of a launcher failure line. */
+export const LAUNCHER_FAILURE_SEVERITY = 'ERROR';
 
 const JOB_MESSAGE_LOG = /\/logs\/dataflow\.googleapis\.com%2Fjob-message$/i;
 const PROJECT_IN_LOG_NAME = /^projects\/([^/]+)\/logs\//;
@@ -38,10 +52,18 @@ export function looksLikeLogEntry(value: UnknownObject): boolean {
   return typeof value['logName'] === 'string' || isObject(value['resource']);
 }
 
-function completion(textPayload: string | undefined): boolean | string {
+function completion(entry: LogEntry): boolean | string {
+  const { textPayload, severity } = entry;
   if (textPayload === undefined) return 'it has no textPayload';
   if (textPayload.trim() === WORKER_POOL_STOPPED) return false;
-  if (textPayload.startsWith(LAUNCHER_FAILED_PREFIX)) return true;
+  if (
+    textPayload.startsWith(LAUNCHER_FAILED_PREFIX) ||
+    textPayload.includes(LAUNCHER_TIMEOUT_TEXT)
+  ) {
+    if (severity === LAUNCHER_FAILURE_SEVERITY) return true;
+    // A job's own code can log any text: only the service's ERROR line ends the job.
+    return `textPayload ${quote(textPayload)} reads like a launcher failure, but its severity is ${severity === undefined ? 'missing' : quote(severity)}, not "${LAUNCHER_FAILURE_SEVERITY}"`;
+  }
   return `textPayload ${quote(textPayload)}`;
 }
 
@@ -62,6 +84,7 @@ export function readLogEntry(value: UnknownObject): LogEntry {
       },
     },
     textPayload: typeof value['textPayload'] === 'string' ? value['textPayload'] : undefined,
+    severity: stringField(value, 'severity'),
   };
 }
 
@@ -83,7 +106,7 @@ export function decodeLogEntry(value: UnknownObject): Signal {
       `LogEntry is not a Dataflow job message: logName ${quote(logName)} does not end in /logs/dataflow.googleapis.com%2Fjob-message`,
     );
   }
-  const launcherFailed = completion(entry.textPayload);
+  const launcherFailed = completion(entry);
   if (typeof launcherFailed === 'string') {
     return foreign(`LogEntry is not a Dataflow completion line: ${launcherFailed}`);
   }
@@ -95,12 +118,23 @@ export function decodeLogEntry(value: UnknownObject): Signal {
   const location = labels?.region;
   if (location === undefined) return missing('resource.labels.region');
   // Sinks may put the project number in resource.labels.project_id; logName names the id.
-  const projectId = PROJECT_IN_LOG_NAME.exec(logName)?.[1] ?? labels?.project_id;
+  const fromLogName = PROJECT_IN_LOG_NAME.exec(logName)?.[1];
+  const projectId = fromLogName ?? labels?.project_id;
   if (projectId === undefined) {
     return missing(
       'its project: logName is not projects/{id}/logs/… and resource.labels.project_id is absent',
     );
   }
+  const problem = coordinatesProblem(
+    { jobId, location, projectId },
+    {
+      jobId: 'Dataflow LogEntry resource.labels.job_id',
+      location: 'Dataflow LogEntry resource.labels.region',
+      projectId: `Dataflow LogEntry ${fromLogName === undefined ? 'resource.labels.project_id' : 'logName project'}`,
+    },
+    fromLogName === undefined,
+  );
+  if (problem !== undefined) return malformed(problem);
   return {
     kind: 'jobEnded',
     source: 'logSink',

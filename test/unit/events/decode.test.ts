@@ -76,6 +76,7 @@ const cases: ReadonlyArray<{ name: string; event: IncomingEvent; expected: Signa
       source: 'eventarc',
       launcherFailed: false,
       reportedState: 'JOB_STATE_DONE',
+      reportedLabels: { 'dfchain-run': 'r1' },
     },
   },
   {
@@ -89,6 +90,7 @@ const cases: ReadonlyArray<{ name: string; event: IncomingEvent; expected: Signa
       source: 'eventarc',
       launcherFailed: false,
       reportedState: 'JOB_STATE_FAILED',
+      reportedLabels: { 'dfchain-run': 'r1' },
     },
   },
   {
@@ -102,6 +104,7 @@ const cases: ReadonlyArray<{ name: string; event: IncomingEvent; expected: Signa
       source: 'eventarc',
       launcherFailed: false,
       reportedState: 'JOB_STATE_CANCELLED',
+      reportedLabels: { 'dfchain-run': 'r1' },
     },
   },
 ];
