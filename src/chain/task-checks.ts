@@ -11,13 +11,15 @@ import {
 } from './labels.js';
 import { dynamicEntries } from './parameters.js';
 import { parsePathExpression } from './paths.js';
+import { trustedFieldProblems } from './trusted-fields.js';
 
 const asUnknownObject = (value: unknown): UnknownObject | undefined =>
   isObject(value) ? value : undefined;
 
 /**
  * Checks what the schema cannot: every Task has a region, jobName prefixes are unique in the
- * chain, labels obey Dataflow's rules and leave dfchain's alone, and every `.$` value parses.
+ * chain, labels obey Dataflow's rules and leave dfchain's alone, every `.$` value parses, and
+ * no `.$` hands a trusted launch environment field to run input.
  */
 export function taskProblems(chain: unknown): ChainProblem[] {
   const root = asUnknownObject(chain);
@@ -27,8 +29,10 @@ export function taskProblems(chain: unknown): ChainProblem[] {
   const defaultEnvironment = asUnknownObject(defaults?.Environment);
   const defaultLabels = asUnknownObject(defaultEnvironment?.additionalUserLabels);
   const problems: ChainProblem[] = [];
-  if (defaultEnvironment)
+  if (defaultEnvironment) {
     problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
+    problems.push(...trustedFieldProblems(defaultEnvironment, 'Defaults.Environment'));
+  }
   if (defaultLabels)
     problems.push(...labelProblems(defaultLabels, 'Defaults.Environment.additionalUserLabels'));
 
@@ -57,7 +61,10 @@ export function taskProblems(chain: unknown): ChainProblem[] {
       }
     }
     problems.push(...dynamicProblems(parameters, `${place}.Parameters`));
-    const labels = asUnknownObject(asUnknownObject(parameters.environment)?.additionalUserLabels);
+    const environment = asUnknownObject(parameters.environment);
+    if (environment)
+      problems.push(...trustedFieldProblems(environment, `${place}.Parameters.environment`));
+    const labels = asUnknownObject(environment?.additionalUserLabels);
     if (labels)
       problems.push(
         ...labelProblems(labels, `${place}.Parameters.environment.additionalUserLabels`),
