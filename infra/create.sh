@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# The deploy steps of deploy.sh (sourced after the chains validated and $filter is set).
+# The deploy steps of deploy.sh (sourced after the chains validated and their facts were read).
+# Every role is granted to the one account that uses it, on the narrowest resource that works;
+# the sources of each requirement are cited beside it and in README "Deploying".
 
 run gcloud services enable cloudfunctions.googleapis.com run.googleapis.com \
   cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com \
@@ -8,7 +10,6 @@ run gcloud services enable cloudfunctions.googleapis.com run.googleapis.com \
 
 lookup PROJECT_NUMBER gcloud projects describe "$project" --format='value(projectNumber)'
 pubsub_agent=serviceAccount:service-$PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com
-worker_sa=${worker_sa:-$PROJECT_NUMBER-compute@developer.gserviceaccount.com}
 
 # Topics. Dead-lettered messages are kept by a subscription of their own: a topic alone keeps
 # nothing.
@@ -21,21 +22,82 @@ ensure gcloud pubsub subscriptions describe "$dead_topic" "$p" -- \
 run_retrying gcloud pubsub topics add-iam-policy-binding "$dead_topic" \
   --member="$pubsub_agent" --role=roles/pubsub.publisher "$p"
 
-# Service accounts: the function's and the trigger's, with only the roles they use.
+# Service accounts: the function's, the triggers', and (unless given) the build's and workers'.
 ensure gcloud iam service-accounts describe "$fn_sa" "$p" -- \
   gcloud iam service-accounts create dfchain-fn --display-name='dfchain function' "$p"
 ensure gcloud iam service-accounts describe "$trigger_sa" "$p" -- \
   gcloud iam service-accounts create dfchain-trigger --display-name='dfchain trigger' "$p"
-for role in roles/dataflow.developer roles/datastore.user roles/logging.logWriter; do
-  run_retrying gcloud projects add-iam-policy-binding "$project" \
-    --member="serviceAccount:$fn_sa" --role="$role" --condition=None
-done
-run_retrying gcloud iam service-accounts add-iam-policy-binding "$worker_sa" \
-  --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
+if [ "$own_build_sa" = true ]; then
+  ensure gcloud iam service-accounts describe "$build_sa" "$p" -- \
+    gcloud iam service-accounts create dfchain-build --display-name='dfchain build' "$p"
+  # New projects no longer build as the default Cloud Build account; a build account needs
+  # these (https://cloud.google.com/functions/1stgendocs/securing/build-custom-sa and
+  # https://cloud.google.com/run/docs/configuring/services/build-service-account): logs, the
+  # image in Artifact Registry, and the uploaded source (gcf-v2-sources-*, made by the deploy).
+  for role in roles/logging.logWriter roles/artifactregistry.writer roles/storage.objectViewer; do
+    run_retrying gcloud projects add-iam-policy-binding "$project" \
+      --member="serviceAccount:$build_sa" --role="$role" --condition=None
+  done
+fi
+if [ "$own_worker_sa" = true ]; then
+  ensure gcloud iam service-accounts describe "$worker_sa" "$p" -- \
+    gcloud iam service-accounts create dfchain-worker --display-name='dfchain Dataflow workers' "$p"
+  # Workers lease and report work items; the flex template launcher VM (same account) pulls
+  # the template image (https://cloud.google.com/dataflow/docs/concepts/security-and-permissions,
+  # https://cloud.google.com/dataflow/docs/guides/templates/run-flex-templates).
+  for role in roles/dataflow.worker roles/artifactregistry.reader; do
+    run_retrying gcloud projects add-iam-policy-binding "$project" \
+      --member="serviceAccount:$worker_sa" --role="$role" --condition=None
+  done
+fi
 
-ensure gcloud firestore databases describe --database='(default)' "$p" -- \
-  gcloud firestore databases create --database='(default)' --location="$firestore_location" \
-  --type=firestore-native "$p"
+# Only the Dataflow calls dfchain makes: jobs.get, jobs.list and flexTemplates.launch, which
+# needs dataflow.jobs.create (https://cloud.google.com/dataflow/docs/concepts/access-control:
+# each method needs the permission of its name; a launch creates a job). roles/dataflow.developer
+# would add cancel, update, snapshots, messages and metrics on every job of the project.
+launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list
+upsert gcloud iam roles describe "$launcher_role_id" "$p" -- \
+  gcloud iam roles update "$launcher_role_id" --permissions="$launcher_permissions" "$p" -- \
+  gcloud iam roles create "$launcher_role_id" --title='dfchain launcher' \
+  --description='Launch flex templates and read jobs: what the dfchain function calls' \
+  --permissions="$launcher_permissions" --stage=GA "$p"
+run_retrying gcloud projects add-iam-policy-binding "$project" \
+  --member="serviceAccount:$fn_sa" --role="$launcher_role" --condition=None
+# The run store: only dfchain's own database, by an IAM condition on the database name
+# (https://cloud.google.com/firestore/native/docs/manage-databases#configure_database_access_conditions).
+run_retrying gcloud projects add-iam-policy-binding "$project" \
+  --member="serviceAccount:$fn_sa" --role=roles/datastore.user --condition="$database_condition"
+# A launch names a worker account (the chain's, or Dataflow's default): the caller must be
+# allowed to act as it.
+for account in "${act_as[@]}"; do
+  run_retrying gcloud iam service-accounts add-iam-policy-binding "$account" \
+    --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
+done
+# A flex template launch reads the template spec as the caller (roles/dataflow.developer has no
+# storage.objects.get); the launcher VM reads it again as the worker account.
+for bucket in "${template_buckets[@]}"; do
+  run_retrying gcloud storage buckets add-iam-policy-binding "gs://$bucket" \
+    --member="serviceAccount:$fn_sa" --role=roles/storage.objectViewer
+  if [ "$own_worker_sa" = true ]; then
+    run_retrying gcloud storage buckets add-iam-policy-binding "gs://$bucket" \
+      --member="serviceAccount:$worker_sa" --role=roles/storage.objectViewer
+  fi
+done
+# Workers stage files and write temporary data under tempLocation and stagingLocation.
+if [ "$own_worker_sa" = true ]; then
+  for bucket in "${work_buckets[@]}"; do
+    run_retrying gcloud storage buckets add-iam-policy-binding "gs://$bucket" \
+      --member="serviceAccount:$worker_sa" --role=roles/storage.objectAdmin
+  done
+fi
+
+# dfchain's own Firestore database. A database of that name in Datastore mode cannot hold
+# Firestore documents: stop before anything depends on it.
+refuse_if DATASTORE_MODE "the Firestore database \"$firestore_database\" of $project is in Datastore mode, which dfchain cannot use; pass --firestore-database NAME with a new name (dfchain creates it in Native mode)" \
+  gcloud firestore databases describe --database="$firestore_database" "$p" --format='value(type)'
+ensure gcloud firestore databases describe --database="$firestore_database" "$p" -- \
+  gcloud firestore databases create --database="$firestore_database" \
+  --location="$firestore_location" --type=firestore-native "$p"
 
 # The sink, and the right of its writer identity to publish (without it the sink sends nothing).
 destination=pubsub.googleapis.com/projects/$project/topics/$topic
@@ -47,11 +109,18 @@ lookup WRITER_IDENTITY gcloud logging sinks describe "$sink" "$p" --format='valu
 run_retrying gcloud pubsub topics add-iam-policy-binding "$topic" \
   --member="$WRITER_IDENTITY" --role=roles/pubsub.publisher "$p"
 
-run gcloud functions deploy "$function_name" --gen2 --runtime=nodejs20 --region="$region" \
-  --source=. --entry-point=dfchain --trigger-topic="$topic" --retry --timeout=300s \
+# nodejs22: Cloud Functions decommissioned nodejs20 on 2026-10-30 (issue 7). 540 s is the most
+# an event function may run; the budget inside it is in README "Deploying". Internal ingress
+# still lets Pub/Sub and Eventarc of this project deliver
+# (https://cloud.google.com/run/docs/securing/ingress).
+env_vars=GOOGLE_CLOUD_PROJECT=$project,DFCHAIN_CHAINS_DIR=$chains_rel
+env_vars+=,DFCHAIN_FIRESTORE_DATABASE=$firestore_database,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30
+run gcloud functions deploy "$function_name" --gen2 --runtime=nodejs22 --region="$region" \
+  --source=. --entry-point=dfchain --trigger-topic="$topic" --retry --timeout=540s \
+  --memory="$memory" --max-instances="$max_instances" --ingress-settings=internal-only \
   --service-account="$fn_sa" --trigger-service-account="$trigger_sa" \
-  --no-allow-unauthenticated \
-  --set-env-vars="GOOGLE_CLOUD_PROJECT=$project,DFCHAIN_CHAINS_DIR=$chains_rel" "$p"
+  --build-service-account="projects/$project/serviceAccounts/$build_sa" \
+  --no-allow-unauthenticated --set-env-vars="$env_vars" "$p"
 run_retrying gcloud run services add-iam-policy-binding "$function_name" --region="$region" \
   --member="serviceAccount:$trigger_sa" --role=roles/run.invoker "$p"
 
@@ -79,11 +148,16 @@ if [ "$eventarc" = true ]; then
   # Direct events from Dataflow (unlike Pub/Sub ones) need the receiver role on the trigger.
   run_retrying gcloud projects add-iam-policy-binding "$project" \
     --member="serviceAccount:$trigger_sa" --role=roles/eventarc.eventReceiver --condition=None
-  ensure gcloud eventarc triggers describe "$eventarc_trigger" --location="$region" "$p" -- \
-    gcloud eventarc triggers create "$eventarc_trigger" --location="$region" \
-    --destination-run-service="$function_name" --destination-run-region="$region" \
-    --event-filters=type=google.cloud.dataflow.job.v1beta3.statusChanged \
-    --service-account="$trigger_sa" "$p"
+  # A trigger sees only the jobs of its own location: one per region the chains use, each
+  # delivering to the function in its region.
+  for job_region in "${regions[@]}"; do
+    ensure gcloud eventarc triggers describe "dfchain-dataflow-$job_region" \
+      --location="$job_region" "$p" -- \
+      gcloud eventarc triggers create "dfchain-dataflow-$job_region" --location="$job_region" \
+      --destination-run-service="$function_name" --destination-run-region="$region" \
+      --event-filters=type=google.cloud.dataflow.job.v1beta3.statusChanged \
+      --service-account="$trigger_sa" "$p"
+  done
 fi
 
 if [ "$dry_run" = true ]; then

@@ -98,6 +98,19 @@ remove() {
   fi
 }
 
+# refuse_if VALUE MESSAGE DESCRIBE…: stops the deploy with MESSAGE when DESCRIBE prints VALUE
+# (an existing resource that cannot be used as it is), before anything is changed for it.
+refuse_if() {
+  local value=$1 message=$2
+  shift 2
+  if [ "$dry_run" = true ]; then
+    printf 'if %s 2>/dev/null | grep -qx %s; then echo %s >&2; exit 2; fi\n' "$(words "$@")" \
+      "$(quote "$value")" "$(quote "deploy.sh: $message")"
+  elif [ "$("$@" 2>/dev/null || true)" = "$value" ]; then
+    die "$message"
+  fi
+}
+
 # Runs a command whose failure is expected when there is nothing to undo.
 run_ignoring_failure() {
   if [ "$dry_run" = true ]; then

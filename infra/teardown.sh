@@ -1,13 +1,15 @@
 # shellcheck shell=bash
 # The teardown steps of deploy.sh (sourced): deletes, in reverse order, what create.sh made.
-# The Firestore database stays: it holds the runs' history, and a deleted database's name
-# cannot be reused for a while.
+# Kept: the Firestore database (it holds the runs' history, and a deleted database's name cannot
+# be reused for a while) and the custom role (it grants nothing once its binding is gone, and a
+# deleted custom role's id stays reserved, so a redeploy could not create it again at once).
 
-lookup PROJECT_NUMBER gcloud projects describe "$project" --format='value(projectNumber)'
-worker_sa=${worker_sa:-$PROJECT_NUMBER-compute@developer.gserviceaccount.com}
-
-remove gcloud eventarc triggers describe "$eventarc_trigger" --location="$region" "$p" -- \
-  gcloud eventarc triggers delete "$eventarc_trigger" --location="$region" --quiet "$p"
+for job_region in "${regions[@]}"; do
+  remove gcloud eventarc triggers describe "dfchain-dataflow-$job_region" \
+    --location="$job_region" "$p" -- \
+    gcloud eventarc triggers delete "dfchain-dataflow-$job_region" --location="$job_region" \
+    --quiet "$p"
+done
 remove gcloud scheduler jobs describe "$scheduler_job" --location="$region" "$p" -- \
   gcloud scheduler jobs delete "$scheduler_job" --location="$region" --quiet "$p"
 # Deleting the function also deletes its Pub/Sub trigger and that trigger's subscription.
@@ -23,15 +25,46 @@ for doomed in "$topic" "$dead_topic"; do
 done
 
 # Bindings outlive a deleted service account (as deleted:serviceAccount:…): remove them first.
-for role in roles/dataflow.developer roles/datastore.user roles/logging.logWriter; do
-  run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
-    --member="serviceAccount:$fn_sa" --role="$role" --condition=None
-done
+run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
+  --member="serviceAccount:$fn_sa" --role="$launcher_role" --condition=None
+run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
+  --member="serviceAccount:$fn_sa" --role=roles/datastore.user --condition="$database_condition"
 run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
   --member="serviceAccount:$trigger_sa" --role=roles/eventarc.eventReceiver --condition=None
-run_ignoring_failure gcloud iam service-accounts remove-iam-policy-binding "$worker_sa" \
-  --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
-for doomed in "$fn_sa" "$trigger_sa"; do
+if [ "$own_build_sa" = true ]; then
+  for role in roles/logging.logWriter roles/artifactregistry.writer roles/storage.objectViewer; do
+    run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
+      --member="serviceAccount:$build_sa" --role="$role" --condition=None
+  done
+fi
+if [ "$own_worker_sa" = true ]; then
+  for role in roles/dataflow.worker roles/artifactregistry.reader; do
+    run_ignoring_failure gcloud projects remove-iam-policy-binding "$project" \
+      --member="serviceAccount:$worker_sa" --role="$role" --condition=None
+  done
+fi
+for bucket in "${template_buckets[@]}"; do
+  run_ignoring_failure gcloud storage buckets remove-iam-policy-binding "gs://$bucket" \
+    --member="serviceAccount:$fn_sa" --role=roles/storage.objectViewer
+  if [ "$own_worker_sa" = true ]; then
+    run_ignoring_failure gcloud storage buckets remove-iam-policy-binding "gs://$bucket" \
+      --member="serviceAccount:$worker_sa" --role=roles/storage.objectViewer
+  fi
+done
+if [ "$own_worker_sa" = true ]; then
+  for bucket in "${work_buckets[@]}"; do
+    run_ignoring_failure gcloud storage buckets remove-iam-policy-binding "gs://$bucket" \
+      --member="serviceAccount:$worker_sa" --role=roles/storage.objectAdmin
+  done
+fi
+for account in "${act_as[@]}"; do
+  run_ignoring_failure gcloud iam service-accounts remove-iam-policy-binding "$account" \
+    --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
+done
+doomed_accounts=("$fn_sa" "$trigger_sa")
+[ "$own_build_sa" = false ] || doomed_accounts+=("$build_sa")
+[ "$own_worker_sa" = false ] || doomed_accounts+=("$worker_sa")
+for doomed in "${doomed_accounts[@]}"; do
   remove gcloud iam service-accounts describe "$doomed" "$p" -- \
     gcloud iam service-accounts delete "$doomed" --quiet "$p"
 done
@@ -39,5 +72,5 @@ done
 if [ "$dry_run" = true ]; then
   echo "dry run: nothing was changed" >&2
 else
-  echo "dfchain removed from $project ($region); the Firestore database (default) was kept" >&2
+  echo "dfchain removed from $project ($region); kept the Firestore database $firestore_database and the role $launcher_role" >&2
 fi

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainPrefixes } from '../../../src/chain/job-name.js';
@@ -18,6 +18,9 @@ import {
 const PROJECT = 'demo-proj';
 const FN_SA = `serviceAccount:dfchain-fn@${PROJECT}.iam.gserviceaccount.com`;
 const TRIGGER_SA = `serviceAccount:dfchain-trigger@${PROJECT}.iam.gserviceaccount.com`;
+const BUILD_SA = `dfchain-build@${PROJECT}.iam.gserviceaccount.com`;
+const WORKER_SA = `dfchain-worker@${PROJECT}.iam.gserviceaccount.com`;
+const MULTI = 'test/integration/deploy/chains';
 const SAMPLE = {
   PROJECT_NUMBER: '123456789012',
   WRITER_IDENTITY: 'serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com',
@@ -40,14 +43,20 @@ function bareEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function deploySh(...args: string[]): Promise<Outcome> {
-  return runProgram('bash', ['infra/deploy.sh', ...args], { cwd: ROOT, env: bareEnv() });
+function deploySh(args: string[], env: NodeJS.ProcessEnv = bareEnv()): Promise<Outcome> {
+  return runProgram('bash', ['infra/deploy.sh', ...args], { cwd: ROOT, env });
+}
+
+/** The dry-run script and the warnings printed beside it. */
+async function dryRunWithWarnings(...args: string[]): Promise<[Script, string[]]> {
+  const outcome = await deploySh(['--dry-run', '--project', PROJECT, ...args]);
+  assert.equal(outcome.code, 0, outcome.stderr);
+  const warnings = outcome.stderr.split('\n').filter((l) => l.startsWith('deploy.sh: warning: '));
+  return [parseScript(outcome.stdout, SAMPLE), warnings];
 }
 
 async function dryRun(...args: string[]): Promise<Script> {
-  const outcome = await deploySh('--dry-run', '--project', PROJECT, ...args);
-  assert.equal(outcome.code, 0, outcome.stderr);
-  return parseScript(outcome.stdout, SAMPLE);
+  return (await dryRunWithWarnings(...args))[0];
 }
 
 /** Every `add-iam-policy-binding` as "resource | member | role". */
@@ -69,7 +78,10 @@ function shape(command: readonly string[]): string {
     .map((word) =>
       word
         .replace(/^(--(?:role|member|display-name|description)=).*/, '$1*')
-        .replace(/dfchain-(?:events-dead|events|fn|trigger)/g, 'dfchain-*'),
+        .replace(/^gs:\/\/.*/, 'gs://*')
+        .replace(/dfchain-(?:events-dead|events|fn|trigger|build|worker)/g, 'dfchain-*')
+        .replace(/dfchain-dataflow-[a-z0-9-]+/, 'dfchain-dataflow-*')
+        .replace(/^(--(?:location|region))=.*/, '$1=*'),
     )
     .join(' ');
 }
@@ -91,26 +103,34 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item:
 describe('infra/deploy.sh', function () {
   this.timeout(120_000);
   let deploy: Script;
+  let deployWarnings: string[];
   let teardown: Script;
-  let withEventarc: Script;
+  let multi: Script;
+  let multiWarnings: string[];
+  let multiTeardown: Script;
+  let noEventarc: Script;
 
   before(async () => {
     assert.ok(
-      existsSync(join(ROOT, 'dist/cli/sink-filter.js')),
-      'dist/cli/sink-filter.js is missing: run npm run build first (npm test does)',
+      existsSync(join(ROOT, 'dist/cli/deploy-facts.js')),
+      'dist/cli/deploy-facts.js is missing: run npm run build first (npm test does)',
     );
-    [deploy, teardown, withEventarc] = await Promise.all([
-      dryRun('--region', 'europe-west4'),
-      dryRun('--teardown'),
-      dryRun('--eventarc'),
-    ]);
+    const multiArgs = ['--chains-dir', MULTI, '--template-bucket', 'gs://computed-templates'];
+    [[deploy, deployWarnings], teardown, [multi, multiWarnings], multiTeardown, noEventarc] =
+      await Promise.all([
+        dryRunWithWarnings('--region', 'europe-west4'),
+        dryRun('--teardown'),
+        dryRunWithWarnings(...multiArgs),
+        dryRun(...multiArgs, '--teardown'),
+        dryRun('--no-eventarc'),
+      ]);
   });
 
   it('prints only commands that the real gcloud accepts (offline: exit 1 for no account)', async () => {
     const config = mkdtempSync(join(tmpdir(), 'dfchain-gcloud-'));
     try {
       const env = bareEnv({ CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' });
-      const all = [...deploy.commands, ...teardown.commands, ...withEventarc.commands];
+      const all = [deploy, teardown, multi, multiTeardown, noEventarc].flatMap((s) => s.commands);
       const unique = [...new Map(all.map((c) => [shape(c), c])).values()];
       const outcomes = await mapLimited(unique, 2, (command) =>
         runProgram('gcloud', command.slice(1), { cwd: config, env }),
@@ -127,24 +147,253 @@ describe('infra/deploy.sh', function () {
     }
   });
 
-  it('deploys the function with retries, its own service accounts and no public access', () => {
+  it('runtime nodejs22: deploys the function with retries, its own service accounts and no public access', () => {
     const deploys = deploy.commands.filter((c) => isCommand(c, 'functions', 'deploy'));
     assert.equal(deploys.length, 1);
     const command = deploys[0]!;
     for (const word of ['--gen2', '--retry', '--no-allow-unauthenticated', '--source=.']) {
       assert.ok(command.includes(word), word);
     }
-    assert.equal(flag(command, 'runtime'), 'nodejs20');
+    assert.equal(flag(command, 'runtime'), 'nodejs22');
     assert.equal(flag(command, 'entry-point'), 'dfchain');
     assert.equal(flag(command, 'trigger-topic'), 'dfchain-events');
     assert.equal(flag(command, 'service-account'), FN_SA.slice('serviceAccount:'.length));
     assert.equal(flag(command, 'trigger-service-account'), TRIGGER_SA.slice(15));
     assert.equal(
       flag(command, 'set-env-vars'),
-      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag',
+      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30',
     );
-    const everything = [...deploy.commands, ...withEventarc.commands].flat().join(' ');
+    const everything = [deploy, multi, noEventarc]
+      .flatMap((s) => s.commands)
+      .flat()
+      .join(' ');
     assert.doesNotMatch(everything, /--allow-unauthenticated|allUsers|allAuthenticatedUsers/);
+    assert.doesNotMatch(everything, /nodejs20/);
+  });
+
+  it('build service account: Cloud Build runs as dfchain-build with only the build roles', () => {
+    const command = deploy.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
+    assert.equal(
+      flag(command, 'build-service-account'),
+      `projects/${PROJECT}/serviceAccounts/${BUILD_SA}`,
+    );
+    assert.ok(
+      deploy.commands.some(
+        (c) => isCommand(c, 'iam', 'service-accounts', 'create') && c[4] === 'dfchain-build',
+      ),
+    );
+    assert.deepEqual(
+      bindings(deploy).filter((b) => b.includes(BUILD_SA)),
+      [
+        'roles/logging.logWriter',
+        'roles/artifactregistry.writer',
+        'roles/storage.objectViewer',
+      ].map((role) => `projects demo-proj | serviceAccount:${BUILD_SA} | ${role}`),
+    );
+  });
+
+  it('timeout 540s, max instances, measured memory and internal-only ingress', async () => {
+    const command = deploy.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
+    assert.equal(flag(command, 'timeout'), '540s');
+    assert.equal(flag(command, 'max-instances'), '25');
+    assert.equal(flag(command, 'memory'), '512Mi');
+    assert.equal(flag(command, 'ingress-settings'), 'internal-only');
+    const sized = await dryRun('--max-instances', '7', '--memory=1Gi');
+    const resized = sized.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
+    assert.deepEqual([flag(resized, 'max-instances'), flag(resized, 'memory')], ['7', '1Gi']);
+    const bad = await deploySh(['--dry-run', '--project', PROJECT, '--max-instances', '0']);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'deploy.sh: --max-instances "0" is not a positive whole number\n');
+  });
+
+  it('eventarc per region: one statusChanged trigger in each region the chains use', () => {
+    const triggers = (script: Script) =>
+      script.commands.filter((c) => isCommand(c, 'eventarc', 'triggers', 'create'));
+    assert.deepEqual(
+      triggers(multi).map((c) => [c[4], flag(c, 'location'), flag(c, 'destination-run-region')]),
+      [
+        ['dfchain-dataflow-europe-west4', 'europe-west4', 'europe-west4'],
+        ['dfchain-dataflow-us-central1', 'us-central1', 'europe-west4'],
+      ],
+    );
+    for (const command of triggers(multi)) {
+      assert.equal(
+        flag(command, 'event-filters'),
+        'type=google.cloud.dataflow.job.v1beta3.statusChanged',
+      );
+      assert.equal(flag(command, 'destination-run-service'), 'dfchain');
+      assert.equal(flag(command, 'service-account'), TRIGGER_SA.slice(15));
+    }
+    assert.deepEqual(
+      triggers(deploy).map((c) => c[4]),
+      ['dfchain-dataflow-europe-west4'],
+    );
+    assert.ok(
+      bindings(deploy).includes(
+        `projects demo-proj | ${TRIGGER_SA} | roles/eventarc.eventReceiver`,
+      ),
+    );
+    assert.deepEqual(triggers(noEventarc), []);
+    assert.deepEqual(
+      multiTeardown.commands
+        .filter((c) => isCommand(c, 'eventarc', 'triggers', 'delete'))
+        .map((c) => `${c[4]} ${flag(c, 'location')}`),
+      ['dfchain-dataflow-europe-west4 europe-west4', 'dfchain-dataflow-us-central1 us-central1'],
+    );
+  });
+
+  it('actAs on every service account a chain names, and on the default worker account', () => {
+    const actAs = bindings(multi).filter((b) => b.endsWith('roles/iam.serviceAccountUser'));
+    assert.deepEqual(actAs, [
+      `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
+      `iam service-accounts etl-workers@demo-proj.iam.gserviceaccount.com | ${FN_SA} | roles/iam.serviceAccountUser`,
+      `iam service-accounts loader@other-proj.iam.gserviceaccount.com | ${FN_SA} | roles/iam.serviceAccountUser`,
+    ]);
+  });
+
+  it('template buckets: the function (and the workers) may read each template bucket, and a flag adds more', () => {
+    const buckets = (script: Script, member: string, role: string) =>
+      bindings(script)
+        .filter((b) => b.startsWith('storage buckets') && b.endsWith(`| ${member} | ${role}`))
+        .map((b) => b.split(' ')[2]);
+    assert.deepEqual(buckets(deploy, FN_SA, 'roles/storage.objectViewer'), [
+      'gs://dfchain-example',
+    ]);
+    assert.deepEqual(buckets(multi, FN_SA, 'roles/storage.objectViewer'), [
+      'gs://multi-templates',
+      'gs://multi-templates-us',
+      'gs://computed-templates',
+    ]);
+    const worker = `serviceAccount:${WORKER_SA}`;
+    assert.deepEqual(buckets(multi, worker, 'roles/storage.objectViewer'), [
+      'gs://multi-templates',
+      'gs://multi-templates-us',
+      'gs://computed-templates',
+    ]);
+    assert.deepEqual(buckets(multi, worker, 'roles/storage.objectAdmin'), ['gs://multi-temp']);
+  });
+
+  it('says when Tasks name no worker account, and nothing when every Task names one', () => {
+    assert.deepEqual(deployWarnings, [
+      'deploy.sh: warning: example: States.Ingest; example: States.Publish; example: States.Transform: no serviceAccountEmail, so Dataflow runs these as the Compute Engine default account, which dfchain may not act as; add "serviceAccountEmail": "dfchain-worker@demo-proj.iam.gserviceaccount.com" to the chain\'s Defaults.Environment',
+    ]);
+    assert.deepEqual(multiWarnings, []);
+  });
+
+  it('least privilege: a custom Dataflow role, the named database only, a dedicated worker account', () => {
+    const role = deploy.commands.filter((c) => isCommand(c, 'iam', 'roles'));
+    for (const verb of ['create', 'update']) {
+      const command = role.find((c) => c[3] === verb)!;
+      assert.equal(command[4], 'dfchainLauncher');
+      assert.equal(
+        flag(command, 'permissions'),
+        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list',
+      );
+    }
+    const fn = bindings(deploy).filter((b) => b.includes(`| ${FN_SA} |`));
+    assert.deepEqual(fn, [
+      `projects demo-proj | ${FN_SA} | projects/demo-proj/roles/dfchainLauncher`,
+      `projects demo-proj | ${FN_SA} | roles/datastore.user`,
+      `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
+      `storage buckets gs://dfchain-example | ${FN_SA} | roles/storage.objectViewer`,
+    ]);
+    const datastore = deploy.commands.find((c) => flag(c, 'role') === 'roles/datastore.user')!;
+    assert.equal(
+      flag(datastore, 'condition'),
+      'expression=resource.name=="projects/demo-proj/databases/dfchain",title=dfchain-database-only,description=Only the dfchain database',
+    );
+    const create = deploy.commands.find((c) => isCommand(c, 'firestore', 'databases', 'create'))!;
+    assert.deepEqual(
+      [flag(create, 'database'), flag(create, 'type'), flag(create, 'location')],
+      ['dfchain', 'firestore-native', 'europe-west4'],
+    );
+    const worker = bindings(deploy).filter((b) =>
+      b.startsWith(`projects demo-proj | serviceAccount:${WORKER_SA}`),
+    );
+    assert.deepEqual(worker, [
+      `projects demo-proj | serviceAccount:${WORKER_SA} | roles/dataflow.worker`,
+      `projects demo-proj | serviceAccount:${WORKER_SA} | roles/artifactregistry.reader`,
+    ]);
+    const roles = [deploy, multi].flatMap((s) => s.commands).map((c) => flag(c, 'role') ?? '');
+    assert.ok(
+      !roles.some((r) => /roles\/(editor|owner|dataflow\.developer|dataflow\.admin)$/.test(r)),
+    );
+    assert.ok(
+      !bindings(deploy).some((b) => b.includes(FN_SA) && b.endsWith('roles/logging.logWriter')),
+    );
+    assert.ok(!roles.some((r) => r.includes('compute@developer')));
+    assert.doesNotMatch(
+      deploy.commands.flat().join(' '),
+      /-compute@developer\.gserviceaccount\.com/,
+    );
+  });
+
+  it('a chain-named worker account is not given roles: only a created dfchain-worker is', async () => {
+    const own = await dryRun('--worker-sa', 'mine@demo-proj.iam.gserviceaccount.com');
+    assert.ok(!own.commands.some((c) => c.includes('dfchain-worker')));
+    assert.ok(
+      bindings(own).includes(
+        `iam service-accounts mine@demo-proj.iam.gserviceaccount.com | ${FN_SA} | roles/iam.serviceAccountUser`,
+      ),
+    );
+  });
+
+  it('named database: --firestore-database names it, and a bad name is refused', async () => {
+    const named = await dryRun('--firestore-database', 'runs-db');
+    const command = named.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
+    assert.match(flag(command, 'set-env-vars')!, /DFCHAIN_FIRESTORE_DATABASE=runs-db/);
+    assert.match(
+      flag(named.commands.find((c) => flag(c, 'role') === 'roles/datastore.user')!, 'condition')!,
+      /resource\.name=="projects\/demo-proj\/databases\/runs-db"/,
+    );
+    const bad = await deploySh([
+      '--dry-run',
+      '--project',
+      PROJECT,
+      '--firestore-database',
+      '(default)',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /^deploy\.sh: --firestore-database "\(default\)" is not a database id/,
+    );
+  });
+
+  it('datastore mode: an existing database of that name in Datastore mode stops the deploy with the fix', async () => {
+    // A stand-in gcloud: the database describes as DATASTORE_MODE, everything else succeeds.
+    const bin = mkdtempSync(join(tmpdir(), 'dfchain-fake-gcloud-'));
+    try {
+      const fake = join(bin, 'gcloud');
+      writeFileSync(
+        fake,
+        [
+          '#!/usr/bin/env bash',
+          'echo "$*" >> "$(dirname "$0")/calls"',
+          'case "$*" in',
+          '  "projects describe"*) echo 123456789012 ;;',
+          '  "firestore databases describe"*) echo DATASTORE_MODE ;;',
+          '  *) echo value ;;',
+          'esac',
+        ].join('\n'),
+      );
+      chmodSync(fake, 0o755);
+      const outcome = await deploySh(
+        ['--project', PROJECT],
+        bareEnv({ PATH: `${bin}:${process.env['PATH'] ?? ''}` }),
+      );
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.ok(
+        outcome.stderr.endsWith(
+          'deploy.sh: the Firestore database "dfchain" of demo-proj is in Datastore mode, which dfchain cannot use; pass --firestore-database NAME with a new name (dfchain creates it in Native mode)\n',
+        ),
+        outcome.stderr,
+      );
+      const calls = (await runProgram('cat', [join(bin, 'calls')])).stdout;
+      assert.doesNotMatch(calls, /firestore databases create|functions deploy/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('sends only dfchain jobs to the topic: the sink filter is generated from dag/', () => {
@@ -164,19 +413,24 @@ describe('infra/deploy.sh', function () {
   });
 
   it('grants exactly the roles needed, to whom they are needed', () => {
-    const fn = FN_SA.slice(15);
-    assert.deepEqual(bindings(deploy), [
-      `pubsub topics dfchain-events-dead | ${PUBSUB_AGENT} | roles/pubsub.publisher`,
-      `projects demo-proj | serviceAccount:${fn} | roles/dataflow.developer`,
-      `projects demo-proj | serviceAccount:${fn} | roles/datastore.user`,
-      `projects demo-proj | serviceAccount:${fn} | roles/logging.logWriter`,
-      `iam service-accounts 123456789012-compute@developer.gserviceaccount.com | serviceAccount:${fn} | roles/iam.serviceAccountUser`,
-      `pubsub topics dfchain-events | ${SAMPLE.WRITER_IDENTITY} | roles/pubsub.publisher`,
-      `run services dfchain | ${TRIGGER_SA} | roles/run.invoker`,
-      `pubsub subscriptions ${SAMPLE.TRIGGER_SUBSCRIPTION} | ${PUBSUB_AGENT} | roles/pubsub.subscriber`,
-    ]);
-    const roles = [...deploy.commands, ...withEventarc.commands].map((c) => flag(c, 'role'));
-    assert.ok(!roles.some((role) => /roles\/(editor|owner)$/.test(role ?? '')), roles.join());
+    assert.deepEqual(
+      bindings(deploy).filter(
+        (b) =>
+          !b.includes(`| serviceAccount:${BUILD_SA} |`) &&
+          !b.includes(`| serviceAccount:${WORKER_SA} |`),
+      ),
+      [
+        `pubsub topics dfchain-events-dead | ${PUBSUB_AGENT} | roles/pubsub.publisher`,
+        `projects demo-proj | ${FN_SA} | projects/demo-proj/roles/dfchainLauncher`,
+        `projects demo-proj | ${FN_SA} | roles/datastore.user`,
+        `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
+        `storage buckets gs://dfchain-example | ${FN_SA} | roles/storage.objectViewer`,
+        `pubsub topics dfchain-events | ${SAMPLE.WRITER_IDENTITY} | roles/pubsub.publisher`,
+        `run services dfchain | ${TRIGGER_SA} | roles/run.invoker`,
+        `pubsub subscriptions ${SAMPLE.TRIGGER_SUBSCRIPTION} | ${PUBSUB_AGENT} | roles/pubsub.subscriber`,
+        `projects demo-proj | ${TRIGGER_SA} | roles/eventarc.eventReceiver`,
+      ],
+    );
   });
 
   it('reads the sink writer identity and the trigger subscription at run time', () => {
@@ -223,24 +477,6 @@ describe('infra/deploy.sh', function () {
     assert.equal(flag(find('firestore', 'databases', 'create')!, 'location'), 'europe-west4');
   });
 
-  it('adds the Dataflow statusChanged trigger only with --eventarc', () => {
-    const trigger = (script: Script) =>
-      script.commands.find((c) => isCommand(c, 'eventarc', 'triggers', 'create'));
-    assert.equal(trigger(deploy), undefined);
-    const command = trigger(withEventarc)!;
-    assert.equal(
-      flag(command, 'event-filters'),
-      'type=google.cloud.dataflow.job.v1beta3.statusChanged',
-    );
-    assert.equal(flag(command, 'destination-run-service'), 'dfchain');
-    assert.equal(flag(command, 'service-account'), TRIGGER_SA.slice(15));
-    assert.ok(
-      bindings(withEventarc).includes(
-        `projects demo-proj | ${TRIGGER_SA} | roles/eventarc.eventReceiver`,
-      ),
-    );
-  });
-
   it('tears down what it creates, and nothing is created while tearing down', () => {
     const verbs = teardown.commands.map((c) => c.slice(1).join(' '));
     assert.ok(!verbs.some((v) => / (create|deploy|add-iam-policy-binding|update) /.test(v)));
@@ -248,7 +484,7 @@ describe('infra/deploy.sh', function () {
       .filter((c) => c.includes('delete'))
       .map((c) => c.slice(1, c.indexOf('delete') + 2).join(' '));
     assert.deepEqual(deletes, [
-      'eventarc triggers delete dfchain-dataflow',
+      'eventarc triggers delete dfchain-dataflow-europe-west4',
       'scheduler jobs delete dfchain-tick',
       'functions delete dfchain',
       'logging sinks delete dfchain-jobs',
@@ -257,17 +493,29 @@ describe('infra/deploy.sh', function () {
       'pubsub topics delete dfchain-events-dead',
       'iam service-accounts delete dfchain-fn@demo-proj.iam.gserviceaccount.com',
       'iam service-accounts delete dfchain-trigger@demo-proj.iam.gserviceaccount.com',
+      'iam service-accounts delete dfchain-build@demo-proj.iam.gserviceaccount.com',
+      'iam service-accounts delete dfchain-worker@demo-proj.iam.gserviceaccount.com',
     ]);
+    // Every binding deploy adds is removed (bucket ones included), with the same condition.
+    const removed = teardown.commands
+      .filter((c) => c.includes('remove-iam-policy-binding'))
+      .map((c) => `${flag(c, 'member')} ${flag(c, 'role')} ${flag(c, 'condition') ?? ''}`);
+    const added = deploy.commands
+      .filter((c) => c.includes('add-iam-policy-binding'))
+      .filter((c) => /dfchain-(fn|build|worker|trigger)@/.test(flag(c, 'member') ?? ''))
+      .filter((c) => !isCommand(c, 'run') && !isCommand(c, 'pubsub'))
+      .map((c) => `${flag(c, 'member')} ${flag(c, 'role')} ${flag(c, 'condition') ?? ''}`);
+    assert.deepEqual([...removed].sort(), [...added].sort());
   });
 
   it('refuses invalid chains before printing any command', async () => {
-    const outcome = await deploySh(
+    const outcome = await deploySh([
       '--dry-run',
       '--project',
       PROJECT,
       '--chains-dir',
       'test/fixtures/invalid-chains',
-    );
+    ]);
     assert.equal(outcome.code, 2);
     assert.equal(outcome.stdout, '');
     assert.ok(
@@ -285,7 +533,7 @@ describe('infra/deploy.sh', function () {
   });
 
   it('names the missing project', async () => {
-    const outcome = await deploySh('--dry-run');
+    const outcome = await deploySh(['--dry-run']);
     assert.equal(outcome.code, 2);
     assert.equal(outcome.stdout, '');
     assert.equal(

@@ -25,13 +25,13 @@ export function runProgram(
   });
 }
 
-const SEPARATORS = new Set(['||', '&&', ';']);
+const SEPARATORS = new Set(['||', '&&', ';', '|']);
 const KEYWORDS = new Set(['if', 'then', 'else', 'fi']);
-const REDIRECTIONS = new Set(['>/dev/null', '2>&1']);
+const REDIRECTIONS = new Set(['>/dev/null', '2>&1', '2>/dev/null', '>&2']);
 
 /**
  * The words of one line of the dry-run script, as bash would pass them: '…' is literal, "…" and
- * bare words expand ${NAME} from `values`; `||`, `&&` and `;` become separator words.
+ * bare words expand ${NAME} from `values`; `||`, `&&`, `|` and `;` become separator words.
  */
 function tokens(line: string, values: Readonly<Record<string, string>>): string[] {
   const out: string[] = [];
@@ -62,9 +62,12 @@ function tokens(line: string, values: Readonly<Record<string, string>>): string[
       end();
       out.push(c === ';' ? ';' : line.slice(i, i + 2));
       if (c !== ';') i++;
+    } else if (c === '|') {
+      end();
+      out.push('|');
     } else {
       // A bare word runs to a blank, a quote or an operator (`2>&1` is one word).
-      const bare = /^(?:[^ '";|&]|\|(?!\|)|&(?!&))+/.exec(line.slice(i))![0];
+      const bare = /^(?:[^ '";|&]|&(?!&))+/.exec(line.slice(i))![0];
       add(expand(bare));
       i += bare.length - 1;
     }
