@@ -126,13 +126,13 @@ function labelProblems(labels: UnknownObject, place: string): ChainProblem[] {
     } else if (!isValidLabelKey(name)) {
       problems.push({
         path: here,
-        message: `${JSON.stringify(name)} is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters; such as ${JSON.stringify(suggestLabelKey(name))}`,
+        message: `${JSON.stringify(name)} is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters and 128 bytes; such as ${JSON.stringify(suggestLabelKey(name))}`,
       });
     }
     if (name === key && typeof value === 'string' && !isValidLabelValue(value)) {
       problems.push({
         path: here,
-        message: `${JSON.stringify(value)} is not a valid Dataflow label value: use lowercase letters, digits, '_' or '-', at most 63 characters; such as ${JSON.stringify(suggestLabelValue(value))}`,
+        message: `${JSON.stringify(value)} is not a valid Dataflow label value: use lowercase letters, digits, '_' or '-', at most 63 characters and 128 bytes; such as ${JSON.stringify(suggestLabelValue(value))}`,
       });
     }
   }

@@ -309,8 +309,8 @@ describe('validateChain', () => {
       ]),
       expected: [
         'States.Ingest.Parameters.environment.additionalUserLabels.dfchain-run: label keys starting with "dfchain-" are reserved (dfchain sets dfchain-run, dfchain-chain and dfchain-state); rename it',
-        `States.Ingest.Parameters.environment.additionalUserLabels.Team: "Team" is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters; such as "team"`,
-        `States.Ingest.Parameters.environment.additionalUserLabels.cost: "Sales Dept" is not a valid Dataflow label value: use lowercase letters, digits, '_' or '-', at most 63 characters; such as "sales-dept"`,
+        `States.Ingest.Parameters.environment.additionalUserLabels.Team: "Team" is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters and 128 bytes; such as "team"`,
+        `States.Ingest.Parameters.environment.additionalUserLabels.cost: "Sales Dept" is not a valid Dataflow label value: use lowercase letters, digits, '_' or '-', at most 63 characters and 128 bytes; such as "sales-dept"`,
         'States.Ingest.Parameters.environment.additionalUserLabels.dfchain-x.$: label keys starting with "dfchain-" are reserved (dfchain sets dfchain-run, dfchain-chain and dfchain-state); rename it',
       ],
     },
