@@ -200,6 +200,10 @@ fi
 if [ ${#default_sa_tasks[@]} -gt 0 ]; then
   warn "$(list "${default_sa_tasks[@]}"): no serviceAccountEmail, so Dataflow runs these as the Compute Engine default account, which dfchain may not act as; add \"serviceAccountEmail\": \"$worker_sa\" to the chain's Defaults.Environment"
 fi
+case $chains_rel in
+  dag | dag/*) ;;
+  *) warn "chains folder $chains_rel is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore" ;;
+esac
 filter=$(dfchain sink-filter --chains-dir "$chains_dir")
 
 # shellcheck source=create.sh

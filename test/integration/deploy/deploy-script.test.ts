@@ -273,11 +273,14 @@ describe('infra/deploy.sh', function () {
     assert.deepEqual(buckets(multi, worker, 'roles/storage.objectAdmin'), ['gs://multi-temp']);
   });
 
-  it('says when Tasks name no worker account, and nothing when every Task names one', () => {
+  it('says when Tasks name no worker account, and when the chains would not be uploaded', () => {
     assert.deepEqual(deployWarnings, [
       'deploy.sh: warning: example: States.Ingest; example: States.Publish; example: States.Transform: no serviceAccountEmail, so Dataflow runs these as the Compute Engine default account, which dfchain may not act as; add "serviceAccountEmail": "dfchain-worker@demo-proj.iam.gserviceaccount.com" to the chain\'s Defaults.Environment',
     ]);
-    assert.deepEqual(multiWarnings, []);
+    // The fixture folder is not uploaded: the script says so (the deploy itself is not run).
+    assert.deepEqual(multiWarnings, [
+      'deploy.sh: warning: chains folder test/integration/deploy/chains is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore',
+    ]);
   });
 
   it('least privilege: a custom Dataflow role, the named database only, a dedicated worker account', () => {
@@ -540,5 +543,34 @@ describe('infra/deploy.sh', function () {
       outcome.stderr,
       'deploy.sh: no project: pass --project P or set GOOGLE_CLOUD_PROJECT\n',
     );
+  });
+});
+
+describe('source archive', function () {
+  this.timeout(60_000);
+
+  it('allow-list: gcloud uploads only package files, tsconfig, src/ and dag/', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'dfchain-gcloud-'));
+    try {
+      const outcome = await runProgram('gcloud', ['meta', 'list-files-for-upload', ROOT], {
+        env: bareEnv({ CLOUDSDK_CONFIG: config }),
+      });
+      assert.equal(outcome.code, 0, outcome.stderr);
+      const files = outcome.stdout.split('\n').filter(Boolean);
+      const outside = files.filter(
+        (f) =>
+          !/^(src|dag)\//.test(f) &&
+          !['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'].includes(
+            f,
+          ),
+      );
+      assert.deepEqual(outside, []);
+      for (const needed of ['package.json', 'package-lock.json', 'tsconfig.build.json']) {
+        assert.ok(files.includes(needed), needed);
+      }
+      assert.ok(files.includes('src/index.ts') && files.includes('dag/schema.json'));
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
   });
 });
