@@ -4,6 +4,7 @@ import type { Logging } from '@google-cloud/logging';
 import { Entry } from '@google-cloud/logging/build/src/entry.js';
 import { LogSync } from '@google-cloud/logging/build/src/log-sync.js';
 import type { Writable } from 'node:stream';
+import { boundLogLine } from './bound.js';
 import type { LogLine, Logger } from './port.js';
 
 /** Label keys in Cloud Logging, so `labels."dfchain.run"="r1"` shows a whole run. */
@@ -28,7 +29,9 @@ export function createCloudLogger(projectId: string, stream: Writable = process.
     useMessageField: false,
   });
   return {
-    write(line: LogLine): void {
+    write(untrimmed: LogLine): void {
+      // Untrusted text (job names, reasons, inputs) is trimmed here, where every line passes.
+      const line = boundLogLine(untrimmed);
       const labels: Record<string, string> = {};
       for (const [field, label] of Object.entries(LOG_LABELS)) {
         const value = line[field];
