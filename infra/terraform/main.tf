@@ -5,11 +5,24 @@ data "google_project" "this" {
 }
 
 locals {
-  source_dir   = coalesce(var.source_dir, abspath("${path.module}/../.."))
-  worker_sa    = coalesce(var.worker_service_account, "${data.google_project.this.number}-compute@developer.gserviceaccount.com")
+  source_dir = coalesce(var.source_dir, abspath("${path.module}/../.."))
+  facts      = jsondecode(var.chain_facts)
+  own_worker = var.worker_service_account == null
+  # Spelled out rather than read from the resource: for_each keys must be known when planning.
+  worker_sa    = local.own_worker ? "dfchain-worker@${var.project_id}.iam.gserviceaccount.com" : var.worker_service_account
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   function_sa  = "serviceAccount:${google_service_account.function.email}"
   trigger_sa   = "serviceAccount:${google_service_account.trigger.email}"
+  build_sa     = "serviceAccount:${google_service_account.build.email}"
+  # The function may act as the default worker account and every account a chain names.
+  act_as           = setunion([local.worker_sa], local.facts.serviceAccounts)
+  template_buckets = setunion(local.facts.templateBuckets, var.template_buckets)
+  # What `npm run gcp-build` and the function need, and nothing else (as .gcloudignore).
+  source_files = setunion(
+    ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json"],
+    fileset(local.source_dir, "src/**"),
+    fileset(local.source_dir, "dag/**"),
+  )
   apis = [
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
     "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
@@ -85,35 +98,125 @@ resource "google_service_account" "trigger" {
   display_name = "dfchain trigger"
 }
 
-resource "google_project_iam_member" "function" {
-  for_each = toset(["roles/dataflow.developer", "roles/datastore.user", "roles/logging.logWriter"])
-  project  = var.project_id
-  role     = each.value
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "dfchain-build"
+  display_name = "dfchain build"
+}
+
+resource "google_service_account" "worker" {
+  count        = local.own_worker ? 1 : 0
+  project      = var.project_id
+  account_id   = "dfchain-worker"
+  display_name = "dfchain Dataflow workers"
+}
+
+# Only the Dataflow calls dfchain makes: jobs.get, jobs.list and flexTemplates.launch (which
+# needs dataflow.jobs.create): https://cloud.google.com/dataflow/docs/concepts/access-control
+resource "google_project_iam_custom_role" "launcher" {
+  project     = var.project_id
+  role_id     = "dfchainLauncher"
+  title       = "dfchain launcher"
+  description = "Launch flex templates and read jobs: what the dfchain function calls"
+  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list"]
+}
+
+resource "google_project_iam_member" "function_launcher" {
+  project = var.project_id
+  role    = google_project_iam_custom_role.launcher.id
+  member  = local.function_sa
+}
+
+# The run store: dfchain's own database only
+# (https://cloud.google.com/firestore/native/docs/manage-databases#configure_database_access_conditions).
+resource "google_project_iam_member" "function_datastore" {
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = local.function_sa
+  condition {
+    title       = "dfchain-database-only"
+    description = "Only the dfchain database"
+    expression  = "resource.name==\"projects/${var.project_id}/databases/${var.firestore_database}\""
+  }
+}
+
+resource "google_service_account_iam_member" "function_acts_as" {
+  for_each           = local.act_as
+  service_account_id = "projects/${var.project_id}/serviceAccounts/${each.value}"
+  role               = "roles/iam.serviceAccountUser"
+  member             = local.function_sa
+  depends_on         = [google_service_account.worker]
+}
+
+# A flex template launch reads the template spec as the caller; the launcher VM, as the worker.
+resource "google_storage_bucket_iam_member" "function_reads_templates" {
+  for_each = local.template_buckets
+  bucket   = each.value
+  role     = "roles/storage.objectViewer"
   member   = local.function_sa
 }
 
-resource "google_service_account_iam_member" "function_acts_as_worker" {
-  service_account_id = "projects/${var.project_id}/serviceAccounts/${local.worker_sa}"
-  role               = "roles/iam.serviceAccountUser"
-  member             = local.function_sa
+resource "google_storage_bucket_iam_member" "worker_reads_templates" {
+  for_each   = local.own_worker ? local.template_buckets : toset([])
+  bucket     = each.value
+  role       = "roles/storage.objectViewer"
+  member     = "serviceAccount:${local.worker_sa}"
+  depends_on = [google_service_account.worker]
 }
 
-resource "google_firestore_database" "default" {
+resource "google_storage_bucket_iam_member" "worker_writes_work" {
+  for_each   = local.own_worker ? toset(local.facts.workBuckets) : toset([])
+  bucket     = each.value
+  role       = "roles/storage.objectAdmin"
+  member     = "serviceAccount:${local.worker_sa}"
+  depends_on = [google_service_account.worker]
+}
+
+# Workers lease work items; the flex template launcher VM pulls the template image.
+resource "google_project_iam_member" "worker" {
+  for_each   = local.own_worker ? toset(["roles/dataflow.worker", "roles/artifactregistry.reader"]) : toset([])
+  project    = var.project_id
+  role       = each.value
+  member     = "serviceAccount:${local.worker_sa}"
+  depends_on = [google_service_account.worker]
+}
+
+# Cloud Build builds as dfchain-build: logs, the image, and the uploaded source
+# (https://cloud.google.com/functions/1stgendocs/securing/build-custom-sa).
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])
+  project  = var.project_id
+  role     = each.value
+  member   = local.build_sa
+}
+
+resource "google_storage_bucket_iam_member" "build_reads_source" {
+  bucket = google_storage_bucket.source.name
+  role   = "roles/storage.objectViewer"
+  member = local.build_sa
+}
+
+resource "google_firestore_database" "dfchain" {
   count           = var.create_firestore_database ? 1 : 0
   project         = var.project_id
-  name            = "(default)"
+  name            = var.firestore_database
   location_id     = coalesce(var.firestore_location, var.region)
   type            = "FIRESTORE_NATIVE"
   deletion_policy = "ABANDON"
   depends_on      = [google_project_service.apis]
 }
 
-# The function's source: the repository without what Cloud Build does not need.
+# The function's source, as an allow-list (the same files .gcloudignore lets gcloud upload).
 data "archive_file" "source" {
   type        = "zip"
-  source_dir  = local.source_dir
   output_path = "${path.root}/.terraform/dfchain-source.zip"
-  excludes    = ["node_modules", "dist", "build", "test", ".bench", ".git", ".ci", "infra", "coverage"]
+  dynamic "source" {
+    for_each = local.source_files
+    content {
+      content  = file("${local.source_dir}/${source.value}")
+      filename = source.value
+    }
+  }
 }
 
 resource "google_storage_bucket" "source" {
@@ -121,6 +224,7 @@ resource "google_storage_bucket" "source" {
   name                        = "${var.project_id}-dfchain-source"
   location                    = var.region
   uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
   force_destroy               = true
 }
 
@@ -135,8 +239,10 @@ resource "google_cloudfunctions2_function" "dfchain" {
   name     = "dfchain"
   location = var.region
   build_config {
-    runtime     = "nodejs20"
-    entry_point = "dfchain"
+    # nodejs20 was decommissioned on 2026-10-30 (issue 7).
+    runtime         = "nodejs22"
+    entry_point     = "dfchain"
+    service_account = google_service_account.build.id
     source {
       storage_source {
         bucket = google_storage_bucket.source.name
@@ -145,11 +251,18 @@ resource "google_cloudfunctions2_function" "dfchain" {
     }
   }
   service_config {
-    timeout_seconds       = 300
+    # The budget inside the 540 s an event function may run is in README "Deploying".
+    timeout_seconds    = 540
+    available_memory   = var.memory
+    max_instance_count = var.max_instances
+    # Pub/Sub and Eventarc of this project still deliver (https://cloud.google.com/run/docs/securing/ingress).
+    ingress_settings      = "ALLOW_INTERNAL_ONLY"
     service_account_email = google_service_account.function.email
     environment_variables = {
-      GOOGLE_CLOUD_PROJECT = var.project_id
-      DFCHAIN_CHAINS_DIR   = var.chains_dir
+      GOOGLE_CLOUD_PROJECT             = var.project_id
+      DFCHAIN_CHAINS_DIR               = var.chains_dir
+      DFCHAIN_FIRESTORE_DATABASE       = var.firestore_database
+      DFCHAIN_DATAFLOW_TIMEOUT_SECONDS = "30"
     }
   }
   event_trigger {
@@ -159,7 +272,13 @@ resource "google_cloudfunctions2_function" "dfchain" {
     retry_policy          = "RETRY_POLICY_RETRY"
     service_account_email = google_service_account.trigger.email
   }
-  depends_on = [google_project_iam_member.function, google_service_account_iam_member.function_acts_as_worker]
+  depends_on = [
+    google_project_iam_member.function_launcher,
+    google_project_iam_member.function_datastore,
+    google_service_account_iam_member.function_acts_as,
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_reads_source,
+  ]
 }
 
 # Only the trigger may invoke the function.
@@ -210,7 +329,7 @@ resource "google_cloud_scheduler_job" "tick" {
   depends_on = [google_project_service.apis]
 }
 
-# Optional: Dataflow's own statusChanged events, as a second, faster path.
+# Dataflow's own statusChanged events, as a second, faster path (on unless eventarc = false).
 resource "google_project_iam_member" "trigger_event_receiver" {
   count   = var.eventarc ? 1 : 0
   project = var.project_id
@@ -218,11 +337,12 @@ resource "google_project_iam_member" "trigger_event_receiver" {
   member  = local.trigger_sa
 }
 
+# A trigger sees only the jobs of its own location: one per region the chains use.
 resource "google_eventarc_trigger" "dataflow" {
-  count           = var.eventarc ? 1 : 0
+  for_each        = var.eventarc ? toset(local.facts.regions) : toset([])
   project         = var.project_id
-  name            = "dfchain-dataflow"
-  location        = var.region
+  name            = "dfchain-dataflow-${each.value}"
+  location        = each.value
   service_account = google_service_account.trigger.email
   matching_criteria {
     attribute = "type"
@@ -235,4 +355,12 @@ resource "google_eventarc_trigger" "dataflow" {
     }
   }
   depends_on = [google_project_iam_member.trigger_event_receiver, google_cloud_run_service_iam_member.trigger_invoker]
+}
+
+# A computed template path names a bucket only at run time: say so when none is given.
+check "computed_template_paths" {
+  assert {
+    condition     = length(local.facts.computedTemplatePaths) == 0 || length(var.template_buckets) > 0
+    error_message = "Tasks compute their template path at run time (${join(", ", local.facts.computedTemplatePaths)}): set template_buckets to the buckets they can name, or the function may not read their templates."
+  }
 }

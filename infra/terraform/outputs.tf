@@ -27,3 +27,13 @@ output "trigger_service_account" {
   description = "Service account the triggers invoke the function as."
   value       = google_service_account.trigger.email
 }
+
+output "build_service_account" {
+  description = "Service account Cloud Build builds the function as."
+  value       = google_service_account.build.email
+}
+
+output "worker_service_account" {
+  description = "Service account of the Dataflow workers for Tasks that name none."
+  value       = local.worker_sa
+}

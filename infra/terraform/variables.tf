@@ -30,22 +30,59 @@ variable "source_dir" {
   default     = null
 }
 
+variable "chain_facts" {
+  description = "What the chains need (regions, worker accounts, buckets): the output of `npx dfchain deploy-facts --json --chains-dir dag`. Generated, never written by hand."
+  type        = string
+  validation {
+    condition     = can(jsondecode(var.chain_facts).regions) && can(jsondecode(var.chain_facts).templateBuckets)
+    error_message = "chain_facts must be the output of `npx dfchain deploy-facts --json`."
+  }
+}
+
 variable "worker_service_account" {
-  description = "Service account the Dataflow workers run as; the function acts as it. Default: the Compute Engine default service account."
+  description = "Service account the Dataflow workers run as; the function acts as it. Default: dfchain-worker, created with its roles."
   type        = string
   default     = null
 }
 
+variable "template_buckets" {
+  description = "Buckets a computed (.$) template path can name: the function and the workers may read them."
+  type        = list(string)
+  default     = []
+}
+
+variable "firestore_database" {
+  description = "Firestore database of the runs; the function's access is limited to it."
+  type        = string
+  default     = "dfchain"
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{2,61}[a-z0-9]$", var.firestore_database))
+    error_message = "firestore_database must be a database id (4-63 lowercase letters, digits and '-', starting with a letter), not (default)."
+  }
+}
+
 variable "firestore_location" {
-  description = "Location of the (default) Firestore database. Default: the region."
+  description = "Location of the Firestore database. Default: the region."
   type        = string
   default     = null
 }
 
 variable "create_firestore_database" {
-  description = "Create the (default) Firestore database; set false when the project already has one."
+  description = "Create the Firestore database; set false when it exists (it must be in Native mode)."
   type        = bool
   default     = true
+}
+
+variable "max_instances" {
+  description = "Most function instances at once (Dataflow's default quota is 25 concurrent jobs)."
+  type        = number
+  default     = 25
+}
+
+variable "memory" {
+  description = "Memory of one function instance (measured peak RSS: about 108 MiB; see README)."
+  type        = string
+  default     = "512Mi"
 }
 
 variable "max_delivery_attempts" {
@@ -55,7 +92,7 @@ variable "max_delivery_attempts" {
 }
 
 variable "eventarc" {
-  description = "Also route Dataflow statusChanged events to the function."
+  description = "Route Dataflow statusChanged events to the function: one trigger per region the chains use."
   type        = bool
-  default     = false
+  default     = true
 }

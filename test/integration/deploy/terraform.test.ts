@@ -66,7 +66,10 @@ describe('infra/terraform', function () {
       'google_pubsub_topic_iam_member.sink_writer',
       'google_service_account.function',
       'google_service_account.trigger',
-      'google_firestore_database.default',
+      'google_firestore_database.dfchain',
+      'google_service_account.build',
+      'google_service_account.worker',
+      'google_project_iam_custom_role.launcher',
       'google_cloudfunctions2_function.dfchain',
       'google_cloud_run_service_iam_member.trigger_invoker',
       'google_cloud_scheduler_job.tick',
@@ -125,11 +128,11 @@ describe('infra/terraform', function () {
 
   it('gives each service account only its roles and nobody else the invoker', () => {
     assert.equal(
-      resource('google_project_iam_member', 'function')['for_each'],
-      '${toset(["roles/dataflow.developer", "roles/datastore.user", "roles/logging.logWriter"])}',
+      resource('google_project_iam_member', 'function_launcher')['role'],
+      '${google_project_iam_custom_role.launcher.id}',
     );
     assert.equal(
-      resource('google_service_account_iam_member', 'function_acts_as_worker')['role'],
+      resource('google_service_account_iam_member', 'function_acts_as')['role'],
       'roles/iam.serviceAccountUser',
     );
     const invoker = resource('google_cloud_run_service_iam_member', 'trigger_invoker');
@@ -140,10 +143,107 @@ describe('infra/terraform', function () {
     const text = readdirSync(MODULE)
       .map((f) => readFileSync(join(MODULE, f), 'utf8'))
       .join('\n');
-    assert.doesNotMatch(text, /allUsers|allAuthenticatedUsers|roles\/(editor|owner)"/);
+    assert.doesNotMatch(
+      text,
+      /allUsers|allAuthenticatedUsers|roles\/(editor|owner|dataflow\.developer|dataflow\.admin)"/,
+    );
+    assert.doesNotMatch(text, /-compute@developer/);
   });
 
-  it('publishes the tick every 5 minutes and adds Eventarc only when asked', () => {
+  it('runtime nodejs22, build service account, timeout 540 s, max instances, memory, internal ingress (matching deploy.sh)', () => {
+    const fn = resource('google_cloudfunctions2_function', 'dfchain');
+    const build = first(fn, 'build_config');
+    assert.equal(build['runtime'], 'nodejs22');
+    assert.equal(build['service_account'], '${google_service_account.build.id}');
+    const config = first(fn, 'service_config');
+    assert.equal(config['timeout_seconds'], 540);
+    assert.equal(config['ingress_settings'], 'ALLOW_INTERNAL_ONLY');
+    assert.equal(config['max_instance_count'], '${var.max_instances}');
+    assert.equal(config['available_memory'], '${var.memory}');
+    assert.equal(tf['variable']?.['max_instances']?.[0]?.['default'], 25);
+    assert.equal(tf['variable']?.['memory']?.[0]?.['default'], '512Mi');
+    assert.deepEqual(config['environment_variables'], {
+      GOOGLE_CLOUD_PROJECT: '${var.project_id}',
+      DFCHAIN_CHAINS_DIR: '${var.chains_dir}',
+      DFCHAIN_FIRESTORE_DATABASE: '${var.firestore_database}',
+      DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '30',
+    });
+    assert.equal(
+      resource('google_project_iam_member', 'build')['for_each'],
+      '${toset(["roles/logging.logWriter", "roles/artifactregistry.writer"])}',
+    );
+    assert.equal(
+      resource('google_storage_bucket_iam_member', 'build_reads_source')['role'],
+      'roles/storage.objectViewer',
+    );
+  });
+
+  it('least privilege: the custom role, the named database behind a condition, the worker account', () => {
+    assert.deepEqual(resource('google_project_iam_custom_role', 'launcher')['permissions'], [
+      'dataflow.jobs.create',
+      'dataflow.jobs.get',
+      'dataflow.jobs.list',
+    ]);
+    const datastore = resource('google_project_iam_member', 'function_datastore');
+    assert.equal(datastore['role'], 'roles/datastore.user');
+    assert.equal(
+      first(datastore, 'condition')['expression'],
+      'resource.name=="projects/${var.project_id}/databases/${var.firestore_database}"',
+    );
+    assert.equal(tf['variable']?.['firestore_database']?.[0]?.['default'], 'dfchain');
+    assert.equal(
+      resource('google_firestore_database', 'dfchain')['name'],
+      '${var.firestore_database}',
+    );
+    assert.equal(
+      resource('google_project_iam_member', 'worker')['for_each'],
+      '${local.own_worker ? toset(["roles/dataflow.worker", "roles/artifactregistry.reader"]) : toset([])}',
+    );
+  });
+
+  it('template buckets and actAs come from the chains (dfchain deploy-facts --json)', () => {
+    assert.ok(
+      !('default' in (tf['variable']?.['chain_facts']?.[0] ?? {})),
+      'generated, not defaulted',
+    );
+    assert.equal(
+      resource('google_service_account_iam_member', 'function_acts_as')['for_each'],
+      '${local.act_as}',
+    );
+    const reads = resource('google_storage_bucket_iam_member', 'function_reads_templates');
+    assert.equal(reads['for_each'], '${local.template_buckets}');
+    assert.equal(reads['role'], 'roles/storage.objectViewer');
+    const check = tf['check']?.['computed_template_paths']?.[0];
+    assert.ok(check, 'a check names computed template paths without template_buckets');
+  });
+
+  it('source archive: an allow-list, in a bucket with public access prevention', () => {
+    const bucket = resource('google_storage_bucket', 'source');
+    assert.equal(bucket['public_access_prevention'], 'enforced');
+    assert.equal(bucket['uniform_bucket_level_access'], true);
+    const archive = (tf['data']?.['archive_file'] as unknown as Record<string, Block[]>)[
+      'source'
+    ]![0]!;
+    assert.ok(!('source_dir' in archive) && !('excludes' in archive), 'no deny-list');
+    const text = readFileSync(join(MODULE, 'main.tf'), 'utf8');
+    assert.match(
+      text,
+      /\["package\.json", "package-lock\.json", "tsconfig\.json", "tsconfig\.build\.json"\],\s*fileset\(local\.source_dir, "src\/\*\*"\),\s*fileset\(local\.source_dir, "dag\/\*\*"\)/,
+    );
+  });
+
+  it('gitignore: Terraform state and crash logs are never committed', async () => {
+    const paths = [
+      'infra/terraform/terraform.tfstate',
+      'infra/terraform/terraform.tfstate.backup',
+      'infra/terraform/.terraform/providers/x',
+      'infra/terraform/crash.log',
+    ];
+    const outcome = await runProgram('git', ['check-ignore', ...paths], { cwd: ROOT });
+    assert.deepEqual(outcome.stdout.trim().split('\n'), paths);
+  });
+
+  it('publishes the tick every 5 minutes; eventarc per region the chains use', () => {
     const tick = resource('google_cloud_scheduler_job', 'tick');
     assert.equal(tick['schedule'], '*/5 * * * *');
     assert.equal(
@@ -151,10 +251,13 @@ describe('infra/terraform', function () {
       '${base64encode(jsonencode({ dfchain = "tick" }))}',
     );
     const eventarc = resource('google_eventarc_trigger', 'dataflow');
-    assert.equal(eventarc['count'], '${var.eventarc ? 1 : 0}');
+    assert.equal(eventarc['for_each'], '${var.eventarc ? toset(local.facts.regions) : toset([])}');
+    assert.equal(eventarc['location'], '${each.value}');
+    assert.equal(eventarc['name'], 'dfchain-dataflow-${each.value}');
     assert.equal(
       first(eventarc, 'matching_criteria')['value'],
       'google.cloud.dataflow.job.v1beta3.statusChanged',
     );
+    assert.equal(tf['variable']?.['eventarc']?.[0]?.['default'], true);
   });
 });
