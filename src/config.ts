@@ -16,8 +16,15 @@ export interface Config {
   readonly confirmDeadlineMs: number;
   /** Longest wait between two `jobs.get` calls while the API still lags the log. */
   readonly confirmPollMs: number;
-  /** Per-request timeout of Dataflow API calls; undefined means the client's default. */
-  readonly dataflowTimeoutMs?: number;
+  /** Per-request timeout of Dataflow API calls. */
+  readonly dataflowTimeoutMs: number;
+  /**
+   * How long a launch intent belongs to the delivery that claimed it: nobody else may launch it
+   * before this passes, and its holder starts a launch call only while the call's timeout fits.
+   */
+  readonly launchLeaseMs: number;
+  /** Firestore database of runs and definitions (`(default)` unless named). */
+  readonly firestoreDatabase: string;
   /** Local-stack testing only: faults injected into the function's own store and Dataflow calls. */
   readonly localFaults?: LocalFaults;
 }
@@ -45,6 +52,14 @@ const DEFAULT_CONFIRM_DEADLINE_SECONDS = 120;
 // A launch follows the API's lag by half this on average; each pending job costs one jobs.get
 // per interval while the API lags (up to ~150 calls over a 30 s lag).
 const DEFAULT_CONFIRM_POLL_SECONDS = 0.2;
+// A flex template launch validates the template before it answers: allow it well over 10 s.
+const DEFAULT_DATAFLOW_TIMEOUT_SECONDS = 60;
+// Two launch calls' timeouts: a holder whose first call timed out can still make a second.
+const DEFAULT_LAUNCH_LEASE_SECONDS = 150;
+/** Margin for clock skew between instances, kept free at both ends of a launch lease. */
+export const LEASE_MARGIN_MS = 5_000;
+// Firestore database ids: https://cloud.google.com/firestore/docs/manage-databases#database_id
+const FIRESTORE_DATABASE_PATTERN = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -100,6 +115,27 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`DFCHAIN_STORE="${store}" is not one of ${STORE_KINDS.join(', ')}`);
   }
   const faults = localFaults(env);
+  const dataflowTimeoutMs = positiveSeconds(
+    env,
+    'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS',
+    DEFAULT_DATAFLOW_TIMEOUT_SECONDS,
+  );
+  const launchLeaseMs = positiveSeconds(
+    env,
+    'DFCHAIN_LAUNCH_LEASE_SECONDS',
+    DEFAULT_LAUNCH_LEASE_SECONDS,
+  );
+  if (launchLeaseMs < dataflowTimeoutMs + 2 * LEASE_MARGIN_MS) {
+    throw new ConfigError(
+      `DFCHAIN_LAUNCH_LEASE_SECONDS=${launchLeaseMs / 1000} is shorter than one launch call (DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=${dataflowTimeoutMs / 1000}) plus ${(2 * LEASE_MARGIN_MS) / 1000} s of clock margin: raise it to at least ${(dataflowTimeoutMs + 2 * LEASE_MARGIN_MS) / 1000}`,
+    );
+  }
+  const firestoreDatabase = env['DFCHAIN_FIRESTORE_DATABASE'] || '(default)';
+  if (!FIRESTORE_DATABASE_PATTERN.test(firestoreDatabase)) {
+    throw new ConfigError(
+      `DFCHAIN_FIRESTORE_DATABASE="${firestoreDatabase}" is not a Firestore database id (4-63 lowercase letters, digits and '-', starting with a letter, or "(default)")`,
+    );
+  }
   return {
     projectId,
     chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
@@ -115,9 +151,9 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'DFCHAIN_CONFIRM_POLL_SECONDS',
       DEFAULT_CONFIRM_POLL_SECONDS,
     ),
-    ...(env['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']
-      ? { dataflowTimeoutMs: positiveSeconds(env, 'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS', 60) }
-      : {}),
+    dataflowTimeoutMs,
+    launchLeaseMs,
+    firestoreDatabase,
     ...(faults ? { localFaults: faults } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChainCatalog } from './chain/catalog.js';
 import { loadChains } from './chain/load.js';
 import { systemClock } from './clock.js';
@@ -17,7 +18,9 @@ function createStore(config: Config): RunStore {
   return lazily(async () => {
     const { Firestore } = await import('@google-cloud/firestore');
     const { FirestoreRunStore } = await import('./store/firestore.js');
-    return new FirestoreRunStore(new Firestore({ projectId: config.projectId }));
+    return new FirestoreRunStore(
+      new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase }),
+    );
   });
 }
 
@@ -26,7 +29,7 @@ function createDataflow(config: Config): DataflowPort {
   return lazily(async () =>
     (await import('./dataflow/googleapis.js')).createDataflowPort({
       ...(config.dataflowRootUrl ? { rootUrl: config.dataflowRootUrl } : {}),
-      ...(config.dataflowTimeoutMs ? { timeoutMs: config.dataflowTimeoutMs } : {}),
+      timeoutMs: config.dataflowTimeoutMs,
     }),
   );
 }
@@ -57,5 +60,9 @@ export function createDeps(config: Config): HandlerDeps {
     logger: createCloudLogger(config.projectId),
     confirmDeadlineMs: config.confirmDeadlineMs,
     confirmPollMs: config.confirmPollMs,
+    launchLeaseMs: config.launchLeaseMs,
+    dataflowCallMs: config.dataflowTimeoutMs,
+    newToken: randomUUID,
+    newNonce: randomUUID,
   };
 }

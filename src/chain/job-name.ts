@@ -19,12 +19,18 @@ export interface JobKey {
   readonly runId: string;
   readonly state: string;
   readonly attempt: number;
+  /** The run's random nonce (empty for runs stored before nonces existed). */
+  readonly nonce: string;
 }
 
-/** The deterministic, run-unique Dataflow job name of one launch: `<prefix>-<12 hex>`. */
+/**
+ * The deterministic, run-unique Dataflow job name of one launch: `<prefix>-<12 hex>`. Every
+ * replay of the run computes the same name; without the run's nonce nobody else can.
+ */
 export function jobNameFor(prefix: string, key: JobKey): string {
+  const nonce = key.nonce === '' ? '' : `\n${key.nonce}`;
   const digest = createHash('sha256')
-    .update(`${key.chain}\n${key.runId}\n${key.state}\n${key.attempt}`)
+    .update(`${key.chain}\n${key.runId}\n${key.state}\n${key.attempt}${nonce}`)
     .digest('hex');
   return `${prefix}-${digest.slice(0, JOB_NAME_SUFFIX_LENGTH)}`;
 }

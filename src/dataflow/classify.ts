@@ -79,14 +79,18 @@ function isNetworkFault(error: unknown): boolean {
 const ADVICE: Readonly<Record<number, string>> = {
   400: "the request is invalid: check the step's Parameters in the chain file",
   401: "the credentials were rejected: check the Application Default Credentials of the function's service account",
-  403: "grant roles/dataflow.developer to the function's service account and roles/iam.serviceAccountUser on the workers' service account; check the Dataflow API is enabled",
+  403: "grant the function's service account the dfchain Dataflow role (infra/deploy.sh creates it) and roles/iam.serviceAccountUser on the workers' service account, and read access to the template's bucket; check the Dataflow API is enabled",
   404: 'the API lags the log by up to ~30 s and forgets jobs 30 days after they end',
+  // Not a job's 404: the project, the region or (on launch) the template does not exist.
+  [-404]:
+    'the project, region or template does not exist or is not visible to the caller: check GOOGLE_CLOUD_PROJECT, the Region and containerSpecGcsPath',
   409: 'a job of this name is already active: look it up by name and adopt it',
   429: 'quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists',
 };
 
-function advice(httpStatus: number | undefined): string {
-  const known = httpStatus === undefined ? undefined : ADVICE[httpStatus];
+function advice(httpStatus: number | undefined, jobNotFound: boolean): string {
+  const key = httpStatus === 404 && !jobNotFound ? -404 : httpStatus;
+  const known = key === undefined ? undefined : ADVICE[key];
   if (known !== undefined) return known;
   if (httpStatus === undefined || httpStatus === 408 || httpStatus >= 500) {
     return 'a transient fault: it is retried';
@@ -95,12 +99,18 @@ function advice(httpStatus: number | undefined): string {
 }
 
 /**
- * Turns whatever a Dataflow API call threw into a typed error: 404 JobNotFoundError, 409
- * JobAlreadyExistsError, 408/429/5xx/network DataflowTransientError, other answers
- * DataflowPermanentError. The message names the operation, the HTTP and Google status, Google's
- * message and what to do; the original error is kept as `cause`.
+ * Turns whatever a Dataflow API call threw into a typed error: 404 JobNotFoundError (only from
+ * `jobs.get`, where it means "not visible yet"; from a launch or a list it names a missing
+ * project, region or template: permanent), 409 JobAlreadyExistsError, 408/429/5xx/network
+ * DataflowTransientError, other answers DataflowPermanentError. The message names the
+ * operation, the HTTP and Google status, Google's message and what to do; the original error
+ * is kept as `cause`.
  */
-export function classifyDataflowError(error: unknown, operation: string): DfchainError {
+export function classifyDataflowError(
+  error: unknown,
+  operation: string,
+  { jobNotFound = true }: { readonly jobNotFound?: boolean } = {},
+): DfchainError {
   if (error instanceof DfchainError) return error;
   const failure = readFailure(error);
   const { httpStatus, status } = failure;
@@ -111,9 +121,9 @@ export function classifyDataflowError(error: unknown, operation: string): Dfchai
   };
   const answer =
     httpStatus === undefined ? 'no HTTP answer' : `HTTP ${httpStatus}${status ? ` ${status}` : ''}`;
-  const message = `Dataflow ${operation} failed: ${answer}: ${failure.message} (${advice(httpStatus)})`;
+  const message = `Dataflow ${operation} failed: ${answer}: ${failure.message} (${advice(httpStatus, jobNotFound)})`;
   const options = { cause: error };
-  if (httpStatus === 404) return new JobNotFoundError(message, details, options);
+  if (httpStatus === 404 && jobNotFound) return new JobNotFoundError(message, details, options);
   if (httpStatus === 409) return new JobAlreadyExistsError(message, details, options);
   if (httpStatus === 408 || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500)) {
     return new DataflowTransientError(message, details, options);

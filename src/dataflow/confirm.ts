@@ -1,5 +1,11 @@
 import pRetry from 'p-retry';
-import { DfchainError, JobNotConfirmedError, JobNotFoundError, isRetryable } from '../errors.js';
+import {
+  DfchainError,
+  JobNeverVisibleError,
+  JobNotConfirmedError,
+  JobNotFoundError,
+  isRetryable,
+} from '../errors.js';
 import { endedJob, type EndedJob, type JobRef } from './job.js';
 import type { DataflowPort } from './port.js';
 
@@ -21,7 +27,20 @@ export interface ConfirmOptions {
   /** Longest delay between calls (default 5 s). */
   readonly maxDelayMs?: number;
   readonly onRetry?: (info: ConfirmRetryInfo) => void;
+  /**
+   * A job the API has never shown after this long is not lag but a message about a job that
+   * does not exist here (foreign or forged): stop, rather than poll to the deadline (default
+   * NOT_FOUND_LIMIT_MS).
+   */
+  readonly notFoundLimitMs?: number;
 }
+
+/**
+ * How long a job may stay NOT_FOUND before dfchain stops believing in it: the API lags the log
+ * by up to ~30 s in the field (ARCHITECTURE §4), plus a margin. A real job whose API lags
+ * longer is still advanced by the tick.
+ */
+export const NOT_FOUND_LIMIT_MS = 45_000;
 
 /** Thrown inside the retry loop when the API answers with a state that is not terminal yet. */
 class StillRunning extends JobNotConfirmedError {
@@ -48,10 +67,26 @@ export async function confirmJobEnded(
   jobId: string,
   options: ConfirmOptions,
 ): Promise<EndedJob> {
+  const started = Date.now();
+  // A limit at or past the deadline is no limit: the deadline's retryable error applies.
+  const limit = options.notFoundLimitMs ?? NOT_FOUND_LIMIT_MS;
+  const notFoundLimitMs = limit < options.deadlineMs ? limit : Number.POSITIVE_INFINITY;
+  let everSeen = false;
   try {
     return await pRetry(
       async () => {
-        const job = await dataflow.getJob(ref, jobId);
+        let job;
+        try {
+          job = await dataflow.getJob(ref, jobId);
+        } catch (error) {
+          if (!(error instanceof JobNotFoundError) || everSeen) throw error;
+          if (Date.now() - started < notFoundLimitMs) throw error;
+          throw new JobNeverVisibleError(
+            `job ${jobId} in projects/${ref.projectId}/locations/${ref.location} was still NOT_FOUND ${Math.round((Date.now() - started) / 1000)} s after its message arrived, beyond the API's lag: a message about a job that does not exist here`,
+            { cause: error },
+          );
+        }
+        everSeen = true;
         return endedJob(job) ?? Promise.reject(new StillRunning(job.currentState));
       },
       {

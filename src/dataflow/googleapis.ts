@@ -46,11 +46,15 @@ function createTime(job: dataflow_v1b3.Schema$Job): number {
   return Number.isNaN(time) ? 0 : time;
 }
 
-async function call<T>(operation: string, request: () => Promise<T>): Promise<T> {
+async function call<T>(
+  operation: string,
+  request: () => Promise<T>,
+  jobNotFound = false,
+): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    throw classifyDataflowError(error, operation);
+    throw classifyDataflowError(error, operation, { jobNotFound });
   }
 }
 
@@ -75,18 +79,25 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
   };
   return {
     async getJob(ref, jobId) {
-      const { data } = await call(`jobs.get ${where(ref)}/jobs/${jobId}`, () =>
-        locations.jobs.get({ ...path(ref), jobId, view: 'JOB_VIEW_SUMMARY' }),
+      // The summary view has no labels, and the labels are how a job proves it is a step's.
+      const { data } = await call(
+        `jobs.get ${where(ref)}/jobs/${jobId}`,
+        () => locations.jobs.get({ ...path(ref), jobId, view: 'JOB_VIEW_DESCRIPTION' }),
+        true,
       );
       return toJobSummary(data, ref, jobId);
     },
-    async findJobByName(ref, name) {
+    async listJobsByName(ref, name) {
       const jobs = (await list(ref, { name, filter: 'ALL' })).filter((job) => job.name === name);
-      const newest = jobs.sort((a, b) => createTime(b) - createTime(a))[0];
-      return newest === undefined ? undefined : toJobSummary(newest, ref);
+      return jobs
+        .sort((a, b) => createTime(b) - createTime(a))
+        .map((job) => ({ ...toJobSummary(job, ref), labels: {} }));
     },
     async listActiveJobs(ref) {
-      return (await list(ref, { filter: 'ACTIVE' })).map((job) => toJobSummary(job, ref));
+      return (await list(ref, { filter: 'ACTIVE' })).map((job) => ({
+        ...toJobSummary(job, ref),
+        labels: {},
+      }));
     },
     async launchFlexTemplate(ref, request: FlexTemplateLaunch) {
       const operation = `flexTemplates.launch ${where(ref)} (job ${request.launchParameter.jobName})`;
@@ -99,7 +110,8 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
       if (!data.job) {
         throw classifyDataflowError(new Error('the answer has no job'), operation);
       }
-      return toJobSummary(data.job, ref);
+      // Whatever view the answer has, only a jobs.get with labels identifies the job.
+      return { ...toJobSummary(data.job, ref), labels: {} };
     },
   };
 }

@@ -5,11 +5,17 @@ import type { FlexTemplateLaunch, JobRef, JobSummary } from './job.js';
  * JobNotFoundError, JobAlreadyExistsError, DataflowTransientError, DataflowPermanentError.
  */
 export interface DataflowPort {
-  /** `GET …/locations/{location}/jobs/{jobId}?view=JOB_VIEW_SUMMARY`. */
+  /**
+   * `GET …/locations/{location}/jobs/{jobId}?view=JOB_VIEW_DESCRIPTION`: with labels, which
+   * the summary view leaves out (google/dataflow/v1beta3/jobs.proto, `JobView`).
+   */
   getJob(ref: JobRef, jobId: string): Promise<JobSummary>;
-  /** `GET …/locations/{location}/jobs?name=…&filter=ALL`: the newest job of that name, if any. */
-  findJobByName(ref: JobRef, name: string): Promise<JobSummary | undefined>;
-  /** `GET …/locations/{location}/jobs?filter=ACTIVE`: every job not yet terminal, all pages. */
+  /**
+   * `GET …/locations/{location}/jobs?name=…&filter=ALL`, all pages: every job of that name,
+   * newest first, as summaries: `labels` is empty ("ListJobs always returns summaries now").
+   */
+  listJobsByName(ref: JobRef, name: string): Promise<JobSummary[]>;
+  /** `GET …/locations/{location}/jobs?filter=ACTIVE`: every job not yet terminal, all pages (summaries). */
   listActiveJobs(ref: JobRef): Promise<JobSummary[]>;
   /** `POST …/locations/{location}/flexTemplates:launch`. */
   launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary>;

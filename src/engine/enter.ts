@@ -69,8 +69,10 @@ function enterTask(
       contextObject(run, name, now, attempt),
     );
   } catch (error) {
-    if (!(error instanceof PathError)) throw error;
-    const cause = `States.${name}.${error.message}`;
+    // Any evaluation failure ends the run: thrown out of here, it would fail every redelivery
+    // of the message and leave the run RUNNING for ever.
+    const detail = error instanceof PathError ? error.message : `Parameters: ${String(error)}`;
+    const cause = `States.${name}.${detail}`;
     return fail(run, { Error: 'States.Runtime', Cause: cause }, now, so, name);
   }
   const jobName = jobNameFor(task.Parameters.jobName, {
@@ -78,6 +80,7 @@ function enterTask(
     runId: run.id,
     state: name,
     attempt,
+    nonce: run.nonce ?? '',
   });
   const step: Step = {
     state: name,

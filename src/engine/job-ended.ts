@@ -2,6 +2,7 @@ import type { ChainDefinition } from '../chain/types.js';
 import type { EndedJob } from '../dataflow/job.js';
 import type { JsonObject } from '../json.js';
 import { enterState, fail, succeed } from './enter.js';
+import { notOwnJobReason } from './identity.js';
 import type { Run, RunError, Step } from './run.js';
 import { unchanged, withoutStep, type RunEvent, type Transition } from './transition.js';
 
@@ -27,10 +28,14 @@ export function taskResult(job: EndedJob): JsonObject {
 /** Why a confirmed job leaves the run as it is, or undefined when it advances the run. */
 export function staleReason(run: Run, job: EndedJob): string | undefined {
   if (run.status !== 'RUNNING') return `run ${run.id} already ${run.status}`;
-  if (run.steps[job.name] === undefined) {
+  const step = run.steps[job.name];
+  if (step === undefined) {
     return `job ${job.name} is not in flight in run ${run.id}: its end was already recorded (duplicate event), or it is not a step of this run`;
   }
-  return undefined;
+  const foreign = notOwnJobReason(run, step, job);
+  return foreign === undefined
+    ? undefined
+    : `job ${job.name} (${job.id}) is not the job of step ${step.state} of run ${run.id}: ${foreign}`;
 }
 
 /**
@@ -47,8 +52,9 @@ export function onJobEnded(
   if (step === undefined || staleReason(run, job) !== undefined) return unchanged(run);
   const succeeded = job.currentState === 'JOB_STATE_DONE';
   const error = succeeded ? undefined : jobError(job);
+  const { lease: _lease, ...settled } = step;
   const ended: Step = {
-    ...step,
+    ...settled,
     status: succeeded ? 'SUCCEEDED' : 'FAILED',
     jobId: job.id,
     launchedAt: step.launchedAt ?? now,

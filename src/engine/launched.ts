@@ -12,10 +12,14 @@ export function onLaunched(
 ): Transition {
   const step = run.steps[jobName];
   if (step?.status !== 'INTENDED') return unchanged(run);
+  const { lease: _lease, ...settled } = step;
   return {
     run: {
       ...run,
-      steps: { ...run.steps, [jobName]: { ...step, status: 'LAUNCHED', jobId, launchedAt: now } },
+      steps: {
+        ...run.steps,
+        [jobName]: { ...settled, status: 'LAUNCHED', jobId, launchedAt: now },
+      },
     },
     changed: true,
     effects: [],
@@ -42,6 +46,7 @@ export function onLaunchFailed(
 ): Transition {
   const step = run.steps[jobName];
   if (step === undefined || run.status !== 'RUNNING') return unchanged(run);
-  const ended = { ...step, status: 'FAILED' as const, endedAt: now, error };
+  const { lease: _lease, ...settled } = step;
+  const ended = { ...settled, status: 'FAILED' as const, endedAt: now, error };
   return fail(withoutStep(run, jobName), error, now, { events: [], archived: [ended] }, step.state);
 }

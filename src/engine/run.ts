@@ -20,6 +20,21 @@ export interface RunError {
   readonly Cause: string;
 }
 
+/**
+ * Who may launch an intended step, and until when. Only the holder sends the launch call, and
+ * only while the call's timeout fits before `until`; anyone else takes over after `until`, and
+ * looks the job up by name before launching. So at most one launch call for a step is ever in
+ * flight, and none starts without a look-up unless it is the very first.
+ */
+export interface LaunchLease {
+  /** Random token of the invocation that holds the lease. */
+  readonly owner: string;
+  /** ISO time after which another invocation may take the launch over. */
+  readonly until: string;
+  /** How many invocations have held it; above 1, a look-up must precede every launch call. */
+  readonly holders: number;
+}
+
 /** One Dataflow job of a run, keyed by its deterministic job name. */
 export interface Step {
   readonly state: string;
@@ -31,6 +46,8 @@ export interface Step {
   readonly request: FlexTemplateLaunch;
   readonly status: StepStatus;
   readonly intendedAt: string;
+  /** Set while INTENDED: the invocation allowed to launch it. */
+  readonly lease?: LaunchLease;
   readonly jobId?: string;
   readonly launchedAt?: string;
   readonly endedAt?: string;
@@ -44,6 +61,11 @@ export interface Run {
   readonly chain: string;
   /** Content hash of the definition the run started with; edits to the chain file do not reach it. */
   readonly definitionHash: string;
+  /**
+   * Random, drawn once when the run starts and stored: it goes into every job name, so nobody
+   * can predict a run's job names and plant a job under one. Runs stored before it have none.
+   */
+  readonly nonce?: string;
   readonly projectId: string;
   readonly input: JsonObject;
   readonly status: RunStatus;

@@ -13,6 +13,8 @@ export interface StartRequest {
   readonly projectId: string;
   readonly input: JsonObject;
   readonly now: string;
+  /** Random, drawn by the caller: the engine itself draws nothing. */
+  readonly nonce: string;
 }
 
 /** Creates a run and enters its `StartAt` state. */
@@ -21,6 +23,7 @@ export function startRun(request: StartRequest): Transition {
     id: request.runId,
     chain: request.chain,
     definitionHash: request.definitionHash,
+    nonce: request.nonce,
     projectId: request.projectId,
     input: request.input,
     status: 'RUNNING',

@@ -18,4 +18,22 @@ export interface HandlerDeps {
   readonly confirmPollMs: number;
   /** Bounds of one `tick`; defaults to TICK_LIMITS. */
   readonly tickLimits?: TickLimits;
+  /** How long a launch intent belongs to the invocation holding it (see LaunchLease). */
+  readonly launchLeaseMs: number;
+  /** Longest a Dataflow call may take (the client's timeout): a launch starts only if it fits. */
+  readonly dataflowCallMs: number;
+  /** A fresh random token naming one delivery as a lease holder. */
+  readonly newToken: () => string;
+  /** A fresh random nonce for a new run's job names. */
+  readonly newNonce: () => string;
+}
+
+/** The dependencies of one delivery, with the token that names it as a lease holder. */
+export interface Invocation extends HandlerDeps {
+  readonly owner: string;
+}
+
+/** Starts handling one delivery: draws its lease-holder token. */
+export function invocation(deps: HandlerDeps): Invocation {
+  return { ...deps, owner: deps.newToken() };
 }

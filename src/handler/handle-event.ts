@@ -1,12 +1,12 @@
-import { DfchainError, isRetryable } from '../errors.js';
+import { DfchainError, LaunchHeldError, isRetryable } from '../errors.js';
 import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
-import type { HandlerDeps } from './deps.js';
+import { invocation, type HandlerDeps, type Invocation } from './deps.js';
 import { handleJobEnded } from './job-ended.js';
 import { handleStart } from './start.js';
 import { handleTick } from './tick.js';
 
-async function dispatch(deps: HandlerDeps, signal: Signal, event: IncomingEvent): Promise<void> {
+async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent): Promise<void> {
   switch (signal.kind) {
     case 'ignored':
       deps.logger.write({
@@ -32,13 +32,14 @@ async function dispatch(deps: HandlerDeps, signal: Signal, event: IncomingEvent)
  */
 export async function handleEvent(deps: HandlerDeps, event: IncomingEvent): Promise<void> {
   try {
-    await dispatch(deps, decodeEvent(event), event);
+    await dispatch(invocation(deps), decodeEvent(event), event);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof DfchainError ? error.code : 'UNEXPECTED';
     if (isRetryable(error)) {
       deps.logger.write({
-        severity: 'WARNING',
+        // A held launch is the normal fate of a duplicate delivery, not a fault.
+        severity: error instanceof LaunchHeldError ? 'INFO' : 'WARNING',
         event: 'delivery.retry',
         message: `${message} (message ${event.id ?? '?'} will be redelivered)`,
         code,

@@ -1,21 +1,23 @@
 import { couldBeChainJob } from '../chain/job-name.js';
-import { confirmJobEnded } from '../dataflow/confirm.js';
-import { onJobEnded, staleReason } from '../engine/job-ended.js';
 import { LABEL_KEYS } from '../chain/labels.js';
-import { PoisonMessageError } from '../errors.js';
+import { confirmJobEnded } from '../dataflow/confirm.js';
+import { isTerminalJobState, type EndedJob } from '../dataflow/job.js';
+import { fail } from '../engine/enter.js';
+import { onJobEnded, staleReason } from '../engine/job-ended.js';
+import { JobNeverVisibleError, PoisonMessageError, StorePermanentError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
-import type { HandlerDeps } from './deps.js';
+import type { Invocation } from './deps.js';
 import { executeLaunches } from './launch.js';
 import { applyToRun } from './record.js';
 
 function ignore(
-  deps: HandlerDeps,
+  inv: Invocation,
   signal: JobEndedSignal,
   reason: string,
   extra: Record<string, string> = {},
 ): void {
-  deps.logger.write({
+  inv.logger.write({
     severity: 'INFO',
     event: 'message.ignored',
     message: `ignored ${signal.source} event for job ${signal.jobName} (${signal.jobId}): ${reason}`,
@@ -26,40 +28,96 @@ function ignore(
   });
 }
 
-/** Handles a job reported as ended: confirm with the API, map to its run, advance the run. */
-export async function handleJobEnded(deps: HandlerDeps, signal: JobEndedSignal): Promise<void> {
-  if (!couldBeChainJob(signal.jobName, deps.chains.prefixes)) {
-    ignore(deps, signal, 'not a dfchain job: its name matches no chain job-name prefix');
-    return;
-  }
+/**
+ * The job as Dataflow itself reported it, when the signal is Eventarc's direct event: Eventarc
+ * delivers it from Dataflow to the function (no topic publisher can forge its CloudEvent type,
+ * and only the trigger's account may invoke the function), so asking the API again would only
+ * add a call to the handoff. A log entry carries no state or labels: it is always confirmed.
+ */
+function reportedByDataflow(signal: JobEndedSignal): EndedJob | undefined {
+  const state = signal.reportedState;
+  if (signal.source !== 'eventarc' || !isTerminalJobState(state)) return undefined;
+  if (signal.reportedLabels === undefined) return undefined;
+  return {
+    id: signal.jobId,
+    name: signal.jobName,
+    projectId: signal.projectId,
+    location: signal.location,
+    currentState: state,
+    labels: signal.reportedLabels,
+  };
+}
+
+async function confirmed(inv: Invocation, signal: JobEndedSignal): Promise<EndedJob | string> {
+  const reported = reportedByDataflow(signal);
+  if (reported) return reported;
   const ref = { projectId: signal.projectId, location: signal.location };
-  const ended = await confirmJobEnded(deps.dataflow, ref, signal.jobId, {
-    deadlineMs: deps.confirmDeadlineMs,
-    minDelayMs: Math.min(100, deps.confirmPollMs),
-    maxDelayMs: deps.confirmPollMs,
-  });
-  const runId = ended.labels[LABEL_KEYS.run];
-  if (runId === undefined) {
-    ignore(deps, signal, `not a dfchain job: it has no ${LABEL_KEYS.run} label`);
+  try {
+    return await confirmJobEnded(inv.dataflow, ref, signal.jobId, {
+      deadlineMs: inv.confirmDeadlineMs,
+      minDelayMs: Math.min(100, inv.confirmPollMs),
+      maxDelayMs: inv.confirmPollMs,
+    });
+  } catch (error) {
+    if (error instanceof JobNeverVisibleError) return error.message;
+    throw error;
+  }
+}
+
+/** Records a job's end; a run Firestore refuses to store that way fails instead of staying RUNNING. */
+async function recordEnd(inv: Invocation, runId: string, ended: EndedJob) {
+  const now = () => inv.clock.now().toISOString();
+  try {
+    return await applyToRun(inv, runId, async (run) =>
+      onJobEnded(await definitionFor(inv, run), run, ended, now()),
+    );
+  } catch (error) {
+    if (!(error instanceof StorePermanentError)) throw error;
+    const cause = `job ${ended.name} (${ended.id}) ended ${ended.currentState}, but the run could not be stored with its result: ${error.message}`;
+    await applyToRun(inv, runId, (run) =>
+      run.status === 'RUNNING'
+        ? fail(run, { Error: 'States.Runtime', Cause: cause }, now())
+        : { run, changed: false, effects: [], events: [], archived: [] },
+    );
+    throw error;
+  }
+}
+
+/** Handles a job reported as ended: confirm with the API, map to its run, advance the run. */
+export async function handleJobEnded(inv: Invocation, signal: JobEndedSignal): Promise<void> {
+  if (signal.projectId !== inv.projectId) {
+    ignore(
+      inv,
+      signal,
+      `it is in project ${signal.projectId}; this function serves ${inv.projectId}`,
+    );
     return;
   }
-  const transition = await applyToRun(deps, runId, async (run) =>
-    onJobEnded(await definitionFor(deps, run), run, ended, deps.clock.now().toISOString()),
-  );
+  if (!couldBeChainJob(signal.jobName, inv.chains.prefixes)) {
+    ignore(inv, signal, 'not a dfchain job: its name matches no chain job-name prefix');
+    return;
+  }
+  const ended = await confirmed(inv, signal);
+  if (typeof ended === 'string') {
+    ignore(inv, signal, ended);
+    return;
+  }
+  const runId = ended.labels[LABEL_KEYS.run];
+  if (runId === undefined || runId === '') {
+    ignore(inv, signal, `not a dfchain job: it has no ${LABEL_KEYS.run} label`);
+    return;
+  }
+  const transition = await recordEnd(inv, runId, ended);
   if (transition === undefined) {
     throw new PoisonMessageError(
       `job ${ended.name} (${ended.id}) is labelled ${LABEL_KEYS.run}=${runId}, but no such run is stored; was it started against another project or database?`,
     );
   }
   if (!transition.changed) {
-    ignore(deps, signal, staleReason(transition.run, ended) ?? 'nothing changed', {
+    ignore(inv, signal, staleReason(transition.run, ended) ?? 'nothing changed', {
       runId,
       chain: transition.run.chain,
     });
   }
-  await executeLaunches(
-    deps,
-    transition.run,
-    new Set(transition.effects.map((effect) => effect.step.jobName)),
-  );
+  await executeLaunches(inv, transition.run);
 }

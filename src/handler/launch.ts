@@ -1,69 +1,106 @@
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
+import { LEASE_MARGIN_MS } from '../config.js';
 import type { JobSummary } from '../dataflow/job.js';
 import { onLaunched, onLaunchFailed } from '../engine/launched.js';
+import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
   JobAlreadyExistsError,
+  JobNotFoundError,
+  LaunchHeldError,
 } from '../errors.js';
-import type { HandlerDeps } from './deps.js';
+import type { Invocation } from './deps.js';
+import { findOwnJob, stepRef } from './own-job.js';
 import { applyToRun } from './record.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
 const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
-async function launchOrAdopt(
-  deps: HandlerDeps,
-  step: Step,
-): Promise<{ job: JobSummary; adopted: boolean }> {
-  const ref = { projectId: step.projectId, location: step.location };
-  try {
-    const job = await pRetry(() => deps.dataflow.launchFlexTemplate(ref, step.request), {
-      ...LAUNCH_RETRY,
-      shouldRetry: ({ error }) => error instanceof DataflowTransientError,
-    });
-    return { job, adopted: false };
-  } catch (error) {
-    if (!(error instanceof JobAlreadyExistsError)) throw error;
-    // 409: the same deterministic name is active, so this step was launched by an earlier try.
-    const job = await deps.dataflow.findJobByName(ref, step.jobName);
-    if (job) return { job, adopted: true };
-    throw new DataflowTransientError(
-      `launch of ${step.jobName} answered 409 ALREADY_EXISTS but no job of that name is listed yet; the delivery will be retried`,
-      { operation: 'jobs.list' },
-      { cause: error },
-    );
-  }
+/** The lease ran out under its holder, or the step moved on: someone else owns it now. */
+class LeaseLost extends Error {}
+
+interface Launched {
+  readonly job: JobSummary;
+  readonly adopted: boolean;
 }
 
 /**
- * Makes one intended launch and records its job; `own` is false for an intent some other
- * delivery wrote, which may have launched before dying, so Dataflow is asked first.
+ * Makes sure the invocation still holds the step's lease with room for a whole launch call
+ * (its timeout plus the clock margin) before `until` minus the margin; renews it otherwise.
  */
-export async function launchStep(
-  deps: HandlerDeps,
-  run: Run,
-  step: Step,
-  own: boolean,
-): Promise<void> {
-  const now = () => deps.clock.now().toISOString();
+async function keepLease(inv: Invocation, run: Run, step: Step, until: { ms: number }) {
+  const now = inv.clock.now().getTime();
+  if (until.ms - now >= inv.dataflowCallMs + 2 * LEASE_MARGIN_MS) return;
+  const renewal = await applyToRun(inv, run.id, (current) =>
+    renewLease(current, step.jobName, {
+      owner: inv.owner,
+      now: new Date(now).toISOString(),
+      leaseMs: inv.launchLeaseMs,
+    }),
+  );
+  if (!renewal?.changed) throw new LeaseLost();
+  until.ms = now + inv.launchLeaseMs;
+}
+
+async function adoptAfterConflict(inv: Invocation, run: Run, step: Step, error: unknown) {
+  const found = await findOwnJob(inv, run, step);
+  if (found) return { job: found, adopted: true };
+  throw new DataflowTransientError(
+    `launch of ${step.jobName} answered 409 ALREADY_EXISTS but no job of this run's step ${step.state} is listed under that name yet; retrying`,
+    { operation: 'jobs.list' },
+    { cause: error },
+  );
+}
+
+/**
+ * Launches a step whose lease this invocation holds. Any launch call that may have executed
+ * (timeout, 5xx, network, a crash of an earlier holder) is followed by a look-up of the job by
+ * name before another is made, and a launch call starts only while the lease has room for it;
+ * so a step's job is created at most once. `lookFirst`: an earlier holder may have launched.
+ */
+async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: boolean) {
+  const ref = stepRef(step);
+  const until = { ms: Date.parse(step.lease?.until ?? '') || 0 };
+  const attempt = async (attemptNumber: number): Promise<Launched> => {
+    try {
+      if (lookFirst || attemptNumber > 1) {
+        const found = await findOwnJob(inv, run, step);
+        if (found) return { job: found, adopted: true };
+      }
+      await keepLease(inv, run, step, until);
+      try {
+        return { job: await inv.dataflow.launchFlexTemplate(ref, step.request), adopted: false };
+      } catch (error) {
+        if (!(error instanceof JobAlreadyExistsError)) throw error;
+        return await adoptAfterConflict(inv, run, step, error);
+      }
+    } catch (error) {
+      const again = error instanceof DataflowTransientError || error instanceof JobNotFoundError;
+      throw again ? error : new AbortError(error as Error);
+    }
+  };
+  const now = () => inv.clock.now().toISOString();
+  let launched: Launched;
+  let unanswered = false;
   try {
-    // An intent this invocation did not write may have been launched by one that died before
-    // recording it: look first, so a finished job is adopted rather than launched again.
-    // A plain JobRef, not the step: the googleapis adapter sends every field as a query parameter.
-    const ref = { projectId: step.projectId, location: step.location };
-    const found = own ? undefined : await deps.dataflow.findJobByName(ref, step.jobName);
-    const { job, adopted } = found
-      ? { job: found, adopted: true }
-      : await launchOrAdopt(deps, step);
-    await applyToRun(deps, run.id, (current) =>
-      onLaunched(current, step.jobName, job.id, now(), adopted),
-    );
+    launched = await pRetry(attempt, {
+      ...LAUNCH_RETRY,
+      onFailedAttempt: ({ error }) => {
+        unanswered ||= mayStillRun(error);
+      },
+    });
   } catch (error) {
-    if (!(error instanceof DataflowPermanentError)) throw error;
+    if (error instanceof LeaseLost) return;
+    if (!(error instanceof DataflowPermanentError)) {
+      // Every call was answered: none can still create the job, so a redelivery need not wait.
+      const answered = error instanceof DataflowTransientError || error instanceof JobNotFoundError;
+      if (answered && !unanswered && !mayStillRun(error)) await giveBack(inv, run, step);
+      throw error;
+    }
     const cause = `States.${step.state}: ${error.message}`;
-    await applyToRun(deps, run.id, (current) =>
+    await applyToRun(inv, run.id, (current) =>
       onLaunchFailed(
         current,
         step.jobName,
@@ -71,19 +108,79 @@ export async function launchStep(
         now(),
       ),
     );
+    return;
+  }
+  const recorded = await applyToRun(inv, run.id, (current) =>
+    onLaunched(current, step.jobName, launched.job.id, now(), launched.adopted),
+  );
+  const current = recorded?.run.steps[step.jobName];
+  if (!recorded?.changed && current?.jobId !== launched.job.id) {
+    // Cannot happen while the lease holds; if it ever does, it must be seen, not dropped.
+    inv.logger.write({
+      severity: 'ERROR',
+      event: 'job.unrecorded',
+      message: `run ${run.id} state ${step.state}: job ${launched.job.id} (${step.jobName}) was launched but the step is ${current?.status ?? 'no longer in flight'}${current?.jobId ? ` with job ${current.jobId}` : ''}`,
+      runId: run.id,
+      chain: run.chain,
+      state: step.state,
+      jobName: step.jobName,
+      jobId: launched.job.id,
+    });
   }
 }
 
 /**
- * Makes every launch the run records as intended. `own` names the intents this invocation just
- * wrote; any other is a leftover of an earlier delivery and is checked against Dataflow first.
+ * True when a failed call got no answer (timeout, reset): the request may still be executing
+ * at Dataflow, so the lease must run its course before anyone else launches.
  */
-export async function executeLaunches(
-  deps: HandlerDeps,
-  run: Run,
-  own: ReadonlySet<string>,
-): Promise<void> {
+function mayStillRun(error: unknown): boolean {
+  return error instanceof DataflowTransientError && error.details.httpStatus === undefined;
+}
+
+async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
+  const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
+  await applyToRun(inv, run.id, (current) => releaseLease(current, step.jobName, request));
+}
+
+/**
+ * Takes over an intended step whose lease ran out (the holder died or gave up) and launches it,
+ * looking first. @throws LaunchHeldError while someone else holds it.
+ */
+export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<void> {
+  const now = inv.clock.now().toISOString();
+  if (isLeaseHeld(step, now, inv.launchLeaseMs)) {
+    throw new LaunchHeldError(
+      `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'}`,
+    );
+  }
+  const claim = await applyToRun(inv, run.id, (current) =>
+    claimLaunch(current, step.jobName, { owner: inv.owner, now, leaseMs: inv.launchLeaseMs }),
+  );
+  const claimed = claim?.run.steps[step.jobName];
+  if (claimed?.status !== 'INTENDED') return;
+  if (claimed.lease?.owner !== inv.owner) {
+    throw new LaunchHeldError(
+      `run ${run.id} state ${step.state}: another delivery took over the launch of ${step.jobName} first`,
+    );
+  }
+  await launchHeld(inv, claim?.run ?? run, claimed, true);
+}
+
+/**
+ * Makes every launch the run records as intended: those this invocation holds straight away
+ * (a fresh intent needs no look-up), any other by taking it over once its lease ran out.
+ * @throws LaunchHeldError when another delivery still holds one (after making the others).
+ */
+export async function executeLaunches(inv: Invocation, run: Run): Promise<void> {
   if (run.status !== 'RUNNING') return;
   const pending = Object.values(run.steps).filter((step) => step.status === 'INTENDED');
-  await Promise.all(pending.map((step) => launchStep(deps, run, step, own.has(step.jobName))));
+  const results = await Promise.allSettled(
+    pending.map((step) =>
+      step.lease?.owner === inv.owner
+        ? launchHeld(inv, run, step, step.lease.holders > 1)
+        : takeOverLaunch(inv, run, step),
+    ),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason as Error;
 }

@@ -1,27 +1,38 @@
+import { leaseNewIntents } from '../engine/lease.js';
 import type { Run } from '../engine/run.js';
 import type { Transition } from '../engine/transition.js';
 import { runEventLine } from '../log/run-events.js';
-import type { HandlerDeps } from './deps.js';
+import type { HandlerDeps, Invocation } from './deps.js';
 
 /** Logs every transition the engine reported, one structured line each. */
 export function logTransition(deps: HandlerDeps, transition: Transition): void {
   for (const event of transition.events) deps.logger.write(runEventLine(event));
 }
 
+/** The invocation's claim on every launch `transition` intends, written with the intents. */
+export function leased(inv: Invocation, transition: Transition): Transition {
+  return leaseNewIntents(transition, {
+    owner: inv.owner,
+    now: inv.clock.now().toISOString(),
+    leaseMs: inv.launchLeaseMs,
+  });
+}
+
 /**
- * Applies a pure engine step to the stored run and logs it. Returns the transition, or undefined
- * when the run does not exist.
+ * Applies a pure engine step to the stored run and logs it; the invocation holds the lease of
+ * every launch the step intends. Returns the transition, or undefined when the run does not
+ * exist.
  */
 export async function applyToRun(
-  deps: HandlerDeps,
+  inv: Invocation,
   runId: string,
   step: (run: Run) => Transition | Promise<Transition>,
 ): Promise<Transition | undefined> {
-  const transition = await deps.store.update(runId, async (run) => {
+  const transition = await inv.store.update(runId, async (run) => {
     if (run === undefined) return { result: undefined };
-    const result = await step(run);
+    const result = leased(inv, await step(run));
     return result.changed ? { run: result.run, archive: result.archived, result } : { result };
   });
-  if (transition) logTransition(deps, transition);
+  if (transition) logTransition(inv, transition);
   return transition;
 }

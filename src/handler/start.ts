@@ -1,25 +1,30 @@
+import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { startRun } from '../engine/start.js';
 import { PoisonMessageError, RunConflictError } from '../errors.js';
 import type { StartSignal } from '../events/signal.js';
-import type { HandlerDeps } from './deps.js';
+import type { Invocation } from './deps.js';
 import { executeLaunches } from './launch.js';
-import { logTransition } from './record.js';
+import { leased, logTransition } from './record.js';
 
 const RUN_ID_MAX = 63;
+// 64 bits of the message id's hash: distinct message ids collide with odds of 1 in 2^32 only
+// after ~4 billion starts of one chain.
+const RUN_ID_HASH_LENGTH = 16;
 
 /**
- * A run id for a start command that gave none: derived from the Pub/Sub message id, so every
- * redelivery of that message names the same run. Label-safe, since it labels Dataflow jobs.
+ * A run id for a start command that gave none: derived from a hash of the Pub/Sub message id,
+ * so every redelivery of that message names the same run and a long chain name cannot cut the
+ * distinguishing part off. Label-safe, since it labels Dataflow jobs.
  */
 export function derivedRunId(chain: string, messageId: string): string {
-  const suffix = messageId.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
-  return `${chain}-${suffix}`.slice(0, RUN_ID_MAX);
+  const hash = createHash('sha256').update(messageId).digest('hex').slice(0, RUN_ID_HASH_LENGTH);
+  return `${chain.slice(0, RUN_ID_MAX - RUN_ID_HASH_LENGTH - 1)}-${hash}`;
 }
 
 /** Handles `start`: idempotent by run id; the same id with another input is rejected. */
 export async function handleStart(
-  deps: HandlerDeps,
+  deps: Invocation,
   signal: StartSignal,
   messageId: string,
 ): Promise<void> {
@@ -40,15 +45,13 @@ export async function handleStart(
     projectId: deps.projectId,
     input: signal.input,
     now: deps.clock.now().toISOString(),
+    nonce: deps.newNonce(),
   });
-  const { created, run } = await deps.store.create(transition.run);
+  const mine = leased(deps, transition);
+  const { created, run } = await deps.store.create(mine.run);
   if (created) {
-    logTransition(deps, transition);
-    await executeLaunches(
-      deps,
-      run,
-      new Set(transition.effects.map((effect) => effect.step.jobName)),
-    );
+    logTransition(deps, mine);
+    await executeLaunches(deps, run);
     return;
   }
   if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input))
@@ -60,5 +63,5 @@ export async function handleStart(
     runId,
     chain: chain.name,
   });
-  await executeLaunches(deps, run, new Set());
+  await executeLaunches(deps, run);
 }

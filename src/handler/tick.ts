@@ -1,11 +1,12 @@
 import { endedJob, type JobRef } from '../dataflow/job.js';
 import { onJobEnded } from '../engine/job-ended.js';
 import { onLaunchFailed } from '../engine/launched.js';
+import { isLeaseHeld } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
-import { JobNotFoundError, isRetryable } from '../errors.js';
+import { JobNotFoundError, LaunchHeldError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
-import type { HandlerDeps } from './deps.js';
-import { executeLaunches, launchStep } from './launch.js';
+import type { HandlerDeps, Invocation } from './deps.js';
+import { executeLaunches, takeOverLaunch } from './launch.js';
 import { applyToRun } from './record.js';
 import { TICK_LIMITS, type TickLimits } from './tick-limits.js';
 
@@ -38,7 +39,7 @@ async function endedCandidates(deps: HandlerDeps, runs: readonly Run[]): Promise
 }
 
 async function checkLaunched(
-  deps: HandlerDeps,
+  deps: Invocation,
   { run, step }: Work,
   limits: TickLimits,
 ): Promise<string> {
@@ -67,53 +68,70 @@ async function checkLaunched(
     onJobEnded(await definitionFor(deps, current), current, ended, deps.clock.now().toISOString()),
   );
   if (transition?.changed) {
-    await executeLaunches(
-      deps,
-      transition.run,
-      new Set(transition.effects.map((e) => e.step.jobName)),
-    );
+    await executeLaunches(deps, transition.run);
     return 'advanced';
   }
   return 'waiting';
 }
 
+/** `work` turned so that this period's window of `size` items comes first. */
+export function rotated<T>(work: readonly T[], size: number, nowMs: number, periodMs: number): T[] {
+  if (work.length <= size) return [...work];
+  const offset = (Math.floor(nowMs / periodMs) * size) % work.length;
+  return [...work.slice(offset), ...work.slice(0, offset)];
+}
+
+async function reconcile(inv: Invocation, item: Work, limits: TickLimits): Promise<string> {
+  if (item.step.status !== 'INTENDED') return checkLaunched(inv, item, limits);
+  try {
+    await takeOverLaunch(inv, item.run, item.step);
+    return 'relaunched';
+  } catch (error) {
+    // Another delivery claimed it between the query and the claim: it is in good hands.
+    if (error instanceof LaunchHeldError) return 'waiting';
+    throw error;
+  }
+}
+
 /**
  * Handles `tick`: finds what events should have said and did not — jobs that ended without
- * their event, intents never launched, launches whose job never appeared — and advances each
+ * their event, intents whose holder died, launches whose job never appeared — and advances each
  * run exactly as the event would have. Cost: one Firestore query, one `jobs.list` per region
- * with launched jobs, and at most `limits.maxChecks` further Dataflow calls. Safe alongside
- * events and other ticks: every change is a compare-and-set and every launch idempotent.
+ * with launched jobs, and at most `limits.maxChecks` further Dataflow calls, in a window that
+ * moves every `rotationPeriodMs`. Safe alongside events and other ticks: every change is a
+ * compare-and-set, and only the holder of an intent's lease launches it.
  */
-export async function handleTick(deps: HandlerDeps): Promise<void> {
-  const limits = deps.tickLimits ?? TICK_LIMITS;
-  const runs = await deps.store.listRunning();
-  const nowMs = deps.clock.now().getTime();
+export async function handleTick(inv: Invocation): Promise<void> {
+  const limits = inv.tickLimits ?? TICK_LIMITS;
+  const runs = await inv.store.listRunning();
+  const now = inv.clock.now();
   const intents: Work[] = runs.flatMap((run) =>
     Object.values(run.steps)
       .filter(
         (step) =>
-          step.status === 'INTENDED' && nowMs - Date.parse(step.intendedAt) >= limits.intentGraceMs,
+          step.status === 'INTENDED' && !isLeaseHeld(step, now.toISOString(), inv.launchLeaseMs),
       )
       .map((step) => ({ run, step, since: step.intendedAt })),
   );
-  const work = [...intents, ...(await endedCandidates(deps, runs))].sort((a, b) =>
-    a.since.localeCompare(b.since),
+  const work = [...intents, ...(await endedCandidates(inv, runs))].sort((a, b) =>
+    a.since === b.since
+      ? a.step.jobName.localeCompare(b.step.jobName)
+      : a.since.localeCompare(b.since),
+  );
+  const window = rotated(work, limits.maxChecks, now.getTime(), limits.rotationPeriodMs).slice(
+    0,
+    limits.maxChecks,
   );
   const counts: Record<string, number> = { advanced: 0, relaunched: 0, failed: 0, waiting: 0 };
   const failures: unknown[] = [];
-  for (const item of work.slice(0, limits.maxChecks)) {
+  for (const item of window) {
     try {
-      if (item.step.status === 'INTENDED') {
-        await launchStep(deps, item.run, item.step, false);
-        counts['relaunched']! += 1;
-      } else {
-        const outcome = await checkLaunched(deps, item, limits);
-        counts[outcome] = (counts[outcome] ?? 0) + 1;
-      }
+      const outcome = await reconcile(inv, item, limits);
+      counts[outcome] = (counts[outcome] ?? 0) + 1;
     } catch (error) {
       // One broken run must not starve the others; transient failures fail the tick afterwards.
       failures.push(error);
-      deps.logger.write({
+      inv.logger.write({
         severity: 'WARNING',
         event: 'tick.failed',
         message: `tick: reconciling ${item.step.jobName} of run ${item.run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -123,13 +141,14 @@ export async function handleTick(deps: HandlerDeps): Promise<void> {
       });
     }
   }
-  const deferred = Math.max(0, work.length - limits.maxChecks);
-  deps.logger.write({
+  const deferred = work.length - window.length;
+  inv.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: ${runs.length} running run(s); ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) completed, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${deferred} deferred to the next tick`,
+    message: `tick: ${runs.length} running run(s); ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
     runs: runs.length,
     ...counts,
+    failures: failures.length,
     deferred,
   });
   const retryable = failures.find(isRetryable);

@@ -25,7 +25,7 @@ export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): Dat
   const crash = faults.crash ?? crashProcess;
   return {
     getJob: (ref, jobId) => inner.getJob(ref, jobId),
-    findJobByName: (ref, name) => inner.findJobByName(ref, name),
+    listJobsByName: (ref, name) => inner.listJobsByName(ref, name),
     listActiveJobs: (ref) => inner.listActiveJobs(ref),
     async launchFlexTemplate(ref, request) {
       const job = await inner.launchFlexTemplate(ref, request);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { LOCAL_PROJECT } from '../config.js';
+import { LEASE_MARGIN_MS, LOCAL_PROJECT } from '../config.js';
 import { ChaosSink, type SinkChaos, type SinkStats } from './chaos-sink.js';
 import { directTransport } from './direct-transport.js';
 import {
@@ -131,6 +131,11 @@ export class LocalStack {
         DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
         ...options.env,
       };
+      // The shortest lease the configuration allows: a crashed holder's launch is taken over
+      // as soon as exactly-once permits, so local runs and tests do not idle.
+      fnEnv['DFCHAIN_LAUNCH_LEASE_SECONDS'] ??= String(
+        Number(fnEnv['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']) + (2 * LEASE_MARGIN_MS) / 1000,
+      );
       // DFCHAIN_LOCAL_FAULTS selects the fault-injecting local entry instead of the package's main.
       const fn = await startFunction(functionSource(PACKAGE_ROOT, fnEnv), fnEnv, undefined, {
         restart: options.restartFunction ?? false,

@@ -73,5 +73,5 @@ export function linearTasks(definition: ChainDefinition): LinearTask[] {
 
 /** The deterministic job name dfchain gives a Task's first attempt in a run. */
 export function taskJobName(chain: string, runId: string, task: LinearTask): string {
-  return jobNameFor(task.prefix, { chain, runId, state: task.state, attempt: 0 });
+  return jobNameFor(task.prefix, { chain, runId, state: task.state, attempt: 0, nonce: '' });
 }

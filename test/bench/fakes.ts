@@ -44,9 +44,10 @@ export class FakeDataflow implements DataflowPort {
     );
   }
 
-  findJobByName(_ref: JobRef, name: string): Promise<JobSummary | undefined> {
+  listJobsByName(_ref: JobRef, name: string): Promise<JobSummary[]> {
     this.calls.list++;
-    return Promise.resolve(this.byName.get(name));
+    const job = this.byName.get(name);
+    return Promise.resolve(job ? [{ ...job, labels: {} }] : []);
   }
 
   listActiveJobs(ref: JobRef): Promise<JobSummary[]> {
@@ -185,5 +186,15 @@ export function benchDeps(
     logger,
     confirmDeadlineMs: 30_000,
     confirmPollMs: 200,
+    launchLeaseMs: 150_000,
+    dataflowCallMs: 60_000,
+    newToken: nextToken,
+    // No nonce: the benches compute job names themselves (jobNameFor with nonce '').
+    newNonce: () => '',
   };
+}
+
+let tokens = 0;
+function nextToken(): string {
+  return `bench-${++tokens}`;
 }

@@ -57,7 +57,13 @@ function emptyRun(definitionHash: string): Run {
 function stepOf(definition: ChainDefinition, index: number): Step {
   const state = `S${index}`;
   const input = {
-    jobName: jobNameFor(`step-${index}`, { chain: CHAIN, runId: 'scale-run', state, attempt: 0 }),
+    jobName: jobNameFor(`step-${index}`, {
+      chain: CHAIN,
+      runId: 'scale-run',
+      state,
+      attempt: 0,
+      nonce: '',
+    }),
   };
   const entered = enterState(definition, emptyRun('h'), state, input, NOW);
   const step = entered.effects[0]?.step;
@@ -130,6 +136,7 @@ export async function scaleFigures(plan: ScalePlan): Promise<Figure[]> {
           definition,
           definitionHash: 'h',
           projectId: BENCH_PROJECT,
+          nonce: 'n',
           input: INPUT,
           now: NOW,
         }),

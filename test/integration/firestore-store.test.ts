@@ -46,6 +46,7 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
       definition: threeSteps,
       definitionHash: 'h1',
       projectId: PROJECT,
+      nonce: 'n',
       input: { date: '2026-11-21', 'odd.key': { __reserved__: 1 } },
       now: '2026-11-22T10:00:00.000Z',
     }).run;

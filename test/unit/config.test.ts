@@ -8,7 +8,8 @@ describe('config: local-stack switches', () => {
   it('has no local faults and the client timeout by default', () => {
     const config = parseConfig(BASE);
     assert.equal(config.localFaults, undefined);
-    assert.equal(config.dataflowTimeoutMs, undefined);
+    assert.equal(config.dataflowTimeoutMs, 60_000);
+    assert.equal(config.launchLeaseMs, 150_000);
   });
 
   it('parses DFCHAIN_DATAFLOW_TIMEOUT_SECONDS into milliseconds', () => {
@@ -70,7 +71,45 @@ describe('config: core', () => {
       store: 'firestore',
       confirmDeadlineMs: 120_000,
       confirmPollMs: 200,
+      dataflowTimeoutMs: 60_000,
+      launchLeaseMs: 150_000,
+      firestoreDatabase: '(default)',
     });
+  });
+
+  it('refuses a launch lease too short for one launch call plus the clock margin', () => {
+    assert.throws(
+      () =>
+        parseConfig({
+          ...BASE,
+          DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
+          DFCHAIN_LAUNCH_LEASE_SECONDS: '19',
+        }),
+      new ConfigError(
+        'DFCHAIN_LAUNCH_LEASE_SECONDS=19 is shorter than one launch call (DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=10) plus 10 s of clock margin: raise it to at least 20',
+      ),
+    );
+    assert.equal(
+      parseConfig({
+        ...BASE,
+        DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
+        DFCHAIN_LAUNCH_LEASE_SECONDS: '20',
+      }).launchLeaseMs,
+      20_000,
+    );
+  });
+
+  it('names the Firestore database, and refuses an id Firestore would not take', () => {
+    assert.equal(
+      parseConfig({ ...BASE, DFCHAIN_FIRESTORE_DATABASE: 'dfchain' }).firestoreDatabase,
+      'dfchain',
+    );
+    assert.throws(
+      () => parseConfig({ ...BASE, DFCHAIN_FIRESTORE_DATABASE: 'Runs_DB' }),
+      new ConfigError(
+        'DFCHAIN_FIRESTORE_DATABASE="Runs_DB" is not a Firestore database id (4-63 lowercase letters, digits and \'-\', starting with a letter, or "(default)")',
+      ),
+    );
   });
 
   it('uses a local project id when talking to a local Dataflow', () => {

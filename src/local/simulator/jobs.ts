@@ -2,7 +2,7 @@ import { isTerminalJobState } from '../../dataflow/job.js';
 import { ApiError } from './google-error.js';
 import { makeJobId, projectNumberOf } from './job-id.js';
 import { DEFAULT_BEHAVIOUR, FINAL_STATE, jobResource, visibleState } from './lifecycle.js';
-import type { JobRecord } from './lifecycle.js';
+import type { JobRecord, JobView } from './lifecycle.js';
 import type { LogEntry } from './log-entry.js';
 import { jobMessageEntry } from './log-message.js';
 import type { SimulatedJob, SimulatorOptions } from './types.js';
@@ -64,8 +64,8 @@ export class JobTable {
     return job;
   }
 
-  /** `jobs.get`: the job as the API shows it now, or 404 (unknown, or still `notFoundMs`). */
-  get(project: string, location: string, jobId: string): Record<string, unknown> {
+  /** `jobs.get`: the job as the API shows it now in `view`, or 404 (unknown, or still `notFoundMs`). */
+  get(project: string, location: string, jobId: string, view: JobView): Record<string, unknown> {
     const now = Date.now();
     const job = this.records.find((j) => j.id === jobId && this.at(j, project, location));
     if (!job || now < job.createTime + job.behaviour.notFoundMs) {
@@ -74,10 +74,10 @@ export class JobTable {
         `(${jobId}): Job ${jobId} not found in project ${project} location ${location}.`,
       );
     }
-    return jobResource(job, now);
+    return jobResource(job, now, view);
   }
 
-  /** `jobs.list`: newest first, by exact name if given, filtered by state as the API shows it. */
+  /** `jobs.list`: summaries ("ListJobs always returns summaries now"), newest first, by exact name if given, filtered by state as the API shows it. */
   list(
     project: string,
     location: string,

@@ -42,8 +42,33 @@ export function visibleState(job: JobRecord, now: number): StateChange {
   return shown;
 }
 
-/** The Dataflow `Job` resource as the REST API returns it (JOB_VIEW_SUMMARY fields). */
-export function jobResource(job: JobRecord, now: number): Record<string, unknown> {
+/**
+ * Job views (google/dataflow/v1beta3/jobs.proto, `JobView`): `JOB_VIEW_SUMMARY` is "only
+ * summary information": id, name, type, state, times, SDK version — no labels, no
+ * environment; `JOB_VIEW_DESCRIPTION` adds "limited job description data for steps, labels and
+ * environment"; `JOB_VIEW_ALL` everything. An unset view means the summary.
+ */
+export const JOB_VIEWS = [
+  'JOB_VIEW_UNKNOWN',
+  'JOB_VIEW_SUMMARY',
+  'JOB_VIEW_ALL',
+  'JOB_VIEW_DESCRIPTION',
+] as const;
+
+/** A Dataflow job view. */
+export type JobView = (typeof JOB_VIEWS)[number];
+
+/** True when `view` carries the job's labels and environment. */
+export function viewHasDescription(view: JobView): boolean {
+  return view === 'JOB_VIEW_DESCRIPTION' || view === 'JOB_VIEW_ALL';
+}
+
+/** The Dataflow `Job` resource as the REST API returns it in `view`. */
+export function jobResource(
+  job: JobRecord,
+  now: number,
+  view: JobView = 'JOB_VIEW_SUMMARY',
+): Record<string, unknown> {
   const state = visibleState(job, now);
   const createTime = new Date(job.createTime).toISOString();
   return {
@@ -56,7 +81,15 @@ export function jobResource(job: JobRecord, now: number): Record<string, unknown
     createTime,
     startTime: createTime,
     location: job.location,
+    ...(viewHasDescription(view) ? description(job) : {}),
+  };
+}
+
+function description(job: JobRecord): Record<string, unknown> {
+  const environment = job.request.launchParameter?.['environment'];
+  return {
     // Google's JSON omits empty maps.
     ...(Object.keys(job.labels).length > 0 ? { labels: { ...job.labels } } : {}),
+    ...(environment && typeof environment === 'object' ? { environment: { ...environment } } : {}),
   };
 }

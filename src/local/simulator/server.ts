@@ -3,13 +3,12 @@ import type { FaultPlan } from './faults.js';
 import { ApiError, faultError } from './google-error.js';
 import type { JobTable, ListFilter } from './jobs.js';
 import { LIST_FILTERS } from './jobs.js';
-import { jobResource } from './lifecycle.js';
+import { JOB_VIEWS, jobResource, type JobView } from './lifecycle.js';
 import type { Route } from './routes.js';
 import { matchRoute } from './routes.js';
 import type { CallCounts, Fault, SimulatorOptions } from './types.js';
 import { validateLaunch } from './validate.js';
 
-const JOB_VIEWS = ['JOB_VIEW_UNKNOWN', 'JOB_VIEW_SUMMARY', 'JOB_VIEW_ALL', 'JOB_VIEW_DESCRIPTION'];
 const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
 
 /** What the request handler works on. */
@@ -90,8 +89,9 @@ async function perform(
     return { job: jobResource(job, Date.now()) };
   }
   if (route.operation === 'get') {
-    oneOf(url.searchParams.get('view'), JOB_VIEWS, 'view', 'google.dataflow.v1beta3.JobView');
-    return state.jobs.get(projectId, location, route.jobId ?? '');
+    const view = url.searchParams.get('view');
+    oneOf(view, JOB_VIEWS, 'view', 'google.dataflow.v1beta3.JobView');
+    return state.jobs.get(projectId, location, route.jobId ?? '', (view ?? 'JOB_VIEW_SUMMARY') as JobView);
   }
   const filter = url.searchParams.get('filter');
   oneOf(filter, LIST_FILTERS, 'filter', 'google.dataflow.v1beta3.ListJobsRequest.Filter');

@@ -11,7 +11,7 @@ import {
 } from '../../../src/chain/job-name.js';
 import type { Chain, State } from '../../../src/chain/types.js';
 
-const KEY = { chain: 'daily', runId: 'run-1', state: 'Ingest', attempt: 0 };
+const KEY = { chain: 'daily', runId: 'run-1', state: 'Ingest', attempt: 0, nonce: '' };
 
 describe('job names', () => {
   it('appends the first 12 hex characters of sha256(chain, runId, state, attempt)', () => {
@@ -28,8 +28,18 @@ describe('job names', () => {
       jobNameFor('ingest', { ...KEY, runId: 'run-2' }),
       jobNameFor('ingest', { ...KEY, state: 'Publish' }),
       jobNameFor('ingest', { ...KEY, attempt: 1 }),
+      jobNameFor('ingest', { ...KEY, nonce: 'n0nce-1' }),
     ]);
-    assert.equal(names.size, 5);
+    assert.equal(names.size, 6);
+  });
+
+  it('job names are unguessable: the run\'s random nonce is part of the hash', () => {
+    // sha256("daily\nrun-1\nIngest\n0\nn0nce-1"), computed independently.
+    assert.equal(jobNameFor('ingest', { ...KEY, nonce: 'n0nce-1' }), 'ingest-4661a34d1e8a');
+    assert.notEqual(
+      jobNameFor('ingest', { ...KEY, nonce: 'n0nce-1' }),
+      jobNameFor('ingest', { ...KEY, nonce: 'n0nce-2' }),
+    );
   });
 
   it('makes valid Dataflow job names from valid prefixes, up to the longest', () => {

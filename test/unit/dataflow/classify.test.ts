@@ -106,7 +106,7 @@ const cases: ReadonlyArray<readonly [name: string, error: unknown, expected: Exp
     gaxiosError(403, 'PERMISSION_DENIED', "Permission 'dataflow.jobs.get' denied"),
     [
       DataflowPermanentError,
-      `Dataflow ${OP} failed: HTTP 403 PERMISSION_DENIED: Permission 'dataflow.jobs.get' denied (grant roles/dataflow.developer to the function's service account and roles/iam.serviceAccountUser on the workers' service account; check the Dataflow API is enabled)`,
+      `Dataflow ${OP} failed: HTTP 403 PERMISSION_DENIED: Permission 'dataflow.jobs.get' denied (grant the function's service account the dfchain Dataflow role (infra/deploy.sh creates it) and roles/iam.serviceAccountUser on the workers' service account, and read access to the template's bucket; check the Dataflow API is enabled)`,
     ],
   ],
   [
@@ -217,5 +217,25 @@ describe('classifyDataflowError', () => {
   it('passes a dfchain error through unchanged', () => {
     const error = new PoisonMessageError('already typed');
     assert.equal(classifyDataflowError(error, OP), error);
+  });
+});
+
+describe('classifyDataflowError: a 404 from a launch or a list is not API lag', () => {
+  it('a 404 from a launch or list is permanent, naming project, region and template', () => {
+    const error = classifyDataflowError(
+      gaxiosError(404, 'NOT_FOUND', 'Location us-nowhere1 not found'),
+      'flexTemplates.launch projects/p/locations/us-nowhere1',
+      { jobNotFound: false },
+    );
+    assert.ok(error instanceof DataflowPermanentError);
+    assert.equal(error.retryable, false);
+    assert.equal(
+      error.message,
+      'Dataflow flexTemplates.launch projects/p/locations/us-nowhere1 failed: HTTP 404 NOT_FOUND: Location us-nowhere1 not found (the project, region or template does not exist or is not visible to the caller: check GOOGLE_CLOUD_PROJECT, the Region and containerSpecGcsPath)',
+    );
+  });
+
+  it('a 404 from jobs.get stays JobNotFoundError, retried while the API lags', () => {
+    assert.ok(classifyDataflowError(gaxiosError(404, 'NOT_FOUND'), OP) instanceof JobNotFoundError);
   });
 });

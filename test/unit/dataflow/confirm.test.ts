@@ -1,11 +1,16 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
-import { confirmJobEnded, type ConfirmRetryInfo } from '../../../src/dataflow/confirm.js';
+import {
+  NOT_FOUND_LIMIT_MS,
+  confirmJobEnded,
+  type ConfirmRetryInfo,
+} from '../../../src/dataflow/confirm.js';
 import type { JobSummary } from '../../../src/dataflow/job.js';
 import type { DataflowPort } from '../../../src/dataflow/port.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
+  JobNeverVisibleError,
   JobNotConfirmedError,
   JobNotFoundError,
 } from '../../../src/errors.js';
@@ -26,7 +31,7 @@ const notFound = () =>
 function portWith(getJob: sinon.SinonStub): DataflowPort {
   return {
     getJob,
-    findJobByName: sinon.stub().rejects(new Error('not used')),
+    listJobsByName: sinon.stub().rejects(new Error('not used')),
     listActiveJobs: sinon.stub().rejects(new Error('not used')),
     launchFlexTemplate: sinon.stub().rejects(new Error('not used')),
   };
@@ -130,11 +135,43 @@ describe('confirmJobEnded', () => {
     }).catch((e: unknown) => e);
     await clock.tickAsync(30_000);
     const error = await outcome;
-    assert.ok(error instanceof JobNotConfirmedError);
+    assert.ok(error instanceof JobNotConfirmedError, String(error));
     assert.match(error.message, /the API last said NOT_FOUND;/);
     assert.ok(error.cause instanceof JobNotFoundError);
     // 0, 1 s, 3 s, 7 s, then every 5 s: 12, 17, 22, 27, and 30 s at the deadline.
     assert.equal(getJob.callCount, 9);
+  });
+
+  it('a job that stays NOT_FOUND past the lag bound is acknowledged as foreign, not polled to the deadline', async () => {
+    assert.equal(NOT_FOUND_LIMIT_MS, 45_000);
+    const getJob = sinon.stub().callsFake(() => Promise.reject(notFound()));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 120_000,
+      minDelayMs: 100,
+      maxDelayMs: 5000,
+    }).catch((e: unknown) => e);
+    await clock.tickAsync(120_000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNeverVisibleError);
+    assert.equal(error.retryable, false);
+    assert.match(
+      error.message,
+      /^job j-1 in projects\/my-proj\/locations\/europe-west4 was still NOT_FOUND 4\d s after its message arrived, beyond the API's lag: a message about a job that does not exist here$/,
+    );
+    // Polled up to the bound (0.1, 0.2, 0.4 … then every 5 s up to 45 s), not to 120 s.
+    assert.ok(getJob.callCount <= 16, `${getJob.callCount} calls`);
+  });
+
+  it('keeps waiting past the lag bound for a job it has seen (only NOT_FOUND ever is foreign)', async () => {
+    const getJob = sinon.stub();
+    getJob.onCall(0).resolves(job('JOB_STATE_RUNNING'));
+    getJob.callsFake(() => Promise.reject(notFound()));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 60_000,
+      maxDelayMs: 5000,
+    }).catch((e: unknown) => e);
+    await clock.tickAsync(60_000);
+    assert.ok((await outcome) instanceof JobNotConfirmedError);
   });
 
   it('jitters the delays between 1x and 2x', async () => {

@@ -78,13 +78,13 @@ describe('createDataflowPort (googleapis) against a local HTTP server', () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  it('getJob asks the locations URL with the summary view and sends no Authorization header', async () => {
+  it('getJob asks the locations URL with the description view (the summary has no labels) and sends no Authorization header', async () => {
     assert.deepEqual(await port.getJob(ref, 'j-1'), summary);
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!.method, 'GET');
     assert.equal(
       seen[0]!.url,
-      '/v1b3/projects/my-proj/locations/europe-west4/jobs/j-1?view=JOB_VIEW_SUMMARY',
+      '/v1b3/projects/my-proj/locations/europe-west4/jobs/j-1?view=JOB_VIEW_DESCRIPTION',
     );
     assert.equal(seen[0]!.headers.authorization, undefined);
   });
@@ -101,7 +101,7 @@ describe('createDataflowPort (googleapis) against a local HTTP server', () => {
     });
   });
 
-  it('findJobByName lists all jobs of that name and returns the newest', async () => {
+  it('listJobsByName lists every job of that name, newest first, as summaries without labels', async () => {
     reply = () => ({
       status: 200,
       body: {
@@ -117,20 +117,28 @@ describe('createDataflowPort (googleapis) against a local HTTP server', () => {
         ],
       },
     });
-    const found = await port.findJobByName(ref, 'daily-ingest-r1-0');
-    assert.equal(found?.id, 'new');
+    const found = await port.listJobsByName(ref, 'daily-ingest-r1-0');
+    assert.deepEqual(
+      found.map((job) => job.id),
+      ['new', 'old'],
+    );
+    // Even if a server sent labels here, a list answer is never trusted to carry them.
+    assert.deepEqual(
+      found.map((job) => job.labels),
+      [{}, {}],
+    );
     assert.equal(
       seen[0]!.url,
       '/v1b3/projects/my-proj/locations/europe-west4/jobs?name=daily-ingest-r1-0&filter=ALL',
     );
   });
 
-  it('findJobByName follows pages and answers undefined when none match', async () => {
+  it('listJobsByName follows pages and answers [] when none match', async () => {
     reply = ({ url }) => ({
       status: 200,
       body: url.includes('pageToken') ? { jobs: [] } : { jobs: [], nextPageToken: 't2' },
     });
-    assert.equal(await port.findJobByName(ref, 'nope'), undefined);
+    assert.deepEqual(await port.listJobsByName(ref, 'nope'), []);
     assert.deepEqual(
       seen.map((s) => s.url),
       [

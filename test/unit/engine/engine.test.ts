@@ -3,6 +3,7 @@ import type { EndedJob } from '../../../src/dataflow/job.js';
 import { onJobEnded } from '../../../src/engine/job-ended.js';
 import { onLaunched, onLaunchFailed } from '../../../src/engine/launched.js';
 import type { Run, Step } from '../../../src/engine/run.js';
+import { jobLabels } from '../../../src/engine/labels.js';
 import { startRun } from '../../../src/engine/start.js';
 import type { TerminalJobState } from '../../../src/dataflow/job.js';
 import type { ChainDefinition } from '../../../src/chain/types.js';
@@ -20,6 +21,7 @@ function start(definition: ChainDefinition = threeSteps, input = { date: '2026-1
     projectId: 'p',
     input,
     now: T0,
+    nonce: 'n0nce',
   });
 }
 
@@ -29,6 +31,7 @@ function onlyStep(run: Run, state: string): Step {
   return steps[0]!;
 }
 
+/** The step's own job, ended in `state`: its name, project, region and labels. */
 function ended(step: Step, state: TerminalJobState, id = `job-${step.state}`): EndedJob {
   return {
     id,
@@ -36,7 +39,7 @@ function ended(step: Step, state: TerminalJobState, id = `job-${step.state}`): E
     projectId: 'p',
     location: step.location,
     currentState: state,
-    labels: {},
+    labels: jobLabels('daily-1', 'daily', step.state),
   };
 }
 

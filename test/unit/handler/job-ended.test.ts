@@ -35,7 +35,7 @@ describe('handler: job ended', () => {
     sinon.assert.calledOnceWithExactly(
       kit.dataflow.getJob,
       { projectId: PROJECT, location: 'europe-west4' },
-      'job-1',
+      '2026-11-22_02_00_00-1001',
     );
     sinon.assert.calledTwice(kit.dataflow.launch);
     const [ref, request] = kit.dataflow.launch.secondCall.args;
@@ -48,7 +48,7 @@ describe('handler: job ended', () => {
     assert.equal(stepOf(run, 'Ingest').status, 'SUCCEEDED');
     assert.equal(stepOf(run, 'Ingest').jobState, 'JOB_STATE_DONE');
     assert.equal(stepOf(run, 'Transform').status, 'LAUNCHED');
-    assert.equal(stepOf(run, 'Transform').jobId, 'job-2');
+    assert.equal(stepOf(run, 'Transform').jobId, '2026-11-22_02_00_00-1002');
     assert.deepEqual(kit.logger.events(), ['job.confirmed', 'step.intended', 'job.launched']);
   });
 
@@ -61,17 +61,17 @@ describe('handler: job ended', () => {
     await handleEvent(kit.deps, jobEndedEvent(ingest, 'm-2'));
 
     sinon.assert.calledTwice(kit.dataflow.launch);
-    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    sinon.assert.notCalled(kit.dataflow.listByName);
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
     const reason = `job ${INGEST} is not in flight in run r1: its end was already recorded (duplicate event), or it is not a step of this run`;
     assert.deepEqual(kit.logger.lines, [
       {
         severity: 'INFO',
         event: 'message.ignored',
-        message: `ignored logSink event for job ${INGEST} (job-1): ${reason}`,
+        message: `ignored logSink event for job ${INGEST} (2026-11-22_02_00_00-1001): ${reason}`,
         reason,
         jobName: INGEST,
-        jobId: 'job-1',
+        jobId: '2026-11-22_02_00_00-1001',
         runId: 'r1',
         chain: 'daily',
       },
@@ -80,7 +80,7 @@ describe('handler: job ended', () => {
 
   it('ignores a job whose name is not a chain job without calling Dataflow', async () => {
     const foreign = {
-      id: 'x-1',
+      id: '2026-11-22_02_00_00-9001',
       name: 'nightly-export',
       projectId: PROJECT,
       location: 'europe-west4',
@@ -95,10 +95,10 @@ describe('handler: job ended', () => {
       {
         severity: 'INFO',
         event: 'message.ignored',
-        message: `ignored logSink event for job nightly-export (x-1): ${reason}`,
+        message: `ignored logSink event for job nightly-export (2026-11-22_02_00_00-9001): ${reason}`,
         reason,
         jobName: 'nightly-export',
-        jobId: 'x-1',
+        jobId: '2026-11-22_02_00_00-9001',
       },
     ]);
   });
@@ -113,7 +113,7 @@ describe('handler: job ended', () => {
 
     sinon.assert.calledOnce(kit.dataflow.getJob);
     sinon.assert.calledOnce(kit.dataflow.launch);
-    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    sinon.assert.notCalled(kit.dataflow.listByName);
     assert.deepEqual(kit.logger.events(), ['message.ignored']);
     assert.equal(kit.logger.lines[0]?.['reason'], 'not a dfchain job: it has no dfchain-run label');
   });
@@ -126,7 +126,7 @@ describe('handler: job ended', () => {
     const run = await storedRun(kit.store, 'r1');
     const error = {
       Error: 'Dataflow.JobFailed',
-      Cause: `Dataflow job ${INGEST} (job-1) in europe-west4 ended JOB_STATE_FAILED`,
+      Cause: `Dataflow job ${INGEST} (2026-11-22_02_00_00-1001) in europe-west4 ended JOB_STATE_FAILED`,
     };
     assert.equal(run.status, 'FAILED');
     assert.deepEqual(run.error, error);
@@ -151,7 +151,7 @@ describe('handler: job ended', () => {
       {
         severity: 'ERROR',
         event: 'message.rejected',
-        message: `job ${name} (job-2) is labelled dfchain-run=ghost, but no such run is stored; was it started against another project or database? (message m-9 acknowledged; it will not be retried)`,
+        message: `job ${name} (2026-11-22_02_00_00-1002) is labelled dfchain-run=ghost, but no such run is stored; was it started against another project or database? (message m-9 acknowledged; it will not be retried)`,
         code: 'POISON_MESSAGE',
       },
     ]);
@@ -204,7 +204,7 @@ describe('handler: job ended', () => {
           severity: 'WARNING',
           event: 'delivery.retry',
           message:
-            'job job-1 in projects/my-proj/locations/europe-west4 is not confirmed ended within the 30000 ms deadline: the API last said JOB_STATE_RUNNING; the delivery fails so Pub/Sub redelivers it (message m-5 will be redelivered)',
+            'job 2026-11-22_02_00_00-1001 in projects/my-proj/locations/europe-west4 is not confirmed ended within the 30000 ms deadline: the API last said JOB_STATE_RUNNING; the delivery fails so Pub/Sub redelivers it (message m-5 will be redelivered)',
           code: 'JOB_NOT_CONFIRMED',
         },
       ]);

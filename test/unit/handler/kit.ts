@@ -28,6 +28,11 @@ export const INPUT: JsonObject = { date: '2026-11-21' };
 /** The one deployed chain: `threeSteps` (Ingest → Transform → Publish) as "daily". */
 export const daily: Chain = { name: 'daily', file: 'daily.json', definition: threeSteps };
 
+/** The id of the kit's n-th job, in Dataflow's format (creation time, then a number). */
+export function kitJobId(n: number): string {
+  return `2026-11-22_02_00_00-${1000 + n}`;
+}
+
 /** A job in the fake Dataflow; `currentState` is what tests change. */
 export interface FakeJob {
   id: string;
@@ -48,20 +53,29 @@ function userLabels(request: FlexTemplateLaunch): Record<string, string> {
   );
 }
 
+const at = (job: FakeJob, ref: JobRef): boolean =>
+  job.projectId === ref.projectId && job.location === ref.location;
+
+/** A job as a summary view shows it: no labels (google/dataflow/v1beta3/jobs.proto, JobView). */
+const summary = (job: FakeJob): JobSummary => ({ ...job, labels: {} });
+
 /**
- * A DataflowPort of sinon stubs whose default behaviour is a tiny Dataflow: launches create
- * `job-N` RUNNING, a name that is active answers 409, and tests move jobs with {@link setState}.
- * Per-call behaviours (`dataflow.launch.onCall(0).rejects(…)`) override the default.
+ * A DataflowPort of sinon stubs whose default behaviour is a tiny Dataflow that follows
+ * Google's rules (docs/google-behaviours in ARCHITECTURE §4): every job lives in one project and
+ * region, and calls see only that region; launches create `job-N` RUNNING; a name active in the
+ * same region answers 409; `jobs.get` (JOB_VIEW_DESCRIPTION) carries labels, lists and the
+ * launch answer are summaries without them. Tests move jobs with {@link setState}. Per-call
+ * behaviours (`dataflow.launch.onCall(0).rejects(…)`) override the default.
  */
 export class FakeDataflow {
   readonly jobs: FakeJob[] = [];
   readonly getJob = sinon.stub<[JobRef, string], Promise<JobSummary>>();
-  readonly findJobByName = sinon.stub<[JobRef, string], Promise<JobSummary | undefined>>();
+  readonly listByName = sinon.stub<[JobRef, string], Promise<JobSummary[]>>();
   readonly launch = sinon.stub<[JobRef, FlexTemplateLaunch], Promise<JobSummary>>();
   readonly listActive = sinon.stub<[JobRef], Promise<JobSummary[]>>();
   readonly port: DataflowPort = {
     getJob: this.getJob,
-    findJobByName: this.findJobByName,
+    listJobsByName: this.listByName,
     listActiveJobs: this.listActive,
     launchFlexTemplate: this.launch,
   };
@@ -71,9 +85,9 @@ export class FakeDataflow {
   }
 
   private installDefaults(): void {
-    this.getJob.callsFake((_ref, jobId) => {
-      const job = this.jobs.find((candidate) => candidate.id === jobId);
-      if (job) return Promise.resolve({ ...job });
+    this.getJob.callsFake((ref, jobId) => {
+      const job = this.jobs.find((candidate) => candidate.id === jobId && at(candidate, ref));
+      if (job) return Promise.resolve({ ...job, labels: { ...job.labels } });
       return Promise.reject(
         new JobNotFoundError(`Dataflow jobs.get failed: HTTP 404 NOT_FOUND (job ${jobId})`, {
           operation: 'jobs.get',
@@ -82,12 +96,19 @@ export class FakeDataflow {
         }),
       );
     });
-    this.findJobByName.callsFake((_ref, name) => Promise.resolve(this.newest(name)));
+    this.listByName.callsFake((ref, name) =>
+      Promise.resolve(
+        this.jobs
+          .filter((job) => job.name === name && at(job, ref))
+          .reverse()
+          .map(summary),
+      ),
+    );
     this.listActive.callsFake((ref) =>
       Promise.resolve(
         this.jobs
-          .filter((job) => job.location === ref.location && !isTerminalJobState(job.currentState))
-          .map((job) => ({ ...job })),
+          .filter((job) => at(job, ref) && !isTerminalJobState(job.currentState))
+          .map(summary),
       ),
     );
     // Through a promise, so a 409 rejects as the real port does rather than throwing.
@@ -99,19 +120,21 @@ export class FakeDataflow {
   /** The default launch: creates the job, or throws 409 if an active job has its name. */
   create(ref: JobRef, request: FlexTemplateLaunch): JobSummary {
     const name = request.launchParameter.jobName;
-    if (this.jobs.some((job) => job.name === name && !isTerminalJobState(job.currentState))) {
+    const active = (job: FakeJob) =>
+      job.name === name && at(job, ref) && !isTerminalJobState(job.currentState);
+    if (this.jobs.some(active)) {
       throw new JobAlreadyExistsError(
         `Dataflow flexTemplates.launch failed: HTTP 409 ALREADY_EXISTS (job ${name})`,
         { operation: 'flexTemplates.launch', httpStatus: 409, status: 'ALREADY_EXISTS' },
       );
     }
-    return { ...this.add({ name, labels: userLabels(request), ...ref }) };
+    return summary(this.add({ name, labels: userLabels(request), ...ref }));
   }
 
   /** Puts a job into Dataflow directly (made outside the handler, or by a foreign launcher). */
   add(job: Pick<FakeJob, 'name'> & Partial<FakeJob>): FakeJob {
     const added: FakeJob = {
-      id: `job-${this.jobs.length + 1}`,
+      id: kitJobId(this.jobs.length + 1),
       projectId: PROJECT,
       location: 'europe-west4',
       currentState: 'JOB_STATE_RUNNING',
@@ -120,12 +143,6 @@ export class FakeDataflow {
     };
     this.jobs.push(added);
     return added;
-  }
-
-  /** The newest job of that name, as `jobs.list?name=` answers. */
-  newest(name: string): JobSummary | undefined {
-    const job = this.jobs.findLast((candidate) => candidate.name === name);
-    return job ? { ...job } : undefined;
   }
 
   /** The job of that name; fails the test when there is none. */
@@ -147,8 +164,7 @@ export class FakeDataflow {
    * the reset), so one delivery's calls are counted against the plain fake Dataflow.
    */
   reset(): void {
-    for (const stub of [this.getJob, this.findJobByName, this.listActive, this.launch])
-      stub.reset();
+    for (const stub of [this.getJob, this.listByName, this.listActive, this.launch]) stub.reset();
     this.installDefaults();
   }
 
@@ -156,7 +172,7 @@ export class FakeDataflow {
   get callCount(): number {
     return (
       this.getJob.callCount +
-      this.findJobByName.callCount +
+      this.listByName.callCount +
       this.listActive.callCount +
       this.launch.callCount
     );
@@ -187,20 +203,47 @@ export class RecordingLogger implements Logger {
   }
 }
 
+/** A clock that stands still until a test moves it. */
+export class ManualClock implements Clock {
+  private ms = Date.parse(NOW);
+
+  now(): Date {
+    return new Date(this.ms);
+  }
+
+  /** Moves the clock on by `ms`. */
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
 /** Everything a handler test touches. */
 export interface Kit {
+  readonly clock: ManualClock;
   readonly deps: HandlerDeps;
   readonly store: MemoryRunStore;
   readonly dataflow: FakeDataflow;
   readonly logger: RecordingLogger;
 }
 
-/** Fresh dependencies: chain "daily", an empty memory store, a fixed clock, a fake Dataflow. */
+/** The nonce of every run a kit starts: the engine draws none itself, the kit's is fixed. */
+export const KIT_NONCE = 'kit-nonce';
+
+/** Lease of a launch intent in the kit: the deployed default. */
+export const LEASE_MS = 150_000;
+/** Dataflow call timeout in the kit: the deployed default. */
+export const CALL_MS = 60_000;
+
+/**
+ * Fresh dependencies: chain "daily", an empty memory store, a fixed clock, a fake Dataflow,
+ * lease-holder tokens `token-1`, `token-2`, … (one per delivery) and runs nonced KIT_NONCE.
+ */
 export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
+  let tokens = 0;
   const store = new MemoryRunStore();
   const dataflow = new FakeDataflow();
   const logger = new RecordingLogger();
-  const clock: Clock = { now: () => new Date(NOW) };
+  const clock = new ManualClock();
   const deps: HandlerDeps = {
     projectId: PROJECT,
     chains: new ChainCatalog([daily]),
@@ -210,16 +253,26 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
     logger,
     confirmDeadlineMs: 30_000,
     confirmPollMs: 500,
+    launchLeaseMs: LEASE_MS,
+    dataflowCallMs: CALL_MS,
+    newToken: () => `token-${++tokens}`,
+    newNonce: () => KIT_NONCE,
     ...overrides,
   };
-  return { deps, store, dataflow, logger };
+  return { deps, clock, store, dataflow, logger };
 }
 
-/** The deterministic job name of `state`'s first attempt in run `runId` of "daily". */
+/** The deterministic job name of `state`'s first attempt in run `runId` of "daily" . */
 export function jobNameOf(runId: string, state: string): string {
   const task = threeSteps.States[state];
   if (task?.Type !== 'Task') throw new Error(`threeSteps has no Task ${state}`);
-  return jobNameFor(task.Parameters.jobName, { chain: 'daily', runId, state, attempt: 0 });
+  return jobNameFor(task.Parameters.jobName, {
+    chain: 'daily',
+    runId,
+    state,
+    attempt: 0,
+    nonce: KIT_NONCE,
+  });
 }
 
 /**

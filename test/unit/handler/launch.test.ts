@@ -1,12 +1,26 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
-import { DataflowPermanentError, DataflowTransientError } from '../../../src/errors.js';
+import {
+  DataflowPermanentError,
+  DataflowTransientError,
+  LaunchHeldError,
+} from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
-import { PROJECT, createKit, jobNameOf, startEvent, stepOf, storedRun, type Kit } from './kit.js';
+import {
+  LEASE_MS,
+  PROJECT,
+  createKit,
+  jobNameOf,
+  startEvent,
+  stepOf,
+  storedRun,
+  type Kit,
+} from './kit.js';
 
 const INGEST = jobNameOf('r1', 'Ingest');
 const EUROPE = { projectId: PROJECT, location: 'europe-west4' };
 const launchDetails = { operation: 'flexTemplates.launch' };
+const OWN_LABELS = { 'dfchain-run': 'r1', 'dfchain-chain': 'daily', 'dfchain-state': 'ingest' };
 
 describe('handler: launches', () => {
   let kit: Kit;
@@ -18,26 +32,42 @@ describe('handler: launches', () => {
   afterEach(() => sinon.restore());
 
   it('adopts the job of the same name when the launch answers 409', async () => {
-    kit.dataflow.add({ name: INGEST, labels: { 'dfchain-run': 'r1' } });
+    kit.dataflow.add({ name: INGEST, labels: OWN_LABELS });
 
     await handleEvent(kit.deps, startEvent());
 
     sinon.assert.calledOnce(kit.dataflow.launch);
-    sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+    sinon.assert.calledOnceWithExactly(kit.dataflow.listByName, EUROPE, INGEST);
+    // The list is a summary without labels: the job is read again with them before adoption.
+    sinon.assert.calledOnceWithExactly(kit.dataflow.getJob, EUROPE, '2026-11-22_02_00_00-1001');
     assert.equal(kit.dataflow.jobs.length, 1);
     const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
     assert.equal(ingest.status, 'LAUNCHED');
-    assert.equal(ingest.jobId, 'job-1');
+    assert.equal(ingest.jobId, '2026-11-22_02_00_00-1001');
     assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'job.adopted']);
     assert.equal(
       kit.logger.named('job.adopted')[0]?.message,
-      `run r1 state Ingest: ${INGEST} was already launched (job-1); adopted it`,
+      `run r1 state Ingest: ${INGEST} was already launched (2026-11-22_02_00_00-1001); adopted it`,
+    );
+  });
+
+  it("never adopts a job of the step's name whose labels name another run (409 adoption checks identity)", async () => {
+    kit.dataflow.add({ name: INGEST, labels: { ...OWN_LABELS, 'dfchain-run': 'r0' } });
+
+    await assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
+
+    const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
+    assert.equal(ingest.status, 'INTENDED');
+    assert.equal(ingest.jobId, undefined);
+    assert.equal(
+      kit.logger.named('job.foreign')[0]?.message,
+      `run r1 state Ingest: job 2026-11-22_02_00_00-1001 is named ${INGEST} but is not this step's job (its label dfchain-run is "r0", not "r1"); it is left alone`,
     );
   });
 
   it('retries the delivery when a 409 names a job that is not listed yet', async () => {
     kit.dataflow.add({ name: INGEST });
-    kit.dataflow.findJobByName.onCall(0).resolves(undefined);
+    kit.dataflow.listByName.resolves([]);
 
     await assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
 
@@ -47,7 +77,7 @@ describe('handler: launches', () => {
       {
         severity: 'WARNING',
         event: 'delivery.retry',
-        message: `launch of ${INGEST} answered 409 ALREADY_EXISTS but no job of that name is listed yet; the delivery will be retried (message m-start will be redelivered)`,
+        message: `launch of ${INGEST} answered 409 ALREADY_EXISTS but no job of this run's step Ingest is listed under that name yet; retrying (message m-start will be redelivered)`,
         code: 'DATAFLOW_TRANSIENT',
       },
     ]);
@@ -106,12 +136,12 @@ describe('handler: launches', () => {
       await handleEvent(kit.deps, startEvent());
 
       // Exactly a JobRef: the googleapis adapter sends every field of it as a query parameter.
-      sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+      sinon.assert.calledOnceWithExactly(kit.dataflow.listByName, EUROPE, INGEST);
       sinon.assert.calledOnce(kit.dataflow.launch);
-      sinon.assert.callOrder(kit.dataflow.findJobByName, kit.dataflow.launch);
+      sinon.assert.callOrder(kit.dataflow.listByName, kit.dataflow.launch);
       const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
       assert.equal(ingest.status, 'LAUNCHED');
-      assert.equal(ingest.jobId, 'job-1');
+      assert.equal(ingest.jobId, '2026-11-22_02_00_00-1001');
       assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.launched']);
     });
   });
@@ -123,18 +153,26 @@ describe('handler: launches', () => {
     });
     await assert.rejects(handleEvent(kit.deps, startEvent()), /instance died after the launch/);
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
-    assert.equal(kit.dataflow.job(INGEST).id, 'job-1');
+    assert.equal(kit.dataflow.job(INGEST).id, '2026-11-22_02_00_00-1001');
 
+    // Until the dead holder's lease runs out, nobody else may launch: its call may be in flight.
     kit.dataflow.reset();
+    kit.logger.clear();
+    kit.clock.advance(LEASE_MS - 1);
+    await assert.rejects(handleEvent(kit.deps, startEvent()), LaunchHeldError);
+    assert.equal(kit.dataflow.callCount, 0);
+    assert.equal(kit.logger.named('delivery.retry')[0]?.['severity'], 'INFO');
+
+    kit.clock.advance(1);
     kit.logger.clear();
     await handleEvent(kit.deps, startEvent());
 
     sinon.assert.notCalled(kit.dataflow.launch);
-    sinon.assert.calledOnceWithExactly(kit.dataflow.findJobByName, EUROPE, INGEST);
+    sinon.assert.calledOnceWithExactly(kit.dataflow.listByName, EUROPE, INGEST);
     assert.equal(kit.dataflow.jobs.length, 1);
     const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
     assert.equal(ingest.status, 'LAUNCHED');
-    assert.equal(ingest.jobId, 'job-1');
+    assert.equal(ingest.jobId, '2026-11-22_02_00_00-1001');
     assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.adopted']);
   });
 });

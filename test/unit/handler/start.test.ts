@@ -33,7 +33,7 @@ describe('handler: start', () => {
     const ingest = stepOf(run, 'Ingest');
     assert.equal(ingest.jobName, jobNameOf('r1', 'Ingest'));
     assert.equal(ingest.status, 'LAUNCHED');
-    assert.equal(ingest.jobId, 'job-1');
+    assert.equal(ingest.jobId, '2026-11-22_02_00_00-1001');
     assert.deepEqual(Object.keys(run.steps), [ingest.jobName]);
 
     sinon.assert.calledOnce(kit.dataflow.launch);
@@ -46,12 +46,12 @@ describe('handler: start', () => {
       'dfchain-chain': 'daily',
       'dfchain-state': 'ingest',
     });
-    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    sinon.assert.notCalled(kit.dataflow.listByName);
 
     assert.deepEqual(kit.logger.events(), ['run.started', 'step.intended', 'job.launched']);
     assert.equal(
       kit.logger.named('job.launched')[0]?.message,
-      `run r1 state Ingest: launched ${ingest.jobName} (job-1)`,
+      `run r1 state Ingest: launched ${ingest.jobName} (2026-11-22_02_00_00-1001)`,
     );
   });
 
@@ -63,7 +63,7 @@ describe('handler: start', () => {
     await handleEvent(kit.deps, startEvent({}, 'm-2'));
 
     sinon.assert.calledOnce(kit.dataflow.launch);
-    sinon.assert.notCalled(kit.dataflow.findJobByName);
+    sinon.assert.notCalled(kit.dataflow.listByName);
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
     assert.deepEqual(kit.logger.lines, [
       {
@@ -115,7 +115,7 @@ describe('handler: start', () => {
   it('derives the run id from the message id, so a redelivery starts no second run', async () => {
     const event = startEvent({ runId: undefined }, 'Msg.42/X');
     const runId = derivedRunId('daily', 'Msg.42/X');
-    assert.equal(runId, 'daily-msg-42-x');
+    assert.equal(runId, 'daily-24abe4ae89f83204');
 
     await handleEvent(kit.deps, event);
     await handleEvent(kit.deps, event);
@@ -136,17 +136,25 @@ describe('handler: start', () => {
   });
 
   describe('derivedRunId', () => {
+    // The first 16 hex digits of the SHA-256 of the message id, after the chain name.
     const cases: [chain: string, messageId: string, expected: string][] = [
-      ['daily', '1234567890', 'daily-1234567890'],
-      ['daily', 'ABC_def-9', 'daily-abc_def-9'],
-      ['daily', 'a.b/c:d', 'daily-a-b-c-d'],
-      ['daily', 'x'.repeat(80), `daily-${'x'.repeat(57)}`],
+      ['daily', '1234567890', 'daily-c775e7b757ede630'],
+      ['daily', 'ABC_def-9', 'daily-ab052b1f24098a57'],
     ];
     for (const [chain, messageId, expected] of cases) {
-      it(`${chain} + ${messageId.slice(0, 20)} → ${expected.slice(0, 30)}`, () => {
+      it(`${chain} + ${messageId} → ${expected}`, () => {
         assert.equal(derivedRunId(chain, messageId), expected);
-        assert.ok(expected.length <= 63);
       });
     }
+
+    it('derived run ids of a long chain name still differ by message id (they used to collide)', () => {
+      const chain = 'c'.repeat(63);
+      const ids = ['1', '2', '3'].map((messageId) => derivedRunId(chain, messageId));
+      assert.equal(new Set(ids).size, 3);
+      for (const id of ids) {
+        assert.equal(id.length, 63);
+        assert.match(id, /^c{46}-[0-9a-f]{16}$/);
+      }
+    });
   });
 });

@@ -5,6 +5,7 @@ import { DataflowTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { TICK_LIMITS } from '../../../src/handler/tick-limits.js';
 import {
+  LEASE_MS,
   NOW,
   PROJECT,
   createKit,
@@ -52,7 +53,7 @@ describe('handler: tick', () => {
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
     assert.equal(
       tickDone()?.message,
-      'tick: 2 running run(s); 0 advanced, 0 intent(s) completed, 0 launch(es) never appeared, 0 still waiting, 0 deferred to the next tick',
+      'tick: 2 running run(s); 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
     );
   });
 
@@ -63,7 +64,7 @@ describe('handler: tick', () => {
     await handleEvent(kit.deps, tickEvent());
 
     // Exactly a JobRef: the googleapis adapter sends every field of it as a query parameter.
-    sinon.assert.calledOnceWithExactly(kit.dataflow.getJob, EUROPE, 'job-1');
+    sinon.assert.calledOnceWithExactly(kit.dataflow.getJob, EUROPE, '2026-11-22_02_00_00-1001');
     sinon.assert.calledOnce(kit.dataflow.launch);
     const run = await storedRun(kit.store, 'r1');
     assert.equal(stepOf(run, 'Ingest').status, 'SUCCEEDED');
@@ -86,16 +87,12 @@ describe('handler: tick', () => {
     await handleEvent(kit.deps, tickEvent('m-early'));
     sinon.assert.notCalled(kit.dataflow.launch);
 
-    now += TICK_LIMITS.intentGraceMs;
+    now += LEASE_MS;
     await handleEvent(kit.deps, tickEvent('m-late'));
 
-    sinon.assert.calledOnceWithExactly(
-      kit.dataflow.findJobByName,
-      EUROPE,
-      jobNameOf('r1', 'Ingest'),
-    );
+    sinon.assert.calledOnceWithExactly(kit.dataflow.listByName, EUROPE, jobNameOf('r1', 'Ingest'));
     sinon.assert.calledOnce(kit.dataflow.launch);
-    sinon.assert.callOrder(kit.dataflow.findJobByName, kit.dataflow.launch);
+    sinon.assert.callOrder(kit.dataflow.listByName, kit.dataflow.launch);
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'LAUNCHED');
     assert.equal(tickDone()?.['relaunched'], 0);
     assert.equal(kit.logger.named('tick.done')[1]?.['relaunched'], 1);
@@ -108,12 +105,15 @@ describe('handler: tick', () => {
     });
     await assert.rejects(handleEvent(kit.deps, startEvent()), /died after the launch/);
     kit.dataflow.reset();
-    now += TICK_LIMITS.intentGraceMs;
+    now += LEASE_MS;
 
     await handleEvent(kit.deps, tickEvent());
 
     sinon.assert.notCalled(kit.dataflow.launch);
-    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').jobId, 'job-1');
+    assert.equal(
+      stepOf(await storedRun(kit.store, 'r1'), 'Ingest').jobId,
+      '2026-11-22_02_00_00-1001',
+    );
     assert.ok(kit.logger.events().includes('job.adopted'));
   });
 
@@ -131,7 +131,7 @@ describe('handler: tick', () => {
     assert.equal(run.error?.Error, 'Dataflow.LaunchFailed');
     assert.match(
       run.error?.Cause ?? '',
-      /^States\.Ingest: job ingest-[0-9a-f]{12} \(job-1\) was launched 15 min ago but the Dataflow API never showed it$/,
+      /^States\.Ingest: job ingest-[0-9a-f]{12} \(2026-11-22_02_00_00-1001\) was launched 15 min ago but the Dataflow API never showed it$/,
     );
   });
 
@@ -150,7 +150,7 @@ describe('handler: tick', () => {
 
     assert.deepEqual(
       kit.dataflow.getJob.getCalls().map((call) => call.args[1]),
-      ['job-1', 'job-2'],
+      ['2026-11-22_02_00_00-1001', '2026-11-22_02_00_00-1002'],
     );
     assert.equal(tickDone()?.['deferred'], 1);
     assert.equal(stepOf(await storedRun(kit.store, 'r3'), 'Ingest').status, 'LAUNCHED');
@@ -179,7 +179,7 @@ describe('handler: tick', () => {
       operation: 'jobs.get',
       httpStatus: 503,
     });
-    kit.dataflow.getJob.withArgs(sinon.match.any, 'job-1').rejects(outage);
+    kit.dataflow.getJob.withArgs(sinon.match.any, '2026-11-22_02_00_00-1001').rejects(outage);
 
     await assert.rejects(handleEvent(kit.deps, tickEvent('m-3')), (thrown) => thrown === outage);
 

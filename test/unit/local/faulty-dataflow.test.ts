@@ -23,7 +23,7 @@ const REQUEST = {
 function inner(): DataflowPort {
   return {
     getJob: sinon.stub().resolves(JOB),
-    findJobByName: sinon.stub().resolves(undefined),
+    listJobsByName: sinon.stub().resolves([]),
     listActiveJobs: sinon.stub().resolves([]),
     launchFlexTemplate: sinon.stub().resolves(JOB),
   };
@@ -55,6 +55,6 @@ describe('local: faultyDataflow', () => {
     assert.deepEqual(await faulty.launchFlexTemplate(REF, REQUEST), JOB);
     assert.deepEqual(await faulty.getJob(REF, 'j1'), JOB);
     assert.deepEqual(await faulty.listActiveJobs(REF), []);
-    assert.equal(await faulty.findJobByName(REF, 'x'), undefined);
+    assert.deepEqual(await faulty.listJobsByName(REF, 'x'), []);
   });
 });

@@ -29,6 +29,10 @@ function baseDeps(): HandlerDeps {
     logger: { write: () => undefined },
     confirmDeadlineMs: 1000,
     confirmPollMs: 10,
+    launchLeaseMs: 20_000,
+    dataflowCallMs: 10_000,
+    newToken: () => 't',
+    newNonce: () => 'n',
   };
 }
 

@@ -16,7 +16,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
     clock.restore();
   });
 
-  it('launch answers { job } in QUEUED with a Dataflow-style id in US Pacific time', async () => {
+  it('launch answers { job } in QUEUED with a Dataflow-style id in US Pacific time, as a summary', async () => {
     const job = await h.launch('ingest-1', { additionalUserLabels: { run: 'r1', chain: 'daily' } });
     assert.match(job.id!, /^2026-11-22_05_35_45-\d{1,20}$/);
     const t = new Date(T0).toISOString();
@@ -30,8 +30,33 @@ describe('simulator: REST shapes through the googleapis client', () => {
       createTime: t,
       startTime: t,
       location: LOCATION,
-      labels: { run: 'r1', chain: 'daily' },
     });
+  });
+
+  it("the simulator's views follow the proto: labels and environment only with DESCRIPTION or ALL", async () => {
+    const environment = { additionalUserLabels: { run: 'r1' }, maxWorkers: 3 };
+    const job = await h.launch('viewed', environment);
+    for (const view of ['JOB_VIEW_SUMMARY', 'JOB_VIEW_UNKNOWN', null]) {
+      const got = await h.get(job.id!, view);
+      assert.equal('labels' in got, false, `labels in ${String(view)}`);
+      assert.equal('environment' in got, false, `environment in ${String(view)}`);
+    }
+    for (const view of ['JOB_VIEW_DESCRIPTION', 'JOB_VIEW_ALL']) {
+      const got = await h.get(job.id!, view);
+      assert.deepEqual(got.labels, { run: 'r1' });
+      assert.deepEqual(got.environment, environment);
+    }
+    // "ListJobs always returns summaries now", whatever view is asked for.
+    const listed = await h.list({ name: 'viewed', view: 'JOB_VIEW_ALL' });
+    assert.equal(listed.jobs?.length, 1);
+    assert.equal('labels' in (listed.jobs?.[0] ?? {}), false);
+  });
+
+  it('scopes every job by project and region: another region neither sees it nor collides', async () => {
+    const job = await h.launch('scoped');
+    const error = await rejection(h.get(job.id!, 'JOB_VIEW_SUMMARY', 'us-central1'));
+    assert.equal(error.status, 404);
+    assert.deepEqual(await h.list({ name: 'scoped', location: 'us-central1' }), {});
   });
 
   it('get returns the job as it is now, and omits labels when there are none', async () => {

@@ -15,8 +15,14 @@ export interface Harness {
     jobName: string,
     environment?: dataflow_v1b3.Schema$FlexTemplateRuntimeEnvironment,
   ): Promise<dataflow_v1b3.Schema$Job>;
-  get(jobId: string): Promise<dataflow_v1b3.Schema$Job>;
-  list(params?: { name?: string; filter?: string }): Promise<dataflow_v1b3.Schema$ListJobsResponse>;
+  /** `jobs.get` in `view` (the summary unless told; `null` sends no view at all). */
+  get(jobId: string, view?: string | null, location?: string): Promise<dataflow_v1b3.Schema$Job>;
+  list(params?: {
+    name?: string;
+    filter?: string;
+    view?: string;
+    location?: string;
+  }): Promise<dataflow_v1b3.Schema$ListJobsResponse>;
 }
 
 /** Starts a simulator and wraps the calls tests make through the real client. */
@@ -39,10 +45,10 @@ export async function harness(options: SimulatorOptions = {}): Promise<Harness> 
       );
       return res.data.job!;
     },
-    get: async (jobId) =>
+    get: async (jobId, view = 'JOB_VIEW_SUMMARY', location = LOCATION) =>
       (
         await df.projects.locations.jobs.get(
-          { projectId: PROJECT, location: LOCATION, jobId, view: 'JOB_VIEW_SUMMARY' },
+          { projectId: PROJECT, location, jobId, ...(view === null ? {} : { view }) },
           { retry: false },
         )
       ).data,

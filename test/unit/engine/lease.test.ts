@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import {
+  claimLaunch,
+  isLeaseHeld,
+  leaseNewIntents,
+  releaseLease,
+  renewLease,
+} from '../../../src/engine/lease.js';
+import type { Run } from '../../../src/engine/run.js';
+import { startRun } from '../../../src/engine/start.js';
+import { threeSteps } from '../../fixtures/chains.js';
+
+const T0 = '2026-11-22T10:00:00.000Z';
+const LEASE_MS = 150_000;
+const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
+
+function intended(owner = 'a'): { run: Run; jobName: string } {
+  const transition = leaseNewIntents(
+    startRun({
+      runId: 'r1',
+      chain: 'daily',
+      definition: threeSteps,
+      definitionHash: 'h',
+      projectId: 'p',
+      input: { date: '2026-11-21' },
+      now: T0,
+      nonce: 'n',
+    }),
+    { owner, now: T0, leaseMs: LEASE_MS },
+  );
+  const jobName = transition.effects[0]?.step.jobName ?? '';
+  return { run: transition.run, jobName };
+}
+
+describe('engine: launch leases', () => {
+  it('gives the invocation that intends a launch its lease, in the intent itself', () => {
+    const { run, jobName } = intended();
+    assert.deepEqual(run.steps[jobName]?.lease, { owner: 'a', until: at(LEASE_MS), holders: 1 });
+  });
+
+  it('lets nobody else claim a held lease, and anyone claim it the moment it runs out', () => {
+    const { run, jobName } = intended();
+    assert.equal(
+      claimLaunch(run, jobName, { owner: 'b', now: at(LEASE_MS - 1), leaseMs: LEASE_MS }).changed,
+      false,
+    );
+    const claim = claimLaunch(run, jobName, { owner: 'b', now: at(LEASE_MS), leaseMs: LEASE_MS });
+    assert.equal(claim.changed, true);
+    // A second holder: every launch call it makes must follow a look-up.
+    assert.deepEqual(claim.run.steps[jobName]?.lease, {
+      owner: 'b',
+      until: at(2 * LEASE_MS),
+      holders: 2,
+    });
+  });
+
+  it('counts an intent stored without a lease as held for one lease after it was written', () => {
+    const { run, jobName } = intended();
+    const { lease: _lease, ...bare } = run.steps[jobName]!;
+    assert.equal(isLeaseHeld(bare, at(LEASE_MS - 1), LEASE_MS), true);
+    assert.equal(isLeaseHeld(bare, at(LEASE_MS), LEASE_MS), false);
+  });
+
+  it("renews and releases only the holder's own lease", () => {
+    const { run, jobName } = intended();
+    const request = { owner: 'b', now: at(1000), leaseMs: LEASE_MS };
+    assert.equal(renewLease(run, jobName, request).changed, false);
+    assert.equal(releaseLease(run, jobName, request).changed, false);
+    const renewed = renewLease(run, jobName, { ...request, owner: 'a' });
+    assert.equal(renewed.run.steps[jobName]?.lease?.until, at(1000 + LEASE_MS));
+    const released = releaseLease(run, jobName, { ...request, owner: 'a' });
+    assert.equal(released.run.steps[jobName]?.lease?.until, at(1000));
+    assert.equal(isLeaseHeld(released.run.steps[jobName], at(1000), LEASE_MS), false);
+  });
+
+  it('claims nothing once the step is launched or the run ended', () => {
+    const { run, jobName } = intended();
+    const step = run.steps[jobName]!;
+    const launched = { ...run, steps: { [jobName]: { ...step, status: 'LAUNCHED' as const } } };
+    const late = { owner: 'b', now: at(LEASE_MS * 2), leaseMs: LEASE_MS };
+    assert.equal(claimLaunch(launched, jobName, late).changed, false);
+    assert.equal(claimLaunch({ ...run, status: 'FAILED' }, jobName, late).changed, false);
+  });
+});
