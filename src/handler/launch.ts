@@ -143,26 +143,37 @@ async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
 }
 
 /**
+ * Records the step's job if Dataflow already has it (a holder launched it and died, or has not
+ * recorded it yet): adopting is always safe, only launching needs the lease.
+ * @throws LaunchHeldError when there is no job yet and the holder may still be launching it.
+ */
+async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<void> {
+  const found = await findOwnJob(inv, run, step);
+  if (found === undefined) {
+    throw new LaunchHeldError(
+      `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'}, and Dataflow has no job of that name yet`,
+    );
+  }
+  const now = inv.clock.now().toISOString();
+  await applyToRun(inv, run.id, (current) =>
+    onLaunched(current, step.jobName, found.id, now, true),
+  );
+}
+
+/**
  * Takes over an intended step whose lease ran out (the holder died or gave up) and launches it,
- * looking first. @throws LaunchHeldError while someone else holds it.
+ * looking first; while the lease holds, only adopts a job that already exists.
+ * @throws LaunchHeldError while someone else holds it and no job exists yet.
  */
 export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<void> {
   const now = inv.clock.now().toISOString();
-  if (isLeaseHeld(step, now, inv.launchLeaseMs)) {
-    throw new LaunchHeldError(
-      `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'}`,
-    );
-  }
+  if (isLeaseHeld(step, now, inv.launchLeaseMs)) return adoptWhileHeld(inv, run, step);
   const claim = await applyToRun(inv, run.id, (current) =>
     claimLaunch(current, step.jobName, { owner: inv.owner, now, leaseMs: inv.launchLeaseMs }),
   );
   const claimed = claim?.run.steps[step.jobName];
   if (claimed?.status !== 'INTENDED') return;
-  if (claimed.lease?.owner !== inv.owner) {
-    throw new LaunchHeldError(
-      `run ${run.id} state ${step.state}: another delivery took over the launch of ${step.jobName} first`,
-    );
-  }
+  if (claimed.lease?.owner !== inv.owner) return adoptWhileHeld(inv, claim?.run ?? run, claimed);
   await launchHeld(inv, claim?.run ?? run, claimed, true);
 }
 

@@ -11,6 +11,8 @@ export interface RandomFaults {
   readonly rate: number;
   readonly faults: readonly Fault[];
   readonly random: () => number;
+  /** Share of random faults that strike after the call executed (launches only). */
+  readonly lostAnswerShare?: number;
 }
 
 /** Decides which calls fail: injected faults first (in order), then random ones. */
@@ -46,7 +48,9 @@ export class FaultPlan {
     if (random.rate > 0 && random.faults.length > 0 && random.random() < random.rate) {
       const pick = Math.floor(random.random() * random.faults.length);
       const fault = random.faults[Math.min(pick, random.faults.length - 1)];
-      if (fault !== undefined) return { fault, afterEffect: false };
+      const share = operation === 'launch' ? (random.lostAnswerShare ?? 0) : 0;
+      const afterEffect = share > 0 && random.random() < share;
+      if (fault !== undefined) return { fault, afterEffect };
     }
     return undefined;
   }

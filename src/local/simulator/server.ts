@@ -91,7 +91,12 @@ async function perform(
   if (route.operation === 'get') {
     const view = url.searchParams.get('view');
     oneOf(view, JOB_VIEWS, 'view', 'google.dataflow.v1beta3.JobView');
-    return state.jobs.get(projectId, location, route.jobId ?? '', (view ?? 'JOB_VIEW_SUMMARY') as JobView);
+    return state.jobs.get(
+      projectId,
+      location,
+      route.jobId ?? '',
+      (view ?? 'JOB_VIEW_SUMMARY') as JobView,
+    );
   }
   const filter = url.searchParams.get('filter');
   oneOf(filter, LIST_FILTERS, 'filter', 'google.dataflow.v1beta3.ListJobsRequest.Filter');
@@ -138,6 +143,7 @@ export async function handle(
   const planned = state.faults.next(route.operation, {
     rate: options.faultRate ?? 0,
     faults: options.randomFaults ?? DEFAULT_RANDOM_FAULTS,
+    lostAnswerShare: options.lostAnswerShare ?? 0,
     random: options.random ?? Math.random,
   });
   if (planned && !planned.afterEffect) {

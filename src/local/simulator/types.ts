@@ -75,6 +75,11 @@ export interface SimulatorOptions {
   readonly faultRate?: number;
   /** Faults drawn by `faultRate`; default 429, 500, 503 and reset (never timeout). */
   readonly randomFaults?: readonly Fault[];
+  /**
+   * Share (0..1) of random faults on a launch that strike after it executed: the job is
+   * created and the answer lost, as when a connection drops on the way back. Default 0.
+   */
+  readonly lostAnswerShare?: number;
   /** Source of randomness for `faultRate`, default Math.random. */
   readonly random?: () => number;
   /** The project number shown in log entries' `resource.labels.project_id`. */

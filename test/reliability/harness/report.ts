@@ -78,8 +78,17 @@ export function printReport(
 }
 
 /** Asserts every target, naming the runs and lines that missed one. */
-export function assertTargets(outcome: Outcome, extras: readonly Extra[] = []): void {
+export function assertTargets(
+  outcome: Outcome,
+  extras: readonly Extra[] = [],
+  functionLines: readonly { readonly text: string }[] = [],
+): void {
   const wrong = outcome.states.filter((s) => !s.right);
+  // The story of the first wrong runs, so a failure explains itself without a replay.
+  const story = wrong
+    .slice(0, 3)
+    .flatMap((s) => functionLines.filter((l) => l.text.includes(s.runId)).slice(-60))
+    .map((l) => `  | ${l.text.slice(0, 400)}`);
   const missed = [
     ...targetRows(outcome)
       .filter(([, , , ok]) => !ok)
@@ -97,6 +106,7 @@ export function assertTargets(outcome: Outcome, extras: readonly Extra[] = []): 
           (s) => `  run ${s.runId}: expected ${s.expected}, got ${s.actual} (or wrong launches)`,
         ),
       ...outcome.unhandled.slice(0, 10).map((line) => `  unhandled: ${line}`),
+      ...story,
     ].join('\n'),
   );
 }

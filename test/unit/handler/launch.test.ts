@@ -146,7 +146,7 @@ describe('handler: launches', () => {
     });
   });
 
-  it('adopts, without a second launch, a job launched by an invocation that died before recording it', async () => {
+  it('adopts at once, without a second launch, a job launched by an invocation that died before recording it', async () => {
     kit.dataflow.launch.onCall(0).callsFake((ref, request) => {
       kit.dataflow.create(ref, request);
       return Promise.reject(new Error('instance died after the launch'));
@@ -155,15 +155,8 @@ describe('handler: launches', () => {
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
     assert.equal(kit.dataflow.job(INGEST).id, '2026-11-22_02_00_00-1001');
 
-    // Until the dead holder's lease runs out, nobody else may launch: its call may be in flight.
+    // The dead holder's lease still runs, but adopting an existing job needs no lease.
     kit.dataflow.reset();
-    kit.logger.clear();
-    kit.clock.advance(LEASE_MS - 1);
-    await assert.rejects(handleEvent(kit.deps, startEvent()), LaunchHeldError);
-    assert.equal(kit.dataflow.callCount, 0);
-    assert.equal(kit.logger.named('delivery.retry')[0]?.['severity'], 'INFO');
-
-    kit.clock.advance(1);
     kit.logger.clear();
     await handleEvent(kit.deps, startEvent());
 
@@ -174,5 +167,29 @@ describe('handler: launches', () => {
     assert.equal(ingest.status, 'LAUNCHED');
     assert.equal(ingest.jobId, '2026-11-22_02_00_00-1001');
     assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.adopted']);
+  });
+
+  it('launches an intent whose holder died before launching only once its lease ran out, looking first', async () => {
+    kit.dataflow.launch.onCall(0).rejects(new Error('instance died before the launch'));
+    await assert.rejects(handleEvent(kit.deps, startEvent()), /instance died before the launch/);
+
+    // Until the dead holder's lease runs out, nobody else may launch: its call may be in flight.
+    kit.dataflow.reset();
+    kit.logger.clear();
+    kit.clock.advance(LEASE_MS - 1);
+    await assert.rejects(handleEvent(kit.deps, startEvent()), LaunchHeldError);
+    sinon.assert.notCalled(kit.dataflow.launch);
+    assert.equal(kit.logger.named('delivery.retry')[0]?.['severity'], 'INFO');
+
+    kit.dataflow.reset();
+    kit.clock.advance(1);
+    kit.logger.clear();
+    await handleEvent(kit.deps, startEvent());
+
+    sinon.assert.callOrder(kit.dataflow.listByName, kit.dataflow.launch);
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.equal(kit.dataflow.jobs.length, 1);
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'LAUNCHED');
+    assert.deepEqual(kit.logger.events(), ['message.duplicate', 'job.launched']);
   });
 });
