@@ -115,6 +115,8 @@ run_retrying gcloud pubsub topics add-iam-policy-binding "$topic" \
 # (https://cloud.google.com/run/docs/securing/ingress).
 env_vars=GOOGLE_CLOUD_PROJECT=$project,DFCHAIN_CHAINS_DIR=$chains_rel
 env_vars+=,DFCHAIN_FIRESTORE_DATABASE=$firestore_database,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30
+# Tasks that name no serviceAccountEmail run as the worker account, never the Compute Engine one.
+env_vars+=,DFCHAIN_WORKER_SERVICE_ACCOUNT=$worker_sa
 run gcloud functions deploy "$function_name" --gen2 --runtime=nodejs22 --region="$region" \
   --source=. --entry-point=dfchain --trigger-topic="$topic" --retry --timeout=540s \
   --memory="$memory" --max-instances="$max_instances" --ingress-settings=internal-only \

@@ -163,7 +163,6 @@ template_buckets=()
 work_buckets=()
 computed_templates=()
 computed_sas=()
-default_sa_tasks=()
 while read -r kind value; do
   case $kind in
     region) regions+=("$value") ;;
@@ -172,7 +171,7 @@ while read -r kind value; do
     work-bucket) work_buckets+=("$value") ;;
     computed-template-path) computed_templates+=("$value") ;;
     computed-service-account) computed_sas+=("$value") ;;
-    default-service-account) default_sa_tasks+=("$value") ;;
+    default-service-account) ;; # run as the worker account (DFCHAIN_WORKER_SERVICE_ACCOUNT)
   esac
 done <<<"$facts"
 for bucket in "${extra_template_buckets[@]}"; do
@@ -196,9 +195,6 @@ if [ ${#computed_templates[@]} -gt 0 ] && [ ${#extra_template_buckets[@]} -eq 0 
 fi
 if [ ${#computed_sas[@]} -gt 0 ]; then
   warn "$(list "${computed_sas[@]}"): the worker account is computed at run time (serviceAccountEmail.\$); grant dfchain-fn roles/iam.serviceAccountUser on each account it can name, by hand"
-fi
-if [ ${#default_sa_tasks[@]} -gt 0 ]; then
-  warn "$(list "${default_sa_tasks[@]}"): no serviceAccountEmail, so Dataflow runs these as the Compute Engine default account, which dfchain may not act as; add \"serviceAccountEmail\": \"$worker_sa\" to the chain's Defaults.Environment"
 fi
 case $chains_rel in
   dag | dag/*) ;;

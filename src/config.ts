@@ -25,8 +25,12 @@ export interface Config {
   readonly launchLeaseMs: number;
   /** Firestore database of runs and definitions (`(default)` unless named). */
   readonly firestoreDatabase: string;
+  /** Service account Dataflow workers run as when a Task names none (`serviceAccountEmail`). */
+  readonly workerServiceAccount?: string;
   /** Local-stack testing only: faults injected into the function's own store and Dataflow calls. */
   readonly localFaults?: LocalFaults;
+  /** `DFCHAIN_TIMING=1`: a DEBUG `handoff.timing` line per delivery (src/timing.ts; the bench). */
+  readonly timing?: true;
 }
 
 /** Fault injection for reliability tests on the local stack (`DFCHAIN_LOCAL_FAULTS`). */
@@ -59,6 +63,7 @@ const DEFAULT_LAUNCH_LEASE_SECONDS = 150;
 /** Margin for clock skew between instances, kept free at both ends of a launch lease. */
 export const LEASE_MARGIN_MS = 5_000;
 // Firestore database ids: https://cloud.google.com/firestore/docs/manage-databases#database_id
+const SERVICE_ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9._+-]*@[a-z0-9.-]+\.gserviceaccount\.com$/;
 const FIRESTORE_DATABASE_PATTERN = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -136,6 +141,16 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DFCHAIN_FIRESTORE_DATABASE="${firestoreDatabase}" is not a Firestore database id (4-63 lowercase letters, digits and '-', starting with a letter, or "(default)")`,
     );
   }
+  const workerServiceAccount = env['DFCHAIN_WORKER_SERVICE_ACCOUNT'] || undefined;
+  if (workerServiceAccount !== undefined && !SERVICE_ACCOUNT_PATTERN.test(workerServiceAccount)) {
+    throw new ConfigError(
+      `DFCHAIN_WORKER_SERVICE_ACCOUNT="${workerServiceAccount}" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com); unset it to let each Task name its own`,
+    );
+  }
+  const timing = env['DFCHAIN_TIMING'] || '0';
+  if (timing !== '0' && timing !== '1') {
+    throw new ConfigError(`DFCHAIN_TIMING="${timing}" is not 1 (time each delivery) or 0`);
+  }
   return {
     projectId,
     chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
@@ -154,6 +169,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataflowTimeoutMs,
     launchLeaseMs,
     firestoreDatabase,
+    ...(workerServiceAccount ? { workerServiceAccount } : {}),
     ...(faults ? { localFaults: faults } : {}),
+    ...(timing === '1' ? { timing: true as const } : {}),
   };
 }

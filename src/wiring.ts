@@ -64,5 +64,6 @@ export function createDeps(config: Config): HandlerDeps {
     dataflowCallMs: config.dataflowTimeoutMs,
     newToken: randomUUID,
     newNonce: randomUUID,
+    ...(config.workerServiceAccount ? { workerServiceAccount: config.workerServiceAccount } : {}),
   };
 }

@@ -263,6 +263,7 @@ resource "google_cloudfunctions2_function" "dfchain" {
       DFCHAIN_CHAINS_DIR               = var.chains_dir
       DFCHAIN_FIRESTORE_DATABASE       = var.firestore_database
       DFCHAIN_DATAFLOW_TIMEOUT_SECONDS = "30"
+      DFCHAIN_WORKER_SERVICE_ACCOUNT   = local.worker_sa
     }
   }
   event_trigger {

@@ -94,6 +94,7 @@ function enterTask(
       resolved,
       jobName,
       jobLabels(run.id, run.chain, name),
+      run.workerServiceAccount,
     ),
     status: 'INTENDED',
     intendedAt: now,

@@ -18,14 +18,15 @@ function stringMap(value: Json | undefined): Record<string, string> | undefined 
 
 /**
  * The `flexTemplates.launch` body for a Task: its resolved Parameters, with `Defaults.Environment`
- * merged under `environment` (the Task wins) and dfchain's labels added last so no chain can
- * overwrite them.
+ * merged under `environment` (the Task wins), the deployment's worker account under both, and
+ * dfchain's labels added last so no chain can overwrite them.
  */
 export function launchRequest(
   defaults: ChainDefaults | undefined,
   resolved: JsonObject,
   jobName: string,
   labels: Record<string, string>,
+  workerServiceAccount?: string,
 ): FlexTemplateLaunch {
   const defaultEnv = defaults?.Environment ?? {};
   const taskEnv = isObject(resolved['environment']) ? resolved['environment'] : {};
@@ -49,6 +50,8 @@ export function launchRequest(
       ...(parameters ? { parameters } : {}),
       ...(launchOptions ? { launchOptions } : {}),
       environment: {
+        // Without it Dataflow would run the workers as the Compute Engine default account.
+        ...(workerServiceAccount ? { serviceAccountEmail: workerServiceAccount } : {}),
         ...defaultEnv,
         ...taskEnv,
         additionalUserLabels: { ...userLabels, ...labels },

@@ -67,6 +67,8 @@ export interface Run {
    */
   readonly nonce?: string;
   readonly projectId: string;
+  /** The deployment's default worker account when the run started, for Tasks that name none. */
+  readonly workerServiceAccount?: string;
   readonly input: JsonObject;
   readonly status: RunStatus;
   readonly startTime: string;

@@ -15,6 +15,8 @@ export interface StartRequest {
   readonly now: string;
   /** Random, drawn by the caller: the engine itself draws nothing. */
   readonly nonce: string;
+  /** The deployment's default worker account, kept with the run so replays launch the same. */
+  readonly workerServiceAccount?: string;
 }
 
 /** Creates a run and enters its `StartAt` state. */
@@ -24,6 +26,7 @@ export function startRun(request: StartRequest): Transition {
     chain: request.chain,
     definitionHash: request.definitionHash,
     nonce: request.nonce,
+    ...(request.workerServiceAccount ? { workerServiceAccount: request.workerServiceAccount } : {}),
     projectId: request.projectId,
     input: request.input,
     status: 'RUNNING',

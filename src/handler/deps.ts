@@ -26,14 +26,21 @@ export interface HandlerDeps {
   readonly newToken: () => string;
   /** A fresh random nonce for a new run's job names. */
   readonly newNonce: () => string;
+  /** Workers' account for Tasks that name none (DFCHAIN_WORKER_SERVICE_ACCOUNT). */
+  readonly workerServiceAccount?: string;
 }
 
 /** The dependencies of one delivery, with the token that names it as a lease holder. */
 export interface Invocation extends HandlerDeps {
   readonly owner: string;
+  /**
+   * Intents this delivery leased (run id → job names) for which it has not started a launch
+   * call: if the delivery fails, nothing of it can be in flight, so their leases are given back.
+   */
+  readonly uncalled: Map<string, Set<string>>;
 }
 
 /** Starts handling one delivery: draws its lease-holder token. */
 export function invocation(deps: HandlerDeps): Invocation {
-  return { ...deps, owner: deps.newToken() };
+  return { ...deps, owner: deps.newToken(), uncalled: new Map() };
 }

@@ -3,6 +3,7 @@ import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
 import { invocation, type HandlerDeps, type Invocation } from './deps.js';
 import { handleJobEnded } from './job-ended.js';
+import { releaseUncalled } from './launch.js';
 import { handleStart } from './start.js';
 import { handleTick } from './tick.js';
 
@@ -32,7 +33,13 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
  */
 export async function handleEvent(deps: HandlerDeps, event: IncomingEvent): Promise<void> {
   try {
-    await dispatch(invocation(deps), decodeEvent(event), event);
+    const inv = invocation(deps);
+    try {
+      await dispatch(inv, decodeEvent(event), event);
+    } catch (error) {
+      if (isRetryable(error)) await releaseUncalled(inv);
+      throw error;
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof DfchainError ? error.code : 'UNEXPECTED';

@@ -4,6 +4,7 @@ import type { JobSummary } from '../dataflow/job.js';
 import { onLaunched, onLaunchFailed } from '../engine/launched.js';
 import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
+import type { Transition } from '../engine/transition.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
@@ -70,6 +71,7 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
         if (found) return { job: found, adopted: true };
       }
       await keepLease(inv, run, step, until);
+      inv.uncalled.get(run.id)?.delete(step.jobName);
       try {
         return { job: await inv.dataflow.launchFlexTemplate(ref, step.request), adopted: false };
       } catch (error) {
@@ -140,6 +142,31 @@ function mayStillRun(error: unknown): boolean {
 async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
   const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
   await applyToRun(inv, run.id, (current) => releaseLease(current, step.jobName, request));
+}
+
+/**
+ * Gives back, as far as the store lets it, the leases of a failing delivery that never started
+ * a launch call: its redelivery may then launch at once instead of waiting out the lease. (A
+ * write that failed may still have landed, so every intent it tried to lease is released.)
+ */
+export async function releaseUncalled(inv: Invocation): Promise<void> {
+  const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
+  for (const [runId, names] of inv.uncalled) {
+    if (names.size === 0) continue;
+    try {
+      await applyToRun(inv, runId, (run) =>
+        [...names].reduce(
+          (transition, name) => {
+            const next = releaseLease(transition.run, name, request);
+            return next.changed ? next : transition;
+          },
+          { run, changed: false, effects: [], events: [], archived: [] } as Transition,
+        ),
+      );
+    } catch {
+      // Best effort: the lease then simply runs out.
+    }
+  }
 }
 
 /**

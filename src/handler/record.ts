@@ -11,6 +11,10 @@ export function logTransition(deps: HandlerDeps, transition: Transition): void {
 
 /** The invocation's claim on every launch `transition` intends, written with the intents. */
 export function leased(inv: Invocation, transition: Transition): Transition {
+  for (const { step } of transition.effects) {
+    const names = inv.uncalled.get(transition.run.id) ?? new Set<string>();
+    inv.uncalled.set(transition.run.id, names.add(step.jobName));
+  }
   return leaseNewIntents(transition, {
     owner: inv.owner,
     now: inv.clock.now().toISOString(),

@@ -46,6 +46,7 @@ export async function handleStart(
     input: signal.input,
     now: deps.clock.now().toISOString(),
     nonce: deps.newNonce(),
+    ...(deps.workerServiceAccount ? { workerServiceAccount: deps.workerServiceAccount } : {}),
   });
   const mine = leased(deps, transition);
   const { created, run } = await deps.store.create(mine.run);

@@ -25,11 +25,15 @@ function plan(quick: boolean) {
   };
 }
 
+/** Section titles `--only=a,b` selects (by substring); every section when absent. */
+let only: readonly string[] | undefined;
+
 async function section(
   title: string,
   figures: Figure[],
   work: () => Promise<Figure[]> | Figure[],
 ): Promise<void> {
+  if (only && !only.some((part) => title.includes(part))) return;
   const start = performance.now();
   process.stderr.write(`bench: ${title}…`);
   figures.push(...(await work()));
@@ -39,6 +43,8 @@ async function section(
 /** Runs every benchmark, prints the table and the JSON, and writes `.bench/results.json`. */
 export async function main(argv = process.argv.slice(2), cwd = process.cwd()): Promise<void> {
   const quick = argv.includes('--quick');
+  const onlyArg = argv.find((arg) => arg.startsWith('--only='));
+  only = onlyArg?.slice('--only='.length).split(',').filter(Boolean);
   // Nothing here runs on Google Cloud: spare the clients their metadata-server probe.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
   const sizes = plan(quick);

@@ -161,7 +161,7 @@ describe('infra/deploy.sh', function () {
     assert.equal(flag(command, 'trigger-service-account'), TRIGGER_SA.slice(15));
     assert.equal(
       flag(command, 'set-env-vars'),
-      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30',
+      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj.iam.gserviceaccount.com',
     );
     const everything = [deploy, multi, noEventarc]
       .flatMap((s) => s.commands)
@@ -273,10 +273,14 @@ describe('infra/deploy.sh', function () {
     assert.deepEqual(buckets(multi, worker, 'roles/storage.objectAdmin'), ['gs://multi-temp']);
   });
 
-  it('says when Tasks name no worker account, and when the chains would not be uploaded', () => {
-    assert.deepEqual(deployWarnings, [
-      'deploy.sh: warning: example: States.Ingest; example: States.Publish; example: States.Transform: no serviceAccountEmail, so Dataflow runs these as the Compute Engine default account, which dfchain may not act as; add "serviceAccountEmail": "dfchain-worker@demo-proj.iam.gserviceaccount.com" to the chain\'s Defaults.Environment',
-    ]);
+  it('runs Tasks that name no worker account as the worker account, and says when the chains would not be uploaded', () => {
+    assert.deepEqual(deployWarnings, []);
+    const deployFn = deploy.commands.find((c) => isCommand(c, 'functions', 'deploy'));
+    const env = deployFn?.find((word) => word.startsWith('--set-env-vars='));
+    assert.match(
+      env ?? '',
+      /,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj\.iam\.gserviceaccount\.com(,|$)/,
+    );
     // The fixture folder is not uploaded: the script says so (the deploy itself is not run).
     assert.deepEqual(multiWarnings, [
       'deploy.sh: warning: chains folder test/integration/deploy/chains is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore',

@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import type { JobSummary } from '../../../src/dataflow/job.js';
-import { DataflowTransientError, LaunchHeldError } from '../../../src/errors.js';
+import {
+  DataflowTransientError,
+  LaunchHeldError,
+  StoreTransientError,
+} from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { claimLaunch } from '../../../src/engine/lease.js';
 import {
@@ -172,5 +176,28 @@ describe('handler: exactly once under transient faults (regressions)', () => {
     const transform = stepOf(await storedRun(kit.store, 'r1'), 'Transform');
     assert.equal(transform.status, 'INTENDED');
     assert.equal(transform.lease?.owner, 'someone-else');
+  });
+
+  it('a delivery whose intent write failed after it landed gives its lease back: the redelivery launches at once', async () => {
+    kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    const update = kit.store.update.bind(kit.store);
+    const fault = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      const result = await update(runId, change);
+      if (fault.callCount === 1) throw new StoreTransientError('local fault: after the write');
+      return result;
+    });
+    await assert.rejects(
+      handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(INGEST), 'm-1')),
+      StoreTransientError,
+    );
+    const intended = stepOf(await storedRun(kit.store, 'r1'), 'Transform');
+    assert.equal(intended.status, 'INTENDED');
+    assert.equal(intended.lease?.until, kit.clock.now().toISOString());
+
+    fault.restore();
+    await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(INGEST), 'm-1'));
+
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
+    assert.equal(kit.dataflow.jobs.filter((job) => job.name === TRANSFORM).length, 1);
   });
 });
