@@ -6,6 +6,7 @@ import { pubsubTransport } from '../../src/local/pubsub-transport.js';
 import { startSimulator, type SimulatedJob } from '../../src/local/simulator/index.js';
 import { LocalStack } from '../../src/local/stack.js';
 import type { Transport } from '../../src/local/transport.js';
+import { handoffBreakdown, timingLines, type HandoffBreakdown } from './breakdown.js';
 import { figure, type Figure } from './figures.js';
 
 const CHAINS = fileURLToPath(new URL('../fixtures/e2e-chains/', import.meta.url));
@@ -44,13 +45,23 @@ function until(check: () => boolean, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Completion published → next launch received, for each step of `runs` 3-step runs. */
+/** One handoff as seen from outside (`total`) and, from its timing line, inside the function. */
+interface Handoff {
+  /** Completion published → next job created at the simulator. */
+  readonly total: number;
+  /** Completion published → the function's handler called (Pub/Sub push, functions-framework). */
+  readonly delivery?: number;
+  readonly inside?: HandoffBreakdown;
+}
+
+/** Each step's handoff of `runs` 3-step runs: completion published → next launch received. */
 async function dfchainHandoffs(
   stack: LocalStack,
   lagMs: number,
   runs: number,
   label = `${lagMs}`,
-): Promise<number[]> {
+): Promise<Handoff[]> {
+  const firstLine = stack.fn.lines.length;
   stack.simulator.configure({ defaults: { ...TIMING, apiLagMs: lagMs } });
   const ids = Array.from({ length: runs }, (_, i) => `handoff-${label}-${i}`);
   for (const runId of ids) {
@@ -58,13 +69,75 @@ async function dfchainHandoffs(
     await pause(SPACING_MS);
   }
   await Promise.all(ids.map((runId) => stack.waitForRunEnd(runId, 120_000 + 4 * lagMs)));
+  // The last delivery's timing line follows its run's end line: let it arrive.
+  await pause(200);
+  const inside = new Map<string, HandoffBreakdown>();
+  for (const timing of timingLines(stack.fn.lines.slice(firstLine))) {
+    const breakdown = handoffBreakdown(timing);
+    if (breakdown) inside.set(breakdown.launchedJobName, breakdown);
+  }
   return ids.flatMap((runId) => {
     const jobs = stack.simulator
       .jobs()
       .filter((job) => job.labels['dfchain-run'] === runId)
       .sort((a, b) => a.createTime - b.createTime);
-    return jobs.slice(1).map((job, i) => job.createTime - ended(jobs[i]!));
+    return jobs.slice(1).map((job, i): Handoff => {
+      const previous = jobs[i]!;
+      const breakdown = inside.get(job.name);
+      if (breakdown?.endedJobId !== previous.id) return { total: job.createTime - ended(previous) };
+      return {
+        total: job.createTime - ended(previous),
+        delivery: breakdown.receivedAt - ended(previous),
+        inside: breakdown,
+      };
+    });
   });
+}
+
+/** The parts of a handoff, p50 and p95 each, from the handoffs the function timed. */
+function breakdownFigures(name: string, handoffs: readonly Handoff[]): Figure[] {
+  const timed = handoffs.filter((h) => h.inside !== undefined);
+  const n = `n=${timed.length} of ${handoffs.length}`;
+  const parts: [string, (h: HandoffBreakdown) => number, string][] = [
+    ['confirm', (h) => h.confirm, 'jobs.get (confirm the job ended)'],
+    ['intent_write', (h) => h.intentWrite, 'Firestore compare-and-set of the launch intent'],
+    ['launch', (h) => h.launch, 'flexTemplates.launch'],
+    [
+      'overhead',
+      (h) => h.overhead,
+      'beyond the calls: handler → launch answered minus calls; target p50 ≤ 15',
+    ],
+    [
+      'overhead.before_confirm',
+      (h) => h.beforeConfirm,
+      'of it: handler called → jobs.get sent (decode)',
+    ],
+    ['overhead.engine', (h) => h.engine, 'of it: engine inside the intent write'],
+    ['critical_path', (h) => h.criticalPath, 'handler called → next launch answered'],
+    [
+      'after_launch',
+      (h) => h.afterLaunch,
+      'launch answered → delivery done (records the launch; off the path)',
+    ],
+  ];
+  const figures: Figure[] = [];
+  const delivery = timed.map((h) => h.delivery!);
+  for (const p of [50, 95]) {
+    figures.push(
+      figure(
+        `${name}.delivery.p${p}`,
+        percentile(delivery, p),
+        'ms',
+        `completion published → handler called (Pub/Sub push); ${n}`,
+      ),
+    );
+  }
+  for (const [part, value, note] of parts) {
+    const samples = timed.map((h) => value(h.inside!));
+    for (const p of [50, 95])
+      figures.push(figure(`${name}.${part}.p${p}`, percentile(samples, p), 'ms', `${note}; ${n}`));
+  }
+  return figures;
 }
 
 /** The same path with the hello-world floor function: no confirmation, no store. */
@@ -124,11 +197,18 @@ function summary(name: string, samples: readonly number[], note: string): Figure
 export async function handoffFigures(plan: HandoffPlan): Promise<Figure[]> {
   const floor = await floorHandoffs(plan.runs);
   const figures = summary('handoff.floor', floor, 'no-op function, lag 0');
-  const stack = await LocalStack.start({ chainsDir: CHAINS, pubsub: true, firestore: true });
+  const stack = await LocalStack.start({
+    chainsDir: CHAINS,
+    pubsub: true,
+    firestore: true,
+    // One DEBUG handoff.timing line per delivery: where the handoff's time goes.
+    env: { DFCHAIN_TIMING: '1' },
+  });
   try {
     await dfchainHandoffs(stack, 0, 1, 'warmup');
     for (const lagMs of plan.lagsMs) {
-      const samples = await dfchainHandoffs(stack, lagMs, plan.runs);
+      const handoffs = await dfchainHandoffs(stack, lagMs, plan.runs);
+      const samples = handoffs.map((h) => h.total);
       figures.push(
         ...summary(
           `handoff.lag${lagMs}`,
@@ -139,6 +219,7 @@ export async function handoffFigures(plan: HandoffPlan): Promise<Figure[]> {
       if (lagMs === 0) {
         const ratio = percentile(samples, 50) / percentile(floor, 50);
         figures.push(figure('handoff.lag0.vs_floor', ratio, '×', 'p50 / floor p50; target ≤ 1.5'));
+        figures.push(...breakdownFigures('handoff.lag0', handoffs));
       }
     }
   } finally {
