@@ -14,7 +14,7 @@ import {
 } from '../errors.js';
 import type { Invocation } from './deps.js';
 import { findOwnJob, stepRef } from './own-job.js';
-import { applyToRun } from './record.js';
+import { applyToRun, noteUncalled } from './record.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
 const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
@@ -195,6 +195,8 @@ async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<vo
 export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<void> {
   const now = inv.clock.now().toISOString();
   if (isLeaseHeld(step, now, inv.launchLeaseMs)) return adoptWhileHeld(inv, run, step);
+  // A claim whose answer is lost may still have landed: released with the rest on failure.
+  noteUncalled(inv, run.id, step.jobName);
   const claim = await applyToRun(inv, run.id, (current) =>
     claimLaunch(current, step.jobName, { owner: inv.owner, now, leaseMs: inv.launchLeaseMs }),
   );

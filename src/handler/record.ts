@@ -9,12 +9,14 @@ export function logTransition(deps: HandlerDeps, transition: Transition): void {
   for (const event of transition.events) deps.logger.write(runEventLine(event));
 }
 
+/** Remembers a lease the invocation may hold and has not started a launch call under. */
+export function noteUncalled(inv: Invocation, runId: string, jobName: string): void {
+  inv.uncalled.set(runId, (inv.uncalled.get(runId) ?? new Set<string>()).add(jobName));
+}
+
 /** The invocation's claim on every launch `transition` intends, written with the intents. */
 export function leased(inv: Invocation, transition: Transition): Transition {
-  for (const { step } of transition.effects) {
-    const names = inv.uncalled.get(transition.run.id) ?? new Set<string>();
-    inv.uncalled.set(transition.run.id, names.add(step.jobName));
-  }
+  for (const { step } of transition.effects) noteUncalled(inv, transition.run.id, step.jobName);
   return leaseNewIntents(transition, {
     owner: inv.owner,
     now: inv.clock.now().toISOString(),

@@ -131,10 +131,10 @@ export class LocalStack {
         DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
         ...options.env,
       };
-      // The shortest lease the configuration allows: a crashed holder's launch is taken over
-      // as soon as exactly-once permits, so local runs and tests do not idle.
+      // Short, so a crashed holder's launch is taken over soon and local runs do not idle, yet
+      // room for a launch call beyond the minimum, so a fresh intent's holder need not renew.
       fnEnv['DFCHAIN_LAUNCH_LEASE_SECONDS'] ??= String(
-        Number(fnEnv['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']) + (2 * LEASE_MARGIN_MS) / 1000,
+        2 * Number(fnEnv['DFCHAIN_DATAFLOW_TIMEOUT_SECONDS']) + (2 * LEASE_MARGIN_MS) / 1000,
       );
       // DFCHAIN_LOCAL_FAULTS selects the fault-injecting local entry instead of the package's main.
       const fn = await startFunction(functionSource(PACKAGE_ROOT, fnEnv), fnEnv, undefined, {

@@ -9,12 +9,12 @@ import { storeContentionFigures } from './store-contention.js';
 import { fakeTransitionFigures } from './transitions.js';
 
 /** How much work each benchmark does; `--quick` cuts every count. */
-function plan(quick: boolean) {
+function plan(quick: boolean, prefetch: boolean) {
   return {
     fake: { runs: quick ? 500 : 4_000, warmupRuns: quick ? 100 : 500, concurrency: 80 },
     simulator: { runs: quick ? 40 : 200, warmupRuns: quick ? 10 : 20, concurrency: 20 },
     foreignEvents: quick ? 4_000 : 20_000,
-    coldStarts: quick ? 3 : 7,
+    coldStart: { spawns: quick ? 5 : 15, prefetch },
     handoff: { runs: quick ? 5 : 20, lagsMs: quick ? [0, 2_000] : [0, 2_000, 10_000] },
     decodeMs: quick ? 200 : 1_000,
     scale: {
@@ -47,7 +47,7 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   only = onlyArg?.slice('--only='.length).split(',').filter(Boolean);
   // Nothing here runs on Google Cloud: spare the clients their metadata-server probe.
   process.env['METADATA_SERVER_DETECTION'] ??= 'none';
-  const sizes = plan(quick);
+  const sizes = plan(quick, argv.includes('--prefetch'));
   const started = performance.now();
   const figures: Figure[] = [];
   await section('decode', figures, () => decodeFigures(sizes.decodeMs));
@@ -60,7 +60,7 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   await section('store contention (Firestore emulator)', figures, () =>
     storeContentionFigures([1, 3, 10]),
   );
-  await section('cold start', figures, () => coldStartFigures(sizes.coldStarts));
+  await section('cold start', figures, () => coldStartFigures(sizes.coldStart));
   await section('handoff latency (emulators)', figures, () => handoffFigures(sizes.handoff));
   const report = benchReport(figures, quick, performance.now() - started);
   const file = writeReport(report, resolve(cwd, '.bench'));

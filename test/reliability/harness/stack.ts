@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { Firestore } from '@google-cloud/firestore';
 import { fileURLToPath } from 'node:url';
 import type { Run } from '../../../src/engine/run.js';
@@ -140,6 +141,11 @@ export function useReliabilityStack(
     started = await startReliabilityStack(options());
   });
   after(async () => {
+    // DFCHAIN_RELIABILITY_DUMP=FILE keeps the function's log for a look after the scenario.
+    const dump = process.env['DFCHAIN_RELIABILITY_DUMP'];
+    if (dump && started) {
+      appendFileSync(dump, started.stack.fn.lines.map((line) => `${line.text}\n`).join(''));
+    }
     await started?.stop();
   });
   return () => {

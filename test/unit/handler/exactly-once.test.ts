@@ -200,4 +200,28 @@ describe('handler: exactly once under transient faults (regressions)', () => {
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
     assert.equal(kit.dataflow.jobs.filter((job) => job.name === TRANSFORM).length, 1);
   });
+
+  it('a tick whose claim of an abandoned intent was lost gives it back: the next tick launches at once', async () => {
+    // Transform's holder dies before sending its launch call; its lease then runs out.
+    kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    kit.dataflow.launch.onCall(1).rejects(new Error('instance died before the launch'));
+    await assert.rejects(handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(INGEST))));
+    kit.clock.advance(LEASE_MS);
+
+    const update = kit.store.update.bind(kit.store);
+    const fault = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      const result = await update(runId, change);
+      if (fault.callCount === 1) throw new StoreTransientError('local fault: after the write');
+      return result;
+    });
+    await assert.rejects(handleEvent(kit.deps, tickEvent('m-tick-1')), StoreTransientError);
+    fault.restore();
+    const given = stepOf(await storedRun(kit.store, 'r1'), 'Transform');
+    assert.equal(given.status, 'INTENDED');
+    assert.equal(given.lease?.until, kit.clock.now().toISOString());
+
+    await handleEvent(kit.deps, tickEvent('m-tick-2'));
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
+    assert.equal(kit.dataflow.jobs.filter((job) => job.name === TRANSFORM).length, 1);
+  });
 });
