@@ -176,16 +176,6 @@ export function isRetryable(error: unknown): boolean {
   return true;
 }
 
-/**
- * Another invocation holds the launch of an intended step and may be launching it right now:
- * only it may. The delivery is retried, and takes the launch over if the lease runs out.
- */
-export class LaunchHeldError extends RetryableError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, 'LAUNCH_HELD', options);
-  }
-}
-
 /** The API never showed the job within the lag bound: a foreign or forged message. */
 export class JobNeverVisibleError extends NonRetryableError {
   constructor(message: string, options?: { cause?: unknown }) {

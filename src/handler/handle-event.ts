@@ -1,4 +1,4 @@
-import { DfchainError, LaunchHeldError, isRetryable } from '../errors.js';
+import { DfchainError, isRetryable } from '../errors.js';
 import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
 import { invocation, type HandlerDeps, type Invocation } from './deps.js';
@@ -45,8 +45,7 @@ export async function handleEvent(deps: HandlerDeps, event: IncomingEvent): Prom
     const code = error instanceof DfchainError ? error.code : 'UNEXPECTED';
     if (isRetryable(error)) {
       deps.logger.write({
-        // A held launch is the normal fate of a duplicate delivery, not a fault.
-        severity: error instanceof LaunchHeldError ? 'INFO' : 'WARNING',
+        severity: 'WARNING',
         event: 'delivery.retry',
         message: `${message} (message ${event.id ?? '?'} will be redelivered)`,
         code,

@@ -10,7 +10,6 @@ import {
   DataflowTransientError,
   JobAlreadyExistsError,
   JobNotFoundError,
-  LaunchHeldError,
 } from '../errors.js';
 import type { Invocation } from './deps.js';
 import { findOwnJob, stepRef } from './own-job.js';
@@ -169,30 +168,41 @@ export async function releaseUncalled(inv: Invocation): Promise<void> {
   }
 }
 
+/** What became of an intent another delivery recorded. */
+export type TakeOver = 'launched' | 'adopted' | 'held' | 'settled';
+
 /**
  * Records the step's job if Dataflow already has it (a holder launched it and died, or has not
- * recorded it yet): adopting is always safe, only launching needs the lease.
- * @throws LaunchHeldError when there is no job yet and the holder may still be launching it.
+ * recorded it yet): adopting is always safe, only launching needs the lease. Otherwise the
+ * holder may still be launching: left to it, and to the tick if it died. The delivery is not
+ * failed for that: a failed push delivery slows Pub/Sub down for the whole subscription.
  */
-async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<void> {
+async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<TakeOver> {
   const found = await findOwnJob(inv, run, step);
   if (found === undefined) {
-    throw new LaunchHeldError(
-      `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'}, and Dataflow has no job of that name yet`,
-    );
+    inv.logger.write({
+      severity: 'INFO',
+      event: 'launch.held',
+      message: `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'} and Dataflow has no job of that name yet; left to it (a tick takes it over if that delivery died)`,
+      runId: run.id,
+      chain: run.chain,
+      state: step.state,
+      jobName: step.jobName,
+    });
+    return 'held';
   }
   const now = inv.clock.now().toISOString();
   await applyToRun(inv, run.id, (current) =>
     onLaunched(current, step.jobName, found.id, now, true),
   );
+  return 'adopted';
 }
 
 /**
  * Takes over an intended step whose lease ran out (the holder died or gave up) and launches it,
  * looking first; while the lease holds, only adopts a job that already exists.
- * @throws LaunchHeldError while someone else holds it and no job exists yet.
  */
-export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<void> {
+export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<TakeOver> {
   const now = inv.clock.now().toISOString();
   if (isLeaseHeld(step, now, inv.launchLeaseMs)) return adoptWhileHeld(inv, run, step);
   // A claim whose answer is lost may still have landed: released with the rest on failure.
@@ -201,15 +211,15 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
     claimLaunch(current, step.jobName, { owner: inv.owner, now, leaseMs: inv.launchLeaseMs }),
   );
   const claimed = claim?.run.steps[step.jobName];
-  if (claimed?.status !== 'INTENDED') return;
+  if (claimed?.status !== 'INTENDED') return 'settled';
   if (claimed.lease?.owner !== inv.owner) return adoptWhileHeld(inv, claim?.run ?? run, claimed);
   await launchHeld(inv, claim?.run ?? run, claimed, true);
+  return 'launched';
 }
 
 /**
  * Makes every launch the run records as intended: those this invocation holds straight away
  * (a fresh intent needs no look-up), any other by taking it over once its lease ran out.
- * @throws LaunchHeldError when another delivery still holds one (after making the others).
  */
 export async function executeLaunches(inv: Invocation, run: Run): Promise<void> {
   if (run.status !== 'RUNNING') return;

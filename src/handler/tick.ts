@@ -3,7 +3,7 @@ import { onJobEnded } from '../engine/job-ended.js';
 import { onLaunchFailed } from '../engine/launched.js';
 import { isLeaseHeld } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
-import { JobNotFoundError, LaunchHeldError, isRetryable } from '../errors.js';
+import { JobNotFoundError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { executeLaunches, takeOverLaunch } from './launch.js';
@@ -83,14 +83,9 @@ export function rotated<T>(work: readonly T[], size: number, nowMs: number, peri
 
 async function reconcile(inv: Invocation, item: Work, limits: TickLimits): Promise<string> {
   if (item.step.status !== 'INTENDED') return checkLaunched(inv, item, limits);
-  try {
-    await takeOverLaunch(inv, item.run, item.step);
-    return 'relaunched';
-  } catch (error) {
-    // Another delivery claimed it between the query and the claim: it is in good hands.
-    if (error instanceof LaunchHeldError) return 'waiting';
-    throw error;
-  }
+  // Held: another delivery claimed it between the query and the claim; it is in good hands.
+  const outcome = await takeOverLaunch(inv, item.run, item.step);
+  return outcome === 'held' || outcome === 'settled' ? 'waiting' : 'relaunched';
 }
 
 /**
