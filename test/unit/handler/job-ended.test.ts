@@ -1,6 +1,10 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
-import { JobNotConfirmedError, JobNotFoundError } from '../../../src/errors.js';
+import {
+  JobNotConfirmedError,
+  JobNotFoundError,
+  StorePermanentError,
+} from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import {
   PROJECT,
@@ -209,5 +213,75 @@ describe('handler: job ended', () => {
         },
       ]);
     });
+  });
+
+  it('ignores a message naming another project with no API call', async () => {
+    kit.dataflow.reset();
+    const ingest = kit.dataflow.job(INGEST);
+    await handleEvent(kit.deps, jobEndedEvent({ ...ingest, projectId: 'other-proj' }));
+
+    assert.equal(kit.dataflow.callCount, 0);
+    assert.equal(
+      kit.logger.named('message.ignored')[0]?.['reason'],
+      `it is in project other-proj; this function serves ${PROJECT}`,
+    );
+  });
+
+  it('ignores a job with an empty dfchain-run label after one getJob, without retrying', async () => {
+    const lookalike = kit.dataflow.add({
+      name: 'ingest-0123456789ab',
+      currentState: 'JOB_STATE_DONE',
+      labels: { 'dfchain-run': '' },
+    });
+    await handleEvent(kit.deps, jobEndedEvent(lookalike));
+    assert.equal(kit.logger.lines[0]?.['reason'], 'not a dfchain job: it has no dfchain-run label');
+  });
+
+  it('trusts an Eventarc direct event: no jobs.get, and the next step is launched', async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    kit.dataflow.reset();
+    await handleEvent(kit.deps, {
+      id: 'ea-1',
+      type: 'google.cloud.dataflow.job.v1beta3.statusChanged',
+      data: { payload: { ...ingest } },
+    });
+
+    sinon.assert.notCalled(kit.dataflow.getJob);
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
+  });
+
+  it("an Eventarc event whose labels do not name the step's run moves nothing", async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    await handleEvent(kit.deps, {
+      id: 'ea-2',
+      type: 'google.cloud.dataflow.job.v1beta3.statusChanged',
+      data: { payload: { ...ingest, location: 'us-central1' } },
+    });
+    assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'LAUNCHED');
+    assert.match(
+      String(kit.logger.named('message.ignored')[0]?.['reason']),
+      /is not the job of step Ingest of run r1: it runs in projects\/my-proj\/locations\/us-central1/,
+    );
+  });
+
+  it("fails the run when Firestore refuses for good to store a job's end, instead of leaving it RUNNING", async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    const update = kit.store.update.bind(kit.store);
+    const refuse = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      if (refuse.callCount === 1)
+        throw new StorePermanentError('Firestore update refused the document: too big');
+      return update(runId, change);
+    });
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest));
+
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'FAILED');
+    assert.deepEqual(run.error, {
+      Error: 'States.Runtime',
+      Cause: `job ${INGEST} (2026-11-22_02_00_00-1001) ended JOB_STATE_DONE, but the run could not be stored with its result: Firestore update refused the document: too big`,
+    });
+    assert.equal(kit.logger.named('message.rejected').length, 1);
   });
 });

@@ -3,6 +3,7 @@ import sinon from 'sinon';
 import type { Clock } from '../../../src/clock.js';
 import { DataflowTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
+import { rotated } from '../../../src/handler/tick.js';
 import { TICK_LIMITS } from '../../../src/handler/tick-limits.js';
 import {
   LEASE_MS,
@@ -196,5 +197,52 @@ describe('handler: tick', () => {
       },
     ]);
     assert.deepEqual(kit.logger.events().slice(-2), ['tick.done', 'delivery.retry']);
+  });
+
+  it('rotates its window: items that stay stuck cannot starve the rest', async () => {
+    kit = createKit({
+      clock: { now: () => new Date(now) },
+      tickLimits: { ...TICK_LIMITS, maxChecks: 2 },
+    });
+    for (const id of ['r1', 'r2', 'r3']) await startAndForget(id);
+    // Every job is missing from the ACTIVE list yet still running: each check stays "waiting".
+    kit.dataflow.listActive.resolves([]);
+    const checked = new Set<string>();
+    for (let minute = 0; minute < 2; minute++) {
+      kit.logger.clear();
+      kit.dataflow.getJob.resetHistory();
+      await handleEvent(kit.deps, tickEvent(`m-${minute}`));
+      for (const call of kit.dataflow.getJob.getCalls()) checked.add(call.args[1]);
+      assert.equal(kit.dataflow.getJob.callCount, 2);
+      assert.equal(tickDone()?.['deferred'], 1);
+      now += TICK_LIMITS.rotationPeriodMs;
+    }
+    assert.equal(checked.size, 3);
+  });
+
+  describe('rotated', () => {
+    const cases: [nowMs: number, expected: number[]][] = [
+      [0, [1, 2, 3, 4, 5]],
+      [60_000, [3, 4, 5, 1, 2]],
+      [120_000, [5, 1, 2, 3, 4]],
+      [179_999, [5, 1, 2, 3, 4]],
+    ];
+    for (const [nowMs, expected] of cases) {
+      it(`window of 2 over 5 items at ${nowMs} ms starts at item ${expected[0]}`, () => {
+        assert.deepEqual(rotated([1, 2, 3, 4, 5], 2, nowMs, 60_000), expected);
+      });
+    }
+
+    it('leaves a list no longer than the window as it is', () => {
+      assert.deepEqual(rotated([1, 2], 2, 60_000, 60_000), [1, 2]);
+    });
+  });
+
+  it('pins its documented limits: 50 checks, 15 min for a launch to appear, a window moving every minute', () => {
+    assert.deepEqual(TICK_LIMITS, {
+      maxChecks: 50,
+      launchVisibilityMs: 900_000,
+      rotationPeriodMs: 60_000,
+    });
   });
 });
