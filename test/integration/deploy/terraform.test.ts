@@ -166,7 +166,7 @@ describe('infra/terraform', function () {
       GOOGLE_CLOUD_PROJECT: '${var.project_id}',
       DFCHAIN_CHAINS_DIR: '${var.chains_dir}',
       DFCHAIN_FIRESTORE_DATABASE: '${var.firestore_database}',
-    DFCHAIN_WORKER_SERVICE_ACCOUNT: '${local.worker_sa}',
+      DFCHAIN_WORKER_SERVICE_ACCOUNT: '${local.worker_sa}',
       DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '30',
     });
     assert.equal(

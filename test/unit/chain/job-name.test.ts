@@ -33,7 +33,7 @@ describe('job names', () => {
     assert.equal(names.size, 6);
   });
 
-  it('job names are unguessable: the run\'s random nonce is part of the hash', () => {
+  it("job names are unguessable: the run's random nonce is part of the hash", () => {
     // sha256("daily\nrun-1\nIngest\n0\nn0nce-1"), computed independently.
     assert.equal(jobNameFor('ingest', { ...KEY, nonce: 'n0nce-1' }), 'ingest-4661a34d1e8a');
     assert.notEqual(
