@@ -4,6 +4,7 @@ import type { ChainDefinition, TaskState } from '../chain/types.js';
 import { PathError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { contextObject } from './context.js';
+import { labelProblem } from './label-check.js';
 import { jobLabels } from './labels.js';
 import { launchRequest } from './launch-request.js';
 import type { Run, RunError, Step } from './run.js';
@@ -82,6 +83,19 @@ function enterTask(
     attempt,
     nonce: run.nonce ?? '',
   });
+  const request = launchRequest(
+    definition.Defaults,
+    resolved,
+    jobName,
+    jobLabels(run.id, run.chain, name),
+    run.workerServiceAccount,
+  );
+  const labels = request.launchParameter.environment?.['additionalUserLabels'];
+  const problem = labelProblem((labels ?? {}) as Record<string, unknown>);
+  if (problem !== undefined) {
+    const cause = `States.${name}.Parameters.environment.additionalUserLabels: ${problem}`;
+    return fail(run, { Error: 'States.Runtime', Cause: cause }, now, so, name);
+  }
   const step: Step = {
     state: name,
     attempt,
@@ -89,13 +103,7 @@ function enterTask(
     projectId: run.projectId,
     // Validation guarantees a region on the Task or in Defaults.
     location: task.Region ?? definition.Defaults?.Region ?? '',
-    request: launchRequest(
-      definition.Defaults,
-      resolved,
-      jobName,
-      jobLabels(run.id, run.chain, name),
-      run.workerServiceAccount,
-    ),
+    request,
     status: 'INTENDED',
     intendedAt: now,
   };

@@ -91,3 +91,30 @@ describe('engine: a step ends only by its own job', () => {
     assert.equal(onJobEnded(threeSteps, withLaunched, own(step), T0).changed, false);
   });
 });
+
+describe('engine: labels computed at run time', () => {
+  it('a run-time label value Dataflow would refuse fails the run with States.Runtime, naming the place', () => {
+    const definition = structuredClone(threeSteps);
+    const ingest = definition.States['Ingest'];
+    if (ingest?.Type !== 'Task') throw new Error('threeSteps has no Task Ingest');
+    (ingest.Parameters.environment as Record<string, unknown>)['additionalUserLabels'] = {
+      'team.$': '$.team',
+    };
+    const { run } = startRun({
+      runId: 'r1',
+      chain: 'daily',
+      definition,
+      definitionHash: 'h',
+      projectId: 'p',
+      input: { date: '2026-11-21', team: 'Sales Team' },
+      now: T0,
+      nonce: 'n0nce',
+    });
+    assert.equal(run.status, 'FAILED');
+    assert.deepEqual(run.error, {
+      Error: 'States.Runtime',
+      Cause:
+        "States.Ingest.Parameters.environment.additionalUserLabels: label team's value \"Sales Team\" is not a Dataflow label value (at most 63 lowercase letters, digits, '_' or '-', and 128 bytes)",
+    });
+  });
+});
