@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isTerminalJobState } from '../../src/dataflow/job.js';
 import { ChainCatalog } from '../../src/chain/catalog.js';
 import type { ChainDefinition } from '../../src/chain/types.js';
@@ -21,9 +22,13 @@ export interface DataflowCalls {
   launch: number;
 }
 
-/** The deterministic id the fake gives the job named `jobName`, so events can be built ahead. */
+/**
+ * The deterministic id the fake gives the job named `jobName`, so events can be built ahead: in
+ * Dataflow's format (the decoder refuses any other before it makes a call), digits from a hash.
+ */
 export function fakeJobId(jobName: string): string {
-  return `fake-${jobName}`;
+  const digits = BigInt(`0x${createHash('sha256').update(jobName).digest('hex').slice(0, 15)}`);
+  return `2026-11-22_10_00_00-${digits.toString()}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { validateChain } from '../../src/chain/validate.js';
 import { enterState } from '../../src/engine/enter.js';
 import type { EndedJob } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
+import { jobLabels } from '../../src/engine/labels.js';
 import { onLaunched } from '../../src/engine/launched.js';
 import type { Run, Step } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
@@ -87,10 +88,11 @@ function endedJob(run: Run, index: number): EndedJob {
   return {
     id: step.jobId,
     name: step.jobName,
-    projectId: BENCH_PROJECT,
+    projectId: step.projectId,
     location: step.location,
     currentState: 'JOB_STATE_DONE',
-    labels: {},
+    // The step's own labels: a job that does not prove to be the step's ends nothing.
+    labels: jobLabels(run.id, run.chain, step.state),
   };
 }
 
