@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Firestore } from '@google-cloud/firestore';
 import type { EndedJob } from '../../src/dataflow/job.js';
+import { jobLabels } from '../../src/engine/labels.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import type { Run } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
@@ -74,7 +75,7 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
       projectId: PROJECT,
       location: ingest.location,
       currentState: 'JOB_STATE_DONE',
-      labels: {},
+      labels: jobLabels('r-dup', 'daily', 'Ingest'),
     };
     const transitions = await Promise.all(
       Array.from({ length: 10 }, () =>
