@@ -4,22 +4,11 @@ import { notOwnJobReason } from '../../../src/engine/identity.js';
 import { onJobEnded } from '../../../src/engine/job-ended.js';
 import { jobLabels } from '../../../src/engine/labels.js';
 import type { Run, Step } from '../../../src/engine/run.js';
-import { startRun } from '../../../src/engine/start.js';
 import { threeSteps } from '../../fixtures/chains.js';
-
-const T0 = '2026-11-22T10:00:00.000Z';
+import { T0, startDaily } from '../../fixtures/runs.js';
 
 function started(): { run: Run; step: Step } {
-  const { run } = startRun({
-    runId: 'r1',
-    chain: 'daily',
-    definition: threeSteps,
-    definitionHash: 'h',
-    projectId: 'p',
-    input: { date: '2026-11-21' },
-    now: T0,
-    nonce: 'n0nce',
-  });
+  const { run } = startDaily();
   const step = Object.values(run.steps)[0];
   if (!step) throw new Error('no intended step');
   return { run, step };
@@ -100,16 +89,7 @@ describe('engine: labels computed at run time', () => {
     (ingest.Parameters.environment as Record<string, unknown>)['additionalUserLabels'] = {
       'team.$': '$.team',
     };
-    const { run } = startRun({
-      runId: 'r1',
-      chain: 'daily',
-      definition,
-      definitionHash: 'h',
-      projectId: 'p',
-      input: { date: '2026-11-21', team: 'Sales Team' },
-      now: T0,
-      nonce: 'n0nce',
-    });
+    const { run } = startDaily(definition, { date: '2026-11-21', team: 'Sales Team' });
     assert.equal(run.status, 'FAILED');
     assert.deepEqual(run.error, {
       Error: 'States.Runtime',

@@ -7,27 +7,13 @@ import {
   renewLease,
 } from '../../../src/engine/lease.js';
 import type { Run } from '../../../src/engine/run.js';
-import { startRun } from '../../../src/engine/start.js';
-import { threeSteps } from '../../fixtures/chains.js';
+import { T0, startDaily } from '../../fixtures/runs.js';
 
-const T0 = '2026-11-22T10:00:00.000Z';
 const LEASE_MS = 150_000;
 const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 
 function intended(owner = 'a'): { run: Run; jobName: string } {
-  const transition = leaseNewIntents(
-    startRun({
-      runId: 'r1',
-      chain: 'daily',
-      definition: threeSteps,
-      definitionHash: 'h',
-      projectId: 'p',
-      input: { date: '2026-11-21' },
-      now: T0,
-      nonce: 'n',
-    }),
-    { owner, now: T0, leaseMs: LEASE_MS },
-  );
+  const transition = leaseNewIntents(startDaily(), { owner, now: T0, leaseMs: LEASE_MS });
   const jobName = transition.effects[0]?.step.jobName ?? '';
   return { run: transition.run, jobName };
 }

@@ -7,6 +7,7 @@ import { claimLaunch } from '../../../src/engine/lease.js';
 import {
   LEASE_MS,
   createKit,
+  loseAnswerOfUpdate,
   jobEndedEvent,
   jobNameOf,
   startEvent,
@@ -176,12 +177,7 @@ describe('handler: exactly once under transient faults (regressions)', () => {
 
   it('a delivery whose intent write failed after it landed gives its lease back: the redelivery launches at once', async () => {
     kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
-    const update = kit.store.update.bind(kit.store);
-    const fault = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
-      const result = await update(runId, change);
-      if (fault.callCount === 1) throw new StoreTransientError('local fault: after the write');
-      return result;
-    });
+    const fault = loseAnswerOfUpdate(kit.store);
     await assert.rejects(
       handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(INGEST), 'm-1')),
       StoreTransientError,
@@ -204,12 +200,7 @@ describe('handler: exactly once under transient faults (regressions)', () => {
     await assert.rejects(handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(INGEST))));
     kit.clock.advance(LEASE_MS);
 
-    const update = kit.store.update.bind(kit.store);
-    const fault = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
-      const result = await update(runId, change);
-      if (fault.callCount === 1) throw new StoreTransientError('local fault: after the write');
-      return result;
-    });
+    const fault = loseAnswerOfUpdate(kit.store);
     await assert.rejects(handleEvent(kit.deps, tickEvent('m-tick-1')), StoreTransientError);
     fault.restore();
     const given = stepOf(await storedRun(kit.store, 'r1'), 'Transform');

@@ -11,7 +11,11 @@ import {
 } from '../../../src/dataflow/job.js';
 import type { DataflowPort } from '../../../src/dataflow/port.js';
 import type { Run, Step } from '../../../src/engine/run.js';
-import { JobAlreadyExistsError, JobNotFoundError } from '../../../src/errors.js';
+import {
+  JobAlreadyExistsError,
+  JobNotFoundError,
+  StoreTransientError,
+} from '../../../src/errors.js';
 import type { IncomingEvent } from '../../../src/events/signal.js';
 import type { HandlerDeps } from '../../../src/handler/deps.js';
 import type { JsonObject } from '../../../src/json.js';
@@ -353,4 +357,18 @@ export function jobEndedEvent(
     },
     id,
   );
+}
+
+/**
+ * Makes the `call`-th store update from now on (1 for the next) write and then fail, as a
+ * Firestore write whose answer is lost does; returns the stub, to restore.
+ */
+export function loseAnswerOfUpdate(store: MemoryRunStore, call = 1): sinon.SinonStub {
+  const update = store.update.bind(store);
+  const stub = sinon.stub(store, 'update').callsFake(async (runId, change) => {
+    const result = await update(runId, change);
+    if (stub.callCount === call) throw new StoreTransientError('local fault: after the write');
+    return result;
+  });
+  return stub;
 }
