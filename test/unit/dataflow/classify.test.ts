@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifyDataflowError } from '../../../src/dataflow/classify.js';
+import { NETWORK_ERROR_CODES, classifyDataflowError } from '../../../src/dataflow/classify.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
@@ -238,4 +238,88 @@ describe('classifyDataflowError: a 404 from a launch or a list is not API lag', 
   it('a 404 from jobs.get stays JobNotFoundError, retried while the API lags', () => {
     assert.ok(classifyDataflowError(gaxiosError(404, 'NOT_FOUND'), OP) instanceof JobNotFoundError);
   });
+});
+
+describe('classifyDataflowError: a call that got no answer is transient', () => {
+  /** Node's system error codes and the fetch abort names, written out as the source lists them. */
+  const NETWORK = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENOTFOUND',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'ERR_STREAM_PREMATURE_CLOSE',
+    'AbortError',
+    'TimeoutError',
+  ];
+
+  it('knows exactly these network error codes and names', () => {
+    assert.deepEqual([...NETWORK_ERROR_CODES], NETWORK);
+  });
+
+  /** A system error carries its code in `code`; an abort carries it in `name`. */
+  const systemError = (code: string): Error =>
+    code.startsWith('E')
+      ? Object.assign(new Error('request ended'), { code })
+      : Object.assign(new Error('request ended'), { name: code });
+
+  // The message says nothing a regex could recognise: only the code may make it transient.
+  const shapes: ReadonlyArray<readonly [shape: string, make: (code: string) => unknown]> = [
+    ['on the error itself, without gaxios config', systemError],
+    [
+      'on the error itself, with gaxios config and no response',
+      (code) => Object.assign(systemError(code), { config: {}, response: undefined }),
+    ],
+    [
+      'nested in cause, without gaxios config',
+      (code) => new Error('request ended', { cause: systemError(code) }),
+    ],
+    [
+      'nested two causes deep, without gaxios config',
+      (code) => new Error('outer', { cause: new Error('middle', { cause: systemError(code) }) }),
+    ],
+  ];
+
+  for (const code of NETWORK) {
+    for (const [shape, make] of shapes) {
+      it(`${code} ${shape} -> DataflowTransientError, retried`, () => {
+        const classified = classifyDataflowError(make(code), OP);
+        assert.ok(classified instanceof DataflowTransientError, classified.message);
+        assert.equal(classified.retryable, true);
+        assert.deepEqual(classified.details, { operation: OP });
+      });
+    }
+  }
+
+  it('a gaxios error without a response and without a known code is transient: it never reached the API', () => {
+    const error = Object.assign(new Error('request ended'), { config: {} });
+    assert.ok(classifyDataflowError(error, OP) instanceof DataflowTransientError);
+  });
+
+  it('the same error without gaxios config and without a known code is permanent', () => {
+    const error = Object.assign(new Error('request ended'), { code: 'EACCES' });
+    assert.ok(classifyDataflowError(error, OP) instanceof DataflowPermanentError);
+  });
+
+  it('looks at most five errors deep along cause', () => {
+    const deep = (depth: number): unknown =>
+      depth === 0 ? systemError('ECONNRESET') : new Error('wrapper', { cause: deep(depth - 1) });
+    assert.ok(classifyDataflowError(deep(4), OP) instanceof DataflowTransientError);
+    assert.ok(classifyDataflowError(deep(5), OP) instanceof DataflowPermanentError);
+  });
+
+  for (const message of [
+    'socket hang up',
+    'network timeout at x',
+    'Premature close',
+    'fetch failed',
+  ]) {
+    it(`"${message}" in a message without a code is transient`, () => {
+      assert.ok(classifyDataflowError(new Error(message), OP) instanceof DataflowTransientError);
+    });
+  }
 });

@@ -10,6 +10,7 @@ import {
   NOW,
   PROJECT,
   createKit,
+  jobEndedEvent,
   jobNameOf,
   startEvent,
   stepOf,
@@ -19,6 +20,7 @@ import {
 } from './kit.js';
 
 const EUROPE = { projectId: PROJECT, location: 'europe-west4' };
+const OTHER_PROJECT = 'other-proj';
 
 describe('handler: tick', () => {
   let kit: Kit;
@@ -243,6 +245,97 @@ describe('handler: tick', () => {
       maxChecks: 50,
       launchVisibilityMs: 900_000,
       rotationPeriodMs: 60_000,
+    });
+  });
+
+  describe('one jobs.list per project and region', () => {
+    const A = PROJECT;
+    const B = OTHER_PROJECT;
+
+    /**
+     * Four running runs whose launched steps cover two projects × two regions: in each project
+     * one run is at Ingest (europe-west4) and one at Transform (us-central1).
+     */
+    async function spreadRuns(): Promise<void> {
+      for (const [projectId, ingestRun, transformRun] of [
+        [A, 'a-ingest', 'a-transform'],
+        [B, 'b-ingest', 'b-transform'],
+      ] as const) {
+        const deps = { ...kit.deps, projectId };
+        await handleEvent(deps, startEvent({ runId: ingestRun }, `m-${ingestRun}`));
+        await handleEvent(deps, startEvent({ runId: transformRun }, `m-${transformRun}`));
+        const ingest = kit.dataflow.setState(jobNameOf(transformRun, 'Ingest'), 'JOB_STATE_DONE');
+        await handleEvent(deps, jobEndedEvent(ingest, `m-end-${transformRun}`));
+      }
+      const steps = await Promise.all(
+        [
+          ['a-ingest', 'Ingest'],
+          ['a-transform', 'Transform'],
+          ['b-ingest', 'Ingest'],
+          ['b-transform', 'Transform'],
+        ].map(async ([runId, state]) => {
+          const step = stepOf(await storedRun(kit.store, runId!), state!);
+          return [runId, step.status, step.projectId, step.location];
+        }),
+      );
+      assert.deepEqual(steps, [
+        ['a-ingest', 'LAUNCHED', A, 'europe-west4'],
+        ['a-transform', 'LAUNCHED', A, 'us-central1'],
+        ['b-ingest', 'LAUNCHED', B, 'europe-west4'],
+        ['b-transform', 'LAUNCHED', B, 'us-central1'],
+      ]);
+      kit.dataflow.reset();
+      kit.logger.clear();
+    }
+
+    const listedRefs = () =>
+      kit.dataflow.listActive
+        .getCalls()
+        .map((call) => call.args[0])
+        .sort((x, y) =>
+          `${x.projectId}/${x.location}`.localeCompare(`${y.projectId}/${y.location}`),
+        );
+
+    it('lists active jobs exactly once for each project/region pair with launched steps', async () => {
+      await spreadRuns();
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.deepEqual(listedRefs(), [
+        { projectId: A, location: 'europe-west4' },
+        { projectId: A, location: 'us-central1' },
+        { projectId: B, location: 'europe-west4' },
+        { projectId: B, location: 'us-central1' },
+      ]);
+      assert.equal(kit.dataflow.callCount, 4, 'every job is active: nothing else to ask');
+    });
+
+    it('advances ended jobs in every project and region, asking each job in its own region', async () => {
+      await spreadRuns();
+      for (const job of kit.dataflow.jobs) {
+        if (job.currentState === 'JOB_STATE_RUNNING') job.currentState = 'JOB_STATE_DONE';
+      }
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.equal(kit.dataflow.listActive.callCount, 4);
+      assert.deepEqual(
+        kit.dataflow.getJob
+          .getCalls()
+          .map((call) => `${call.args[0].projectId}/${call.args[0].location} ${call.args[1]}`)
+          .sort(),
+        [
+          `${A}/europe-west4 ${kit.dataflow.job(jobNameOf('a-ingest', 'Ingest')).id}`,
+          `${A}/us-central1 ${kit.dataflow.job(jobNameOf('a-transform', 'Transform')).id}`,
+          `${B}/europe-west4 ${kit.dataflow.job(jobNameOf('b-ingest', 'Ingest')).id}`,
+          `${B}/us-central1 ${kit.dataflow.job(jobNameOf('b-transform', 'Transform')).id}`,
+        ].sort(),
+      );
+      assert.equal(tickDone()?.['advanced'], 4);
+      assert.equal(stepOf(await storedRun(kit.store, 'a-ingest'), 'Transform').status, 'LAUNCHED');
+      assert.equal(stepOf(await storedRun(kit.store, 'b-ingest'), 'Transform').status, 'LAUNCHED');
+      assert.equal(stepOf(await storedRun(kit.store, 'a-transform'), 'Publish').status, 'LAUNCHED');
+      assert.equal(stepOf(await storedRun(kit.store, 'b-transform'), 'Publish').status, 'LAUNCHED');
     });
   });
 });

@@ -2,8 +2,9 @@ import { strict as assert } from 'node:assert';
 import type { ChainDefinition } from '../../../src/chain/types.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
-import { OptimisticRunStore } from '../../../src/store/optimistic.js';
-import type { VersionedRunTable } from '../../../src/store/port.js';
+import { StoreTransientError } from '../../../src/errors.js';
+import { CACHE_SIZE, MAX_CONFLICTS, OptimisticRunStore } from '../../../src/store/optimistic.js';
+import type { VersionedRun, VersionedRunTable } from '../../../src/store/port.js';
 import { emptyRun } from '../../fixtures/runs.js';
 
 /** A second "instance" over the same stored runs, with a cache of its own. */
@@ -67,5 +68,74 @@ describe('OptimisticRunStore', () => {
     // On a's stale copy the run is RUNNING; the truth says SUCCEEDED.
     const seen = await a.update('r1', (run) => ({ result: run?.status }));
     assert.equal(seen, 'SUCCEEDED');
+  });
+
+  describe('conflicts', () => {
+    /**
+     * A table where another writer wins the first `losses` conditional writes: each replace
+     * fails as a moved-on version does, and every read shows the newer version.
+     */
+    class ContendedTable implements VersionedRunTable {
+      version = 0;
+      replaces = 0;
+      reads = 0;
+      run: Run = emptyRun();
+      constructor(private readonly losses: number) {}
+      read(): Promise<VersionedRun | undefined> {
+        this.reads++;
+        return Promise.resolve({ run: this.run, version: this.version });
+      }
+      insert(): Promise<unknown> {
+        return Promise.resolve(undefined);
+      }
+      replace(run: Run, version: unknown): Promise<unknown> {
+        this.replaces++;
+        if (this.replaces <= this.losses || version !== this.version) {
+          this.version++;
+          return Promise.resolve(undefined);
+        }
+        this.run = run;
+        return Promise.resolve(++this.version);
+      }
+    }
+
+    it('pins its documented limits: 20 conflicts per update, 1000 runs cached', () => {
+      assert.equal(MAX_CONFLICTS, 20);
+      assert.equal(CACHE_SIZE, 1000);
+    });
+
+    it('succeeds when 19 other writers win in a row and the 20th attempt wins', async () => {
+      const table = new ContendedTable(19);
+      const store = new Instance(table);
+      let attempts = 0;
+      const result = await store.update('r1', (run) => {
+        attempts++;
+        return bump(run);
+      });
+      assert.equal(result, 'bumped');
+      assert.equal(attempts, 20);
+      assert.equal(table.replaces, 20);
+      assert.equal(table.run.endTime, '1');
+    });
+
+    it('gives up after 20 lost conditional writes with a retryable StoreTransientError', async () => {
+      const table = new ContendedTable(20);
+      const store = new Instance(table);
+      let attempts = 0;
+      await assert.rejects(
+        store.update('r1', (run) => {
+          attempts++;
+          return bump(run);
+        }),
+        (error: unknown) =>
+          error instanceof StoreTransientError &&
+          error.retryable &&
+          error.message ===
+            'run r1: 20 concurrent writers in a row won the race; the delivery will be retried',
+      );
+      assert.equal(attempts, 20);
+      assert.equal(table.replaces, 20);
+      assert.equal(table.run.endTime, undefined, 'nothing written');
+    });
   });
 });

@@ -1,0 +1,128 @@
+import { strict as assert } from 'node:assert';
+import type { EndedJob } from '../../../src/dataflow/job.js';
+import { onJobEnded } from '../../../src/engine/job-ended.js';
+import { jobLabels } from '../../../src/engine/labels.js';
+import type { Run } from '../../../src/engine/run.js';
+import { startRun } from '../../../src/engine/start.js';
+import { threeSteps } from '../../fixtures/chains.js';
+
+const T0 = '2026-11-22T10:00:00.000Z';
+const T1 = '2026-11-22T10:05:00.000Z';
+const T2 = '2026-11-22T10:07:00.000Z';
+const JOB_ID = '2026-11-22_02_00_00-7';
+/** The deterministic name of Ingest's first attempt in run daily-1 with nonce n0nce. */
+const INGEST = 'ingest-7c8300b00871';
+
+function started(): Run {
+  return startRun({
+    runId: 'daily-1',
+    chain: 'daily',
+    definition: threeSteps,
+    definitionHash: 'h1',
+    projectId: 'p',
+    input: { date: '2026-11-21' },
+    now: T0,
+    nonce: 'n0nce',
+  }).run;
+}
+
+const ingestJob = (currentState: EndedJob['currentState'] = 'JOB_STATE_DONE'): EndedJob => ({
+  id: JOB_ID,
+  name: INGEST,
+  projectId: 'p',
+  location: 'europe-west4',
+  currentState,
+  labels: jobLabels('daily-1', 'daily', 'Ingest'),
+});
+
+describe('engine: onJobEnded archives the step with the confirmed job', () => {
+  it('an INTENDED step (no job id yet, lease held) ended by its job is archived with the job id, its end as launch time, and no lease', () => {
+    const run = started();
+    const intended = run.steps[INGEST]!;
+    assert.equal(intended.status, 'INTENDED');
+    assert.equal(intended.jobId, undefined);
+    const leased: Run = {
+      ...run,
+      steps: { [INGEST]: { ...intended, lease: { owner: 'token-1', until: T2, holders: 1 } } },
+    };
+
+    const t = onJobEnded(threeSteps, leased, ingestJob(), T1);
+
+    assert.deepEqual(t.archived, [
+      {
+        state: 'Ingest',
+        attempt: 0,
+        jobName: INGEST,
+        projectId: 'p',
+        location: 'europe-west4',
+        request: intended.request,
+        status: 'SUCCEEDED',
+        intendedAt: T0,
+        jobId: JOB_ID,
+        launchedAt: T1,
+        endedAt: T1,
+        jobState: 'JOB_STATE_DONE',
+      },
+    ]);
+    assert.equal(t.run.steps[INGEST], undefined, 'the ended step leaves the run');
+    assert.deepEqual(t.events[0], {
+      event: 'job.confirmed',
+      runId: 'daily-1',
+      chain: 'daily',
+      state: 'Ingest',
+      jobName: INGEST,
+      jobId: JOB_ID,
+      jobState: 'JOB_STATE_DONE',
+    });
+  });
+
+  it('a LAUNCHED step keeps its launch time and gets the failed job id, state and error', () => {
+    const run = started();
+    const launched: Run = {
+      ...run,
+      steps: {
+        [INGEST]: { ...run.steps[INGEST]!, status: 'LAUNCHED', jobId: JOB_ID, launchedAt: T0 },
+      },
+    };
+
+    const t = onJobEnded(threeSteps, launched, ingestJob('JOB_STATE_FAILED'), T1);
+
+    const error = {
+      Error: 'Dataflow.JobFailed',
+      Cause: `Dataflow job ${INGEST} (${JOB_ID}) in europe-west4 ended JOB_STATE_FAILED`,
+    };
+    assert.deepEqual(
+      t.archived.map(({ status, jobId, launchedAt, endedAt, jobState, error: e }) => ({
+        status,
+        jobId,
+        launchedAt,
+        endedAt,
+        jobState,
+        error: e,
+      })),
+      [
+        {
+          status: 'FAILED',
+          jobId: JOB_ID,
+          launchedAt: T0,
+          endedAt: T1,
+          jobState: 'JOB_STATE_FAILED',
+          error,
+        },
+      ],
+    );
+    assert.equal(t.run.status, 'FAILED');
+    assert.deepEqual(t.run.error, error);
+  });
+
+  it('a job with the step name but another id than the recorded one changes nothing', () => {
+    const run = started();
+    const launched: Run = {
+      ...run,
+      steps: { [INGEST]: { ...run.steps[INGEST]!, status: 'LAUNCHED', jobId: 'other-id' } },
+    };
+    const t = onJobEnded(threeSteps, launched, ingestJob(), T1);
+    assert.equal(t.changed, false);
+    assert.deepEqual(t.archived, []);
+  });
+});
