@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parseConfig } from '../../src/config.js';
+import { LEASE_MARGIN_MS, parseConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 const BASE = { GOOGLE_CLOUD_PROJECT: 'p' };
@@ -10,6 +10,11 @@ describe('config: local-stack switches', () => {
     assert.equal(config.localFaults, undefined);
     assert.equal(config.dataflowTimeoutMs, 60_000);
     assert.equal(config.launchLeaseMs, 150_000);
+  });
+
+  it('pins its documented lease limits: 150 s by default, 5 s of clock margin at each end', () => {
+    assert.equal(parseConfig(BASE).launchLeaseMs, 150_000);
+    assert.equal(LEASE_MARGIN_MS, 5_000);
   });
 
   it('parses DFCHAIN_DATAFLOW_TIMEOUT_SECONDS into milliseconds', () => {

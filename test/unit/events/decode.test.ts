@@ -118,6 +118,7 @@ describe('decodeEvent: signals', () => {
 
   it('reads the Eventarc and the converted envelope alike', () => {
     const command = base64({ dfchain: 'tick' });
-    assert.deepEqual(decodeEvent(eventarcPubSub(command)), decodeEvent(convertedPubSub(command)));
+    assert.deepEqual(decodeEvent(eventarcPubSub(command)), { kind: 'tick' });
+    assert.deepEqual(decodeEvent(convertedPubSub(command)), { kind: 'tick' });
   });
 });

@@ -31,6 +31,11 @@ describe('start input caps', () => {
   const start = (input: Json): IncomingEvent =>
     published({ dfchain: 'start', chain: 'daily', input });
 
+  it('pins its documented limits: 256 KiB of JSON and 16 levels', () => {
+    assert.equal(MAX_INPUT_BYTES, 262_144);
+    assert.equal(MAX_INPUT_DEPTH, 16);
+  });
+
   it(`accepts an input ${MAX_INPUT_DEPTH} levels deep and ${MAX_INPUT_BYTES} bytes`, () => {
     const deep = nested(MAX_INPUT_DEPTH);
     assert.deepEqual(decodeEvent(start(deep)), { kind: 'start', chain: 'daily', input: deep });

@@ -24,6 +24,12 @@ function memoryLogger(): { logger: ReturnType<typeof createCloudLogger>; lines: 
 }
 
 describe('untrusted text trimmed before it is logged', () => {
+  it('pins its documented limits: 2 KiB per string, 128 KiB per line, 16 levels of nesting', () => {
+    assert.equal(MAX_LOG_STRING_BYTES, 2048);
+    assert.equal(MAX_LOG_ENTRY_BYTES, 131_072);
+    assert.equal(MAX_LOG_DEPTH, 16);
+  });
+
   it('writes a 300 KB job name as a short line, with the marker', () => {
     const name = 'j'.repeat(300 * 1024);
     const { logger, lines } = memoryLogger();
