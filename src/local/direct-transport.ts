@@ -1,3 +1,4 @@
+import { DeliveryLedger } from './deliveries.js';
 import { pushPath, type Transport } from './transport.js';
 
 const REDELIVERY_MS = 1000;
@@ -14,31 +15,36 @@ export function directTransport(
   let next = 0;
   let stopped = false;
   const pending = new Set<NodeJS.Timeout>();
+  const deliveries = new DeliveryLedger();
   const url = `${functionUrl}${pushPath(projectId, topicName)}`;
 
-  const deliver = async (body: string): Promise<void> => {
+  const deliver = async (messageId: string, body: string): Promise<void> => {
     if (stopped) return;
-    let acked = false;
+    let status: number | undefined;
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
       });
-      acked = response.ok;
+      await response.arrayBuffer();
+      status = response.status;
     } catch {
       // A connection error is a nack, as with Pub/Sub.
     }
+    deliveries.record(messageId, status);
+    const acked = status !== undefined && status >= 200 && status < 300;
     if (acked || stopped) return;
     const timer = setTimeout(() => {
       pending.delete(timer);
-      void deliver(body);
+      void deliver(messageId, body);
     }, REDELIVERY_MS);
     pending.add(timer);
   };
 
   return {
     kind: 'direct-push',
+    deliveries,
     publish(data) {
       const messageId = String(++next);
       const body = JSON.stringify({
@@ -50,7 +56,7 @@ export function directTransport(
         },
         subscription: `projects/${projectId}/subscriptions/${topicName}-push`,
       });
-      void deliver(body);
+      void deliver(messageId, body);
       return Promise.resolve(messageId);
     },
     stop() {

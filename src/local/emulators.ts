@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { freePort, waitForHttp } from './ports.js';
+import { PORT_TAKEN, PortTakenError, onFreePort, waitForHttp } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
 
 /** Emulators of the google-cloud-cli packages dfchain's local stack uses. */
@@ -46,9 +46,19 @@ export function emulatorUnavailable(
   return undefined;
 }
 
-/** Starts an emulator on a free port in its own process group and waits until it answers. */
-export async function startEmulator(kind: EmulatorKind, timeoutMs = 60_000): Promise<Emulator> {
-  const port = await freePort();
+/**
+ * Starts an emulator on a free port in its own process group and waits until it answers; when
+ * another process took the port first, starts it again on a new one.
+ */
+export function startEmulator(kind: EmulatorKind, timeoutMs = 60_000): Promise<Emulator> {
+  return onFreePort((port) => startEmulatorOn(kind, port, timeoutMs));
+}
+
+async function startEmulatorOn(
+  kind: EmulatorKind,
+  port: number,
+  timeoutMs: number,
+): Promise<Emulator> {
   const host = `127.0.0.1:${port}`;
   // detached: the emulator is a tree (gcloud, then Java); its own group lets stop() end all of it.
   const child: ChildProcess = spawn(
@@ -73,8 +83,13 @@ export async function startEmulator(kind: EmulatorKind, timeoutMs = 60_000): Pro
   };
   try {
     await waitForHttp(`http://${host}/`, timeoutMs, () => child.exitCode === null);
+    // Something answered: if our emulator died meanwhile, the answer came from whoever took the port.
+    if (child.exitCode !== null) throw new Error(`the ${kind} emulator exited`);
   } catch (error) {
     await emulator.stop();
+    if (PORT_TAKEN.test(output)) {
+      throw new PortTakenError(`the ${kind} emulator could not bind ${host}`, { cause: error });
+    }
     throw new Error(
       `the ${kind} emulator did not start on ${host}: ${output.trim().slice(-2000)}`,
       { cause: error },

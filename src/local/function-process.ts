@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort, waitForHttp } from './ports.js';
+import { PORT_TAKEN, PortTakenError, onFreePort, waitForHttp } from './ports.js';
 import { stopProcessGroup } from './process-group.js';
 
 /** A line the function printed: parsed JSON when it is a structured log line, else raw text. */
@@ -55,14 +55,29 @@ export function functionSource(
 // A process that dies at once keeps dying: pause between restarts rather than spin.
 const RESTART_DELAY_MS = 100;
 
-/** Starts `functions-framework --target=dfchain --signature-type=cloudevent` on a free port. */
-export async function startFunction(
+/** What functions-framework prints once its server listens (unless NODE_ENV is production). */
+const SERVING = 'Serving function...';
+
+/**
+ * Starts `functions-framework --target=dfchain --signature-type=cloudevent` on a free port; when
+ * another process took the port before functions-framework bound it, starts again on a new one.
+ */
+export function startFunction(
   source: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 30_000,
   options: FunctionOptions = {},
 ): Promise<FunctionProcess> {
-  const port = await freePort();
+  return onFreePort((port) => startFunctionOn(port, source, env, timeoutMs, options));
+}
+
+async function startFunctionOn(
+  port: number,
+  source: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  options: FunctionOptions,
+): Promise<FunctionProcess> {
   // The package exports only its API; its CLI (the `functions-framework` bin) sits beside it.
   const api = createRequire(import.meta.url).resolve('@google-cloud/functions-framework');
   const main = join(dirname(api), 'main.js');
@@ -121,11 +136,24 @@ export async function startFunction(
       return stopProcessGroup(child);
     },
   };
+  const childEnv = { ...process.env, ...env };
   try {
     await waitForHttp(url, timeoutMs, () => child.exitCode === null);
+    // An answer alone may come from a process that took the port first: ours says it listens.
+    if (childEnv['NODE_ENV'] !== 'production') {
+      const deadline = Date.now() + timeoutMs;
+      while (!lines.some((line) => line.text === SERVING)) {
+        if (child.exitCode !== null) throw new Error('functions-framework exited');
+        if (Date.now() > deadline) throw new Error(`no "${SERVING}" within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   } catch (error) {
     await fn.stop();
     const output = lines.map((line) => line.text).join('\n');
+    if (PORT_TAKEN.test(output)) {
+      throw new PortTakenError(`functions-framework could not bind port ${port}`, { cause: error });
+    }
     throw new Error(`functions-framework did not start:\n${output.slice(-4000)}`, { cause: error });
   }
   return fn;

@@ -37,6 +37,12 @@ export interface StackOptions {
   readonly simulator?: Omit<SimulatorOptions, 'sink'>;
   /** Extra environment for the function process. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Count pushes and acknowledgements per message (`stack.transport.deliveries`): tests prove
+   * "acknowledged once" from them. The direct transport always counts; with the Pub/Sub emulator
+   * this puts a local relay before the function.
+   */
+  readonly countDeliveries?: boolean;
   /** Restart functions-framework on the same port whenever it dies (crash tests). */
   readonly restartFunction?: boolean;
   readonly onProgress?: (message: string) => void;
@@ -143,7 +149,9 @@ export class LocalStack {
       started.push(fn);
       progress(`functions-framework serving dfchain on ${fn.url}`);
       const transport = pubsub
-        ? await pubsubTransport(pubsub.host, projectId, topic, fn.url)
+        ? await pubsubTransport(pubsub.host, projectId, topic, fn.url, {
+            countDeliveries: options.countDeliveries ?? false,
+          })
         : directTransport(projectId, topic, fn.url);
       sink.transport = transport;
       progress(`messages reach the function through ${transport.kind}`);

@@ -1,9 +1,13 @@
+import type { DeliveryLedger } from './deliveries.js';
+
 /** How the local stack delivers topic messages to the function. */
 export interface Transport {
   /** `pubsub-emulator`: a real push subscription; `direct-push`: Pub/Sub's push body, posted here. */
   readonly kind: 'pubsub-emulator' | 'direct-push';
   /** Publishes `data` (bytes, as a message's data) and resolves with the message id. */
   publish(data: Buffer): Promise<string>;
+  /** Pushes and acknowledgements per message id, when this transport counts them. */
+  readonly deliveries?: DeliveryLedger;
   stop(): Promise<void>;
 }
 
