@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', '.bench/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'coverage/', '.bench/', '.stryker/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -44,6 +44,11 @@ export default tseslint.config(
       sourceType: 'commonjs',
       globals: { module: 'writable', require: 'readonly' },
     },
+  },
+  {
+    // Stryker's config (ES module): outside the TypeScript project.
+    files: ['stryker.config.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
   },
   prettier,
 );
