@@ -14,7 +14,12 @@ describe('reliability 3: crashes', function () {
     seed = seedFor('3 crashes');
     return {
       // Each crash point of a transition kills the process with this probability.
-      env: { DFCHAIN_LOCAL_FAULTS: `crash=0.04,seed=${seed}` },
+      // A short call timeout keeps the launch lease short (2 x 2 s + 10 s): an intent whose
+      // holder was killed before launching is taken over after the lease, by a tick.
+      env: {
+        DFCHAIN_LOCAL_FAULTS: `crash=0.04,seed=${seed}`,
+        DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '2',
+      },
       restartFunction: true,
     };
   });
