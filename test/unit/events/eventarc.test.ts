@@ -67,4 +67,26 @@ describe('decodeStatusChanged: JobState enum numbers', () => {
       reason: 'statusChanged data.payload.currentState must be a JobState name, got number',
     });
   });
+
+  it('keeps only the string labels of the payload, and none when labels is not a map', () => {
+    const decoded = (labels: unknown) => {
+      const signal = decodeStatusChanged({ payload: jobPayload({ labels }) });
+      return signal.kind === 'jobEnded' ? signal.reportedLabels : signal;
+    };
+    assert.deepEqual(decoded({ 'dfchain-run': 'r1', n: 5, o: {} }), { 'dfchain-run': 'r1' });
+    assert.deepEqual(decoded(['dfchain-run']), {});
+    assert.deepEqual(decoded(undefined), {});
+  });
+
+  for (const field of ['id', 'name', 'projectId', 'location']) {
+    it(`refuses a payload without ${field} as malformed`, () => {
+      const payload = jobPayload();
+      delete payload[field];
+      assert.deepEqual(decodeStatusChanged({ payload }), {
+        kind: 'ignored',
+        category: 'malformed',
+        reason: `statusChanged data.payload.${field} is missing or not a string`,
+      });
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import { PoisonMessageError, StoreTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
-import { createKit, pubsubEvent, startEvent, type Kit } from './kit.js';
+import { createKit, pubsubEvent, startEvent, tickEvent, type Kit } from './kit.js';
 
 describe('handleEvent', () => {
   let kit: Kit;
@@ -112,5 +112,52 @@ describe('handleEvent', () => {
         ]);
       });
     }
+  });
+
+  describe('failures that are not dfchain errors', () => {
+    it('a thrown non-Error is retried as UNEXPECTED, logged as its text without a stack', async () => {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a dependency may reject with anything: the case under test
+      sinon.stub(kit.store, 'listRunning').callsFake(() => Promise.reject('boom'));
+      await assert.rejects(handleEvent(kit.deps, tickEvent('m-9')), (thrown) => thrown === 'boom');
+      assert.deepEqual(kit.logger.named('delivery.retry'), [
+        {
+          severity: 'WARNING',
+          event: 'delivery.retry',
+          message: 'boom (message m-9 will be redelivered)',
+          code: 'UNEXPECTED',
+          stack: undefined,
+        },
+      ]);
+    });
+
+    it('an unexpected Error is retried with its stack, and an event without an id is named "?"', async () => {
+      const error = new TypeError('x is not a function');
+      sinon.stub(kit.store, 'listRunning').rejects(error);
+      const { id: _id, ...withoutId } = tickEvent();
+      await assert.rejects(handleEvent(kit.deps, withoutId), error);
+      assert.deepEqual(kit.logger.named('delivery.retry'), [
+        {
+          severity: 'WARNING',
+          event: 'delivery.retry',
+          message: 'x is not a function (message ? will be redelivered)',
+          code: 'UNEXPECTED',
+          stack: error.stack,
+        },
+      ]);
+    });
+
+    it('a permanent error of an event without an id is acknowledged, named "?"', async () => {
+      sinon.stub(kit.store, 'listRunning').rejects(new PoisonMessageError('never'));
+      const { id: _id, ...withoutId } = tickEvent();
+      await handleEvent(kit.deps, withoutId);
+      assert.deepEqual(kit.logger.named('message.rejected'), [
+        {
+          severity: 'ERROR',
+          event: 'message.rejected',
+          message: 'never (message ? acknowledged; it will not be retried)',
+          code: 'POISON_MESSAGE',
+        },
+      ]);
+    });
   });
 });

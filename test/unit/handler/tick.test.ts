@@ -159,6 +159,21 @@ describe('handler: tick', () => {
     assert.equal(stepOf(await storedRun(kit.store, 'r3'), 'Ingest').status, 'LAUNCHED');
   });
 
+  it("leaves a run alone when the ended job it finds is not the step's own (its labels are gone)", async () => {
+    await startAndForget();
+    const ingest = kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_DONE');
+    ingest.labels = {};
+    const before = await storedRun(kit.store, 'r1');
+
+    await handleEvent(kit.deps, tickEvent());
+
+    sinon.assert.calledOnceWithExactly(kit.dataflow.getJob, EUROPE, ingest.id);
+    sinon.assert.notCalled(kit.dataflow.launch);
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    assert.equal(tickDone()?.['waiting'], 1);
+    assert.equal(tickDone()?.['advanced'], 0);
+  });
+
   it('does not look at runs that ended', async () => {
     await startAndForget();
     kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_CANCELLED');

@@ -138,4 +138,70 @@ describe('OptimisticRunStore', () => {
       assert.equal(table.run.endTime, undefined, 'nothing written');
     });
   });
+
+  describe('the per-instance cache of versions', () => {
+    it('forgets the least recently used run past 1000: its next update reads first, a recent one does not', async () => {
+      const store = new MemoryRunStore();
+      for (let i = 0; i <= 1000; i++) await store.create(emptyRun(`r${i}`));
+      const reads = store.trips.reads;
+      await store.update('r1000', bump);
+      assert.equal(store.trips.reads, reads, 'r1000 is still cached');
+      await store.update('r0', bump);
+      assert.equal(store.trips.reads, reads + 1, 'r0 was dropped when r1000 came in');
+    });
+
+    it('reading a run makes it recent again, so it outlives runs touched before it', async () => {
+      const store = new MemoryRunStore();
+      for (let i = 0; i < 1000; i++) await store.create(emptyRun(`r${i}`));
+      await store.get('r0');
+      await store.create(emptyRun('r1000'));
+      const reads = store.trips.reads;
+      await store.update('r0', bump);
+      assert.equal(store.trips.reads, reads, 'r0 was touched last but one');
+      await store.update('r1', bump);
+      assert.equal(store.trips.reads, reads + 1, 'r1 was the least recently used');
+    });
+  });
+
+  describe('creating', () => {
+    it('create of an existing run leaves it as stored and returns the stored run', async () => {
+      const store = new MemoryRunStore();
+      await store.create({ ...emptyRun(), endTime: 'first' });
+      const again = await store.create({ ...emptyRun(), endTime: 'second' });
+      assert.equal(again.created, false);
+      assert.equal(again.run.endTime, 'first');
+      assert.equal((await store.get('r1'))?.endTime, 'first');
+    });
+
+    it('an update of a run nobody stored inserts the run its change returns', async () => {
+      const store = new MemoryRunStore();
+      const result = await store.update('r1', (run) => ({
+        run: run ?? { ...emptyRun(), endTime: 'new' },
+        result: run === undefined ? 'inserted' : 'existed',
+      }));
+      assert.equal(result, 'inserted');
+      assert.equal((await store.get('r1'))?.endTime, 'new');
+    });
+
+    it("two instances inserting one run at once: the loser runs its change again on the winner's run", async () => {
+      const backing = new MemoryRunStore();
+      const a = new Instance(shared(backing));
+      const b = new Instance(shared(backing));
+      const seen: (string | undefined)[] = [];
+      const result = await a.update('r1', async (run) => {
+        seen.push(run?.endTime);
+        // b wins the race between a's read (nothing there) and a's insert.
+        if (seen.length === 1) await b.create({ ...emptyRun(), endTime: 'b' });
+        return {
+          run: { ...(run ?? emptyRun()), status: 'FAILED' },
+          result: run?.endTime ?? 'none',
+        };
+      });
+      assert.deepEqual(seen, [undefined, 'b']);
+      assert.equal(result, 'b');
+      const stored = await backing.get('r1');
+      assert.equal(stored?.endTime, 'b');
+      assert.equal(stored?.status, 'FAILED');
+    });
+  });
 });
