@@ -189,6 +189,31 @@ describe('handler: job ended', () => {
       assert.deepEqual(kit.logger.events(), ['job.confirmed', 'step.intended', 'job.launched']);
     });
 
+    it('acknowledges a message about a job the API still does not know after 45 s: ignored, nothing launched, run untouched', async () => {
+      const ghost = { ...kit.dataflow.job(INGEST), id: '2026-11-22_02_00_00-9999' };
+      const before = await storedRun(kit.store, 'r1');
+      const deps = { ...kit.deps, confirmDeadlineMs: 120_000 };
+
+      const delivery = handleEvent(deps, jobEndedEvent(ghost, 'm-ghost'));
+      await timers.tickAsync(47_000);
+      await delivery;
+
+      sinon.assert.alwaysCalledWithExactly(
+        kit.dataflow.getJob,
+        { projectId: PROJECT, location: 'europe-west4' },
+        '2026-11-22_02_00_00-9999',
+      );
+      sinon.assert.calledOnce(kit.dataflow.launch);
+      assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+      const [ignored, ...more] = kit.logger.lines;
+      assert.deepEqual(more, []);
+      assert.equal(ignored?.event, 'message.ignored');
+      assert.match(
+        String(ignored?.['reason']),
+        /^job 2026-11-22_02_00_00-9999 in projects\/my-proj\/locations\/europe-west4 was still NOT_FOUND 4[5-7] s after its message arrived, beyond the API's lag: a message about a job that does not exist here$/,
+      );
+    });
+
     it('fails the delivery (retryable) when the job is still RUNNING at the deadline', async () => {
       const ingest = kit.dataflow.job(INGEST);
       const before = await storedRun(kit.store, 'r1');
