@@ -15,6 +15,8 @@ export function startE2eStack(): Promise<LocalStack> {
     chainsDir: E2E_CHAINS,
     pubsub: true,
     firestore: true,
+    // Acknowledgements are counted from the pushes themselves, not inferred from log lines.
+    countDeliveries: true,
     simulator: {
       defaults: { queuedMs: 100, runMs: 300 },
       behaviour: ({ request, jobName }) => {
