@@ -18,6 +18,8 @@ export interface ReliabilityStackOptions {
   readonly env?: NodeJS.ProcessEnv;
   readonly simulator?: Omit<SimulatorOptions, 'sink' | 'behaviour'>;
   readonly restartFunction?: boolean;
+  /** Count pushes and acknowledgements per message (`stack.transport.deliveries`). */
+  readonly countDeliveries?: boolean;
 }
 
 /** The stack, the run plans its simulator follows, and a store to read runs back. */
@@ -46,6 +48,7 @@ export async function startReliabilityStack(
     pubsub: true,
     firestore: true,
     restartFunction: options.restartFunction ?? false,
+    countDeliveries: options.countDeliveries ?? false,
     simulator: {
       defaults: { queuedMs: 100, runMs: 300 },
       ...options.simulator,
