@@ -26,6 +26,10 @@ export default {
     '!src/store/firestore.ts',
   ],
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants) need the whole suite each: 1,024 of 4,233 mutants
+  // took an estimated 83 % of the time (hours on 2 cores). The documented constants are pinned
+  // as literals by their tests instead.
+  ignoreStatic: true,
   incremental: true,
   incrementalFile: '.stryker/incremental.json',
   concurrency: 2,
