@@ -90,6 +90,7 @@ function enterTask(
     jobLabels(run.id, run.chain, name),
     run.workerServiceAccount,
   );
+  // Stryker disable next-line OptionalChaining: launchRequest always returns an environment (it holds the labels)
   const labels = request.launchParameter.environment?.['additionalUserLabels'];
   const problem = labelProblem((labels ?? {}) as Record<string, unknown>);
   if (problem !== undefined) {
@@ -102,6 +103,7 @@ function enterTask(
     jobName,
     projectId: run.projectId,
     // Validation guarantees a region on the Task or in Defaults.
+    // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on the Task or in Defaults, so Defaults exists here and '' never applies
     location: task.Region ?? definition.Defaults?.Region ?? '',
     request,
     status: 'INTENDED',

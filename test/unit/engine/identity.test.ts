@@ -98,3 +98,11 @@ describe('engine: labels computed at run time', () => {
     });
   });
 });
+
+describe('engine: a job of another name', () => {
+  it("is not the step's own job, even in its project and region with its labels", () => {
+    const { run, step } = started();
+    const job = { ...own(step), name: 'ingest-ffffffffffff' };
+    assert.equal(notOwnJobReason(run, step, job), `its name is not ${step.jobName}`);
+  });
+});

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { EndedJob } from '../../../src/dataflow/job.js';
-import { onJobEnded } from '../../../src/engine/job-ended.js';
+import { onJobEnded, staleReason } from '../../../src/engine/job-ended.js';
 import { jobLabels } from '../../../src/engine/labels.js';
 import type { Run } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
@@ -124,5 +124,36 @@ describe('engine: onJobEnded archives the step with the confirmed job', () => {
     const t = onJobEnded(threeSteps, launched, ingestJob(), T1);
     assert.equal(t.changed, false);
     assert.deepEqual(t.archived, []);
+  });
+});
+
+describe('engine: a job that ends after its run ended', () => {
+  for (const status of ['SUCCEEDED', 'FAILED'] as const) {
+    it(`is stale for a ${status} run, even while its step is still recorded, and changes nothing`, () => {
+      const run = { ...started(), status };
+      assert.equal(staleReason(run, ingestJob()), `run daily-1 already ${status}`);
+      assert.deepEqual(onJobEnded(threeSteps, run, ingestJob(), T1), {
+        run,
+        changed: false,
+        effects: [],
+        events: [],
+        archived: [],
+      });
+    });
+  }
+});
+
+describe('engine: a job end for a step whose state the definition does not have', () => {
+  it('ends the run with the job result instead of throwing', () => {
+    const { Ingest: _ingest, ...others } = threeSteps.States;
+    const t = onJobEnded({ ...threeSteps, States: others }, started(), ingestJob(), T1);
+    assert.equal(t.run.status, 'SUCCEEDED');
+    assert.deepEqual(t.run.output, {
+      jobId: JOB_ID,
+      jobName: INGEST,
+      currentState: 'JOB_STATE_DONE',
+      location: 'europe-west4',
+      projectId: 'p',
+    });
   });
 });

@@ -6,7 +6,7 @@ import {
   releaseLease,
   renewLease,
 } from '../../../src/engine/lease.js';
-import type { Run } from '../../../src/engine/run.js';
+import type { Run, Step } from '../../../src/engine/run.js';
 import { T0, startDaily } from '../../fixtures/runs.js';
 
 const LEASE_MS = 150_000;
@@ -66,5 +66,125 @@ describe('engine: launch leases', () => {
     const late = { owner: 'b', now: at(LEASE_MS * 2), leaseMs: LEASE_MS };
     assert.equal(claimLaunch(launched, jobName, late).changed, false);
     assert.equal(claimLaunch({ ...run, status: 'FAILED' }, jobName, late).changed, false);
+  });
+});
+
+describe('engine: launch leases, the cases that change nothing', () => {
+  const late = (owner: string) => ({ owner, now: at(LEASE_MS * 2), leaseMs: LEASE_MS });
+
+  /** The intended run with its step replaced by `change(step)`, and the run's status. */
+  function variant(
+    change: (step: Step) => Step | undefined,
+    status: Run['status'] = 'RUNNING',
+  ): { run: Run; jobName: string } {
+    const { run, jobName } = intended();
+    const step = change(run.steps[jobName]!);
+    const steps = step === undefined ? {} : { [jobName]: step };
+    return { run: { ...run, status, steps }, jobName };
+  }
+  const launched = (step: Step): Step => ({ ...step, status: 'LAUNCHED' });
+  const bare = ({ lease: _lease, ...step }: Step): Step => step;
+
+  const cases: [string, () => { run: Run; jobName: string }, ('claim' | 'renew' | 'release')[]][] =
+    [
+      [
+        'a step the run does not have',
+        () => variant(() => undefined),
+        ['claim', 'renew', 'release'],
+      ],
+      ['a launched step', () => variant(launched), ['claim', 'renew', 'release']],
+      ['a step of an ended run', () => variant((step) => step, 'FAILED'), ['claim', 'renew']],
+      ['an intent stored without a lease', () => variant(bare), ['renew', 'release']],
+    ];
+  for (const [name, make, operations] of cases) {
+    for (const operation of operations) {
+      it(`${operation} leaves ${name} unchanged`, () => {
+        const { run, jobName } = make();
+        const act = { claim: claimLaunch, renew: renewLease, release: releaseLease }[operation];
+        assert.deepEqual(act(run, jobName, late('a')), {
+          run,
+          changed: false,
+          effects: [],
+          events: [],
+          archived: [],
+        });
+      });
+    }
+  }
+
+  it('does not count a launched step as held, even inside its lease', () => {
+    const { run, jobName } = intended();
+    const step = { ...run.steps[jobName]!, status: 'LAUNCHED' as const };
+    assert.equal(isLeaseHeld(step, at(1), LEASE_MS), false);
+  });
+});
+
+describe('engine: launch leases, what a claim, renewal and release write', () => {
+  it('a claim of an intent stored without a lease makes its claimant the second holder', () => {
+    const { run, jobName } = intended();
+    const { lease: _lease, ...bare } = run.steps[jobName]!;
+    const old = { ...run, steps: { [jobName]: bare } };
+    const claim = claimLaunch(old, jobName, { owner: 'b', now: at(LEASE_MS), leaseMs: LEASE_MS });
+    assert.deepEqual(claim, {
+      run: {
+        ...old,
+        steps: {
+          [jobName]: { ...bare, lease: { owner: 'b', until: at(2 * LEASE_MS), holders: 2 } },
+        },
+      },
+      changed: true,
+      effects: [],
+      events: [],
+      archived: [],
+    });
+  });
+
+  it('counts every holder: the third claim makes a third holder', () => {
+    const { run, jobName } = intended();
+    const second = claimLaunch(run, jobName, { owner: 'b', now: at(LEASE_MS), leaseMs: LEASE_MS });
+    const third = claimLaunch(second.run, jobName, {
+      owner: 'c',
+      now: at(2 * LEASE_MS),
+      leaseMs: LEASE_MS,
+    });
+    assert.deepEqual(third.run.steps[jobName]?.lease, {
+      owner: 'c',
+      until: at(3 * LEASE_MS),
+      holders: 3,
+    });
+  });
+
+  it('a renewal moves only the end of the lease and intends, logs and archives nothing', () => {
+    const { run, jobName } = intended();
+    const step = run.steps[jobName]!;
+    const renewed = renewLease(run, jobName, { owner: 'a', now: at(1000), leaseMs: LEASE_MS });
+    assert.deepEqual(renewed, {
+      run: {
+        ...run,
+        steps: {
+          [jobName]: { ...step, lease: { owner: 'a', until: at(1000 + LEASE_MS), holders: 1 } },
+        },
+      },
+      changed: true,
+      effects: [],
+      events: [],
+      archived: [],
+    });
+  });
+
+  it('a release ends the lease now and intends, logs and archives nothing', () => {
+    const { run, jobName } = intended();
+    const step = run.steps[jobName]!;
+    const released = releaseLease(run, jobName, { owner: 'a', now: at(1000), leaseMs: LEASE_MS });
+    assert.deepEqual(released, {
+      run: {
+        ...run,
+        steps: { [jobName]: { ...step, lease: { owner: 'a', until: at(1000), holders: 1 } } },
+      },
+      changed: true,
+      effects: [],
+      events: [],
+      archived: [],
+    });
   });
 });

@@ -1,0 +1,113 @@
+import { strict as assert } from 'node:assert';
+import { jobNameFor } from '../../../src/chain/job-name.js';
+import type { ChainDefinition } from '../../../src/chain/types.js';
+import { enterState } from '../../../src/engine/enter.js';
+import type { Run } from '../../../src/engine/run.js';
+import { threeSteps } from '../../fixtures/chains.js';
+import { T0, emptyRun, startDaily } from '../../fixtures/runs.js';
+
+const STARTED = { event: 'run.started', runId: 'r1', chain: 'daily' } as const;
+
+describe('engine: entering a state', () => {
+  it('a Succeed state ends the run with its input as output, logging run.succeeded', () => {
+    const t = startDaily({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
+    const { steps: _steps, ...run } = t.run;
+    assert.deepEqual(
+      { ...t, run },
+      {
+        run: {
+          id: 'r1',
+          chain: 'daily',
+          definitionHash: 'h',
+          nonce: 'n0nce',
+          projectId: 'p',
+          input: { date: '2026-11-21' },
+          status: 'SUCCEEDED',
+          startTime: T0,
+          endTime: T0,
+          output: { date: '2026-11-21' },
+        },
+        changed: true,
+        effects: [],
+        events: [STARTED, { event: 'run.succeeded', runId: 'r1', chain: 'daily' }],
+        archived: [],
+      },
+    );
+  });
+
+  it('a Fail state ends the run with its Error and Cause, logging run.failed with the state', () => {
+    const t = startDaily({
+      StartAt: 'No',
+      States: { No: { Type: 'Fail', Error: 'Bad.Day', Cause: 'why' } },
+    });
+    const error = { Error: 'Bad.Day', Cause: 'why' };
+    assert.equal(t.run.status, 'FAILED');
+    assert.deepEqual(t.run.error, error);
+    assert.deepEqual(t.effects, []);
+    assert.deepEqual(t.events, [
+      STARTED,
+      { event: 'run.failed', runId: 'r1', chain: 'daily', error, state: 'No' },
+    ]);
+  });
+
+  it('a Fail state without Error or Cause fails the run with States.Fail and an empty cause', () => {
+    const t = startDaily({ StartAt: 'No', States: { No: { Type: 'Fail' } } });
+    assert.deepEqual(t.run.error, { Error: 'States.Fail', Cause: '' });
+  });
+
+  it('a state the chain does not have fails the run with States.Runtime instead of throwing', () => {
+    const run = emptyRun();
+    const t = enterState(threeSteps, run, 'Missing', {}, T0);
+    const error = {
+      Error: 'States.Runtime',
+      Cause: 'state "Missing" does not exist in chain "daily"',
+    };
+    assert.deepEqual(t, {
+      run: { ...run, status: 'FAILED', endTime: T0, error },
+      changed: true,
+      effects: [],
+      events: [{ event: 'run.failed', runId: 'r1', chain: 'daily', error }],
+      archived: [],
+    });
+  });
+
+  it('a failure of Parameters other than a path error still fails the run, naming the state', () => {
+    const parameters = { jobName: 'ingest' };
+    Object.defineProperty(parameters, 'broken', {
+      enumerable: true,
+      get() {
+        throw new TypeError('boom');
+      },
+    });
+    const definition = {
+      StartAt: 'Ingest',
+      Defaults: { Region: 'europe-west4' },
+      States: {
+        Ingest: {
+          Type: 'Task',
+          Resource: 'dataflow:flexTemplate',
+          Parameters: parameters,
+          End: true,
+        },
+      },
+    } as unknown as ChainDefinition;
+    const t = enterState(definition, emptyRun(), 'Ingest', {}, T0);
+    assert.deepEqual(t.run.error, {
+      Error: 'States.Runtime',
+      Cause: 'States.Ingest.Parameters: TypeError: boom',
+    });
+  });
+
+  it('names the job of a run stored before nonces existed as with an empty nonce', () => {
+    const run: Run = emptyRun();
+    const t = enterState(threeSteps, run, 'Ingest', {}, T0);
+    const expected = jobNameFor('ingest', {
+      chain: 'daily',
+      runId: 'r1',
+      state: 'Ingest',
+      attempt: 0,
+      nonce: '',
+    });
+    assert.deepEqual(Object.keys(t.run.steps), [expected]);
+  });
+});
