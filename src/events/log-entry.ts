@@ -93,6 +93,7 @@ const missing = (field: string): Signal => malformed(`Dataflow LogEntry is missi
 /** Turns a sink's LogEntry into `jobEnded`, or says why it is not a Dataflow completion line. */
 export function decodeLogEntry(value: UnknownObject): Signal {
   const entry = readLogEntry(value);
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const type = entry.resource?.type;
   if (type !== 'dataflow_step') {
     const got = type === undefined ? 'missing' : quote(type);
@@ -110,15 +111,20 @@ export function decodeLogEntry(value: UnknownObject): Signal {
   if (typeof launcherFailed === 'string') {
     return foreign(`LogEntry is not a Dataflow completion line: ${launcherFailed}`);
   }
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const labels = entry.resource?.labels;
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const jobId = labels?.job_id;
   if (jobId === undefined) return missing('resource.labels.job_id');
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const jobName = labels?.job_name;
   if (jobName === undefined) return missing('resource.labels.job_name');
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const location = labels?.region;
   if (location === undefined) return missing('resource.labels.region');
   // Sinks may put the project number in resource.labels.project_id; logName names the id.
   const fromLogName = PROJECT_IN_LOG_NAME.exec(logName)?.[1];
+  // Stryker disable next-line OptionalChaining: readLogEntry always returns resource and resource.labels as objects, so the optional chain never short-circuits
   const projectId = fromLogName ?? labels?.project_id;
   if (projectId === undefined) {
     return missing(

@@ -122,3 +122,54 @@ describe('decodeEvent: signals', () => {
     assert.deepEqual(decodeEvent(convertedPubSub(command)), { kind: 'tick' });
   });
 });
+
+describe('decodeEvent: the envelope and unknown payloads', () => {
+  const PUBSUB = 'google.cloud.pubsub.topic.v1.messagePublished';
+  const cases: ReadonlyArray<readonly [name: string, event: IncomingEvent, expected: Signal]> = [
+    [
+      'refuses an empty type as no type, before looking at the data',
+      { type: '', data: {} },
+      { kind: 'ignored', category: 'malformed', reason: 'CloudEvent has no type' },
+    ],
+    [
+      'refuses a Pub/Sub event without data',
+      { type: PUBSUB },
+      { kind: 'ignored', category: 'malformed', reason: `CloudEvent ${PUBSUB} has no data` },
+    ],
+    [
+      'refuses a Pub/Sub event whose data is null',
+      { type: PUBSUB, data: null },
+      { kind: 'ignored', category: 'malformed', reason: `CloudEvent ${PUBSUB} has no data` },
+    ],
+    [
+      'refuses an event of a foreign type without data for its missing data',
+      { type: 'com.example.other' },
+      {
+        kind: 'ignored',
+        category: 'malformed',
+        reason: 'CloudEvent com.example.other has no data',
+      },
+    ],
+    [
+      'names no fields of an empty JSON object',
+      published({}),
+      {
+        kind: 'ignored',
+        category: 'foreign',
+        reason: 'message.data is neither a LogEntry nor a dfchain command (fields: none)',
+      },
+    ],
+    [
+      'names only the first five fields of an unknown JSON object',
+      published({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 }),
+      {
+        kind: 'ignored',
+        category: 'foreign',
+        reason: 'message.data is neither a LogEntry nor a dfchain command (fields: a, b, c, d, e)',
+      },
+    ],
+  ];
+  for (const [name, event, expected] of cases) {
+    it(name, () => assert.deepEqual(decodeEvent(event), expected));
+  }
+});

@@ -60,6 +60,28 @@ describe('decodeStatusChanged: JobState enum numbers', () => {
     });
   });
 
+  it('reads a null currentState as JOB_STATE_UNKNOWN, like an absent one', () => {
+    assert.deepEqual(decodeStatusChanged({ payload: jobPayload({ currentState: null }) }), {
+      kind: 'ignored',
+      category: 'foreign',
+      reason: `job daily-ingest-r1-0 (${JOB}) is JOB_STATE_UNKNOWN, not terminal`,
+    });
+  });
+
+  for (const [currentState, got] of [
+    [[3], 'array'],
+    [true, 'boolean'],
+    [{ 3: 'x' }, 'object'],
+  ] as const) {
+    it(`refuses a currentState that is a JSON ${got} as malformed, even one that indexes the enum`, () => {
+      assert.deepEqual(decodeStatusChanged({ payload: jobPayload({ currentState }) }), {
+        kind: 'ignored',
+        category: 'malformed',
+        reason: `statusChanged data.payload.currentState must be a JobState name, got ${got}`,
+      });
+    });
+  }
+
   it('refuses a number past the enum (13) as malformed rather than guessing a state', () => {
     assert.deepEqual(decodeStatusChanged({ payload: jobPayload({ currentState: 13 }) }), {
       kind: 'ignored',
@@ -75,6 +97,7 @@ describe('decodeStatusChanged: JobState enum numbers', () => {
     };
     assert.deepEqual(decoded({ 'dfchain-run': 'r1', n: 5, o: {} }), { 'dfchain-run': 'r1' });
     assert.deepEqual(decoded(['dfchain-run']), {});
+    assert.deepEqual(decoded('dfchain-run'), {});
     assert.deepEqual(decoded(undefined), {});
   });
 
