@@ -111,8 +111,16 @@ describe('bounded work / input checks: a 20,000-deep input', () => {
   });
 
   it('still passes a value at the depth limit', () => {
-    const atLimit = nestedArrays(MAX_VALUE_DEPTH - 1);
+    const atLimit = nestedArrays(MAX_VALUE_DEPTH);
+    assert.equal(jsonDepth(atLimit), MAX_VALUE_DEPTH);
     assert.deepEqual(resolveParameters({ 'v.$': '$' }, atLimit, {}), { v: atLimit });
+  });
+
+  it('still turns a value at the depth limit into a string (States.JsonToString)', () => {
+    const atLimit = nestedArrays(MAX_VALUE_DEPTH);
+    assert.deepEqual(resolveParameters({ 's.$': 'States.JsonToString($)' }, atLimit, {}), {
+      s: JSON.stringify(atLimit),
+    });
   });
 
   describe('chain files', () => {

@@ -24,6 +24,12 @@ describe('didYouMean', () => {
     ['B', ['A'], undefined],
     ['Transform', ['Ingest', 'Publish'], undefined],
     ['Next', ['Next'], undefined],
+    // Up to a third of the candidate's length may differ, and at least one character.
+    ['Pblsh', ['Publish'], 'Publish'],
+    ['ab', ['ac'], 'ac'],
+    ['a', ['b'], undefined],
+    // Of two equally close candidates, the first is suggested.
+    ['ab', ['ac', 'ad'], 'ac'],
   ];
   for (const [word, candidates, guess] of guesses) {
     it(`suggests ${String(guess)} for ${word}`, () =>
@@ -48,6 +54,12 @@ describe('did-you-mean bounded', () => {
     const long = 'a'.repeat(MAX_SUGGESTION_LENGTH);
     assert.equal(didYouMean(`${long}b`, [`${long}c`]), undefined);
     assert.equal(didYouMean(`${long.slice(1)}b`, [`${long.slice(1)}c`]), `${long.slice(1)}c`);
+  });
+
+  it(`gives no suggestion when only the word or only the candidate is over ${MAX_SUGGESTION_LENGTH} characters`, () => {
+    const long = 'a'.repeat(MAX_SUGGESTION_LENGTH);
+    assert.equal(didYouMean(`${long}a`, [long]), undefined);
+    assert.equal(didYouMean(long, [`${long}a`]), undefined);
   });
 
   it('skips candidates whose length alone rules them out', () => {

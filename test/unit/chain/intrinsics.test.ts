@@ -2,7 +2,12 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { PathError } from '../../../src/errors.js';
 import type { Json } from '../../../src/json.js';
-import { evaluateExpression, parsePathExpression } from '../../../src/chain/paths.js';
+import {
+  evaluateExpression,
+  parsePathExpression,
+  type Expression,
+} from '../../../src/chain/paths.js';
+import { argumentProblem, arityProblem } from '../../../src/chain/intrinsics.js';
 
 const INPUT: Json = {
   name: 'sales',
@@ -13,6 +18,7 @@ const INPUT: Json = {
   csv: '1,2,,3',
   b64: 'aGVsbG8=',
   tmpl: 'x={}',
+  backslash: 'ends with \\',
 };
 const CONTEXT: Json = { Execution: { Input: { date: '2024-05-01' } } };
 
@@ -67,6 +73,17 @@ describe('intrinsic functions', () => {
     ],
     ["States.Hash('hello', 'SHA-384')", hex('sha384', 'hello')],
     ["States.Hash($.name, 'SHA-512')", hex('sha512', 'sales')],
+    ["States.Hash('héllo', 'MD5')", hex('md5', 'héllo')],
+    ['States.ArrayGetItem($.list, 0)', 'a'],
+    ["States.Base64Decode('aGVsbG8h')", 'hello!'],
+    ["States.Base64Decode('aA==')", 'h'],
+    ["States.Base64Decode('')", ''],
+    // Only the template of States.Format keeps its escapes; other string literals are unescaped.
+    ["States.JsonToString('it\\'s')", '"it\'s"'],
+    ["States.Format('{}', 'a\\{b')", 'a{b'],
+    ["States.StringSplit('a\\,b', ',')", ['a', 'b']],
+    // A template from a path ending in a lone backslash keeps it.
+    ['States.Format($.backslash)', 'ends with \\'],
   ];
   for (const [text, value] of good) {
     it(`evaluates ${text}`, () => assert.deepEqual(evaluate(text), value));
@@ -134,6 +151,26 @@ describe('intrinsic functions', () => {
       "States.Hash('x', 'SHA256')",
       'at character 18: States.Hash algorithm "SHA256" is not one of MD5, SHA-1, SHA-256, SHA-384, SHA-512',
     ],
+    ['States.()', 'at character 1: expected an intrinsic function name such as States.Format'],
+    [
+      'States.Array(States.)',
+      'at character 14: expected an intrinsic function name such as States.Format',
+    ],
+    [
+      'States.Array(12abc)',
+      "at character 14: expected an argument: a 'string', a number, true, false, null, a path such as $.a, or States.X(...)",
+    ],
+    [
+      'States.Array(truex)',
+      "at character 14: expected an argument: a 'string', a number, true, false, null, a path such as $.a, or States.X(...)",
+    ],
+    ['States.Array(1', 'at character 15: missing ")" to close States.Array('],
+    ['States.Array(true', 'at character 18: missing ")" to close States.Array('],
+    ['States.Array(null ,1', 'at character 21: missing ")" to close States.Array('],
+    [
+      "States.Format('a}')",
+      'at character 17: States.Format: the template has a lone "}"; write {} for a value, or \\} for the character itself',
+    ],
     [
       'States.Array($.a[*])',
       'at character 18: wildcards ("*") are not supported; name the field or index',
@@ -195,6 +232,17 @@ describe('intrinsic functions', () => {
       'States.Format: the template has a lone "{"; write {} for a value, or \\{ for the character itself (character 1 of the template)',
     ],
     [
+      "States.ArrayGetItem(States.Array('x'), 1)",
+      'States.ArrayGetItem: index 1 is out of range (the array has 1 item)',
+    ],
+    ['States.MathAdd($.list, 1)', 'States.MathAdd argument 1 must be an integer, got an array'],
+    ["States.Base64Decode('=AAA')", 'States.Base64Decode: argument 1 is not valid base64 ("=AAA")'],
+    ["States.Base64Decode('ab!d')", 'States.Base64Decode: argument 1 is not valid base64 ("ab!d")'],
+    [
+      `States.Base64Decode('${'x'.repeat(45)}')`,
+      `States.Base64Decode: argument 1 is not valid base64 ("${'x'.repeat(40)}")`,
+    ],
+    [
       'States.ArrayLength($.missing)',
       'path "$.missing" not found in the state input (the state input has no "missing")',
     ],
@@ -211,4 +259,37 @@ describe('intrinsic functions', () => {
       );
     });
   }
+});
+
+describe('intrinsic function calls, as parsed', () => {
+  it('parses a call into its name, arguments and text', () => {
+    assert.deepEqual(parsePathExpression("States.Array('a\\'b', 1, $.x)"), {
+      kind: 'call',
+      name: 'States.Array',
+      args: [
+        { kind: 'literal', value: "a'b", raw: "a\\'b" },
+        { kind: 'literal', value: 1 },
+        { kind: 'path', root: '$', segments: [{ kind: 'field', name: 'x' }], text: '$.x' },
+      ],
+      text: "States.Array('a\\'b', 1, $.x)",
+    });
+  });
+
+  it('uses the value of a template literal that has no raw text (a call built, not parsed)', () => {
+    const call: Expression = {
+      kind: 'call',
+      name: 'States.Format',
+      args: [
+        { kind: 'literal', value: '{}!' },
+        { kind: 'literal', value: 1 },
+      ],
+      text: "States.Format('{}!', 1)",
+    };
+    assert.equal(evaluateExpression(call, {}, {}), '1!');
+  });
+
+  it('does not check an argument past the last one a function takes (its arity is reported)', () => {
+    assert.equal(argumentProblem('States.MathAdd', 2, 'x'), undefined);
+    assert.equal(arityProblem('States.MathAdd', 3), 'States.MathAdd takes 2 arguments, got 3');
+  });
 });

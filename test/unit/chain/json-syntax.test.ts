@@ -47,4 +47,21 @@ describe('scanJson', () => {
       { path: '', key: 'a' },
     ]);
   });
+
+  const duplicates: [string, string, { path: string; key: string }[]][] = [
+    ['a key written with an escape', '{"a\\u0062": 1, "ab": 2}', [{ path: '', key: 'ab' }]],
+    [
+      'a key in a later item of an array',
+      '[{}, [], {"k": 1, "k": 2}]',
+      [{ path: '[2]', key: 'k' }],
+    ],
+    [
+      'a key in an item of a nested array',
+      '{"a": [0, [{"k": 1, "k": 2}]]}',
+      [{ path: 'a[1][0]', key: 'k' }],
+    ],
+  ];
+  for (const [name, text, found] of duplicates) {
+    it(`finds ${name} twice`, () => assert.deepEqual(scanJson(text).duplicateKeys, found));
+  }
 });

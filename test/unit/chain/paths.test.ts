@@ -1,9 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { PathError } from '../../../src/errors.js';
 import type { Json } from '../../../src/json.js';
-import { evaluateExpression, parsePathExpression } from '../../../src/chain/paths.js';
+import { evaluateExpression, evaluatePath, parsePathExpression } from '../../../src/chain/paths.js';
 
-const INPUT: Json = { a: { b: [10, { c: 'deep' }] }, 'a b': 1, "it's": 2, n: null, s: 'text' };
+const INPUT: Json = {
+  a: { b: [10, { c: 'deep' }] },
+  'a b': 1,
+  "it's": 2,
+  n: null,
+  s: 'text',
+  nine: Array.from({ length: 20 }, (_, i) => i),
+};
 const CONTEXT: Json = {
   Execution: { Id: 'run-1', Input: { date: '2024-05-01', nested: { x: 1 } } },
   State: { Name: 'Ingest', RetryCount: 0 },
@@ -23,6 +30,8 @@ describe('reference paths', () => {
     ["$['a b']", 1],
     ["$['it\\'s']", 2],
     ['$.n', null],
+    ['$.nine[9]', 9],
+    ['$.nine[19]', 19],
     ['$$.Execution.Input.date', '2024-05-01'],
     ['$$.State.Name', 'Ingest'],
     ['$$.State.RetryCount', 0],
@@ -65,6 +74,8 @@ describe('reference paths', () => {
     ["$['a", "at character 3: unterminated field name: close it with '"],
     ['$.', 'at character 3: expected a field name after "."'],
     ['$.a b', 'at character 4: unexpected " " after "$.a"'],
+    ['$.ab*', 'at character 5: wildcards ("*") are not supported; name the field or index'],
+    ['$.a[99999999999999999999]', 'at character 5: index too large'],
     [
       'date',
       'at character 1: a ".$" value must be a path starting with $ or $$, or an intrinsic function such as States.Format(...); for a fixed value, drop ".$" from the key',
@@ -117,6 +128,10 @@ describe('reference paths', () => {
       "path \"$['a b'].c\" not found in the state input ($['a b'] is a number, not an object)",
     ],
     [
+      "$['it\\'s'].x",
+      String.raw`path "$['it\\'s'].x" not found in the state input ($['it\'s'] is a number, not an object)`,
+    ],
+    [
       '$.a.b[1].c.d',
       'path "$.a.b[1].c.d" not found in the state input ($.a.b[1].c is a string, not an object)',
     ],
@@ -138,5 +153,72 @@ describe('reference paths', () => {
     assert.throws(() => evaluate('$.a.constructor'), {
       message: 'path "$.a.constructor" not found in the state input ($.a has no "constructor")',
     });
+  });
+});
+
+describe('reference paths: where a missing step is, and when it is the run input', () => {
+  const cases: [string, Json, Json, string][] = [
+    [
+      '$$.Execution',
+      {},
+      {},
+      'path "$$.Execution" not found in the context object (the context object has no "Execution")',
+    ],
+    [
+      '$$.Execution.Input.date',
+      {},
+      { Execution: { Id: 'run-1' } },
+      'path "$$.Execution.Input.date" not found in the context object ($$.Execution has no "Input")',
+    ],
+    [
+      '$$.Execution.Id.x',
+      {},
+      { Execution: { Id: 'run-1' } },
+      'path "$$.Execution.Id.x" not found in the context object ($$.Execution.Id is a string, not an object)',
+    ],
+    [
+      '$$.State.Input.x',
+      {},
+      { State: { Input: {} } },
+      'path "$$.State.Input.x" not found in the context object ($$.State.Input has no "x")',
+    ],
+    [
+      '$.Execution.Input.x',
+      { Execution: { Input: {} } },
+      {},
+      'path "$.Execution.Input.x" not found in the state input ($.Execution.Input has no "x")',
+    ],
+    [
+      '$$.Execution.Input[0]',
+      {},
+      { Execution: { Input: {} } },
+      'path "$$.Execution.Input[0]" not found in the context object (the run input is an object, not an array; pass it in the start command\'s input)',
+    ],
+    [
+      '$.one[1]',
+      { one: ['x'] },
+      {},
+      'path "$.one[1]" not found in the state input ($.one has 1 item, so [1] is out of range)',
+    ],
+    [
+      '$.list.x',
+      { list: [] },
+      {},
+      'path "$.list.x" not found in the state input ($.list is an array, not an object)',
+    ],
+  ];
+  for (const [text, input, context, message] of cases) {
+    it(`says ${message}`, () => {
+      assert.throws(() => evaluateExpression(parsePathExpression(text), input, context), {
+        name: 'PathError',
+        message,
+      });
+    });
+  }
+
+  it('evaluates a parsed path directly', () => {
+    const path = parsePathExpression('$.a.b[1].c');
+    assert.ok(path.kind === 'path');
+    assert.equal(evaluatePath(path, INPUT, CONTEXT), 'deep');
   });
 });

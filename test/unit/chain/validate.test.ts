@@ -169,6 +169,27 @@ describe('validateChain', () => {
       ],
     },
     {
+      name: 'a loop entered from outside names only the states on the loop',
+      json: edit(
+        [['States', 'Publish', 'End'], undefined],
+        [['States', 'Publish', 'Next'], 'Check'],
+        [['States', 'Check'], task('check', { Next: 'Publish' })],
+      ),
+      expected: [
+        `States.Check.Next: "Publish" closes a loop that never ends (Publish -> Check -> Publish); ${LOOP_FIX}`,
+      ],
+    },
+    {
+      name: 'a StartAt that is not a string is a type problem only',
+      json: edit([['StartAt'], 3]),
+      expected: ['StartAt: must be a string (got number 3); write it as "3"'],
+    },
+    {
+      name: 'without a StartAt, no state is called unreachable (even one named "undefined")',
+      json: edit([['StartAt'], undefined], [['States', 'undefined'], { Type: 'Succeed' }]),
+      expected: ['StartAt: required'],
+    },
+    {
       name: 'a state that loops onto itself, unreachable',
       json: edit([['States', 'Again'], task('again', { Next: 'Again' })]),
       expected: [
@@ -379,6 +400,136 @@ describe('validateChain', () => {
       name: 'a state that is not an object',
       json: edit([['States', 'Publish'], 'done']),
       expected: ['States.Publish: must be an object (got "done")'],
+    },
+    {
+      name: 'a state name must not be empty',
+      json: edit(
+        [['States', 'Publish', 'End'], undefined],
+        [['States', 'Publish', 'Next'], ''],
+        [['States', ''], { Type: 'Succeed' }],
+      ),
+      expected: [
+        'States: a state name must not be empty',
+        'States.Publish.Next: must not be empty',
+      ],
+    },
+    {
+      name: 'a state type with no close match gets no suggestion',
+      json: edit([['States', 'T'], { Type: 'Zzzz' }]),
+      expected: [
+        'States.T: not reachable from StartAt "Ingest"; point a "Next" at it, or remove it',
+        'States.T.Type: "Zzzz" is not a state type (supported: Task, Succeed, Fail)',
+      ],
+    },
+    {
+      name: 'an unknown field of a Succeed state is unknown, not a transition',
+      json: edit(
+        [['States', 'Publish', 'End'], undefined],
+        [['States', 'Publish', 'Next'], 'Done'],
+        [['States', 'Done'], { Type: 'Succeed', Result: 1 }],
+      ),
+      expected: ['States.Done: unknown field "Result" (allowed: Type, Comment)'],
+    },
+    {
+      name: 'a Next outside a state is an unknown field',
+      json: edit([['Defaults', 'Next'], 'Publish']),
+      expected: ['Defaults: unknown field "Next" (allowed: Region, Environment)'],
+    },
+    {
+      name: 'a field unknown to Parameters is unknown there, even one a state does not support',
+      json: edit([[...P, 'Retry'], []]),
+      expected: [
+        'States.Ingest.Parameters: unknown field "Retry" (allowed: jobName, containerSpecGcsPath, parameters, environment, launchOptions)',
+      ],
+    },
+    {
+      name: 'a .$ key close to a known field is suggested with its .$',
+      json: edit([[...P, 'environment'], { 'zon.$': '$.z' }]),
+      expected: [
+        'States.Ingest.Parameters.environment: unknown field "zon.$" (allowed: numWorkers, maxWorkers, zone, serviceAccountEmail, tempLocation, machineType, additionalExperiments, network, subnetwork, additionalUserLabels, kmsKeyName, ipConfiguration, workerRegion, workerZone, enableStreamingEngine, flexrsGoal, stagingLocation, sdkContainerImage, diskSizeGb, autoscalingAlgorithm, dumpHeapOnOom, saveHeapDumpsToGcsPath, launcherMachineType, enableLauncherVmSerialPortLogging, streamingMode, additionalPipelineOptions; did you mean "zone.$"?)',
+      ],
+    },
+    {
+      name: 'a wrong type names what it got, and how to write a string',
+      json: edit(
+        [[...P, 'parameters'], { flag: true, list: [1], none: null, obj: {} }],
+        [[...P, 'environment'], { numWorkers: true }],
+      ),
+      expected: [
+        'States.Ingest.Parameters.parameters.flag: must be a string (got boolean true); write it as "true"',
+        'States.Ingest.Parameters.parameters.list: must be a string (got an array)',
+        'States.Ingest.Parameters.parameters.none: must be a string (got null)',
+        'States.Ingest.Parameters.parameters.obj: must be a string (got an object)',
+        'States.Ingest.Parameters.environment.numWorkers: must be an integer (got boolean true)',
+      ],
+    },
+    {
+      name: 'a chain without States',
+      json: { StartAt: 'Ingest', Defaults: { Environment: { 'zone.$': '$.z' } } },
+      expected: ['States: required'],
+    },
+    {
+      name: 'a Task without Parameters',
+      json: edit([['States', 'Ingest', 'Parameters'], undefined]),
+      expected: ['States.Ingest.Parameters: required'],
+    },
+    {
+      name: 'two Tasks without a jobName are not taken for the same prefix',
+      json: edit(
+        [[...P, 'jobName'], undefined],
+        [['States', 'Publish', 'Parameters', 'jobName'], undefined],
+      ),
+      expected: [
+        'States.Ingest.Parameters.jobName: required',
+        'States.Publish.Parameters.jobName: required',
+      ],
+    },
+    {
+      name: '.$ values and labels in Defaults are checked too',
+      json: edit([
+        ['Defaults', 'Environment'],
+        { 'zone.$': '$..z', additionalUserLabels: { Team: 'sales' } },
+      ]),
+      expected: [
+        'Defaults.Environment.zone.$: cannot parse "$..z" at character 2: recursive descent ("..") is not supported; spell out each field',
+        `Defaults.Environment.additionalUserLabels.Team: "Team" is not a valid Dataflow label key: start with a lowercase letter, then use lowercase letters, digits, '_' or '-', at most 63 characters and 128 bytes; such as "team"`,
+      ],
+    },
+    {
+      name: 'exactly 61 labels with Defaults are allowed',
+      json: edit(
+        [
+          ['Defaults', 'Environment'],
+          {
+            additionalUserLabels: Object.fromEntries(
+              Array.from({ length: 40 }, (_, i) => [`d${i}`, 'x']),
+            ),
+          },
+        ],
+        [LABELS, Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x']))],
+      ),
+      expected: [],
+    },
+    {
+      name: 'a label value must be a string',
+      json: edit([LABELS, { team: 5 }]),
+      expected: [
+        'States.Ingest.Parameters.environment.additionalUserLabels.team: must be a string (got number 5); write it as "5"',
+      ],
+    },
+    {
+      name: 'a key and its key.$ clash, not keys that merely share a prefix',
+      json: edit([[...P, 'parameters'], { a: '1', ab: '2', 'b.$': '$.b', bc: '3' }]),
+      expected: [],
+    },
+    {
+      name: 'problems inside an array (which the schema refuses) are listed in file order',
+      json: edit([[...P, 'launchOptions'], { list: [{ a: '1', 'a.$': '$..a' }] }]),
+      expected: [
+        'States.Ingest.Parameters.launchOptions.list: must be a string (got an array)',
+        'States.Ingest.Parameters.launchOptions.list[0]: "a" and "a.$" both set "a"; keep one',
+        'States.Ingest.Parameters.launchOptions.list[0].a.$: cannot parse "$..a" at character 2: recursive descent ("..") is not supported; spell out each field',
+      ],
     },
     {
       name: 'every problem of a broken file, in file order',
