@@ -40,6 +40,7 @@ async function keepLease(inv: Invocation, run: Run, step: Step, until: { ms: num
       leaseMs: inv.launchLeaseMs,
     }),
   );
+  // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and these paths work on a run read from the store, which has no delete
   if (!renewal?.changed) throw new LeaseLost();
   until.ms = now + inv.launchLeaseMs;
 }
@@ -62,6 +63,7 @@ async function adoptAfterConflict(inv: Invocation, run: Run, step: Step, error: 
  */
 async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: boolean) {
   const ref = stepRef(step);
+  // Stryker disable next-line OptionalChaining,StringLiteral: launchHeld only gets a step this invocation holds the lease of (its own fresh intent, or one it just claimed), so the lease is always there
   const until = { ms: Date.parse(step.lease?.until ?? '') || 0 };
   const attempt = async (attemptNumber: number): Promise<Launched> => {
     try {
@@ -70,6 +72,7 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
         if (found) return { job: found, adopted: true };
       }
       await keepLease(inv, run, step, until);
+      // Stryker disable next-line OptionalChaining: every step launchHeld gets was noted first (leased() for a fresh intent, takeOverLaunch before its claim), and a deleted name leaves its set in the map
       inv.uncalled.get(run.id)?.delete(step.jobName);
       try {
         return { job: await inv.dataflow.launchFlexTemplate(ref, step.request), adopted: false };
@@ -114,7 +117,9 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
   const recorded = await applyToRun(inv, run.id, (current) =>
     onLaunched(current, step.jobName, launched.job.id, now(), launched.adopted),
   );
+  // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and these paths work on a run read from the store, which has no delete
   const current = recorded?.run.steps[step.jobName];
+  // Stryker disable next-line OptionalChaining: `recorded.changed` is equivalent: applyToRun answers undefined only for a run that is not stored, and the store has no delete; this also ignores `current.jobId`, which the test of a step that ended meanwhile kills
   if (!recorded?.changed && current?.jobId !== launched.job.id) {
     // Cannot happen while the lease holds; if it ever does, it must be seen, not dropped.
     inv.logger.write({
@@ -210,9 +215,12 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
   const claim = await applyToRun(inv, run.id, (current) =>
     claimLaunch(current, step.jobName, { owner: inv.owner, now, leaseMs: inv.launchLeaseMs }),
   );
+  // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and these paths work on a run read from the store, which has no delete
   const claimed = claim?.run.steps[step.jobName];
   if (claimed?.status !== 'INTENDED') return 'settled';
+  // Stryker disable next-line OptionalChaining,LogicalOperator: an INTENDED step here has a lease (this claim's, or the holder's that refused it: an unleased intent not held at the check is claimed), and `run` for `claim.run` is the same run (id, chain, nonce: all these read of it)
   if (claimed.lease?.owner !== inv.owner) return adoptWhileHeld(inv, claim?.run ?? run, claimed);
+  // Stryker disable next-line OptionalChaining,LogicalOperator: claimed is defined, so claim is; `run` for `claim.run` is the same run (id, chain, nonce: all launchHeld reads of it besides the claimed step)
   await launchHeld(inv, claim?.run ?? run, claimed, true);
   return 'launched';
 }
