@@ -86,3 +86,32 @@ function stepStub(name: string) {
     intendedAt: 't',
   };
 }
+
+describe('MemoryRunStore: history and definitions', () => {
+  it("appends each update's archived steps to the run's history, in order", async () => {
+    const store = new MemoryRunStore();
+    await store.create(emptyRun());
+    await store.update('r1', (run) => ({ run: run!, result: 0, archive: [stepStub('s1')] }));
+    assert.deepEqual(await store.history('r1'), [stepStub('s1')]);
+    await store.update('r1', (run) => ({ run: run!, result: 0, archive: [stepStub('s2')] }));
+    assert.deepEqual(await store.history('r1'), [stepStub('s1'), stepStub('s2')]);
+  });
+
+  it('an update that archives nothing appends nothing to the history', async () => {
+    const store = new MemoryRunStore();
+    await store.create(emptyRun());
+    await store.update('r1', (run) => ({ run: { ...run!, endTime: 'x' }, result: 0 }));
+    assert.deepEqual(await store.history('r1'), []);
+  });
+
+  it('keeps the first definition stored under a hash, as Firestore creates it only once', async () => {
+    const store = new MemoryRunStore();
+    await store.putDefinition('h', { StartAt: 'X', States: { X: { Type: 'Succeed' } } });
+    await store.putDefinition('h', { StartAt: 'Y', States: { Y: { Type: 'Succeed' } } });
+    assert.equal((await store.getDefinition('h'))?.StartAt, 'X');
+  });
+
+  it('close answers with a promise that resolves', async () => {
+    assert.equal(await new MemoryRunStore().close().then(() => 'closed'), 'closed');
+  });
+});

@@ -163,6 +163,63 @@ describe('OptimisticRunStore', () => {
     });
   });
 
+  describe('the per-instance cache of versions, at its edges', () => {
+    /** The backing table of `store`, counting reads, with reads held while `hold` is set. */
+    function counted(store: MemoryRunStore) {
+      const table = shared(store);
+      const counter = { reads: 0, hold: undefined as Promise<void> | undefined };
+      const wrapped: VersionedRunTable = {
+        read: async (runId) => {
+          counter.reads++;
+          const answer = await table.read(runId);
+          if (counter.hold) await counter.hold;
+          return answer;
+        },
+        insert: (run) => table.insert(run),
+        replace: (run, version, archive) => table.replace(run, version, archive),
+      };
+      return { counter, instance: new Instance(wrapped) };
+    }
+
+    it('holds exactly 1000 runs: the oldest of 1000 is still cached', async () => {
+      const { counter, instance } = counted(new MemoryRunStore());
+      for (let i = 0; i < 1000; i++) await instance.create(emptyRun(`r${i}`));
+      await instance.update('r0', bump);
+      assert.equal(counter.reads, 0);
+    });
+
+    it('using a cached version makes the run recent, even when the change then fails', async () => {
+      const { counter, instance } = counted(new MemoryRunStore());
+      for (let i = 0; i < 1000; i++) await instance.create(emptyRun(`r${i}`));
+      await assert.rejects(
+        instance.update('r0', () => {
+          throw new Error('change failed');
+        }),
+        /change failed/,
+      );
+      await instance.create(emptyRun('r1000'));
+      await instance.update('r0', bump);
+      assert.equal(counter.reads, 0, 'r0 was used last but one');
+      await instance.update('r1', bump);
+      assert.equal(counter.reads, 1, 'r1 was the least recently used');
+    });
+
+    it('a run nobody stored takes no place in the cache, neither while it is read nor after', async () => {
+      const { counter, instance } = counted(new MemoryRunStore());
+      for (let i = 0; i < 999; i++) await instance.create(emptyRun(`r${i}`));
+      let release = () => {};
+      counter.hold = new Promise<void>((resolve) => (release = resolve));
+      const ghost = instance.update('ghost', (run) => ({ result: run }));
+      await instance.create(emptyRun('r999'));
+      counter.hold = undefined;
+      release();
+      assert.equal(await ghost, undefined);
+      const reads = counter.reads;
+      await instance.update('r0', bump);
+      assert.equal(counter.reads, reads, 'the 1000 stored runs are all still cached');
+    });
+  });
+
   describe('creating', () => {
     it('create of an existing run leaves it as stored and returns the stored run', async () => {
       const store = new MemoryRunStore();
@@ -181,6 +238,16 @@ describe('OptimisticRunStore', () => {
       }));
       assert.equal(result, 'inserted');
       assert.equal((await store.get('r1'))?.endTime, 'new');
+    });
+
+    it('a create the table refuses, of a run it then cannot find, answers with the run given, not created', async () => {
+      const table: VersionedRunTable = {
+        read: () => Promise.resolve(undefined),
+        insert: () => Promise.resolve(undefined),
+        replace: () => Promise.resolve(undefined),
+      };
+      const run = emptyRun();
+      assert.deepEqual(await new Instance(table).create(run), { created: false, run });
     });
 
     it("two instances inserting one run at once: the loser runs its change again on the winner's run", async () => {
