@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import type { Clock } from '../../../src/clock.js';
+import { claimLaunch } from '../../../src/engine/lease.js';
+import type { Run, Step } from '../../../src/engine/run.js';
 import { DataflowTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { rotated } from '../../../src/handler/tick.js';
@@ -252,6 +254,8 @@ describe('handler: tick', () => {
 
     it('leaves a list no longer than the window as it is', () => {
       assert.deepEqual(rotated([1, 2], 2, 60_000, 60_000), [1, 2]);
+      // Shorter than the window: turning it by the window's size would move it.
+      assert.deepEqual(rotated([1, 2, 3], 5, 60_000, 60_000), [1, 2, 3]);
     });
   });
 
@@ -351,6 +355,169 @@ describe('handler: tick', () => {
       assert.equal(stepOf(await storedRun(kit.store, 'b-ingest'), 'Transform').status, 'LAUNCHED');
       assert.equal(stepOf(await storedRun(kit.store, 'a-transform'), 'Publish').status, 'LAUNCHED');
       assert.equal(stepOf(await storedRun(kit.store, 'b-transform'), 'Publish').status, 'LAUNCHED');
+    });
+  });
+
+  describe('what each check counts, and in what order it checks', () => {
+    async function rewriteStep(runId: string, jobName: string, change: Partial<Step>) {
+      await kit.store.update(runId, (run) => {
+        const current = run as Run;
+        const step = { ...current.steps[jobName]!, ...change };
+        return { run: { ...current, steps: { ...current.steps, [jobName]: step } }, result: 0 };
+      });
+    }
+
+    const getJobOrder = () => kit.dataflow.getJob.getCalls().map((call) => call.args[1]);
+
+    it('checks ended jobs by launch time, oldest first, whatever the order of the runs', async () => {
+      await startAndForget('r1');
+      await startAndForget('r2');
+      // Intended together; r1's job was launched a second later (its launch was retried).
+      await rewriteStep('r1', jobNameOf('r1', 'Ingest'), {
+        launchedAt: '2026-11-22T10:00:01.000Z',
+      });
+      kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_DONE');
+      kit.dataflow.setState(jobNameOf('r2', 'Ingest'), 'JOB_STATE_DONE');
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.deepEqual(getJobOrder(), ['2026-11-22_02_00_00-1002', '2026-11-22_02_00_00-1001']);
+    });
+
+    it('checks jobs launched at the same time in the order of their job names', async () => {
+      // r2's job name (ingest-4974…) sorts after r1's (ingest-42e8…); r2 is started first.
+      await startAndForget('r2');
+      await startAndForget('r1');
+      kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_DONE');
+      kit.dataflow.setState(jobNameOf('r2', 'Ingest'), 'JOB_STATE_DONE');
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.deepEqual(getJobOrder(), ['2026-11-22_02_00_00-1002', '2026-11-22_02_00_00-1001']);
+    });
+
+    it('counts a launch it cannot see yet as waiting, timing the visibility limit from the launch, not the intent', async () => {
+      await startAndForget();
+      await rewriteStep('r1', jobNameOf('r1', 'Ingest'), {
+        launchedAt: '2026-11-22T10:14:00.000Z',
+      });
+      kit.dataflow.jobs.length = 0;
+      now += TICK_LIMITS.launchVisibilityMs;
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING');
+      assert.deepEqual(tickDone(), {
+        severity: 'INFO',
+        event: 'tick.done',
+        message:
+          'tick: 1 running run(s); 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+        runs: 1,
+        advanced: 0,
+        relaunched: 0,
+        failed: 0,
+        waiting: 1,
+        failures: 0,
+        deferred: 0,
+      });
+    });
+
+    it('counts a launch that never appeared', async () => {
+      await startAndForget();
+      kit.dataflow.jobs.length = 0;
+      now += TICK_LIMITS.launchVisibilityMs;
+
+      await handleEvent(kit.deps, tickEvent());
+
+      assert.equal(
+        tickDone()?.message,
+        'tick: 1 running run(s); 0 advanced, 0 intent(s) taken over, 1 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+      );
+    });
+
+    it('counts as waiting a job the ACTIVE list missed that still runs', async () => {
+      await startAndForget();
+      kit.dataflow.listActive.resolves([]);
+
+      await handleEvent(kit.deps, tickEvent());
+
+      sinon.assert.calledOnce(kit.dataflow.getJob);
+      assert.equal(
+        tickDone()?.message,
+        'tick: 1 running run(s); 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+      );
+    });
+
+    it('counts as waiting, launching nothing, an ended job whose end another delivery recorded meanwhile', async () => {
+      await startAndForget();
+      const ingest = kit.dataflow.setState(jobNameOf('r1', 'Ingest'), 'JOB_STATE_DONE');
+      kit.dataflow.getJob.onCall(0).callsFake(async () => {
+        await handleEvent(kit.deps, jobEndedEvent(ingest));
+        return { ...ingest };
+      });
+
+      await handleEvent(kit.deps, tickEvent());
+
+      sinon.assert.calledOnce(kit.dataflow.launch); // Transform, by the job-ended delivery
+      assert.equal(
+        tickDone()?.message,
+        'tick: 1 running run(s); 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+      );
+    });
+
+    describe('an intent another delivery dealt with after the tick read it', () => {
+      let stale: Run[];
+
+      beforeEach(async () => {
+        kit.dataflow.launch.onCall(0).rejects(new Error('instance died before the launch'));
+        await assert.rejects(handleEvent(kit.deps, startEvent()), /died before the launch/);
+        kit.dataflow.reset();
+        kit.logger.clear();
+        now += LEASE_MS;
+        stale = await kit.store.listRunning();
+        sinon.stub(kit.store, 'listRunning').resolves(stale);
+      });
+
+      const waitingOnly =
+        'tick: 1 running run(s); 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick';
+
+      it('counts as waiting one another delivery has claimed (held)', async () => {
+        const INGEST = jobNameOf('r1', 'Ingest');
+        await kit.store.update('r1', (run) => ({
+          run: claimLaunch(run as Run, INGEST, {
+            owner: 'token-other',
+            now: new Date(now).toISOString(),
+            leaseMs: LEASE_MS,
+          }).run,
+          result: 0,
+        }));
+
+        await handleEvent(kit.deps, tickEvent());
+
+        sinon.assert.notCalled(kit.dataflow.launch);
+        assert.equal(tickDone()?.message, waitingOnly);
+      });
+
+      it('counts as waiting one another delivery has launched (settled)', async () => {
+        await handleEvent(kit.deps, startEvent()); // the redelivery takes it over and launches
+        kit.dataflow.reset();
+        kit.logger.clear();
+
+        await handleEvent(kit.deps, tickEvent());
+
+        sinon.assert.notCalled(kit.dataflow.launch);
+        assert.equal(tickDone()?.message, waitingOnly);
+      });
+
+      it('counts one it launches as taken over', async () => {
+        await handleEvent(kit.deps, tickEvent());
+
+        sinon.assert.calledOnce(kit.dataflow.launch);
+        assert.equal(
+          tickDone()?.message,
+          'tick: 1 running run(s); 0 advanced, 1 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+        );
+      });
     });
   });
 });
