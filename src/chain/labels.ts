@@ -32,6 +32,7 @@ export const MAX_LABEL_CHARACTERS = 63;
  */
 export const MAX_LABEL_BYTES = 128;
 
+// Stryker disable next-line StringLiteral: Buffer.byteLength with an empty encoding name counts utf8
 const withinBytes = (text: string): boolean => Buffer.byteLength(text, 'utf8') <= MAX_LABEL_BYTES;
 
 /** True when `key` obeys Dataflow's label key rule: pattern, 63 characters, 128 bytes. */
@@ -53,6 +54,7 @@ export function suggestLabelValue(value: string): string {
   let bytes = 0;
   let count = 0;
   for (const c of value.toLowerCase().replace(/[^\p{Ll}\p{Lo}\p{N}_-]+/gu, '-')) {
+    // Stryker disable next-line StringLiteral: Buffer.byteLength with an empty encoding name counts utf8
     const size = Buffer.byteLength(c, 'utf8');
     if (count === MAX_LABEL_CHARACTERS || bytes + size > MAX_LABEL_BYTES) break;
     out += c;

@@ -68,6 +68,7 @@ describe('job names', () => {
     ['Ingest_Sales 2024', 'ingest-sales-2024'],
     ['2024-ingest', 'ingest'],
     ['__', 'job'],
+    ['Ingest  &  Sales', 'ingest-sales'],
     ['x'.repeat(2000), 'x'.repeat(MAX_JOB_NAME_PREFIX_LENGTH)],
   ];
   for (const [prefix, suggestion] of suggestions) {
@@ -94,12 +95,26 @@ describe('couldBeChainJob', () => {
     ['-0123456789ab', false],
     ['0123456789ab', false],
     ['ingest-0123456789ag', false],
+    ['ingest-0123456789a/', false],
+    ['ingest-0123456789a-', false],
+    ['ingest-0123456789a`', false],
     ['', false],
   ];
   for (const [name, expected] of cases) {
     it(`${expected ? 'accepts' : 'rejects'} ${JSON.stringify(name)}`, () => {
       assert.equal(couldBeChainJob(name, prefixes), expected);
     });
+  }
+});
+
+describe('couldBeChainJob: the prefix before the dash', () => {
+  const cases: [string, string, boolean][] = [
+    ['a-0123456789ab', 'a', true],
+    ['-0123456789ab', '', false],
+  ];
+  for (const [name, prefix, expected] of cases) {
+    it(`${expected ? 'accepts' : 'rejects'} ${JSON.stringify(name)} for the prefix ${JSON.stringify(prefix)}`, () =>
+      assert.equal(couldBeChainJob(name, new Set([prefix])), expected));
   }
 });
 

@@ -48,6 +48,25 @@ describe('Dataflow labels', () => {
     assert.equal(suggestLabelValue('Sales Dept.'), 'sales-dept-');
     assert.ok(isValidLabelValue(suggestLabelValue('x'.repeat(99))));
   });
+
+  const suggestions: [string, string, string][] = [
+    ['Sales  &  Dept', 'sales-dept', 'sales-dept'],
+    ['Team 1', 'team-1', 'team-1'],
+    ['-x1', '-x1', 'x1'],
+  ];
+  for (const [text, value, key] of suggestions) {
+    it(`suggests the value ${JSON.stringify(value)} and the key ${JSON.stringify(key)} for ${JSON.stringify(text)}`, () => {
+      assert.equal(suggestLabelValue(text), value);
+      assert.equal(suggestLabelKey(text), key);
+    });
+  }
+
+  it('accepts keys and values of exactly 128 bytes', () => {
+    const exact = `${'日'.repeat(42)}ab`;
+    assert.equal(Buffer.byteLength(exact), MAX_LABEL_BYTES);
+    assert.equal(isValidLabelValue(exact), true);
+    assert.equal(isValidLabelKey(exact), true);
+  });
 });
 
 describe('Labels: 128 bytes as well as 63 characters', () => {

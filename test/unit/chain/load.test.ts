@@ -104,6 +104,46 @@ describe('loadChains', () => {
     assert.equal(error.retryable, false);
   });
 
+  const fixedNames: [string, string][] = [
+    ['Sales  &  Report', 'sales-report'],
+    ['__x', 'x'],
+    ['!!!', 'chain'],
+    ['X'.repeat(70), 'x'.repeat(63)],
+  ];
+  for (const [name, fixed] of fixedNames) {
+    it(`suggests "${fixed}.json" for a chain file named "${name}.json"`, () => {
+      write({ [`${name}.json`]: GOOD });
+      assert.equal(
+        failure().message,
+        `${join(dir, `${name}.json`)}: ${JSON.stringify(name)} is not a valid chain name (it becomes a Dataflow label value): use lowercase letters, digits, '_' and '-', starting with a letter or digit, at most 63 characters; rename the file to "${fixed}.json"`,
+      );
+    });
+  }
+
+  it('loads the chains in file name order, whatever order the folder lists them in', () => {
+    write({ 'c.json': GOOD, 'a.json': GOOD, 'b.json': GOOD });
+    assert.deepEqual([...loadChains(dir).keys()], ['a', 'b', 'c']);
+  });
+
+  it('reads a file that starts with a byte order mark, keeping one inside a string', () => {
+    const json = JSON.parse(GOOD) as Record<string, unknown>;
+    json.Comment = '\uFEFFnote';
+    write({ 'a.json': `\uFEFF${JSON.stringify(json)}` });
+    assert.equal(loadChains(dir).get('a')!.definition.Comment, '\uFEFFnote');
+  });
+
+  it('keeps the file system error as the cause of a missing folder', () => {
+    const missing = join(dir, 'nope');
+    assert.throws(
+      () => loadChains(missing),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.equal((error.cause as NodeJS.ErrnoException).code, 'ENOENT');
+        return true;
+      },
+    );
+  });
+
   const syntax: [string, string, string][] = [
     [
       'a missing comma',

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { PathError } from '../../../src/errors.js';
 import type { Json, JsonObject } from '../../../src/json.js';
 import { dynamicEntries, resolveParameters } from '../../../src/chain/parameters.js';
 
@@ -77,5 +78,50 @@ describe('dynamicEntries', () => {
         { place: 'P.l[0].d.$', value: '$.d' },
       ],
     );
+  });
+});
+
+describe('resolveParameters: nulls and causes', () => {
+  it('copies null values of the template as they are', () => {
+    assert.deepEqual(resolveParameters({ a: null, b: [null], c: { d: null } }, INPUT, CONTEXT), {
+      a: null,
+      b: [null],
+      c: { d: null },
+    });
+  });
+
+  it('finds .$ keys beside null values', () => {
+    assert.deepEqual(dynamicEntries({ a: null, b: [null, 'x'], 'c.$': '$.c' }, 'P'), [
+      { place: 'P.c.$', value: '$.c' },
+    ]);
+  });
+
+  it('keeps the PathError of the path as the cause of the one naming the place', () => {
+    try {
+      resolveParameters({ 'v.$': '$.missing' }, INPUT, CONTEXT);
+      assert.fail('no error');
+    } catch (error) {
+      assert.ok(error instanceof PathError);
+      assert.ok(error.cause instanceof PathError);
+      assert.equal(error.message, `Parameters.v.$: ${error.cause.message}`);
+    }
+  });
+
+  it('keeps any other error of an evaluation as the cause', () => {
+    const hostile = {};
+    Object.defineProperty(hostile, 'x', {
+      enumerable: true,
+      get() {
+        throw new TypeError('boom');
+      },
+    });
+    try {
+      resolveParameters({ 'v.$': '$.x' }, hostile as Json, CONTEXT);
+      assert.fail('no error');
+    } catch (error) {
+      assert.ok(error instanceof PathError);
+      assert.ok(error.cause instanceof TypeError);
+      assert.equal(error.message, 'Parameters.v.$: evaluating "$.x" failed (TypeError: boom)');
+    }
   });
 });

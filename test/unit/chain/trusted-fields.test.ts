@@ -1,7 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { ChainValidationError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
-import { TRUSTED_ENVIRONMENT_FIELDS } from '../../../src/chain/trusted-fields.js';
+import {
+  TRUSTED_ENVIRONMENT_FIELDS,
+  trustedFieldProblems,
+} from '../../../src/chain/trusted-fields.js';
 import { validateChain } from '../../../src/chain/validate.js';
 
 const FILE = 'dag/t.json';
@@ -74,6 +77,20 @@ describe('.$ refused on trusted launch environment fields', () => {
         ),
       ),
       [],
+    );
+  });
+});
+
+describe('trustedFieldProblems', () => {
+  it('only looks at keys ending in .$ (not at any key two characters longer)', () => {
+    assert.deepEqual(
+      trustedFieldProblems({ serviceAccountEmailXY: 'x', 'network.$': '$.n' }, 'E'),
+      [
+        {
+          path: 'E.network.$',
+          message: `${TRUSTED_ENVIRONMENT_FIELDS.network!}; set it literally in the chain file`,
+        },
+      ],
     );
   });
 });
