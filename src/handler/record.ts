@@ -35,6 +35,7 @@ export async function applyToRun(
   step: (run: Run) => Transition | Promise<Transition>,
 ): Promise<Transition | undefined> {
   const transition = await inv.store.update(runId, async (run) => {
+    // Stryker disable next-line ObjectLiteral: `{}` is equivalent: its result is undefined too, and no run or archive means no write either way
     if (run === undefined) return { result: undefined };
     const result = leased(inv, await step(run));
     return result.changed ? { run: result.run, archive: result.archived, result } : { result };

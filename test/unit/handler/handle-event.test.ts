@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import { PoisonMessageError, StoreTransientError } from '../../../src/errors.js';
+import type { IncomingEvent } from '../../../src/events/signal.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { createKit, pubsubEvent, startEvent, tickEvent, type Kit } from './kit.js';
 
@@ -159,5 +160,53 @@ describe('handleEvent', () => {
         },
       ]);
     });
+  });
+});
+
+describe('handleEvent: a CloudEvent without an id', () => {
+  let kit: Kit;
+
+  beforeEach(() => {
+    kit = createKit();
+  });
+
+  afterEach(() => sinon.restore());
+
+  const withoutId = (event: IncomingEvent): IncomingEvent => {
+    const { id: _id, ...rest } = event;
+    return rest;
+  };
+
+  it('logs an ignored message with an empty id', async () => {
+    await handleEvent(kit.deps, { type: 'com.example.other', data: {} });
+
+    assert.deepEqual(
+      kit.logger.named('message.ignored').map((line) => line.message),
+      [
+        'ignored foreign message : CloudEvent type "com.example.other" is not one dfchain handles (expected google.cloud.pubsub.topic.v1.messagePublished or google.cloud.dataflow.job.v1beta3.statusChanged)',
+      ],
+    );
+  });
+
+  it('derives the run id of a start without runId from an empty message id', async () => {
+    await handleEvent(kit.deps, withoutId(startEvent({ runId: undefined })));
+
+    assert.equal((await kit.store.get('daily-e3b0c44298fc1c14'))?.status, 'RUNNING');
+  });
+});
+
+describe('handleEvent: leases of a rejected delivery', () => {
+  afterEach(() => sinon.restore());
+
+  it('gives back no lease, nor reads the run for it, when the delivery fails for good', async () => {
+    const kit = createKit();
+    await handleEvent(kit.deps, startEvent());
+    const update = sinon.spy(kit.store, 'update');
+
+    // The same run id with another input: refused, and acknowledged.
+    await handleEvent(kit.deps, startEvent({ input: { date: '2026-11-22' } }, 'm-conflict'));
+
+    assert.equal(kit.logger.named('message.rejected').length, 1);
+    sinon.assert.notCalled(update);
   });
 });

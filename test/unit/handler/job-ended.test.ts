@@ -5,8 +5,13 @@ import {
   JobNotFoundError,
   StorePermanentError,
 } from '../../../src/errors.js';
+import type { Run } from '../../../src/engine/run.js';
+import type { JobEndedSignal } from '../../../src/events/signal.js';
+import { invocation } from '../../../src/handler/deps.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
+import { handleJobEnded } from '../../../src/handler/job-ended.js';
 import {
+  NOW,
   PROJECT,
   createKit,
   jobEndedEvent,
@@ -308,5 +313,104 @@ describe('handler: job ended', () => {
       Cause: `job ${INGEST} (2026-11-22_02_00_00-1001) ended JOB_STATE_DONE, but the run could not be stored with its result: Firestore update refused the document: too big`,
     });
     assert.equal(kit.logger.named('message.rejected').length, 1);
+  });
+
+  describe('what is confirmed with the API', () => {
+    const OWN = { 'dfchain-run': 'r1', 'dfchain-chain': 'daily', 'dfchain-state': 'ingest' };
+    const cases: ReadonlyArray<readonly [name: string, signal: Partial<JobEndedSignal>]> = [
+      [
+        'a log sink signal, even one that carries a state and labels',
+        { source: 'logSink', reportedState: 'JOB_STATE_DONE', reportedLabels: OWN },
+      ],
+      [
+        'an Eventarc signal whose state is not terminal',
+        { source: 'eventarc', reportedState: 'JOB_STATE_RUNNING', reportedLabels: OWN },
+      ],
+      [
+        'an Eventarc signal without labels',
+        { source: 'eventarc', reportedState: 'JOB_STATE_DONE' },
+      ],
+    ];
+    for (const [name, fields] of cases) {
+      it(`confirms ${name} with one jobs.get`, async () => {
+        const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+        kit.dataflow.reset();
+        const signal: JobEndedSignal = {
+          kind: 'jobEnded',
+          source: 'logSink',
+          jobId: ingest.id,
+          jobName: ingest.name,
+          projectId: ingest.projectId,
+          location: ingest.location,
+          launcherFailed: false,
+          ...fields,
+        };
+
+        await handleJobEnded(invocation(kit.deps), signal);
+
+        sinon.assert.calledOnceWithExactly(
+          kit.dataflow.getJob,
+          { projectId: PROJECT, location: 'europe-west4' },
+          ingest.id,
+        );
+        assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
+      });
+    }
+  });
+
+  it('polls a job the API does not show yet again after 100 to 200 ms, not the whole poll interval', async () => {
+    const timers = sinon.useFakeTimers();
+    try {
+      const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+      kit.dataflow.getJob
+        .onCall(0)
+        .rejects(
+          new JobNotFoundError('HTTP 404 NOT_FOUND', { operation: 'jobs.get', httpStatus: 404 }),
+        );
+
+      const delivery = handleEvent(kit.deps, jobEndedEvent(ingest));
+      await timers.tickAsync(99);
+      sinon.assert.calledOnce(kit.dataflow.getJob);
+      await timers.tickAsync(101);
+      sinon.assert.calledTwice(kit.dataflow.getJob);
+      await delivery;
+    } finally {
+      timers.restore();
+    }
+  });
+
+  it("records the step's end at the clock's time of the recording", async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    kit.clock.advance(5_000);
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest));
+
+    const ended = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
+    assert.equal(ended.status, 'SUCCEEDED');
+    assert.equal(ended.endedAt, '2026-11-22T10:00:05.000Z');
+  });
+
+  it("leaves a run another delivery failed as it is when Firestore refuses for good to store a job's end", async () => {
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+    const earlier = { Error: 'Dataflow.LaunchFailed', Cause: 'failed by another delivery' };
+    const update = kit.store.update.bind(kit.store);
+    const refuse = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      if (refuse.callCount !== 1) return update(runId, change);
+      // Another delivery fails the run; then Firestore refuses this delivery's write.
+      await update(runId, (run) => ({
+        run: { ...(run as Run), status: 'FAILED', error: earlier, endTime: NOW },
+        result: undefined,
+      }));
+      throw new StorePermanentError('Firestore update refused the document: too big');
+    });
+    kit.logger.clear();
+
+    await handleEvent(kit.deps, jobEndedEvent(ingest));
+
+    sinon.assert.calledTwice(refuse);
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'FAILED');
+    assert.deepEqual(run.error, earlier);
+    assert.deepEqual(kit.logger.events(), ['message.rejected']);
   });
 });

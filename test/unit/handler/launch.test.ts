@@ -67,10 +67,16 @@ describe('handler: launches', () => {
     const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
     assert.equal(ingest.status, 'INTENDED');
     assert.equal(ingest.jobId, undefined);
-    assert.equal(
-      kit.logger.named('job.foreign')[0]?.message,
-      `run r1 state Ingest: job 2026-11-22_02_00_00-1001 is named ${INGEST} but is not this step's job (its label dfchain-run is "r0", not "r1"); it is left alone`,
-    );
+    assert.deepEqual(kit.logger.named('job.foreign')[0], {
+      severity: 'WARNING',
+      event: 'job.foreign',
+      message: `run r1 state Ingest: job 2026-11-22_02_00_00-1001 is named ${INGEST} but is not this step's job (its label dfchain-run is "r0", not "r1"); it is left alone`,
+      runId: 'r1',
+      chain: 'daily',
+      state: 'Ingest',
+      jobName: INGEST,
+      jobId: '2026-11-22_02_00_00-1001',
+    });
   });
 
   it('retries the delivery when a 409 names a job that is not listed yet', async () => {

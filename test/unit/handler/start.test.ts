@@ -1,12 +1,16 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
+import { ChainCatalog } from '../../../src/chain/catalog.js';
+import type { Chain } from '../../../src/chain/types.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { derivedRunId } from '../../../src/handler/start.js';
+import { threeSteps } from '../../fixtures/chains.js';
 import {
   INPUT,
   NOW,
   PROJECT,
   createKit,
+  daily,
   jobNameOf,
   startEvent,
   stepOf,
@@ -110,6 +114,52 @@ describe('handler: start', () => {
         code: 'POISON_MESSAGE',
       },
     ]);
+  });
+
+  const weekly: Chain = { name: 'weekly', file: 'weekly.json', definition: threeSteps };
+
+  for (const [chains, deployed] of [
+    [[daily, weekly], 'daily, weekly'],
+    [[], 'none'],
+  ] as const) {
+    it(`names the deployed chains of an unknown chain's start as "${deployed}"`, async () => {
+      kit = createKit({ chains: new ChainCatalog([...chains]) });
+
+      await handleEvent(kit.deps, startEvent({ chain: 'monthly' }, 'm-1'));
+
+      assert.equal(
+        kit.logger.named('message.rejected')[0]?.message,
+        `start: unknown chain "monthly" (deployed chains: ${deployed}); add monthly.json to the chains folder and redeploy, or fix the name (message m-1 acknowledged; it will not be retried)`,
+      );
+    });
+  }
+
+  it('acknowledges and rejects the same run id with the same input for another chain', async () => {
+    kit = createKit({ chains: new ChainCatalog([daily, weekly]) });
+    await handleEvent(kit.deps, startEvent({}, 'm-1'));
+    kit.logger.clear();
+
+    await handleEvent(kit.deps, startEvent({ chain: 'weekly' }, 'm-2'));
+
+    sinon.assert.calledOnce(kit.dataflow.launch);
+    assert.deepEqual(kit.logger.events(), ['message.rejected']);
+    assert.equal(kit.logger.named('message.rejected')[0]?.['code'], 'RUN_CONFLICT');
+  });
+
+  it("launches the steps of a run as the deployment's worker service account", async () => {
+    kit = createKit({ workerServiceAccount: 'workers@my-proj.iam.gserviceaccount.com' });
+
+    await handleEvent(kit.deps, startEvent());
+
+    const [, request] = kit.dataflow.launch.firstCall.args;
+    assert.equal(
+      request.launchParameter.environment?.['serviceAccountEmail'],
+      'workers@my-proj.iam.gserviceaccount.com',
+    );
+    assert.equal(
+      (await storedRun(kit.store, 'r1')).workerServiceAccount,
+      'workers@my-proj.iam.gserviceaccount.com',
+    );
   });
 
   it('derives the run id from the message id, so a redelivery starts no second run', async () => {
