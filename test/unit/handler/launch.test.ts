@@ -39,6 +39,22 @@ describe('handler: launches', () => {
 
   afterEach(() => sinon.restore());
 
+  /** Lets p-retry's backoff between launch attempts pass on fake timers, without sleeping. */
+  async function withBackoffElapsed(delivery: Promise<void>): Promise<void> {
+    const timers = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const settled = delivery.then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      await timers.tickAsync(10_000);
+      const error = await settled;
+      if (error !== undefined) throw error;
+    } finally {
+      timers.restore();
+    }
+  }
+
   it('adopts the job of the same name when the launch answers 409', async () => {
     kit.dataflow.add({ name: INGEST, labels: OWN_LABELS });
 
@@ -62,7 +78,10 @@ describe('handler: launches', () => {
   it("never adopts a job of the step's name whose labels name another run (409 adoption checks identity)", async () => {
     kit.dataflow.add({ name: INGEST, labels: { ...OWN_LABELS, 'dfchain-run': 'r0' } });
 
-    await assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
+    await assert.rejects(
+      withBackoffElapsed(handleEvent(kit.deps, startEvent())),
+      DataflowTransientError,
+    );
 
     const ingest = stepOf(await storedRun(kit.store, 'r1'), 'Ingest');
     assert.equal(ingest.status, 'INTENDED');
@@ -83,7 +102,10 @@ describe('handler: launches', () => {
     kit.dataflow.add({ name: INGEST });
     kit.dataflow.listByName.resolves([]);
 
-    await assert.rejects(handleEvent(kit.deps, startEvent()), DataflowTransientError);
+    await assert.rejects(
+      withBackoffElapsed(handleEvent(kit.deps, startEvent())),
+      DataflowTransientError,
+    );
 
     assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Ingest').status, 'INTENDED');
     const retry = kit.logger.named('delivery.retry');
