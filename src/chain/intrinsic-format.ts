@@ -60,15 +60,18 @@ export function format(args: readonly Json[]): string {
   if (values.length !== template.pieces.length - 1) {
     throw new PathError(formatCountProblem(template.pieces.length - 1, values.length));
   }
-  return template.pieces.reduce((out, piece, i) => {
-    if (i === 0) return piece;
-    const text = formatValue(values[i - 1]!);
-    if (text === undefined) {
-      throw new PathError(
-        `States.Format argument ${i + 1} is ${describeJson(values[i - 1]!)}: only strings, numbers, booleans and null can be formatted; wrap it in States.JsonToString(...)`,
-      );
-    }
-    return out + text + piece;
+  return template.pieces.reduce(
+    (out, piece, i) => {
+      if (i === 0) return piece;
+      const text = formatValue(values[i - 1]!);
+      if (text === undefined) {
+        throw new PathError(
+          `States.Format argument ${i + 1} is ${describeJson(values[i - 1]!)}: only strings, numbers, booleans and null can be formatted; wrap it in States.JsonToString(...)`,
+        );
+      }
+      return out + text + piece;
+    },
     // Stryker disable next-line StringLiteral: the first piece (i === 0) is returned without reading the initial value, and there is always one
-  }, '');
+    '',
+  );
 }

@@ -56,6 +56,7 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
     if (problem) c.fail(problem, starts[i]);
   });
   const template = args[0];
+  // Stryker disable next-line OptionalChaining: the arity check above has already refused States.Format without a template
   if (known === 'States.Format' && template?.kind === 'literal' && template.raw !== undefined) {
     const parsed = parseFormatTemplate(template.raw);
     if ('problem' in parsed) c.fail(`States.Format: ${parsed.problem}`, starts[0]! + 1 + parsed.at);

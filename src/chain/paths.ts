@@ -76,6 +76,7 @@ function isRunInput(path: ReferencePath): boolean {
   const [a, b] = path.segments;
   return (
     path.root === '$$' &&
+    // Stryker disable next-line OptionalChaining: isRunInput is only asked about a path with a segment (a failing step, or the second one), so a is never undefined
     a?.kind === 'field' &&
     a.name === 'Execution' &&
     b?.kind === 'field' &&

@@ -140,6 +140,7 @@ function constMessage(key: string | undefined, allowed: unknown, value: unknown)
 
 function typeMessage(type: string, value: unknown, key: string | undefined): string {
   const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+  // Stryker disable next-line OptionalChaining: a type error at the top level (no key) is answered before typeMessage is called
   if (key?.endsWith('.$')) {
     return `must be a string holding a path or an intrinsic (got ${describe(value)}); for a fixed value, drop ".$" from the key`;
   }

@@ -62,5 +62,9 @@ describe('sameJson', () => {
 
   it('does not take an inherited property for an own key', () => {
     assert.equal(sameJson({ toString: 1 }, { valueOf: 1 }), false);
+    // JSON.parse makes "__proto__" an own key; on the other side it would find Object.prototype.
+    const own = JSON.parse('{"__proto__": {}}') as Json;
+    assert.equal(sameJson(own, { b: {} }), false);
+    assert.equal(sameJson(own, JSON.parse('{"__proto__": {}}') as Json), true);
   });
 });
