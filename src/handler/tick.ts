@@ -25,8 +25,10 @@ function refOf(step: Step): JobRef {
 async function endedCandidates(deps: HandlerDeps, runs: readonly Run[]): Promise<Work[]> {
   const launched = runs.flatMap((run) =>
     Object.values(run.steps)
-      // Stryker disable next-line ConditionalExpression,LogicalOperator: a RUNNING run's steps are INTENDED (no jobId yet) or LAUNCHED (with its jobId; onLaunched sets both), ended steps leave run.steps for the history, so each half alone selects the same steps
-      .filter((step) => step.status === 'LAUNCHED' && step.jobId !== undefined)
+      .filter(
+        // Stryker disable next-line ConditionalExpression,LogicalOperator: a RUNNING run's steps are INTENDED (no jobId yet) or LAUNCHED (with its jobId; onLaunched sets both), ended steps leave run.steps for the history, so each half alone selects the same steps
+        (step) => step.status === 'LAUNCHED' && step.jobId !== undefined,
+      )
       .map((step) => ({ run, step, since: step.launchedAt ?? step.intendedAt })),
   );
   const regions = new Map(
