@@ -90,6 +90,7 @@ const ADVICE: Readonly<Record<number, string>> = {
 
 function advice(httpStatus: number | undefined, jobNotFound: boolean): string {
   const key = httpStatus === 404 && !jobNotFound ? -404 : httpStatus;
+  // Stryker disable next-line ConditionalExpression: `=> false` is equivalent, ADVICE[undefined] is undefined too (the test is for the index type); `=> true` is killed
   const known = key === undefined ? undefined : ADVICE[key];
   if (known !== undefined) return known;
   if (httpStatus === undefined || httpStatus === 408 || httpStatus >= 500) {
@@ -125,7 +126,7 @@ export function classifyDataflowError(
   const options = { cause: error };
   if (httpStatus === 404 && jobNotFound) return new JobNotFoundError(message, details, options);
   if (httpStatus === 409) return new JobAlreadyExistsError(message, details, options);
-  if (httpStatus === 408 || httpStatus === 429 || (httpStatus !== undefined && httpStatus >= 500)) {
+  if (httpStatus === 408 || httpStatus === 429 || (httpStatus ?? 0) >= 500) {
     return new DataflowTransientError(message, details, options);
   }
   if (httpStatus === undefined && (failure.fromGaxios || isNetworkFault(error))) {

@@ -323,3 +323,130 @@ describe('classifyDataflowError: a call that got no answer is transient', () => 
     });
   }
 });
+
+describe('classifyDataflowError: reading what the failure says', () => {
+  const LAUNCH = 'flexTemplates.launch projects/p/locations/r (job j)';
+  const rows: ReadonlyArray<
+    readonly [name: string, error: unknown, jobNotFound: boolean, expected: Expected]
+  > = [
+    [
+      "a 408 (the server's request timeout) is transient",
+      gaxiosError(408, 'DEADLINE_EXCEEDED', 'timed out'),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 408 DEADLINE_EXCEEDED: timed out (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      "a 409 from a launch keeps the 409's advice (only a 404 changes with the operation)",
+      gaxiosError(409, 'ALREADY_EXISTS', 'job exists'),
+      false,
+      [
+        JobAlreadyExistsError,
+        `Dataflow ${OP} failed: HTTP 409 ALREADY_EXISTS: job exists (a job of this name is already active: look it up by name and adopt it)`,
+      ],
+    ],
+    [
+      "Google's message, not gaxios' own",
+      Object.assign(new Error('Request failed with status code 400'), {
+        config: {},
+        response: { status: 400, data: { error: { message: 'bad maxWorkers', status: 'X' } } },
+      }),
+      true,
+      [
+        DataflowPermanentError,
+        `Dataflow ${OP} failed: HTTP 400 X: bad maxWorkers (the request is invalid: check the step's Parameters in the chain file)`,
+      ],
+    ],
+    [
+      'the HTTP status of the response when the error itself has none',
+      Object.assign(new Error('bad gateway'), { config: {}, response: { status: 502 } }),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 502: bad gateway (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      'the HTTP status of the error when there is no response',
+      Object.assign(new Error('unavailable'), { status: 503 }),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 503: unavailable (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      "the error's own message when the body is empty text",
+      Object.assign(new Error('upstream reset'), {
+        config: {},
+        response: { status: 502, data: '' },
+      }),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 502: upstream reset (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      'the first 200 characters of a text body',
+      Object.assign(new Error('x'), {
+        config: {},
+        response: { status: 502, data: `<html>${'a'.repeat(300)}</html>` },
+      }),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 502: <html>${'a'.repeat(194)} (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      'a status that is not a number as no HTTP answer',
+      Object.assign(new Error('quota'), { status: 'RESOURCE_EXHAUSTED' }),
+      true,
+      [
+        DataflowPermanentError,
+        `Dataflow ${OP} failed: quota (not an HTTP or network fault: retrying cannot help)`,
+      ],
+    ],
+    [
+      "only Google's status string as its status",
+      Object.assign(new Error('x'), {
+        config: {},
+        response: { status: 500, data: { error: { message: 'internal', status: 13 } } },
+      }),
+      true,
+      [
+        DataflowTransientError,
+        `Dataflow ${OP} failed: HTTP 500: internal (a transient fault: it is retried)`,
+      ],
+    ],
+    [
+      'a thrown null as a permanent failure',
+      null,
+      true,
+      [
+        DataflowPermanentError,
+        `Dataflow ${OP} failed: null (not an HTTP or network fault: retrying cannot help)`,
+      ],
+    ],
+    [
+      'a message that is not text as no network fault',
+      { message: ['fetch failed'] },
+      true,
+      [
+        DataflowPermanentError,
+        `Dataflow ${OP} failed: [object Object] (not an HTTP or network fault: retrying cannot help)`,
+      ],
+    ],
+  ];
+  for (const [name, error, jobNotFound, [type, message]] of rows) {
+    it(`reads ${name}`, () => {
+      const operation = jobNotFound ? OP : LAUNCH;
+      const classified = classifyDataflowError(error, operation, { jobNotFound });
+      assert.ok(classified instanceof type, `${classified.name}: ${classified.message}`);
+      assert.equal(classified.message, message.replace(OP, operation));
+    });
+  }
+});

@@ -187,3 +187,79 @@ describe('confirmJobEnded', () => {
     assert.equal(getJob.callCount, 2);
   });
 });
+
+describe('confirmJobEnded: what it reports, on a clock far from zero', () => {
+  let clock: sinon.SinonFakeTimers;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: Date.parse('2026-11-22T10:00:00.000Z') });
+    sinon.stub(Math, 'random').returns(0);
+  });
+
+  afterEach(() => {
+    clock.restore();
+    sinon.restore();
+  });
+
+  it('gives up on a job never seen exactly when the NOT_FOUND bound is reached, with the 404 as cause', async () => {
+    const getJob = sinon.stub().callsFake(() => Promise.reject(notFound()));
+    // Calls at 0, 100, 300 and 700 ms: the bound is reached at the fourth.
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 10_000,
+      minDelayMs: 100,
+      notFoundLimitMs: 700,
+    }).catch((e: unknown) => e);
+    await clock.tickAsync(10_000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNeverVisibleError, String(error));
+    assert.equal(
+      error.message,
+      "job j-1 in projects/my-proj/locations/europe-west4 was still NOT_FOUND 1 s after its message arrived, beyond the API's lag: a message about a job that does not exist here",
+    );
+    assert.ok(error.cause instanceof JobNotFoundError);
+    assert.equal(getJob.callCount, 4);
+  });
+
+  it('a NOT_FOUND bound equal to the deadline is no bound: the deadline answers, retryable', async () => {
+    const getJob = sinon.stub().callsFake(() => Promise.reject(notFound()));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 10_000,
+      notFoundLimitMs: 10_000,
+    }).catch((e: unknown) => e);
+    await clock.tickAsync(10_000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNotConfirmedError, String(error));
+    assert.equal(error.retryable, true);
+  });
+
+  it('past the deadline, its cause says which state the API last showed', async () => {
+    const getJob = sinon.stub().resolves(job('JOB_STATE_RUNNING'));
+    const outcome = confirmJobEnded(portWith(getJob), ref, 'j-1', { deadlineMs: 1000 }).catch(
+      (e: unknown) => e,
+    );
+    await clock.tickAsync(1000);
+    const error = await outcome;
+    assert.ok(error instanceof JobNotConfirmedError);
+    assert.ok(error.cause instanceof JobNotConfirmedError);
+    assert.equal(
+      error.cause.message,
+      'the API shows the job as JOB_STATE_RUNNING, not terminal yet',
+    );
+  });
+
+  it('reports a transient error as the last answer by its message', async () => {
+    const getJob = sinon.stub();
+    getJob
+      .onCall(0)
+      .rejects(new DataflowTransientError('Dataflow jobs.get failed: HTTP 503', details));
+    getJob.onCall(1).resolves(job('JOB_STATE_DONE'));
+    const retries: string[] = [];
+    const confirmed = confirmJobEnded(portWith(getJob), ref, 'j-1', {
+      deadlineMs: 10_000,
+      onRetry: (info) => retries.push(info.lastSeen),
+    });
+    await clock.tickAsync(250);
+    await confirmed;
+    assert.deepEqual(retries, ['Dataflow jobs.get failed: HTTP 503']);
+  });
+});

@@ -234,4 +234,79 @@ describe('createDataflowPort (googleapis) against a local HTTP server', () => {
     assert.ok(error instanceof DataflowTransientError, String(error));
     assert.equal(error.details.httpStatus, undefined);
   });
+  it('listActiveJobs asks for ACTIVE jobs and maps each as a summary without labels, [] for an empty page', async () => {
+    reply = ({ url }) => ({
+      status: 200,
+      body: url.includes('pageToken')
+        ? {}
+        : { jobs: [apiJob, { currentState: 'JOB_STATE_RUNNING' }], nextPageToken: 't2' },
+    });
+    assert.deepEqual(await port.listActiveJobs(ref), [
+      { ...summary, labels: {} },
+      {
+        id: '',
+        name: '',
+        projectId: 'my-proj',
+        location: 'europe-west4',
+        currentState: 'JOB_STATE_RUNNING',
+        labels: {},
+      },
+    ]);
+    assert.deepEqual(
+      seen.map((s) => s.url),
+      [
+        '/v1b3/projects/my-proj/locations/europe-west4/jobs?filter=ACTIVE',
+        '/v1b3/projects/my-proj/locations/europe-west4/jobs?filter=ACTIVE&pageToken=t2',
+      ],
+    );
+  });
+
+  it('listJobsByName gives a job the answer leaves without an id the empty id', async () => {
+    reply = () => ({ status: 200, body: { jobs: [{ name: 'daily-ingest-r1-0' }] } });
+    const [found] = await port.listJobsByName(ref, 'daily-ingest-r1-0');
+    assert.equal(found?.id, '');
+  });
+
+  it('stops listing after 20 pages, the cap on a misbehaving server', async () => {
+    reply = () => ({ status: 200, body: { jobs: [], nextPageToken: 'again' } });
+    assert.deepEqual(await port.listJobsByName(ref, 'daily-ingest-r1-0'), []);
+    assert.equal(seen.length, 20);
+  });
+
+  it('a 404 from a list names the missing project or region: permanent, not API lag', async () => {
+    reply = () => googleError(404, 'NOT_FOUND', 'Location europe-west4 not found');
+    const error: unknown = await port.listJobsByName(ref, 'x').catch((e: unknown) => e);
+    assert.ok(error instanceof DataflowPermanentError, String(error));
+    assert.equal(
+      error.details.operation,
+      'jobs.list projects/my-proj/locations/europe-west4/jobs?filter=ALL',
+    );
+  });
+
+  it('a 404 from a launch is permanent, not API lag', async () => {
+    reply = () => googleError(404, 'NOT_FOUND', 'template not found');
+    const error: unknown = await port
+      .launchFlexTemplate(ref, { launchParameter: { jobName: 'x' } })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof DataflowPermanentError, String(error));
+  });
+});
+
+describe("createDataflowPort without a root URL: Google's API with Application Default Credentials", () => {
+  const saved = process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+    else process.env['GOOGLE_APPLICATION_CREDENTIALS'] = saved;
+  });
+
+  it('authenticates every call: unreadable credentials fail it before any request', async () => {
+    process.env['GOOGLE_APPLICATION_CREDENTIALS'] = '/nonexistent/dfchain-test-credentials.json';
+    const port = createDataflowPort({ timeoutMs: 500 });
+    const error: unknown = await port.getJob(ref, 'j-1').catch((e: unknown) => e);
+    assert.ok(error instanceof DataflowPermanentError, String(error));
+    assert.match(
+      error.message,
+      /The file at \/nonexistent\/dfchain-test-credentials\.json does not exist/,
+    );
+  });
 });
