@@ -77,7 +77,8 @@ async function recordEnd(inv: Invocation, runId: string, ended: EndedJob) {
     await applyToRun(inv, runId, (run) =>
       run.status === 'RUNNING'
         ? fail(run, { Error: 'States.Runtime', Cause: cause }, now())
-        : { run, changed: false, effects: [], events: [], archived: [] },
+        : // Stryker disable next-line ArrayDeclaration: `archived: ["Stryker was here"]` is equivalent: an unchanged transition writes nothing, so its archive is never stored; this also ignores the effects and events mutants, which the test of a run failed meanwhile kills (TypeError; a stray log line)
+          { run, changed: false, effects: [], events: [], archived: [] },
     );
     throw error;
   }

@@ -404,10 +404,12 @@ describe('handler: job ended', () => {
       throw new StorePermanentError('Firestore update refused the document: too big');
     });
     kit.logger.clear();
+    const writes = kit.store.trips.writes;
 
     await handleEvent(kit.deps, jobEndedEvent(ingest));
 
     sinon.assert.calledTwice(refuse);
+    assert.equal(kit.store.trips.writes - writes, 1, "the other delivery's only: no write of ours");
     const run = await storedRun(kit.store, 'r1');
     assert.equal(run.status, 'FAILED');
     assert.deepEqual(run.error, earlier);
