@@ -132,6 +132,13 @@ describe('loadChains', () => {
     assert.equal(loadChains(dir).get('a')!.definition.Comment, '\uFEFFnote');
   });
 
+  it('keeps a byte order mark inside a string when the file does not start with one', () => {
+    const json = JSON.parse(GOOD) as Record<string, unknown>;
+    json.Comment = '\uFEFFnote';
+    write({ 'a.json': JSON.stringify(json) });
+    assert.equal(loadChains(dir).get('a')!.definition.Comment, '\uFEFFnote');
+  });
+
   it('keeps the file system error as the cause of a missing folder', () => {
     const missing = join(dir, 'nope');
     assert.throws(

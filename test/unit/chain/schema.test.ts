@@ -16,6 +16,14 @@ describe('chainSchemaValidator', () => {
     )) as SchemaModule;
     const validate = fresh.chainSchemaValidator();
     assert.equal(typeof validate, 'function');
-    assert.equal(validate({ StartAt: 'A' }), false);
+    // allErrors: every error, not the first; verbose: each carries its data and parent schema.
+    assert.equal(validate({ StartAt: 'A', Extra: 1 }), false);
+    assert.deepEqual(
+      validate.errors?.map((e) => [e.keyword, e.data === undefined, e.parentSchema === undefined]),
+      [
+        ['required', false, false],
+        ['additionalProperties', false, false],
+      ],
+    );
   });
 });

@@ -519,7 +519,7 @@ describe('validateChain', () => {
     },
     {
       name: 'a key and its key.$ clash, not keys that merely share a prefix',
-      json: edit([[...P, 'parameters'], { a: '1', ab: '2', 'b.$': '$.b', bc: '3' }]),
+      json: edit([[...P, 'parameters'], { a: '1', abc: '2', 'b.$': '$.b', bcd: '3' }]),
       expected: [],
     },
     {
