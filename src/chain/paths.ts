@@ -14,6 +14,20 @@ export type { Expression } from './ast.js';
  * Throws PathError naming the character where the text goes wrong.
  */
 export function parsePathExpression(text: string): Expression {
+  try {
+    return parse(text);
+  } catch (error) {
+    // The parser descends recursively: nesting deep enough to overflow the stack is a problem
+    // of the text (reported, or States.Runtime at run time), never a crash of the cold start.
+    if (!(error instanceof RangeError)) throw error;
+    throw new PathError(
+      `the expression nests too deeply to read (${text.length} characters); write it with fewer nested calls`,
+      { cause: error },
+    );
+  }
+}
+
+function parse(text: string): Expression {
   const c = new Cursor(text);
   let expression: Expression;
   if (c.peek() === '$') expression = parseReferencePath(c);

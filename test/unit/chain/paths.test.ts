@@ -222,3 +222,18 @@ describe('reference paths: where a missing step is, and when it is the run input
     assert.equal(evaluatePath(path, INPUT, CONTEXT), 'deep');
   });
 });
+
+describe('expressions nested deeper than the stack', () => {
+  const deep = `${'States.Array('.repeat(20_000)}1${')'.repeat(20_000)}`;
+
+  it('a chain whose .$ value nests 20,000 intrinsic calls is a validation problem, not a crash', () => {
+    assert.throws(
+      () => parsePathExpression(deep),
+      (error: unknown) =>
+        error instanceof PathError &&
+        error.message ===
+          `the expression nests too deeply to read (${deep.length} characters); write it with fewer nested calls` &&
+        error.cause instanceof RangeError,
+    );
+  });
+});
