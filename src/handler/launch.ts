@@ -4,7 +4,7 @@ import type { JobSummary } from '../dataflow/job.js';
 import { onLaunched, onLaunchFailed } from '../engine/launched.js';
 import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
-import type { Transition } from '../engine/transition.js';
+import { unchanged } from '../engine/transition.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
@@ -144,8 +144,20 @@ function mayStillRun(error: unknown): boolean {
 }
 
 async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
+  await releaseOwn(inv, run.id, [step.jobName]);
+}
+
+/** Ends, in one write, this invocation's leases on `names` of run `runId` (others are left). */
+async function releaseOwn(inv: Invocation, runId: string, names: Iterable<string>): Promise<void> {
   const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
-  await applyToRun(inv, run.id, (current) => releaseLease(current, step.jobName, request));
+  await applyToRun(inv, runId, (run) => {
+    let released = unchanged(run);
+    for (const name of names) {
+      const next = releaseLease(released.run, name, request);
+      if (next.changed) released = next;
+    }
+    return released;
+  });
 }
 
 /**
@@ -154,19 +166,10 @@ async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
  * write that failed may still have landed, so every intent it tried to lease is released.)
  */
 export async function releaseUncalled(inv: Invocation): Promise<void> {
-  const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
   for (const [runId, names] of inv.uncalled) {
     if (names.size === 0) continue;
     try {
-      await applyToRun(inv, runId, (run) =>
-        [...names].reduce(
-          (transition, name) => {
-            const next = releaseLease(transition.run, name, request);
-            return next.changed ? next : transition;
-          },
-          { run, changed: false, effects: [], events: [], archived: [] } as Transition,
-        ),
-      );
+      await releaseOwn(inv, runId, names);
     } catch {
       // Best effort: the lease then simply runs out.
     }
