@@ -88,7 +88,16 @@ const ADVICE: Readonly<Record<number, string>> = {
   429: 'quota exhausted: it is retried with backoff; raise the Dataflow API quota if it persists',
 };
 
-function advice(httpStatus: number | undefined, jobNotFound: boolean): string {
+/** What a cancel's answers mean where they differ from a read's or a launch's. */
+const CANCEL_ADVICE: Readonly<Record<number, string>> = {
+  // The job id came from Dataflow itself: the job is in another project or region, or forgotten.
+  404: "the job is not in this project and region: check the job's location (Dataflow forgets jobs 30 days after they end)",
+  409: 'a concurrent change of the job: it is retried',
+};
+
+function advice(httpStatus: number | undefined, jobNotFound: boolean, cancel: boolean): string {
+  const forCancel = cancel && httpStatus !== undefined ? CANCEL_ADVICE[httpStatus] : undefined;
+  if (forCancel !== undefined) return forCancel;
   const key = httpStatus === 404 && !jobNotFound ? -404 : httpStatus;
   // Stryker disable next-line ConditionalExpression: `=> false` is equivalent, ADVICE[undefined] is undefined too (the test is for the index type); `=> true` is killed
   const known = key === undefined ? undefined : ADVICE[key];
@@ -99,18 +108,30 @@ function advice(httpStatus: number | undefined, jobNotFound: boolean): string {
   return 'retrying cannot help: fix the request or the project';
 }
 
+/** What kind of call failed, where it changes the meaning of an answer. */
+export interface ClassifyOptions {
+  /** `jobs.get`: a 404 is the API lagging the log (JobNotFoundError). Default true. */
+  readonly jobNotFound?: boolean;
+  /**
+   * A cancel (`jobs.update`): a 404 is permanent (the id came from Dataflow, so the job is in
+   * another project or region, or long forgotten), and a 409 is a concurrent change of the job,
+   * transient (not a launch's ALREADY_EXISTS). Default false.
+   */
+  readonly cancel?: boolean;
+}
+
 /**
  * Turns whatever a Dataflow API call threw into a typed error: 404 JobNotFoundError (only from
- * `jobs.get`, where it means "not visible yet"; from a launch or a list it names a missing
- * project, region or template: permanent), 409 JobAlreadyExistsError, 408/429/5xx/network
- * DataflowTransientError, other answers DataflowPermanentError. The message names the
- * operation, the HTTP and Google status, Google's message and what to do; the original error
- * is kept as `cause`.
+ * `jobs.get`, where it means "not visible yet"; from a launch, a list or a cancel it names a
+ * missing project, region, template or job: permanent), 409 JobAlreadyExistsError (from a
+ * cancel: DataflowTransientError), 408/429/5xx/network DataflowTransientError, other answers
+ * DataflowPermanentError. The message names the operation, the HTTP and Google status, Google's
+ * message and what to do; the original error is kept as `cause`.
  */
 export function classifyDataflowError(
   error: unknown,
   operation: string,
-  { jobNotFound = true }: { readonly jobNotFound?: boolean } = {},
+  { jobNotFound = true, cancel = false }: ClassifyOptions = {},
 ): DfchainError {
   if (error instanceof DfchainError) return error;
   const failure = readFailure(error);
@@ -122,11 +143,13 @@ export function classifyDataflowError(
   };
   const answer =
     httpStatus === undefined ? 'no HTTP answer' : `HTTP ${httpStatus}${status ? ` ${status}` : ''}`;
-  const message = `Dataflow ${operation} failed: ${answer}: ${failure.message} (${advice(httpStatus, jobNotFound)})`;
+  const message = `Dataflow ${operation} failed: ${answer}: ${failure.message} (${advice(httpStatus, jobNotFound && !cancel, cancel)})`;
   const options = { cause: error };
-  if (httpStatus === 404 && jobNotFound) return new JobNotFoundError(message, details, options);
-  if (httpStatus === 409) return new JobAlreadyExistsError(message, details, options);
-  if (httpStatus === 408 || httpStatus === 429 || (httpStatus ?? 0) >= 500) {
+  if (httpStatus === 404 && jobNotFound && !cancel) {
+    return new JobNotFoundError(message, details, options);
+  }
+  if (httpStatus === 409 && !cancel) return new JobAlreadyExistsError(message, details, options);
+  if (httpStatus === 408 || httpStatus === 409 || httpStatus === 429 || (httpStatus ?? 0) >= 500) {
     return new DataflowTransientError(message, details, options);
   }
   if (httpStatus === undefined && (failure.fromGaxios || isNetworkFault(error))) {

@@ -19,4 +19,13 @@ export interface DataflowPort {
   listActiveJobs(ref: JobRef): Promise<JobSummary[]>;
   /** `POST …/locations/{location}/flexTemplates:launch`. */
   launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary>;
+  /**
+   * `PUT …/locations/{location}/jobs/{jobId}` (jobs.update) with body
+   * `{"requestedState":"JOB_STATE_CANCELLED"}` and no update mask: asks Dataflow to cancel the
+   * job and returns once the request is accepted (the job passes JOB_STATE_CANCELLING before it
+   * ends JOB_STATE_CANCELLED). Idempotent: a job that already ended, or is already cancelling,
+   * resolves too. A 404 is a DataflowPermanentError (the job is not in that project and
+   * location); transient faults are DataflowTransientError.
+   */
+  cancelJob(ref: JobRef, jobId: string): Promise<void>;
 }

@@ -240,6 +240,49 @@ describe('classifyDataflowError: a 404 from a launch or a list is not API lag', 
   });
 });
 
+describe('classifyDataflowError: a cancel (jobs.update)', () => {
+  const CANCEL = 'jobs.update projects/p/locations/r/jobs/j (cancel)';
+
+  it("a 404 is permanent, naming the job's location", () => {
+    const error = classifyDataflowError(gaxiosError(404, 'NOT_FOUND', 'Job j not found'), CANCEL, {
+      cancel: true,
+    });
+    assert.ok(error instanceof DataflowPermanentError);
+    assert.equal(
+      error.message,
+      `Dataflow ${CANCEL} failed: HTTP 404 NOT_FOUND: Job j not found (the job is not in this project and region: check the job's location (Dataflow forgets jobs 30 days after they end))`,
+    );
+  });
+
+  it('a 409 is a concurrent change, transient, never ALREADY_EXISTS of a launch', () => {
+    const error = classifyDataflowError(gaxiosError(409, 'ABORTED', 'try again'), CANCEL, {
+      cancel: true,
+    });
+    assert.ok(error instanceof DataflowTransientError);
+    assert.equal(
+      error.message,
+      `Dataflow ${CANCEL} failed: HTTP 409 ABORTED: try again (a concurrent change of the job: it is retried)`,
+    );
+  });
+
+  it('other answers mean what they mean for any call', () => {
+    const denied = classifyDataflowError(gaxiosError(403, 'PERMISSION_DENIED'), CANCEL, {
+      cancel: true,
+    });
+    assert.ok(denied instanceof DataflowPermanentError);
+    assert.match(denied.message, /grant the function's service account the dfchain Dataflow role/);
+    assert.ok(
+      classifyDataflowError(gaxiosError(503, 'UNAVAILABLE'), CANCEL, { cancel: true }) instanceof
+        DataflowTransientError,
+    );
+    assert.ok(
+      classifyDataflowError(gaxiosError(400, 'FAILED_PRECONDITION'), CANCEL, {
+        cancel: true,
+      }) instanceof DataflowPermanentError,
+    );
+  });
+});
+
 describe('classifyDataflowError: a call that got no answer is transient', () => {
   /** Node's system error codes and the fetch abort names, written out as the source lists them. */
   const NETWORK = [

@@ -290,6 +290,124 @@ describe('createDataflowPort (googleapis) against a local HTTP server', () => {
       .catch((e: unknown) => e);
     assert.ok(error instanceof DataflowPermanentError, String(error));
   });
+
+  describe('cancelJob', () => {
+    const CANCEL_URL = '/v1b3/projects/my-proj/locations/europe-west4/jobs/j-1';
+    const GET_URL = `${CANCEL_URL}?view=JOB_VIEW_SUMMARY`;
+    const OPERATION = 'jobs.update projects/my-proj/locations/europe-west4/jobs/j-1 (cancel)';
+
+    it('PUTs requestedState JOB_STATE_CANCELLED to the locations URL, with no update mask', async () => {
+      reply = () => ({ status: 200, body: { ...apiJob, currentState: 'JOB_STATE_RUNNING' } });
+      assert.equal(await port.cancelJob(ref, 'j-1'), undefined);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.method, 'PUT');
+      assert.equal(seen[0]!.url, CANCEL_URL);
+      assert.deepEqual(JSON.parse(seen[0]!.body), { requestedState: 'JOB_STATE_CANCELLED' });
+      assert.equal(seen[0]!.headers.authorization, undefined);
+    });
+
+    it('a refusal saying the job has terminated is success, without a look-up', async () => {
+      reply = () =>
+        googleError(
+          400,
+          'FAILED_PRECONDITION',
+          "Workflow modification failed. Causes: (7603adc9e9bff51e): Cannot perform operation 'cancel' on Job: j-1. Job has terminated in state SUCCESS: Workflow job: j-1 succeeded.",
+        );
+      await port.cancelJob(ref, 'j-1');
+      assert.deepEqual(
+        seen.map((s) => s.method),
+        ['PUT'],
+      );
+    });
+
+    for (const [code, status] of [
+      [400, 'FAILED_PRECONDITION'],
+      [409, 'ABORTED'],
+      [412, 'FAILED_PRECONDITION'],
+    ] as const) {
+      for (const state of ['JOB_STATE_DONE', 'JOB_STATE_FAILED', 'JOB_STATE_CANCELLING']) {
+        it(`HTTP ${code} ${status} for a job the API shows ${state} is success`, async () => {
+          reply = ({ method }) =>
+            method === 'PUT'
+              ? googleError(code, status, 'the job cannot be modified')
+              : { status: 200, body: { ...apiJob, currentState: state } };
+          await port.cancelJob(ref, 'j-1');
+          assert.deepEqual(
+            seen.map((s) => `${s.method} ${s.url}`),
+            [`PUT ${CANCEL_URL}`, `GET ${GET_URL}`],
+          );
+        });
+      }
+    }
+
+    it('a refusal of a job still running is the refusal: permanent for 400, transient for 409', async () => {
+      let status = 400;
+      reply = ({ method }) =>
+        method === 'PUT'
+          ? googleError(status, status === 400 ? 'INVALID_ARGUMENT' : 'ABORTED', 'no')
+          : { status: 200, body: { ...apiJob, currentState: 'JOB_STATE_RUNNING' } };
+      const permanent: unknown = await port.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(permanent instanceof DataflowPermanentError, String(permanent));
+      assert.deepEqual(permanent.details, {
+        operation: OPERATION,
+        httpStatus: 400,
+        status: 'INVALID_ARGUMENT',
+      });
+      status = 409;
+      const transient: unknown = await port.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(transient instanceof DataflowTransientError, String(transient));
+      assert.equal(
+        transient.message,
+        `Dataflow ${OPERATION} failed: HTTP 409 ABORTED: no (a concurrent change of the job: it is retried)`,
+      );
+    });
+
+    it('a refusal whose look-up fails too is the refusal', async () => {
+      reply = ({ method }) =>
+        method === 'PUT'
+          ? googleError(400, 'FAILED_PRECONDITION', 'no')
+          : googleError(503, 'UNAVAILABLE', 'later');
+      const error: unknown = await port.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(error instanceof DataflowPermanentError, String(error));
+      assert.equal(error.details.status, 'FAILED_PRECONDITION');
+      assert.equal(seen.length, 2);
+    });
+
+    it('404 on a job Dataflow gave us is permanent, not API lag, and looks nothing up', async () => {
+      reply = () => googleError(404, 'NOT_FOUND', 'Job j-1 not found');
+      const error: unknown = await port.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(error instanceof DataflowPermanentError, String(error));
+      assert.equal(
+        error.message,
+        `Dataflow ${OPERATION} failed: HTTP 404 NOT_FOUND: Job j-1 not found (the job is not in this project and region: check the job's location (Dataflow forgets jobs 30 days after they end))`,
+      );
+      assert.equal(seen.length, 1);
+    });
+
+    for (const [code, status, type] of [
+      [429, 'RESOURCE_EXHAUSTED', DataflowTransientError],
+      [503, 'UNAVAILABLE', DataflowTransientError],
+      [403, 'PERMISSION_DENIED', DataflowPermanentError],
+    ] as const) {
+      it(`HTTP ${code} ${status} is ${type.name}, once, with no look-up`, async () => {
+        reply = () => googleError(code, status, 'simulated');
+        const error: unknown = await port.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+        assert.ok(error instanceof type, String(error));
+        assert.equal(seen.length, 1);
+      });
+    }
+
+    it('a cancel with no answer is transient', async () => {
+      reply = () => 'hang';
+      const { port: listening } = server.address() as AddressInfo;
+      const impatient = createDataflowPort({
+        rootUrl: `http://127.0.0.1:${listening}/`,
+        timeoutMs: 50,
+      });
+      const error: unknown = await impatient.cancelJob(ref, 'j-1').catch((e: unknown) => e);
+      assert.ok(error instanceof DataflowTransientError, String(error));
+    });
+  });
 });
 
 describe("createDataflowPort without a root URL: Google's API with Application Default Credentials", () => {
