@@ -5,6 +5,7 @@ import { formatCountProblem, parseFormatTemplate } from './intrinsic-format.js';
 import {
   INTRINSIC_NAMES,
   UNSUPPORTED_INTRINSICS,
+  acrossProblem,
   argumentProblem,
   arityProblem,
   type IntrinsicName,
@@ -21,7 +22,8 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
   NAME.lastIndex = start;
   if (!NAME.test(c.text)) c.fail('expected an intrinsic function name such as States.Format');
   const name = c.text.slice(start, NAME.lastIndex);
-  if (name in UNSUPPORTED_INTRINSICS) c.fail(`${name} ${UNSUPPORTED_INTRINSICS[name]}`, start);
+  if (Object.hasOwn(UNSUPPORTED_INTRINSICS, name))
+    c.fail(`${name} ${UNSUPPORTED_INTRINSICS[name]}`, start);
   if (!(INTRINSIC_NAMES as readonly string[]).includes(name)) {
     const guess = didYouMean(name, INTRINSIC_NAMES);
     c.fail(`unknown intrinsic function ${name}${guess ? ` (did you mean ${guess}?)` : ''}`, start);
@@ -55,6 +57,10 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
     const problem = arg.kind === 'literal' ? argumentProblem(known, i, arg.value) : undefined;
     if (problem) c.fail(problem, starts[i]);
   });
+  // Rules across arguments (a range too long, a start not below the end) when all are known now.
+  const values = args.flatMap((arg) => (arg.kind === 'literal' ? [arg.value] : []));
+  const across = values.length === args.length ? acrossProblem(known, values) : undefined;
+  if (across) c.fail(across, start);
   const template = args[0];
   // Stryker disable next-line OptionalChaining: the arity check above has already refused States.Format without a template
   if (known === 'States.Format' && template?.kind === 'literal' && template.raw !== undefined) {

@@ -1,7 +1,13 @@
 import { PathError } from '../errors.js';
 import type { Json, JsonObject } from '../json.js';
 import { MAX_VALUE_DEPTH, jsonDepth } from './json-depth.js';
-import { evaluateExpression, parsePathExpression, type Expression } from './paths.js';
+import {
+  IntrinsicRandom,
+  evaluateExpression,
+  parsePathExpression,
+  setOwn,
+  type Expression,
+} from './paths.js';
 
 /** A `.$` key found in a template, with its place such as `Parameters.parameters.date.$`. */
 export interface DynamicEntry {
@@ -38,17 +44,24 @@ function parseCached(text: string): Expression {
 }
 
 /**
- * ASL `Parameters`: copies `template`, replacing each `key.$: expression` by `key: value`,
- * where `$` is `input` and `$$` is `context`. Throws PathError naming the place (under `place`),
- * and only PathError: the engine turns it into `States.Runtime` on the run, whereas any other
- * error would fail the delivery, be retried for ever and leave the run RUNNING.
+ * An ASL Payload Template (`Parameters`, `ItemSelector`, `ResultSelector`, a Pass state's
+ * `Parameters`): copies `template`, replacing each `key.$: expression` by `key: value`, where
+ * `$` is `input` and `$$` is `context`. Throws PathError naming the place (under `place`, such as
+ * `ResultSelector.x.$`), and only PathError: the engine turns it into `States.Runtime` on the run,
+ * whereas any other error would fail the delivery, be retried for ever and leave the run RUNNING.
+ *
+ * `seed` (unique to run, scope, state and attempt; see IntrinsicRandom) makes States.UUID and
+ * States.MathRandom deterministic: the whole template draws from it in document order, so two
+ * calls differ and the same template with the same seed gives the same values.
  */
 export function resolveParameters(
   template: JsonObject,
   input: Json,
   context: Json,
   place = 'Parameters',
+  seed = '',
 ): JsonObject {
+  const random = new IntrinsicRandom(seed);
   const resolve = (node: Json, at: string): Json => {
     if (Array.isArray(node)) return node.map((item, i) => resolve(item, `${at}[${i}]`));
     if (node === null || typeof node !== 'object') return node;
@@ -56,23 +69,40 @@ export function resolveParameters(
     for (const [key, value] of Object.entries(node)) {
       const here = `${at}.${key}`;
       if (!key.endsWith('.$')) {
-        out[key] = resolve(value, here);
+        setOwn(out, key, resolve(value, here));
         continue;
       }
       if (typeof value !== 'string')
         throw new PathError(`${here}: must be a string (a path or an intrinsic)`);
-      out[key.slice(0, -2)] = evaluate(value, here, input, context);
+      setOwn(out, key.slice(0, -2), evaluate(value, here, input, context, random));
     }
     return out;
   };
   return resolve(template, place) as JsonObject;
 }
 
+/** resolveParameters under another name, with the place required: any Payload Template. */
+export function resolvePayloadTemplate(
+  template: JsonObject,
+  input: Json,
+  context: Json,
+  place: string,
+  seed = '',
+): JsonObject {
+  return resolveParameters(template, input, context, place, seed);
+}
+
 /** One `.$` value, evaluated; every failure becomes a PathError naming `here`. */
-function evaluate(text: string, here: string, input: Json, context: Json): Json {
+function evaluate(
+  text: string,
+  here: string,
+  input: Json,
+  context: Json,
+  random: IntrinsicRandom,
+): Json {
   let value: Json;
   try {
-    value = evaluateExpression(parseCached(text), input, context);
+    value = evaluateExpression(parseCached(text), input, context, random);
   } catch (error) {
     if (error instanceof PathError)
       throw new PathError(`${here}: ${error.message}`, { cause: error });

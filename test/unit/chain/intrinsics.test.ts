@@ -95,13 +95,16 @@ describe('intrinsic functions', () => {
       'at character 1: unknown intrinsic function States.Formt (did you mean States.Format?)',
     ],
     ['States.Nope()', 'at character 1: unknown intrinsic function States.Nope'],
+    ['States.UUID(1)', 'at character 1: States.UUID takes 0 arguments, got 1'],
+    ['States.ArrayRange(1, 9)', 'at character 1: States.ArrayRange takes 3 arguments, got 2'],
+    ['States.MathRandom(1)', 'at character 1: States.MathRandom takes 2 or 3 arguments, got 1'],
     [
-      'States.UUID()',
-      'at character 1: States.UUID is not supported: it is random, and a replayed event must launch the very same job',
+      'States.MathRandom(1, 2, 3, 4)',
+      'at character 1: States.MathRandom takes 2 or 3 arguments, got 4',
     ],
     [
-      'States.ArrayRange(1, 9, 2)',
-      'at character 1: States.ArrayRange is not supported in this version of dfchain',
+      'States.UUIDs()',
+      'at character 1: unknown intrinsic function States.UUIDs (did you mean States.UUID?)',
     ],
     ['States.ArrayLength', 'at character 19: expected "(" after States.ArrayLength'],
     ["States.Format('{}'", 'at character 19: missing ")" to close States.Format('],
@@ -145,7 +148,7 @@ describe('intrinsic functions', () => {
     ],
     [
       "States.MathAdd(1, '2')",
-      'at character 19: States.MathAdd argument 2 must be an integer, got string "2"',
+      'at character 19: States.MathAdd argument 2 must be a number, got string "2"',
     ],
     [
       "States.Hash('x', 'SHA256')",
@@ -200,7 +203,7 @@ describe('intrinsic functions', () => {
     ],
     [
       'States.MathAdd($.n, $.name)',
-      'States.MathAdd argument 2 must be an integer, got string "sales"',
+      'States.MathAdd argument 2 must be a number, got string "sales"',
     ],
     [
       'States.StringToJson($.name)',
@@ -235,7 +238,7 @@ describe('intrinsic functions', () => {
       "States.ArrayGetItem(States.Array('x'), 1)",
       'States.ArrayGetItem: index 1 is out of range (the array has 1 item)',
     ],
-    ['States.MathAdd($.list, 1)', 'States.MathAdd argument 1 must be an integer, got an array'],
+    ['States.MathAdd($.list, 1)', 'States.MathAdd argument 1 must be a number, got an array'],
     ["States.Base64Decode('=AAA')", 'States.Base64Decode: argument 1 is not valid base64 ("=AAA")'],
     ["States.Base64Decode('ab!d')", 'States.Base64Decode: argument 1 is not valid base64 ("ab!d")'],
     [
