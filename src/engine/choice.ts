@@ -144,6 +144,9 @@ export function isChoiceOperator(name: string): name is ChoiceOperator {
  * The message says what is expected and, for the common slips, how to fix it.
  */
 export function operandProblem(operator: string, operand: unknown): string | undefined {
+  if (operator === 'StringMatchesPath') {
+    return '"StringMatchesPath" does not exist: StringMatches takes a fixed pattern only';
+  }
   if (!isChoiceOperator(operator)) {
     const guess = didYouMean(operator, OPERATOR_NAMES);
     return `"${operator}" is not a Choice operator${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`;
@@ -239,8 +242,9 @@ function lookup(text: string, input: Json, context: Json): Lookup {
 // AWS's own sentence first, so a cause matches what Step Functions reports; then which step of
 // the path is missing and the fix.
 function invalidPath(text: string, why: PathError): PathError {
+  const detail = why.message.charAt(0).toUpperCase() + why.message.slice(1);
   return new PathError(
-    `Invalid path '${text}': The choice state's condition path references an invalid value. (${why.message}; if it may be missing, test it first with "IsPresent")`,
+    `Invalid path '${text}': The choice state's condition path references an invalid value. ${detail}; if it may be missing, test it first with "IsPresent".`,
     { cause: why },
   );
 }
@@ -273,7 +277,7 @@ export function evaluateRule(rule: ChoiceRule, input: Json, context: Json = null
   if (!variable.found) throw invalidPath(rule.Variable, variable.why);
   const spec = CHOICE_OPERATORS[operator];
   if (spec.operand !== 'path') return spec.test(variable.value, operand);
-  const problem = referencePathProblem(operand);
+  const problem = pathOperandProblem(operator, operand);
   if (problem !== undefined) throw new PathError(`"${operator}": ${problem}`);
   return spec.test(variable.value, resolve(operand as string, input, context));
 }
