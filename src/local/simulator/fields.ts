@@ -40,6 +40,39 @@ const ENVIRONMENT_FIELDS = [
   'zone',
 ];
 
+// google.dataflow.v1beta3.Job, the body of jobs.update (googleapis' generated v1b3 Schema$Job).
+const JOB_FIELDS = [
+  'clientRequestId',
+  'createTime',
+  'createdFromSnapshotId',
+  'currentState',
+  'currentStateTime',
+  'environment',
+  'executionInfo',
+  'id',
+  'jobMetadata',
+  'labels',
+  'location',
+  'name',
+  'pausable',
+  'pipelineDescription',
+  'projectId',
+  'replaceJobId',
+  'replacedByJobId',
+  'requestedState',
+  'runtimeUpdatableParams',
+  'satisfiesPzi',
+  'satisfiesPzs',
+  'serviceResources',
+  'stageStates',
+  'startTime',
+  'steps',
+  'stepsLocation',
+  'tempFiles',
+  'transformNameMapping',
+  'type',
+];
+
 /** Proto field names (snake_case), as Google's JSON parser names them in errors. */
 function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -76,6 +109,11 @@ export function checkKnownFields(body: unknown): void {
   checkObject(parameter, PARAMETER_FIELDS, snake('launchParameter'));
   const environment = field(parameter, 'environment');
   checkObject(environment, ENVIRONMENT_FIELDS, 'launch_parameter.environment');
+}
+
+/** Rejects unknown fields of a `jobs.update` body (a Job) as Google's JSON parser does. */
+export function checkJobFields(body: unknown): void {
+  checkObject(body, JOB_FIELDS, '');
 }
 
 /** Reads a field by its lowerCamel or snake_case name. */

@@ -11,11 +11,16 @@ const STATUS_BY_CODE = {
 /** An HTTP code the simulator answers errors with. */
 export type ErrorCode = keyof typeof STATUS_BY_CODE;
 
+/** Google RPC statuses answered with an HTTP code other than their usual one's name above. */
+export type OtherStatus = 'FAILED_PRECONDITION';
+
 /** An error answer, thrown inside handlers and written as Google's error JSON. */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** The Google status when it is not the code's usual one (FAILED_PRECONDITION is a 400). */
+    readonly status: OtherStatus | undefined = undefined,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -23,7 +28,8 @@ export class ApiError extends Error {
 
   /** The body Google sends: `{"error":{"code","message","status"}}`. */
   body(): { error: { code: number; message: string; status: string } } {
-    return { error: { code: this.code, message: this.message, status: STATUS_BY_CODE[this.code] } };
+    const status = this.status ?? STATUS_BY_CODE[this.code];
+    return { error: { code: this.code, message: this.message, status } };
   }
 }
 

@@ -27,7 +27,10 @@ export interface Simulator {
   injectFaults(injection: FaultInjection): void;
   /** Drops faults injected and not yet used. */
   clearFaults(): void;
-  /** Moves an active job to JOB_STATE_CANCELLED now (and logs it); false if unknown or ended. */
+  /**
+   * Moves an active job to JOB_STATE_CANCELLED now (and logs it); false if unknown or ended. The
+   * API's own cancel (`jobs.update`) passes JOB_STATE_CANCELLING for `cancelMs` first.
+   */
   cancel(jobId: string): boolean;
   /** Clears every timer and closes every socket, held ones included. */
   stop(): Promise<void>;
@@ -38,7 +41,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let current: SimulatorOptions = { ...options };
   const jobs = new JobTable(() => current);
   const faults = new FaultPlan();
-  const calls: CallCounts = { launch: 0, get: 0, list: 0, other: 0 };
+  const calls: CallCounts = { launch: 0, get: 0, list: 0, update: 0, other: 0 };
   const held = new Set<IncomingMessage>();
   const sockets = new Set<Socket>();
   const state = { jobs, faults, calls, held, options: () => current };

@@ -8,6 +8,7 @@ export const DEFAULT_BEHAVIOUR: JobBehaviour = {
   apiLagMs: 0,
   notFoundMs: 0,
   logDelayMs: 0,
+  cancelMs: 1_000,
 };
 
 /** The terminal state each outcome ends in. */
@@ -32,6 +33,8 @@ export interface JobRecord {
   readonly history: StateChange[];
   timer?: ReturnType<typeof setTimeout>;
   ended: boolean;
+  /** Set once a `jobs.update` asked for JOB_STATE_CANCELLED. */
+  requestedState?: 'JOB_STATE_CANCELLED';
 }
 
 /** The state `get`/`list` show at `now`: the newest change already visible. */
@@ -81,6 +84,7 @@ export function jobResource(
     createTime,
     startTime: createTime,
     location: job.location,
+    ...(job.requestedState ? { requestedState: job.requestedState } : {}),
     ...(viewHasDescription(view) ? description(job) : {}),
   };
 }

@@ -13,7 +13,7 @@ const LAUNCH = new RegExp(`${PREFIX}/flexTemplates:launch$`);
 const GET = new RegExp(`${PREFIX}/jobs/([^/]+)$`);
 const LIST = new RegExp(`${PREFIX}/jobs$`);
 
-/** Matches the `locations` forms of launch, get and list; undefined for anything else. */
+/** Matches the `locations` forms of launch, get, list and update; undefined for anything else. */
 export function matchRoute(method: string, pathname: string): Route | undefined {
   // Clients may percent-encode the ':' of the custom method.
   const path = pathname.replace(/%3A/gi, ':');
@@ -21,6 +21,7 @@ export function matchRoute(method: string, pathname: string): Route | undefined 
     ['POST', LAUNCH, 'launch'],
     ['GET', GET, 'get'],
     ['GET', LIST, 'list'],
+    ['PUT', GET, 'update'],
   ];
   for (const [verb, pattern, operation] of table) {
     const match = method === verb ? pattern.exec(path) : null;

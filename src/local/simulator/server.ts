@@ -7,6 +7,7 @@ import { JOB_VIEWS, jobResource, type JobView } from './lifecycle.js';
 import type { Route } from './routes.js';
 import { matchRoute } from './routes.js';
 import type { CallCounts, Fault, SimulatorOptions } from './types.js';
+import { validateCancel } from './update.js';
 import { validateLaunch } from './validate.js';
 
 const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
@@ -61,6 +62,7 @@ const QUERY_PARAMETERS: Record<Route['operation'], readonly string[]> = {
   launch: [],
   get: ['view', 'location'],
   list: ['name', 'filter', 'pageSize', 'pageToken', 'view', 'location'],
+  update: ['updateMask', 'location'],
 };
 
 /** Rejects unknown query parameters with Google's 400, as the real API does. */
@@ -87,6 +89,10 @@ async function perform(
     if (launch.validateOnly) return {};
     const job = state.jobs.create(launch, projectId, location);
     return { job: jobResource(job, Date.now()) };
+  }
+  if (route.operation === 'update') {
+    validateCancel(await readJson(req), url.searchParams.get('updateMask'));
+    return state.jobs.requestCancel(projectId, location, route.jobId ?? '');
   }
   if (route.operation === 'get') {
     const view = url.searchParams.get('view');
@@ -134,7 +140,7 @@ export async function handle(
   const route = matchRoute(req.method ?? 'GET', url.pathname);
   if (!route) {
     state.calls.other += 1;
-    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}]`;
+    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel)`;
     send(res, 404, new ApiError(404, message).body());
     return;
   }

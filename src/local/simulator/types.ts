@@ -19,6 +19,8 @@ export interface JobBehaviour {
   readonly notFoundMs: number;
   /** After the job really ends, the sink receives its log entry this late. */
   readonly logDelayMs: number;
+  /** After a `jobs.update` cancel is accepted, time spent JOB_STATE_CANCELLING before CANCELLED. */
+  readonly cancelMs: number;
 }
 
 /** What a `behaviour` function sees of a launch. */
@@ -37,8 +39,8 @@ export interface LaunchRequestBody {
   readonly [key: string]: unknown;
 }
 
-/** The API calls the simulator counts and can fault. */
-export const OPERATIONS = ['launch', 'get', 'list'] as const;
+/** The API calls the simulator counts and can fault; `update` is `jobs.update` (cancel). */
+export const OPERATIONS = ['launch', 'get', 'list', 'update'] as const;
 
 /** An API call the simulator counts and can fault. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -55,8 +57,9 @@ export interface FaultInjection {
   readonly count: number;
   readonly fault: Fault;
   /**
-   * Launch only: create the job first, then fail the answer (a response lost on the way back),
-   * so a retried launch meets 409 ALREADY_EXISTS. Default false: a faulted launch creates nothing.
+   * Launch or update: do the call first, then fail the answer (a response lost on the way back),
+   * so a retried launch meets 409 ALREADY_EXISTS and a retried cancel finds the job cancelling.
+   * Default false: a faulted call changes nothing.
    */
   readonly afterEffect?: boolean;
 }
@@ -65,7 +68,7 @@ export interface FaultInjection {
 export interface SimulatorOptions {
   readonly port?: number;
   readonly host?: string;
-  /** Defaults for every job: outcome DONE, queuedMs 2000, runMs 10000, lags 0. */
+  /** Defaults for every job: outcome DONE, queuedMs 2000, runMs 10000, lags 0, cancelMs 1000. */
   readonly defaults?: Partial<JobBehaviour>;
   /** Per-job behaviour, merged over `defaults`. */
   readonly behaviour?: (launch: LaunchInfo) => Partial<JobBehaviour>;

@@ -162,6 +162,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
           apiLagMs: 0,
           notFoundMs: 0,
           logDelayMs: 0,
+          cancelMs: 1_000,
         },
         createTime: T0,
         history: [
@@ -180,7 +181,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
       error: {
         code: 404,
         message:
-          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}]',
+          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel)',
         status: 'NOT_FOUND',
       },
     });
@@ -196,6 +197,6 @@ describe('simulator: REST shapes through the googleapis client', () => {
         status: 'INVALID_ARGUMENT',
       },
     });
-    assert.deepEqual({ ...h.sim.calls }, { launch: 1, get: 0, list: 0, other: 1 });
+    assert.deepEqual({ ...h.sim.calls }, { launch: 1, get: 0, list: 0, update: 0, other: 1 });
   });
 });

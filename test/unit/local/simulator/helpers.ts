@@ -17,6 +17,12 @@ export interface Harness {
   ): Promise<dataflow_v1b3.Schema$Job>;
   /** `jobs.get` in `view` (the summary unless told; `null` sends no view at all). */
   get(jobId: string, view?: string | null, location?: string): Promise<dataflow_v1b3.Schema$Job>;
+  /** `jobs.update` with `requestBody` (a cancel unless told) and the optional `updateMask`. */
+  update(
+    jobId: string,
+    requestBody?: dataflow_v1b3.Schema$Job,
+    updateMask?: string,
+  ): Promise<dataflow_v1b3.Schema$Job>;
   list(params?: {
     name?: string;
     filter?: string;
@@ -49,6 +55,19 @@ export async function harness(options: SimulatorOptions = {}): Promise<Harness> 
       (
         await df.projects.locations.jobs.get(
           { projectId: PROJECT, location, jobId, ...(view === null ? {} : { view }) },
+          { retry: false },
+        )
+      ).data,
+    update: async (jobId, requestBody = { requestedState: 'JOB_STATE_CANCELLED' }, updateMask) =>
+      (
+        await df.projects.locations.jobs.update(
+          {
+            projectId: PROJECT,
+            location: LOCATION,
+            jobId,
+            requestBody,
+            ...(updateMask === undefined ? {} : { updateMask }),
+          },
           { retry: false },
         )
       ).data,
