@@ -81,6 +81,7 @@ function parseArgument(c: Cursor): Argument {
   NUMBER.lastIndex = c.pos;
   if (NUMBER.test(c.text) && WORD_END.test(c.text[NUMBER.lastIndex] ?? ')')) {
     const value = Number(c.text.slice(c.pos, NUMBER.lastIndex));
+    if (!Number.isFinite(value)) c.fail('this number is too large; write one below 1e308');
     c.pos = NUMBER.lastIndex;
     return { kind: 'literal', value };
   }

@@ -12,7 +12,7 @@ import {
 } from './intrinsic-array.js';
 import { format } from './intrinsic-format.js';
 import { IntrinsicRandom, integerFromBytes, sha256, uuidFromBytes } from './intrinsic-random.js';
-import { describeJson, sameJson } from './json-value.js';
+import { describeJson as describeJsonValue, sameJson } from './json-value.js';
 import { MAX_VALUE_DEPTH, jsonDepth } from './json-depth.js';
 import { scanJson } from './json-syntax.js';
 
@@ -262,6 +262,13 @@ export function applyIntrinsic(
     acrossProblem(name, args);
   if (problem) throw new PathError(problem);
   return SPECS[name].apply(args, random);
+}
+
+/** describeJson, which would call Infinity (JSON.parse('1e999')) `number null`. */
+function describeJson(value: Json): string {
+  return typeof value === 'number' && !Number.isFinite(value)
+    ? `number ${value}`
+    : describeJsonValue(value);
 }
 
 function hasKind(kind: ArgumentKind, value: Json): boolean {
