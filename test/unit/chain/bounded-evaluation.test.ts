@@ -94,6 +94,37 @@ describe('bounded work / input checks: a 20,000-deep input', () => {
     );
   });
 
+  it('runs the new intrinsics on 20,000-deep values without RangeError', () => {
+    // ArrayUnique compares through a canonical text written without recursion.
+    assert.equal(
+      pathError(() => resolve({ 'u.$': 'States.ArrayUnique(States.Array($.deep, $.deep))' })),
+      `Parameters.u.$: "States.ArrayUnique(States.Array($.deep, $.deep))" yields a value nested deeper than ${MAX_VALUE_DEPTH} levels, the most dfchain passes on; select a shallower part of it`,
+    );
+    assert.deepEqual(
+      resolve({ 'n.$': 'States.ArrayLength(States.ArrayUnique(States.Array($.deep, $.deep, 1)))' }),
+      { n: 2 },
+    );
+    assert.deepEqual(
+      resolve({
+        'n.$': 'States.ArrayLength(States.ArrayPartition(States.Array($.deep, $.deep, 1), 2))',
+      }),
+      { n: 2 },
+    );
+    assert.equal(
+      pathError(() => resolve({ 'm.$': "States.JsonMerge($, States.StringToJson('{}'), false)" })),
+      `Parameters.m.$: "States.JsonMerge($, States.StringToJson('{}'), false)" yields a value nested deeper than ${MAX_VALUE_DEPTH} levels, the most dfchain passes on; select a shallower part of it`,
+    );
+  });
+
+  it('builds at most 1000 items with States.ArrayRange, checked before any is made', () => {
+    const started = process.hrtime.bigint();
+    assert.equal(
+      pathError(() => resolve({ 'r.$': 'States.ArrayRange(0, 9007199254740991, 1)' })),
+      'Parameters.r.$: cannot parse "States.ArrayRange(0, 9007199254740991, 1)" at character 1: States.ArrayRange: from 0 to 9007199254740991 by 1 makes 9007199254740992 items, more than the 1000 allowed; use a larger step (argument 3) or a shorter range',
+    );
+    assert.ok(process.hrtime.bigint() - started < 1_000_000_000n);
+  });
+
   it('turns any other evaluation failure into PathError naming the place', () => {
     // A getter that throws stands for a failure nobody foresaw in the evaluator.
     const hostile = {} as JsonObject;

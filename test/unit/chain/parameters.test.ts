@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { PathError } from '../../../src/errors.js';
 import type { Json, JsonObject } from '../../../src/json.js';
-import { dynamicEntries, resolveParameters } from '../../../src/chain/parameters.js';
+import {
+  dynamicEntries,
+  resolveParameters,
+  resolvePayloadTemplate,
+} from '../../../src/chain/parameters.js';
 
 const INPUT: Json = { table: 'sales', workers: 5, tags: ['a', 'b'] };
 const CONTEXT: Json = { Execution: { Input: { date: '2024-05-01' } }, State: { Name: 'Ingest' } };
@@ -123,5 +127,65 @@ describe('resolveParameters: nulls and causes', () => {
       assert.ok(error.cause instanceof TypeError);
       assert.equal(error.message, 'Parameters.v.$: evaluating "$.x" failed (TypeError: boom)');
     }
+  });
+});
+
+describe('resolvePayloadTemplate: any payload template, its place in every message', () => {
+  const places = ['Parameters', 'ItemSelector', 'ResultSelector', 'States.P.Parameters'];
+  for (const place of places) {
+    it(`names ${place} in its messages`, () => {
+      assert.throws(
+        () => resolvePayloadTemplate({ x: { 'a.$': '$.nope' } }, INPUT, CONTEXT, place),
+        {
+          name: 'PathError',
+          message: `${place}.x.a.$: path "$.nope" not found in the state input (the state input has no "nope")`,
+        },
+      );
+      assert.throws(() => resolvePayloadTemplate({ 'a.$': 1 }, INPUT, CONTEXT, place), {
+        message: `${place}.a.$: must be a string (a path or an intrinsic)`,
+      });
+      assert.throws(
+        () => resolvePayloadTemplate({ l: [{ 'a.$': '$$$' }] }, INPUT, CONTEXT, place),
+        {
+          message: `${place}.l[0].a.$: cannot parse "$$$" at character 3: unexpected "$" after "$$"`,
+        },
+      );
+      assert.throws(
+        () =>
+          resolvePayloadTemplate({ 'r.$': 'States.ArrayRange(1, 5000, 1)' }, INPUT, CONTEXT, place),
+        {
+          message: `${place}.r.$: cannot parse "States.ArrayRange(1, 5000, 1)" at character 1: States.ArrayRange: from 1 to 5000 by 1 makes 5000 items, more than the 1000 allowed; use a larger step (argument 3) or a shorter range`,
+        },
+      );
+      assert.throws(
+        () =>
+          resolvePayloadTemplate({ 'm.$': 'States.MathAdd($.table, 1)' }, INPUT, CONTEXT, place),
+        { message: `${place}.m.$: States.MathAdd argument 1 must be a number, got string "sales"` },
+      );
+    });
+  }
+
+  it('resolves like resolveParameters, with the same seed the same random values', () => {
+    const template: JsonObject = { 'id.$': 'States.UUID()', 'w.$': '$.workers' };
+    const a = resolvePayloadTemplate(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/0');
+    assert.deepEqual(a, resolveParameters(template, INPUT, CONTEXT, 'Parameters', 'run/Map/0'));
+    assert.equal(a.w, 5);
+    assert.notEqual(
+      a.id,
+      resolvePayloadTemplate(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/1').id,
+    );
+  });
+
+  it('keeps a "__proto__" key of the template as a field', () => {
+    const template = JSON.parse(
+      '{"__proto__": {"x": 1}, "y.$": "$.table", "o": {"__proto__.$": "$.tags"}}',
+    ) as JsonObject;
+    const out = resolveParameters(template, INPUT, CONTEXT);
+    assert.ok(Object.hasOwn(out, '__proto__'));
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.equal(
+      JSON.stringify(out),
+      '{"__proto__":{"x":1},"y":"sales","o":{"__proto__":["a","b"]}}',
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { PathError } from '../../../src/errors.js';
 import type { Json } from '../../../src/json.js';
-import { evaluateExpression, evaluatePath, parsePathExpression } from '../../../src/chain/paths.js';
+import {
+  evaluateExpression,
+  evaluatePath,
+  parsePath,
+  parsePathExpression,
+  parseResultPath,
+  setAtPath,
+} from '../../../src/chain/paths.js';
 
 const INPUT: Json = {
   a: { b: [10, { c: 'deep' }] },
@@ -235,5 +242,169 @@ describe('expressions nested deeper than the stack', () => {
           `the expression nests too deeply to read (${deep.length} characters); write it with fewer nested calls` &&
         error.cause instanceof RangeError,
     );
+  });
+});
+
+describe('ASL Paths (InputPath, OutputPath, ItemsPath, ResultPath)', () => {
+  const good: [string, '$' | '$$', number][] = [
+    ['$', '$', 0],
+    ['$$', '$$', 0],
+    ['$.a.b[0]', '$', 3],
+    ["$['a b'][2]", '$', 2],
+    ['$$.Execution.Input', '$$', 2],
+  ];
+  for (const [text, root, count] of good) {
+    it(`reads ${text}`, () => {
+      const path = parsePath(text);
+      assert.equal(path.root, root);
+      assert.equal(path.segments.length, count);
+      assert.equal(path.text, text);
+    });
+  }
+
+  const bad: [string, string][] = [
+    [
+      'a.b',
+      'at character 1: a path must start with $ (the state input) or $$ (the context object)',
+    ],
+    ['', 'at character 1: a path must start with $ (the state input) or $$ (the context object)'],
+    [
+      "States.Format('{}', $.a)",
+      'at character 1: a path must start with $ (the state input) or $$ (the context object)',
+    ],
+    ['$.a b', 'at character 4: unexpected " " after "$.a"'],
+    [
+      '$.a[?(@.x)]',
+      'at character 5: filter expressions are not supported: a chain file cannot run code; name the field or index',
+    ],
+    ['$.a[*]', 'at character 5: wildcards ("*") are not supported; name the field or index'],
+    ['$.a[0:2]', 'at character 6: array slices are not supported; use a single index such as [0]'],
+    ['$..a', 'at character 2: recursive descent ("..") is not supported; spell out each field'],
+  ];
+  for (const [text, message] of bad) {
+    it(`refuses ${JSON.stringify(text)} as a path`, () => {
+      assert.throws(() => parsePath(text), {
+        name: 'PathError',
+        message: `cannot parse ${JSON.stringify(text)} ${message}`,
+      });
+    });
+  }
+
+  it('reads a ResultPath into the state input, never the context object', () => {
+    assert.deepEqual(parseResultPath('$.result').segments, [{ kind: 'field', name: 'result' }]);
+    assert.equal(parseResultPath('$').segments.length, 0);
+    assert.throws(() => parseResultPath('$$.Execution'), {
+      name: 'PathError',
+      message:
+        'cannot parse "$$.Execution" at character 1: a ResultPath cannot start with $$: the context object is read-only; write the result into the state input with $',
+    });
+    assert.throws(() => parseResultPath('$.a['), { name: 'PathError' });
+  });
+});
+
+describe('setAtPath (ResultPath)', () => {
+  const raw: Json = {
+    master: { detail: [1, 2, 3] },
+    list: [{ a: 1 }, 'x'],
+    text: 'foo',
+    none: null,
+  };
+  const good: [string, Json, Json, Json][] = [
+    // The specification's examples.
+    ['$.master.detail', { master: { detail: [1, 2, 3] } }, 6, { master: { detail: 6 } }],
+    [
+      '$.master.result.sum',
+      { master: { detail: [1, 2, 3] } },
+      6,
+      { master: { detail: [1, 2, 3], result: { sum: 6 } } },
+    ],
+    ['$.b.greeting', { a: 1 }, 'Hi!', { a: 1, b: { greeting: 'Hi!' } }],
+    // $ replaces the whole input, whatever it is.
+    ['$', raw, { r: 1 }, { r: 1 }],
+    ['$', 'foo', 7, 7],
+    ['$.list[0].b', raw, true, { ...(raw as object), list: [{ a: 1, b: true }, 'x'] }],
+    ['$.list[1]', raw, null, { ...(raw as object), list: [{ a: 1 }, null] }],
+    ["$['a b'].c", {}, 1, { 'a b': { c: 1 } }],
+    ['$.none', raw, 2, { ...(raw as object), none: 2 }],
+  ];
+  for (const [text, input, value, output] of good) {
+    it(`places ${JSON.stringify(value)} at ${text}`, () => {
+      const before = structuredClone(input);
+      assert.deepEqual(setAtPath(input, parseResultPath(text), value), output);
+      assert.deepEqual(input, before, 'the input is left alone');
+    });
+  }
+
+  const bad: [string, Json, string][] = [
+    [
+      '$.x',
+      'foo',
+      'ResultPath "$.x" cannot be applied to the state input (the state input is a string, not an object); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.text.x',
+      raw,
+      'ResultPath "$.text.x" cannot be applied to the state input ($.text is a string, not an object); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.none.x',
+      raw,
+      'ResultPath "$.none.x" cannot be applied to the state input ($.none is null, not an object); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.list.x',
+      raw,
+      'ResultPath "$.list.x" cannot be applied to the state input ($.list is an array, not an object); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.master[0]',
+      raw,
+      'ResultPath "$.master[0]" cannot be applied to the state input ($.master is an object, not an array); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.missing[0]',
+      raw,
+      'ResultPath "$.missing[0]" cannot be applied to the state input ($.missing does not exist (only objects are created on the way)); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$.list[2]',
+      raw,
+      'ResultPath "$.list[2]" cannot be applied to the state input ($.list has 2 items, so [2] is out of range); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+    [
+      '$[0]',
+      [],
+      'ResultPath "$[0]" cannot be applied to the state input (the state input has 0 items, so [0] is out of range); choose a ResultPath whose parents are objects, or null to discard the result',
+    ],
+  ];
+  for (const [text, input, message] of bad) {
+    it(`refuses ${text} on ${JSON.stringify(input).slice(0, 30)}`, () => {
+      assert.throws(() => setAtPath(input, parseResultPath(text), 1), {
+        name: 'PathError',
+        message,
+      });
+    });
+  }
+
+  it('refuses a path into the context object', () => {
+    assert.throws(() => setAtPath({}, parsePath('$$.State'), 1), {
+      name: 'PathError',
+      message:
+        'ResultPath "$$.State" cannot be applied: it starts with $$, and the context object is read-only; start it with $',
+    });
+  });
+
+  it('writes a "__proto__" field as a field, never the prototype', () => {
+    const out = setAtPath({}, parseResultPath("$['__proto__'].x"), 1) as Record<string, Json>;
+    assert.ok(Object.hasOwn(out, '__proto__'));
+    assert.deepEqual(out.__proto__, { x: 1 });
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  });
+
+  it('places a value 20,000 fields deep without recursion', () => {
+    const text = `$${'.a'.repeat(20_000)}`;
+    let out = setAtPath({}, parseResultPath(text), 'v');
+    for (let i = 0; i < 20_000; i++) out = (out as Record<string, Json>).a!;
+    assert.equal(out, 'v');
   });
 });
