@@ -123,8 +123,8 @@ const obj = (v: Json | undefined): { [key: string]: Json } => v as { [key: strin
 const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
   'States.Format': { params: ['string'], rest: 'any', apply: format },
   'States.StringToJson': { params: ['string'], apply: ([s]) => stringToJson(str(s)) },
-  // The specification says the argument MUST be a Path; AWS and dfchain also take a literal or
-  // a nested call (States.JsonToString(States.Array(…)) is common), so any value is accepted.
+  // The specification says the argument MUST be a Path; dfchain takes any value (a literal, or a
+  // nested call such as States.JsonToString(States.Array(…))), as it did before.
   'States.JsonToString': { params: ['any'], apply: ([v]) => jsonToString(v ?? null) },
   'States.Array': { params: [], rest: 'any', apply: (args) => [...args] },
   'States.ArrayPartition': {
@@ -197,7 +197,7 @@ const SPECS: Record<IntrinsicName, IntrinsicSpec> = {
     params: ['number', 'number'],
     check: (i, v) =>
       int(v) < MATH_ADD_MIN || int(v) > MATH_ADD_MAX
-        ? `States.MathAdd argument ${i + 1} must be between ${MATH_ADD_MIN} and ${MATH_ADD_MAX} (AWS adds 32-bit integers), got ${shown(num(v))}`
+        ? `States.MathAdd argument ${i + 1} must be between ${MATH_ADD_MIN} and ${MATH_ADD_MAX} (the 32-bit range AWS Step Functions accepts), got ${shown(num(v))}`
         : undefined,
     apply: ([a, b]) => int(a) + int(b),
   },

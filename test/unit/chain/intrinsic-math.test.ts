@@ -70,15 +70,15 @@ describe('States.MathAdd', () => {
   refuses([
     [
       'States.MathAdd(2147483648, 0)',
-      'at character 16: States.MathAdd argument 1 must be between -2147483648 and 2147483647 (AWS adds 32-bit integers), got number 2147483648',
+      'at character 16: States.MathAdd argument 1 must be between -2147483648 and 2147483647 (the 32-bit range AWS Step Functions accepts), got number 2147483648',
     ],
     [
       'States.MathAdd(0, -2147483649)',
-      'at character 19: States.MathAdd argument 2 must be between -2147483648 and 2147483647 (AWS adds 32-bit integers), got number -2147483649',
+      'at character 19: States.MathAdd argument 2 must be between -2147483648 and 2147483647 (the 32-bit range AWS Step Functions accepts), got number -2147483649',
     ],
     [
       'States.MathAdd(2147483647.5, 0)',
-      'at character 16: States.MathAdd argument 1 must be between -2147483648 and 2147483647 (AWS adds 32-bit integers), got number 2147483647.5, which rounds to 2147483648',
+      'at character 16: States.MathAdd argument 1 must be between -2147483648 and 2147483647 (the 32-bit range AWS Step Functions accepts), got number 2147483647.5, which rounds to 2147483648',
     ],
     [
       "States.MathAdd('1', 2)",
@@ -94,7 +94,7 @@ describe('States.MathAdd', () => {
   failsAtRunTime([
     [
       'States.MathAdd($.huge, 1)',
-      'States.MathAdd argument 1 must be between -2147483648 and 2147483647 (AWS adds 32-bit integers), got number 3000000000',
+      'States.MathAdd argument 1 must be between -2147483648 and 2147483647 (the 32-bit range AWS Step Functions accepts), got number 3000000000',
     ],
     ['States.MathAdd(1, $.text)', 'States.MathAdd argument 2 must be a number, got string "abc"'],
     ['States.MathAdd(1, $.inf)', 'States.MathAdd argument 2 must be a number, got number Infinity'],
