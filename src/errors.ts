@@ -182,3 +182,17 @@ export class JobNeverVisibleError extends NonRetryableError {
     super(message, 'JOB_NEVER_VISIBLE', options);
   }
 }
+
+/** Scheduling a timer failed in a way that may pass (Cloud Tasks unavailable, quota, deadline). */
+export class TimerTransientError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'TIMER_TRANSIENT', options);
+  }
+}
+
+/** Scheduling a timer was refused for good (no queue, no permission, a bad request). */
+export class TimerPermanentError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'TIMER_PERMANENT', options);
+  }
+}
