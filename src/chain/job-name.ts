@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Chain } from './types.js';
+import { mapProcessor, type Chain, type State } from './types.js';
 
 /** Hex characters dfchain appends (after a '-') to a Task's jobName prefix. */
 export const JOB_NAME_SUFFIX_LENGTH = 12;
@@ -48,14 +48,17 @@ export function couldBeChainJob(name: string, prefixes: ReadonlySet<string>): bo
   return prefixes.has(name.slice(0, dash));
 }
 
-/** Every Task jobName prefix of the given chains. */
+/** Every Task jobName prefix of the given chains, Tasks in branches and item processors included. */
 export function chainPrefixes(chains: Iterable<Chain>): Set<string> {
   const prefixes = new Set<string>();
-  for (const chain of chains) {
-    for (const state of Object.values(chain.definition.States)) {
+  const collect = (states: Readonly<Record<string, State>>): void => {
+    for (const state of Object.values(states)) {
       if (state.Type === 'Task') prefixes.add(state.Parameters.jobName);
+      else if (state.Type === 'Parallel') state.Branches.forEach((b) => collect(b.States));
+      else if (state.Type === 'Map') collect(mapProcessor(state).States);
     }
-  }
+  };
+  for (const chain of chains) collect(chain.definition.States);
   return prefixes;
 }
 

@@ -1,9 +1,15 @@
 import type { ErrorObject } from 'ajv';
 import type { ChainProblem } from '../errors.js';
+import { operandProblem } from '../engine/choice.js';
 import { didYouMean } from './did-you-mean.js';
 import { MAX_JOB_NAME_PREFIX_LENGTH, suggestJobNamePrefix } from './job-name.js';
 import { dotPath, joinPath, pointerSegments, valueAt } from './json-pointer.js';
-import { STATE_TYPES, UNSUPPORTED_FIELDS, UNSUPPORTED_STATE_TYPES } from './types.js';
+import {
+  STATE_TYPES,
+  UNSUPPORTED_FIELDS,
+  UNSUPPORTED_STATE_TYPES,
+  type StateType,
+} from './types.js';
 
 const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
   '^[a-z][-a-z0-9]*$': (v) =>
@@ -25,9 +31,8 @@ export function schemaProblems(errors: readonly ErrorObject[], data: unknown): C
 }
 
 function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
-  // Next/End of a Task is checked with the graph (clearer messages); wrappers repeat their children.
-  if (e.schemaPath.includes('/taskTransition/') || e.schemaPath.includes('/anyOf/'))
-    return undefined;
+  // Wrappers repeat the errors of their children.
+  if (e.schemaPath.includes('/anyOf/')) return undefined;
   if (e.keyword === 'if' || e.keyword === 'propertyNames') return undefined;
   const segments = pointerSegments(e.instancePath);
   const path = dotPath(data, segments);
@@ -44,14 +49,17 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
         String(params.additionalProperty),
         Object.keys(properties),
         valueAt(data, segments),
+        placeOf(segments),
       );
     }
     case 'type':
       if (path === '') return at('must be a JSON object with "StartAt" and "States"');
       return at(typeMessage(String(params.type), value, segments.at(-1)));
     case 'enum':
-      if (segments.length === 3 && segments[0] === 'States' && segments[2] === 'Type')
+      if (segments.at(-1) === 'Type' && placeOf(segments.slice(0, -1)).kind === 'state')
         return at(stateTypeMessage(value));
+      if (segments.at(-1) === 'Mode' && segments.at(-2) === 'ProcessorConfig')
+        return at(processorModeMessage(value));
       return at(
         `must be one of ${(params.allowedValues as unknown[]).join(', ')} (got ${describe(value)})`,
       );
@@ -83,8 +91,12 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
       );
     case 'minProperties':
       return at(path === 'States' ? 'must hold at least one state' : 'must not be empty');
+    case 'minItems':
+      return at(minItemsMessage(segments.at(-1)));
     case 'minimum':
       return at(`must be at least ${String(params.limit)} (got ${describe(value)})`);
+    case 'maximum':
+      return at(`must be at most ${String(params.limit)} (got ${describe(value)})`);
     default:
       return at(e.message ?? `fails the schema rule ${e.schemaPath}`);
   }
@@ -95,17 +107,26 @@ function unknownField(
   key: string,
   allowed: readonly string[],
   parent: unknown,
+  place: Place,
 ): ChainProblem {
   const here = joinPath(path, key);
-  const atStateOrTop = path === '' || /^States\.[^.]+$/.test(path);
-  if (atStateOrTop && (UNSUPPORTED_FIELDS as readonly string[]).includes(key)) {
+  if (place.kind !== 'other' && (UNSUPPORTED_FIELDS as readonly string[]).includes(key)) {
     return { path: here, message: 'not supported in this version of dfchain; remove it' };
   }
   const type = (parent as { Type?: unknown } | undefined)?.Type;
-  if ((key === 'Next' || key === 'End') && (type === 'Succeed' || type === 'Fail')) {
+  if (place.kind === 'state' && isStateType(type)) {
+    const message = stateFieldMessage(type, key, place.scope);
+    if (message !== undefined) return { path: here, message };
+  }
+  if (place.kind === 'rule') {
+    // Rules list every operator: a list of 45 fields helps less than the closest operator.
+    return { path: here, message: `${operandProblem(key, undefined)!}; remove or rename it` };
+  }
+  if (key === 'ExecutionType' && path.endsWith('.ProcessorConfig')) {
     return {
       path: here,
-      message: `a ${type} state ends the run, so it takes no "${key}"; remove it`,
+      message:
+        'ExecutionType applies to a Distributed Map, which dfchain does not run (every Map runs inline); remove it',
     };
   }
   const base = key.endsWith('.$') ? key.slice(0, -2) : undefined;
@@ -116,6 +137,212 @@ function unknownField(
   const suggestion =
     guess === undefined ? '' : `; did you mean "${base === undefined ? guess : `${guess}.$`}"?`;
   return { path, message: `unknown field "${key}" (allowed: ${allowed.join(', ')}${suggestion})` };
+}
+
+/**
+ * The fields of each state type, as dag/schema.json lists them (a unit test keeps the two
+ * equal): a field of another type gets a message naming the types that take it.
+ */
+export const STATE_FIELDS: Readonly<Record<StateType, readonly string[]>> = {
+  Task: [
+    'Type',
+    'Resource',
+    'Comment',
+    'Region',
+    'Parameters',
+    'Next',
+    'End',
+    'InputPath',
+    'OutputPath',
+    'ResultPath',
+    'ResultSelector',
+    'Retry',
+    'Catch',
+    'TimeoutSeconds',
+    'TimeoutSecondsPath',
+    'HeartbeatSeconds',
+    'HeartbeatSecondsPath',
+  ],
+  Pass: [
+    'Type',
+    'Comment',
+    'Result',
+    'Parameters',
+    'ResultPath',
+    'InputPath',
+    'OutputPath',
+    'Next',
+    'End',
+  ],
+  Choice: ['Type', 'Comment', 'Choices', 'Default', 'InputPath', 'OutputPath'],
+  Wait: [
+    'Type',
+    'Comment',
+    'Seconds',
+    'Timestamp',
+    'SecondsPath',
+    'TimestampPath',
+    'InputPath',
+    'OutputPath',
+    'Next',
+    'End',
+  ],
+  Parallel: [
+    'Type',
+    'Comment',
+    'Branches',
+    'Parameters',
+    'ResultSelector',
+    'ResultPath',
+    'InputPath',
+    'OutputPath',
+    'Retry',
+    'Catch',
+    'Next',
+    'End',
+  ],
+  Map: [
+    'Type',
+    'Comment',
+    'ItemProcessor',
+    'Iterator',
+    'ItemsPath',
+    'ItemSelector',
+    'Parameters',
+    'MaxConcurrency',
+    'MaxConcurrencyPath',
+    'ToleratedFailurePercentage',
+    'ToleratedFailurePercentagePath',
+    'ToleratedFailureCount',
+    'ToleratedFailureCountPath',
+    'ResultSelector',
+    'ResultPath',
+    'InputPath',
+    'OutputPath',
+    'Retry',
+    'Catch',
+    'Next',
+    'End',
+  ],
+  Succeed: ['Type', 'Comment', 'InputPath', 'OutputPath'],
+  Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath'],
+};
+
+/**
+ * Fields of AWS's Distributed Map (states.aws "Map state in Distributed mode"): dfchain runs
+ * every Map inline, where AWS does not take them either.
+ */
+const DISTRIBUTED_MAP_FIELDS = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label'];
+
+const isStateType = (value: unknown): value is StateType =>
+  (STATE_TYPES as readonly unknown[]).includes(value);
+
+/** What a terminal state ends, by the scope it is in. */
+const ENDS: Readonly<Record<Scope, string>> = {
+  chain: 'the run',
+  branch: 'its branch',
+  processor: 'the processing of its item',
+};
+
+/** A tailored message for a field a state of this type does not take, if there is one. */
+function stateFieldMessage(type: StateType, key: string, scope: Scope): string | undefined {
+  if ((key === 'Next' || key === 'End') && (type === 'Succeed' || type === 'Fail')) {
+    return `a ${type} state ends ${ENDS[scope]}, so it takes no "${key}"; remove it`;
+  }
+  if (type === 'Choice' && key === 'Next') {
+    return 'a Choice state goes to the "Next" of the rule that matches, or to its "Default"; move this state name to "Default"';
+  }
+  if (type === 'Choice' && key === 'End') {
+    return `a Choice state cannot end ${ENDS[scope]} (ASL); point a rule or "Default" at a Succeed state instead`;
+  }
+  if (type === 'Map' && DISTRIBUTED_MAP_FIELDS.includes(key)) {
+    return key === 'ItemReader'
+      ? 'not supported in this version of dfchain; remove it and pass the items in the input'
+      : `${key} belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it`;
+  }
+  const owners = STATE_TYPES.filter((t) => STATE_FIELDS[t].includes(key));
+  if (owners.length === 0) return undefined;
+  return `a ${type} state takes no "${key}" (${listTypes(owners)} ${owners.length === 1 ? 'does' : 'do'}); remove it`;
+}
+
+function listTypes(types: readonly string[]): string {
+  const names = [...types];
+  const last = names.pop()!;
+  return names.length === 0
+    ? `only a ${last} state`
+    : `only ${names.join(', ')} and ${last} states`;
+}
+
+/** Which scope a place is in: the chain, a Parallel branch or a Map item processor. */
+export type Scope = 'chain' | 'branch' | 'processor';
+
+/** What a JSON place of a chain file is, read from its segments. */
+export interface Place {
+  readonly kind:
+    | 'top'
+    | 'state'
+    | 'branch'
+    | 'processor'
+    | 'rule'
+    | 'retrier'
+    | 'catcher'
+    | 'other';
+  readonly scope: Scope;
+}
+
+/**
+ * Classifies the place at `segments` by walking the chain's grammar from the root: a state is
+ * `States.<name>` of the chain, a branch (`Branches[i]`) or an item processor (`ItemProcessor`,
+ * `Iterator`); rules sit in `Choices`, `And`, `Or`, `Not`; retriers and catchers in `Retry` and
+ * `Catch`. Anything else (Parameters, Defaults, ...) is `other`, where no ASL field means
+ * anything.
+ */
+export function placeOf(segments: readonly string[]): Place {
+  let kind: Place['kind'] = 'top';
+  let scope: Scope = 'chain';
+  let i = 0;
+  while (i < segments.length) {
+    const segment = segments[i];
+    const indexed = i + 1 < segments.length;
+    let to: Place['kind'] = 'other';
+    let width = 1;
+    if (kind === 'top' || kind === 'branch' || kind === 'processor') {
+      if (segment === 'States' && indexed) [to, width] = ['state', 2];
+    } else if (kind === 'state') {
+      if (segment === 'Branches' && indexed) [to, width, scope] = ['branch', 2, 'branch'];
+      else if (segment === 'ItemProcessor' || segment === 'Iterator')
+        [to, scope] = ['processor', 'processor'];
+      else if (segment === 'Choices' && indexed) [to, width] = ['rule', 2];
+      else if (segment === 'Retry' && indexed) [to, width] = ['retrier', 2];
+      else if (segment === 'Catch' && indexed) [to, width] = ['catcher', 2];
+    } else if (kind === 'rule') {
+      if ((segment === 'And' || segment === 'Or') && indexed) [to, width] = ['rule', 2];
+      else if (segment === 'Not') to = 'rule';
+    }
+    kind = to;
+    if (kind === 'other') break;
+    i += width;
+  }
+  return { kind, scope };
+}
+
+function processorModeMessage(value: unknown): string {
+  if (value === 'DISTRIBUTED') {
+    return 'DISTRIBUTED is not supported: dfchain runs Map inline; remove ProcessorConfig.Mode or set INLINE';
+  }
+  return `must be INLINE (got ${describe(value)}); dfchain runs Map inline, so ProcessorConfig.Mode may also be left out`;
+}
+
+const MIN_ITEMS: Readonly<Record<string, string>> = {
+  Branches: 'must hold at least one branch ({"StartAt": ..., "States": {...}})',
+  Choices: 'must hold at least one rule',
+  And: 'must hold at least one rule',
+  Or: 'must hold at least one rule',
+  ErrorEquals: 'must name at least one error, such as "States.ALL"',
+};
+
+function minItemsMessage(key: string | undefined): string {
+  return (key !== undefined && MIN_ITEMS[key]) || 'must not be empty';
 }
 
 function stateTypeMessage(value: unknown): string {
@@ -138,8 +365,10 @@ function constMessage(key: string | undefined, allowed: unknown, value: unknown)
   return `must be ${JSON.stringify(allowed)} (got ${describe(value)})`;
 }
 
-function typeMessage(type: string, value: unknown, key: string | undefined): string {
-  const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+function typeMessage(types: string, value: unknown, key: string | undefined): string {
+  const withArticle = (type: string): string =>
+    type === 'null' ? 'null' : `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+  const [type = types, ...others] = types.split(',');
   // Stryker disable next-line OptionalChaining: a type error at the top level (no key) is answered before typeMessage is called
   if (key?.endsWith('.$')) {
     return `must be a string holding a path or an intrinsic (got ${describe(value)}); for a fixed value, drop ".$" from the key`;
@@ -148,10 +377,12 @@ function typeMessage(type: string, value: unknown, key: string | undefined): str
     type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
       ? `; write it as "${String(value)}"`
       : '';
-  return `must be ${article} ${type} (got ${describe(value)})${fix}`;
+  const expected = [type, ...others].map(withArticle).join(' or ');
+  return `must be ${expected} (got ${describe(value)})${fix}`;
 }
 
-function describe(value: unknown): string {
+/** A value as messages show it: `"text"`, `number 3`, `an object`, `null`. */
+export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';

@@ -10,14 +10,14 @@ export const PRECOMPILED_URL = new URL('./schema-validator.cjs', import.meta.url
 
 /**
  * verbose: errors carry the offending data and their parent schema, to build messages.
- * strictRequired is off because a Task's Next/End rule lists properties per branch.
+ * `markdownDescription` is an annotation for editors (VS Code shows it on hover).
  */
 export const AJV_OPTIONS: Options = {
   allErrors: true,
   verbose: true,
+  keywords: ['markdownDescription'],
   // Stryker disable next-line BooleanLiteral: dag/schema.json compiles cleanly in strict mode, so strict only turns a future schema mistake into a compile error; every chain validates the same
   strict: true,
-  strictRequired: false,
 };
 
 let compiled: ValidateFunction | undefined;

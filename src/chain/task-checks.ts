@@ -9,17 +9,20 @@ import {
   suggestLabelKey,
   suggestLabelValue,
 } from './labels.js';
+import { chainStates } from './graph.js';
 import { dynamicEntries } from './parameters.js';
 import { parsePathExpression } from './paths.js';
+import { describe } from './schema-problems.js';
 import { trustedFieldProblems } from './trusted-fields.js';
 
 const asUnknownObject = (value: unknown): UnknownObject | undefined =>
   isObject(value) ? value : undefined;
 
 /**
- * Checks what the schema cannot: every Task has a region, jobName prefixes are unique in the
- * chain, labels obey Dataflow's rules and leave dfchain's alone, every `.$` value parses, and
- * no `.$` hands a trusted launch environment field to run input.
+ * Checks what the schema cannot, for every Task of the chain (those in Parallel branches and Map
+ * item processors too): each has a region, jobName prefixes are unique in the whole chain (a
+ * prefix maps a job back to its Task), labels obey Dataflow's rules and leave dfchain's alone,
+ * every `.$` value parses, and no `.$` hands a trusted launch environment field to run input.
  */
 export function taskProblems(chain: unknown): ChainProblem[] {
   const root = asUnknownObject(chain);
@@ -30,17 +33,15 @@ export function taskProblems(chain: unknown): ChainProblem[] {
   const defaultLabels = asUnknownObject(defaultEnvironment?.additionalUserLabels);
   const problems: ChainProblem[] = [];
   if (defaultEnvironment) {
-    problems.push(...dynamicProblems(defaultEnvironment, 'Defaults.Environment'));
+    problems.push(...templateProblems(defaultEnvironment, 'Defaults.Environment'));
     problems.push(...trustedFieldProblems(defaultEnvironment, 'Defaults.Environment'));
   }
   if (defaultLabels)
     problems.push(...labelProblems(defaultLabels, 'Defaults.Environment.additionalUserLabels'));
 
   const prefixes = new Map<string, string>();
-  for (const [name, value] of Object.entries(states)) {
-    const state = asUnknownObject(value);
-    if (state?.Type !== 'Task') continue;
-    const place = `States.${name}`;
+  for (const { state, place } of chainStates(root)) {
+    if (state.Type !== 'Task') continue;
     if (!Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
       problems.push({
         path: `${place}.Region`,
@@ -52,15 +53,15 @@ export function taskProblems(chain: unknown): ChainProblem[] {
     const jobName = parameters.jobName;
     if (typeof jobName === 'string') {
       const owner = prefixes.get(jobName);
-      if (owner === undefined) prefixes.set(jobName, name);
+      if (owner === undefined) prefixes.set(jobName, place);
       else {
         problems.push({
           path: `${place}.Parameters.jobName`,
-          message: `"${jobName}" is also the jobName of States.${owner}; rename one so that their Dataflow jobs can be told apart`,
+          message: `"${jobName}" is also the jobName of ${owner}; rename one so that their Dataflow jobs can be told apart`,
         });
       }
     }
-    problems.push(...dynamicProblems(parameters, `${place}.Parameters`));
+    problems.push(...templateProblems(parameters, `${place}.Parameters`));
     const environment = asUnknownObject(parameters.environment);
     if (environment)
       problems.push(...trustedFieldProblems(environment, `${place}.Parameters.environment`));
@@ -84,10 +85,22 @@ export function taskProblems(chain: unknown): ChainProblem[] {
 
 const labelName = (key: string): string => (key.endsWith('.$') ? key.slice(0, -2) : key);
 
-function dynamicProblems(template: UnknownObject, place: string): ChainProblem[] {
+/**
+ * Problems of a payload template (ASL "Payload Template"): each `.$` value is a string that
+ * parses as a path or an intrinsic, and no object sets a key both as itself and as `key.$`
+ * (ASL: no duplicate field names once ".$" is stripped).
+ */
+export function templateProblems(template: UnknownObject, place: string): ChainProblem[] {
   const problems: ChainProblem[] = [];
   for (const entry of dynamicEntries(template as Json, place)) {
-    if (typeof entry.value !== 'string') continue; // the schema reports it
+    if (typeof entry.value !== 'string') {
+      // The same text as the schema's, where it types the key: the two are merged.
+      problems.push({
+        path: entry.place,
+        message: `must be a string holding a path or an intrinsic (got ${describe(entry.value)}); for a fixed value, drop ".$" from the key`,
+      });
+      continue;
+    }
     try {
       parsePathExpression(entry.value);
     } catch (error) {

@@ -1,7 +1,10 @@
 import { ChainValidationError, type ChainProblem } from '../errors.js';
+import { choiceProblems } from './choice-checks.js';
+import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
 import { schemaProblems } from './schema-problems.js';
 import { chainSchemaValidator } from './schema.js';
+import { stateProblems } from './state-checks.js';
 import { taskProblems } from './task-checks.js';
 import type { ChainDefinition } from './types.js';
 
@@ -22,6 +25,9 @@ export function chainProblems(json: unknown): ChainProblem[] {
   const all = [
     ...schemaProblems(validate.errors ?? [], json),
     ...graphProblems(json),
+    ...stateProblems(json),
+    ...choiceProblems(json),
+    ...errorProblems(json),
     ...taskProblems(json),
   ];
   const seen = new Set<string>();

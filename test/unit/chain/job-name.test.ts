@@ -137,4 +137,44 @@ describe('chainPrefixes', () => {
       ['ingest', 'publish', 'report'],
     );
   });
+
+  it('finds the Tasks inside Parallel branches and Map item processors, at any depth', () => {
+    const task = (jobName: string): State => ({
+      Type: 'Task',
+      Resource: 'dataflow:flexTemplate',
+      Parameters: { jobName, containerSpecGcsPath: 'gs://b/t.json' },
+      End: true,
+    });
+    const states: Record<string, State> = {
+      Top: { ...task('top'), End: undefined, Next: 'Fan' } as State,
+      Fan: {
+        Type: 'Parallel',
+        Branches: [
+          { StartAt: 'A', States: { A: task('branch-a') } },
+          {
+            StartAt: 'Each',
+            States: {
+              Each: {
+                Type: 'Map',
+                Iterator: { StartAt: 'Deep', States: { Deep: task('deep') } },
+                End: true,
+              },
+            },
+          },
+        ],
+        Next: 'Items',
+      },
+      Items: {
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'Item', States: { Item: task('item') } },
+        End: true,
+      },
+    };
+    const chain: Chain = {
+      name: 'n',
+      file: 'n.json',
+      definition: { StartAt: 'Top', States: states },
+    };
+    assert.deepEqual([...chainPrefixes([chain])], ['top', 'branch-a', 'deep', 'item']);
+  });
 });
