@@ -80,6 +80,8 @@ export function timedDataflow(dataflow: DataflowPort): DataflowPort {
       timed('dataflow.listJobsByName', name, () => dataflow.listJobsByName(ref, name)),
     listActiveJobs: (ref) =>
       timed('dataflow.listActiveJobs', undefined, () => dataflow.listActiveJobs(ref)),
+    cancelJob: (ref, jobId) =>
+      timed('dataflow.cancelJob', jobId, () => dataflow.cancelJob(ref, jobId)),
     launchFlexTemplate: (ref, request) =>
       timed('dataflow.launchFlexTemplate', request.launchParameter.jobName, () =>
         dataflow.launchFlexTemplate(ref, request),

@@ -1,5 +1,11 @@
-import type { JsonObject } from '../json.js';
+import type { Json, JsonObject } from '../json.js';
 import type { Run } from './run.js';
+
+/** The Map item a context describes: `$$.Map.Item.Index` and `.Value`, in ItemSelector. */
+export interface MapItem {
+  readonly index: number;
+  readonly value: Json;
+}
 
 /** The ASL context object (`$$`) a state sees when it is entered. */
 export function contextObject(
@@ -7,10 +13,18 @@ export function contextObject(
   state: string,
   enteredTime: string,
   attempt: number,
+  item?: MapItem,
 ): JsonObject {
   return {
-    Execution: { Id: run.id, Name: run.id, Input: run.input, StartTime: run.startTime },
+    Execution: {
+      Id: run.id,
+      Name: run.id,
+      Input: run.input,
+      StartTime: run.startTime,
+      RedriveCount: 0,
+    },
     State: { Name: state, EnteredTime: enteredTime, RetryCount: attempt },
     StateMachine: { Id: run.chain, Name: run.chain },
+    ...(item ? { Map: { Item: { Index: item.index, Value: item.value } } } : {}),
   };
 }

@@ -1,17 +1,22 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { EndedJob } from '../dataflow/job.js';
 import type { JsonObject } from '../json.js';
-import { enterState, fail, succeed } from './enter.js';
+import { Draft } from './draft.js';
+import { ERROR_NAMES } from './error-names.js';
 import { notOwnJobReason } from './identity.js';
-import type { Run, RunError, Step } from './run.js';
-import { unchanged, withoutStep, type RunEvent, type Transition } from './transition.js';
+import { drain, finish, raise } from './interpreter.js';
+import { dropStateTimers } from './timers.js';
+import { scoped } from './names.js';
+import type { Frame, Run, RunError, Step } from './run.js';
+import { ROOT_SCOPE } from './scope.js';
+import { unchanged, type Transition } from './transition.js';
 
 /** The ASL error a non-successful terminal state raises. */
 export function jobError(job: EndedJob): RunError {
   const cause = `Dataflow job ${job.name} (${job.id}) in ${job.location} ended ${job.currentState}`;
   return job.currentState === 'JOB_STATE_FAILED'
-    ? { Error: 'Dataflow.JobFailed', Cause: cause }
-    : { Error: 'Dataflow.JobCancelled', Cause: cause };
+    ? { Error: ERROR_NAMES.jobFailed, Cause: cause }
+    : { Error: ERROR_NAMES.jobCancelled, Cause: cause };
 }
 
 /** The Task's result, the output the next state receives as `$`. */
@@ -38,9 +43,28 @@ export function staleReason(run: Run, job: EndedJob): string | undefined {
     : `job ${job.name} (${job.id}) is not the job of step ${step.state} of run ${run.id}: ${foreign}`;
 }
 
+/** The frame of a step's scope; a run stored before scopes waits on its one step at the top. */
+function frameOf(d: Draft, step: Step): Frame | undefined {
+  const scope = step.scope ?? ROOT_SCOPE;
+  if (d.run.frames !== undefined) return d.frame(scope);
+  const legacy: Frame = {
+    state: step.state,
+    input: {},
+    enteredTime: step.intendedAt,
+    visit: 0,
+    attempt: step.attempt,
+    wait: 'job',
+    jobName: step.jobName,
+  };
+  d.setFrame(scope, legacy);
+  return legacy;
+}
+
 /**
- * Applies a confirmed terminal job to its run: success moves to the Task's `Next` (or ends the run),
- * any other terminal state fails the run. Duplicates and stale events change nothing.
+ * Applies a confirmed terminal job to its run: the Task's result goes on through the pipeline
+ * (ResultSelector, ResultPath, OutputPath, Next), any other terminal state raises its error
+ * down the failure path (Retry, Catch, fail the scope). Duplicates and stale events change
+ * nothing; the end of a job the run abandoned is recorded and nothing more.
  */
 export function onJobEnded(
   definition: ChainDefinition,
@@ -49,12 +73,13 @@ export function onJobEnded(
   now: string,
 ): Transition {
   const step = run.steps[job.name];
-  // Stryker disable next-line ConditionalExpression: `step === undefined` => false is equivalent, staleReason also answers for a missing step (the test narrows the type); this also ignores the line's other ConditionalExpression mutants
+  // Stryker disable next-line ConditionalExpression: `step === undefined` => false is equivalent, staleReason also answers for a missing step
   if (step === undefined || staleReason(run, job) !== undefined) return unchanged(run);
   const succeeded = job.currentState === 'JOB_STATE_DONE';
   const error = succeeded ? undefined : jobError(job);
   const { lease: _lease, ...settled } = step;
-  const ended: Step = {
+  const d = new Draft(definition, run, now);
+  d.archiveStep({
     ...settled,
     status: succeeded ? 'SUCCEEDED' : 'FAILED',
     jobId: job.id,
@@ -62,25 +87,21 @@ export function onJobEnded(
     endedAt: now,
     jobState: job.currentState,
     ...(error ? { error } : {}),
-  };
-  const next = withoutStep(run, job.name);
-  const events: RunEvent[] = [
-    {
-      event: 'job.confirmed',
-      runId: run.id,
-      chain: run.chain,
-      state: step.state,
-      jobName: job.name,
-      jobId: job.id,
-      jobState: job.currentState,
-    },
-  ];
-  const so = { events, archived: [ended] };
-  if (error) return fail(next, error, now, so, step.state);
-  const task = definition.States[step.state];
-  const result = taskResult(job);
-  if (task?.Type === 'Task' && task.Next !== undefined) {
-    return enterState(definition, next, task.Next, result, now, so);
-  }
-  return succeed(next, result, now, so);
+  });
+  const scope = step.scope ?? ROOT_SCOPE;
+  d.event({
+    event: 'job.confirmed',
+    state: step.state,
+    ...scoped(scope),
+    jobName: job.name,
+    jobId: job.id,
+    jobState: job.currentState,
+  });
+  const frame = step.abandoned ? undefined : frameOf(d, step);
+  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return d.result();
+  dropStateTimers(d, scope, frame);
+  if (error) raise(d, scope, error);
+  else finish(d, scope, taskResult(job));
+  drain(d);
+  return d.result();
 }

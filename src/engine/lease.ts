@@ -31,10 +31,11 @@ function withLease(run: Run, step: Step, lease: LaunchLease): Run {
  */
 export function leaseNewIntents(transition: Transition, request: LeaseRequest): Transition {
   // Stryker disable next-line ConditionalExpression: `=> false` is equivalent, a shortcut: mapping zero effects returns an equal transition (same run, no effects); `=> true` is killed by every lease test
-  if (transition.effects.length === 0) return transition;
+  if (!transition.effects.some((effect) => effect.kind === 'launch')) return transition;
   const lease: LaunchLease = { owner: request.owner, until: until(request), holders: 1 };
   let run = transition.run;
   const effects = transition.effects.map((effect) => {
+    if (effect.kind !== 'launch') return effect;
     const step = { ...effect.step, lease };
     run = withLease(run, step, lease);
     return { ...effect, step };

@@ -2,7 +2,7 @@ import type { FlexTemplateLaunch } from '../dataflow/job.js';
 import type { Json, JsonObject } from '../json.js';
 
 /** Lifecycle of a run. */
-export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 /** Lifecycle of a run. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -38,6 +38,8 @@ export interface LaunchLease {
 /** One Dataflow job of a run, keyed by its deterministic job name. */
 export interface Step {
   readonly state: string;
+  /** Scope path of the state (`''` at the top, `Fan[1]`, `Fan[1]/Each[3]`); absent means `''`. */
+  readonly scope?: string;
   readonly attempt: number;
   readonly jobName: string;
   readonly projectId: string;
@@ -53,6 +55,79 @@ export interface Step {
   readonly endedAt?: string;
   readonly jobState?: string;
   readonly error?: RunError;
+  /**
+   * Set when the run no longer waits for this job (its Task timed out, or a sibling branch
+   * failed): the job is cancelled through the API, and its end is recorded without effect.
+   */
+  readonly abandoned?: true;
+}
+
+/** What a scope's current state waits for. */
+export const FRAME_WAITS = ['job', 'timer', 'retry', 'children'] as const;
+/** What a scope's current state waits for. */
+export type FrameWait = (typeof FRAME_WAITS)[number];
+
+/** Progress of the branches of a Parallel or the items of a Map. */
+export interface Children {
+  /** Branches or items in all. */
+  readonly total: number;
+  /** Items started so far (a Map starts them in order, at most MaxConcurrency at once). */
+  readonly started: number;
+  /** Scopes still running. */
+  readonly running: number;
+  readonly failed: number;
+  /** Output (or `{Error, Cause}` of a tolerated failure) of each ended child, by index. */
+  readonly outputs: Readonly<Record<string, Json>>;
+  /** Map only: the items, the effective input and the limits, fixed when the Map began. */
+  readonly items?: readonly Json[];
+  readonly effectiveInput?: Json;
+  readonly maxConcurrency?: number;
+  readonly toleratedCount?: number;
+  readonly toleratedPercentage?: number;
+}
+
+/**
+ * Where one scope stands: its current state and what it waits for. The run has one frame per
+ * scope still running; a scope whose last state ends removes its frame and reports to its parent.
+ */
+export interface Frame {
+  /** Scope path of the parent, for a branch or item scope. */
+  readonly parent?: string;
+  /** Index of the branch or item in its parent. */
+  readonly index?: number;
+  readonly state: string;
+  /** The state's raw input (before InputPath): ResultPath and Catch merge into it. */
+  readonly input: Json;
+  readonly enteredTime: string;
+  /** How many times this scope entered the state before (Choice loops); part of every name. */
+  readonly visit: number;
+  /** Entries of each state of this scope so far, to number the next visit. */
+  readonly visits?: Readonly<Record<string, number>>;
+  /** Retries of the current state so far ($$.State.RetryCount); part of every job name. */
+  readonly attempt: number;
+  /** Retries used per retrier of the current state, by the retrier's index. */
+  readonly retries?: Readonly<Record<string, number>>;
+  readonly wait: FrameWait;
+  /** The job the state waits for (wait `job`). */
+  readonly jobName?: string;
+  /** Branches or items (wait `children`). */
+  readonly children?: Children;
+}
+
+/** What a timer does when it fires. */
+export const TIMER_KINDS = ['wait', 'retry', 'timeout'] as const;
+/** What a timer does when it fires. */
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+/** A due time stored with the run; the timer port delivers it, the tick fires it if lost. */
+export interface Timer {
+  readonly kind: TimerKind;
+  readonly scope: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly dueAt: string;
+  /** Wait only: the state's output, handed to Next when the timer fires. */
+  readonly output?: Json;
 }
 
 /** A run of a chain: everything needed to continue it, in one document. */
@@ -78,6 +153,13 @@ export interface Run {
    * history, stored beside the run, so the run stays small however long the chain is.
    */
   readonly steps: Readonly<Record<string, Step>>;
+  /**
+   * Running scopes by scope path (`''` is the run itself). Absent on runs stored before scopes
+   * existed: their one scope waits on the one step in flight.
+   */
+  readonly frames?: Readonly<Record<string, Frame>>;
+  /** Pending timers by deterministic name. */
+  readonly timers?: Readonly<Record<string, Timer>>;
   readonly output?: Json;
   readonly error?: RunError;
 }

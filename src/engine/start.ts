@@ -1,7 +1,9 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { JsonObject } from '../json.js';
-import { enterState } from './enter.js';
+import { Draft } from './draft.js';
+import { drain } from './interpreter.js';
 import type { Run } from './run.js';
+import { ROOT_SCOPE } from './scope.js';
 import type { Transition } from './transition.js';
 
 /** What starting a run needs; `now` is an ISO timestamp from the injected clock. */
@@ -19,7 +21,7 @@ export interface StartRequest {
   readonly workerServiceAccount?: string;
 }
 
-/** Creates a run and enters its `StartAt` state. */
+/** Creates a run and enters its `StartAt` state (and every instant state after it). */
 export function startRun(request: StartRequest): Transition {
   const run: Run = {
     id: request.runId,
@@ -32,13 +34,12 @@ export function startRun(request: StartRequest): Transition {
     status: 'RUNNING',
     startTime: request.now,
     steps: {},
+    frames: {},
+    timers: {},
   };
-  return enterState(
-    request.definition,
-    run,
-    request.definition.StartAt,
-    request.input,
-    request.now,
-    { events: [{ event: 'run.started', runId: run.id, chain: run.chain }], archived: [] },
-  );
+  const d = new Draft(request.definition, run, request.now);
+  d.event({ event: 'run.started' });
+  d.agenda.push({ scope: ROOT_SCOPE, state: request.definition.StartAt, input: request.input });
+  drain(d);
+  return d.result();
 }

@@ -1,3 +1,4 @@
+import type { Json } from '../json.js';
 import type { Run, RunError, Step } from './run.js';
 
 /** The live steps of `run` without `jobName`: the step ended and moves to the history. */
@@ -6,14 +7,27 @@ export function withoutStep(run: Run, jobName: string): Run {
   return { ...run, steps: live };
 }
 
-/** Something the engine asks the outside world to do after the run is committed. */
+/** Launch the step's job (its intent is already recorded). */
 export interface LaunchEffect {
   readonly kind: 'launch';
   readonly step: Step;
 }
 
-/** Effects are data: the engine never performs I/O itself. */
-export type Effect = LaunchEffect;
+/** Cancel the step's job through the API: the run no longer waits for it. */
+export interface CancelEffect {
+  readonly kind: 'cancel';
+  readonly step: Step;
+}
+
+/** Arrange for the timer to be delivered at its due time. */
+export interface TimerEffect {
+  readonly kind: 'timer';
+  readonly name: string;
+  readonly dueAt: string;
+}
+
+/** Effects are data: the engine never performs I/O itself; one executor carries them out. */
+export type Effect = LaunchEffect | CancelEffect | TimerEffect;
 
 /** Names of the transitions dfchain logs, one structured line each. */
 export const RUN_EVENTS = [
@@ -22,22 +36,34 @@ export const RUN_EVENTS = [
   'job.launched',
   'job.adopted',
   'job.confirmed',
+  'job.cancelling',
+  'state.retrying',
+  'state.caught',
+  'state.waiting',
   'run.succeeded',
   'run.failed',
+  'run.cancelled',
 ] as const;
 /** Names of the transitions dfchain logs. */
 export type RunEventName = (typeof RUN_EVENTS)[number];
 
-/** A transition worth one log line, keyed by run, chain and state. */
+/** A transition worth one log line, keyed by run, chain, scope and state. */
 export interface RunEvent {
   readonly event: RunEventName;
   readonly runId: string;
   readonly chain: string;
   readonly state?: string;
+  /** Scope path of the state, when not the top level. */
+  readonly scope?: string;
   readonly jobName?: string;
   readonly jobId?: string;
   readonly jobState?: string;
   readonly error?: RunError;
+  /** run.succeeded: the run's output. */
+  readonly output?: Json;
+  /** state.retrying / state.waiting: when the timer is due. */
+  readonly dueAt?: string;
+  readonly attempt?: number;
 }
 
 /** The engine's answer: the next run (unchanged when nothing happened), effects and log events. */
@@ -53,4 +79,9 @@ export interface Transition {
 /** A transition that changes nothing (duplicate or stale signal). */
 export function unchanged(run: Run): Transition {
   return { run, changed: false, effects: [], events: [], archived: [] };
+}
+
+/** The launch effects of a transition. */
+export function launchesOf(transition: Transition): LaunchEffect[] {
+  return transition.effects.filter((e): e is LaunchEffect => e.kind === 'launch');
 }

@@ -5,7 +5,7 @@ import { isObject, malformed, quote, typeName, type UnknownObject } from './insp
 import type { Signal } from './signal.js';
 
 /** The verbs of a dfchain command message. */
-export const COMMAND_VERBS = ['start', 'tick'] as const;
+export const COMMAND_VERBS = ['start', 'tick', 'timer'] as const;
 /** A verb of a dfchain command message. */
 export type CommandVerb = (typeof COMMAND_VERBS)[number];
 
@@ -15,7 +15,11 @@ export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   start: ['dfchain', 'chain', 'runId', 'input'],
   tick: ['dfchain'],
+  timer: ['dfchain', 'runId', 'timer'],
 };
+
+/** A timer name as the engine makes them: kind, '-', hex digest. */
+const TIMER_NAME_PATTERN = /^[a-z]+-[0-9a-f]{1,64}$/;
 
 /** True when a JSON object is meant as a dfchain command (it has a `dfchain` field). */
 export function looksLikeCommand(value: UnknownObject): boolean {
@@ -62,19 +66,40 @@ function decodeStart(command: UnknownObject): Signal {
   return runId === undefined ? signal : { ...signal, runId };
 }
 
+function decodeTimer(command: UnknownObject): Signal {
+  const runId = command['runId'];
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    return malformed(
+      `timer.runId must be a run id matching ${RUN_ID_PATTERN.source}, got ${typeName(runId)}`,
+    );
+  }
+  const timer = command['timer'];
+  if (typeof timer !== 'string' || !TIMER_NAME_PATTERN.test(timer)) {
+    return malformed(
+      `timer.timer must be a timer name such as "wait-0123abcd…" (sent by dfchain's timer port), got ${typeof timer === 'string' ? quote(timer) : typeName(timer)}`,
+    );
+  }
+  return { kind: 'timer', runId, timer };
+}
+
 /** Turns a `{"dfchain": …}` command into `start` or `tick`, or says exactly what is wrong. */
 export function decodeCommand(command: UnknownObject): Signal {
   const verb = command['dfchain'];
   if (typeof verb !== 'string') {
-    return malformed(`dfchain must be a command name ("start" or "tick"), got ${typeName(verb)}`);
+    return malformed(
+      `dfchain must be a command name (${COMMAND_VERBS.map((v) => `"${v}"`).join(', ')}), got ${typeName(verb)}`,
+    );
   }
   if (!(COMMAND_VERBS as readonly string[]).includes(verb)) {
     const guess = didYouMean(verb, COMMAND_VERBS);
     const hint = guess === undefined ? '' : `; did you mean "${guess}"?`;
-    return malformed(`unknown command ${quote(verb)} (expected "start" or "tick"${hint})`);
+    return malformed(
+      `unknown command ${quote(verb)} (expected ${COMMAND_VERBS.map((v) => `"${v}"`).join(', ')}${hint})`,
+    );
   }
   const known = verb as CommandVerb;
   const extra = unknownField(known, command);
   if (extra !== undefined) return malformed(extra);
-  return known === 'start' ? decodeStart(command) : { kind: 'tick' };
+  if (known === 'start') return decodeStart(command);
+  return known === 'timer' ? decodeTimer(command) : { kind: 'tick' };
 }

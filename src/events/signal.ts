@@ -33,6 +33,14 @@ export interface TickSignal {
   readonly kind: 'tick';
 }
 
+/** A timer of a run came due (delivered by the timer port). */
+export interface TimerSignal {
+  readonly kind: 'timer';
+  readonly runId: string;
+  /** The timer's deterministic name. */
+  readonly timer: string;
+}
+
 /** A message dfchain will not act on, with the reason it is logged under. */
 export interface IgnoredSignal {
   readonly kind: 'ignored';
@@ -42,7 +50,7 @@ export interface IgnoredSignal {
 }
 
 /** Everything a delivered event can mean to dfchain. */
-export type Signal = JobEndedSignal | StartSignal | TickSignal | IgnoredSignal;
+export type Signal = JobEndedSignal | StartSignal | TickSignal | TimerSignal | IgnoredSignal;
 
 /** What the decoder needs of a CloudEvent (functions-framework's `CloudEvent<unknown>`). */
 export interface IncomingEvent {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
 import type { RunStore } from '../store/port.js';
+import type { TimerPort } from '../timers/port.js';
 import type { TickLimits } from './tick-limits.js';
 
 /** Everything the handler talks to, injected so tests and the local stack can swap any of it. */
@@ -11,6 +12,8 @@ export interface HandlerDeps {
   readonly chains: ChainCatalog;
   readonly dataflow: DataflowPort;
   readonly store: RunStore;
+  /** Delivers the run's timers (Wait, Retry intervals, timeouts) to the topic when due. */
+  readonly timers: TimerPort;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly confirmDeadlineMs: number;

@@ -6,6 +6,7 @@ import { handleJobEnded } from './job-ended.js';
 import { releaseUncalled } from './launch.js';
 import { handleStart } from './start.js';
 import { handleTick } from './tick.js';
+import { handleTimer } from './timer.js';
 
 async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent): Promise<void> {
   switch (signal.kind) {
@@ -24,6 +25,8 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleTick(deps);
     case 'jobEnded':
       return handleJobEnded(deps, signal);
+    case 'timer':
+      return handleTimer(deps, signal);
   }
 }
 

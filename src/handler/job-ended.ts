@@ -2,13 +2,14 @@ import { couldBeChainJob } from '../chain/job-name.js';
 import { LABEL_KEYS } from '../chain/labels.js';
 import { confirmJobEnded } from '../dataflow/confirm.js';
 import { isTerminalJobState, type EndedJob } from '../dataflow/job.js';
-import { fail } from '../engine/enter.js';
+import { ERROR_NAMES } from '../engine/error-names.js';
+import { failRunNow } from '../engine/launched.js';
 import { onJobEnded, staleReason } from '../engine/job-ended.js';
 import { JobNeverVisibleError, PoisonMessageError, StorePermanentError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
-import { executeLaunches } from './launch.js';
+import { carryOut } from './effects.js';
 import { applyToRun } from './record.js';
 
 function ignore(
@@ -74,11 +75,13 @@ async function recordEnd(inv: Invocation, runId: string, ended: EndedJob) {
   } catch (error) {
     if (!(error instanceof StorePermanentError)) throw error;
     const cause = `job ${ended.name} (${ended.id}) ended ${ended.currentState}, but the run could not be stored with its result: ${error.message}`;
-    await applyToRun(inv, runId, (run) =>
-      run.status === 'RUNNING'
-        ? fail(run, { Error: 'States.Runtime', Cause: cause }, now())
-        : // Stryker disable next-line ArrayDeclaration: `archived: ["Stryker was here"]` is equivalent: an unchanged transition writes nothing, so its archive is never stored; this also ignores the effects and events mutants, which the test of a run failed meanwhile kills (TypeError; a stray log line)
-          { run, changed: false, effects: [], events: [], archived: [] },
+    await applyToRun(inv, runId, async (run) =>
+      failRunNow(
+        await definitionFor(inv, run),
+        run,
+        { Error: ERROR_NAMES.runtime, Cause: cause },
+        now(),
+      ),
     );
     throw error;
   }
@@ -121,5 +124,5 @@ export async function handleJobEnded(inv: Invocation, signal: JobEndedSignal): P
       chain: transition.run.chain,
     });
   }
-  await executeLaunches(inv, transition.run);
+  await carryOut(inv, transition);
 }

@@ -1,10 +1,11 @@
 import pRetry, { AbortError } from 'p-retry';
 import { LEASE_MARGIN_MS } from '../config.js';
 import type { JobSummary } from '../dataflow/job.js';
-import { onLaunched, onLaunchFailed } from '../engine/launched.js';
+import { ERROR_NAMES } from '../engine/error-names.js';
+import { dropAbandonedIntent, onLaunched, onLaunchFailed } from '../engine/launched.js';
 import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
-import { unchanged } from '../engine/transition.js';
+import { launchesOf, unchanged } from '../engine/transition.js';
 import {
   DataflowPermanentError,
   DataflowTransientError,
@@ -12,7 +13,9 @@ import {
   JobNotFoundError,
 } from '../errors.js';
 import type { Invocation } from './deps.js';
+import { definitionFor } from './definition.js';
 import { findOwnJob, stepRef } from './own-job.js';
+import { carryOutCalls } from './side-effects.js';
 import { applyToRun, noteUncalled } from './record.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
@@ -56,12 +59,28 @@ async function adoptAfterConflict(inv: Invocation, run: Run, step: Step, error: 
 }
 
 /**
+ * An intent the run abandoned (timeout, failed sibling) is never launched: a job an earlier
+ * holder created is adopted and cancelled; otherwise the intent is dropped.
+ */
+async function settleAbandoned(inv: Invocation, run: Run, step: Step): Promise<void> {
+  const now = inv.clock.now().toISOString();
+  const found = await findOwnJob(inv, run, step);
+  const settled = await applyToRun(inv, run.id, (current) =>
+    found
+      ? onLaunched(current, step.jobName, found.id, now, true)
+      : dropAbandonedIntent(current, step.jobName, now),
+  );
+  if (settled?.changed) await carryOutCalls(inv, settled);
+}
+
+/**
  * Launches a step whose lease this invocation holds. Any launch call that may have executed
  * (timeout, 5xx, network, a crash of an earlier holder) is followed by a look-up of the job by
  * name before another is made, and a launch call starts only while the lease has room for it;
  * so a step's job is created at most once. `lookFirst`: an earlier holder may have launched.
  */
 async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: boolean) {
+  if (step.abandoned) return settleAbandoned(inv, run, step);
   const ref = stepRef(step);
   // Stryker disable next-line OptionalChaining,StringLiteral: launchHeld only gets a step this invocation holds the lease of (its own fresh intent, or one it just claimed), so the lease is always there
   const until = { ms: Date.parse(step.lease?.until ?? '') || 0 };
@@ -104,19 +123,29 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
       throw error;
     }
     const cause = `States.${step.state}: ${error.message}`;
-    await applyToRun(inv, run.id, (current) =>
+    const failed = await applyToRun(inv, run.id, async (current) =>
       onLaunchFailed(
+        await definitionFor(inv, current),
         current,
         step.jobName,
-        { Error: 'Dataflow.LaunchFailed', Cause: cause },
+        { Error: ERROR_NAMES.launchFailed, Cause: cause },
         now(),
       ),
     );
+    // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored
+    if (failed?.changed) {
+      await carryOutCalls(inv, failed);
+      // Only the intents this very transition made (a Catch's next Task): the others are
+      // being launched by whoever runs this one.
+      await Promise.all(launchesOf(failed).map((e) => launchHeld(inv, failed.run, e.step, false)));
+    }
     return;
   }
   const recorded = await applyToRun(inv, run.id, (current) =>
     onLaunched(current, step.jobName, launched.job.id, now(), launched.adopted),
   );
+  // A step abandoned while its launch was in flight: its job is cancelled now.
+  if (recorded?.changed) await carryOutCalls(inv, recorded);
   // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and these paths work on a run read from the store, which has no delete
   const current = recorded?.run.steps[step.jobName];
   // Stryker disable next-line OptionalChaining: `recorded.changed` is equivalent: applyToRun answers undefined only for a run that is not stored, and the store has no delete; this also ignores `current.jobId`, which the test of a step that ended meanwhile kills

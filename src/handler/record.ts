@@ -1,6 +1,6 @@
 import { leaseNewIntents } from '../engine/lease.js';
 import type { Run } from '../engine/run.js';
-import type { Transition } from '../engine/transition.js';
+import { launchesOf, type Transition } from '../engine/transition.js';
 import { runEventLine } from '../log/run-events.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 
@@ -16,7 +16,7 @@ export function noteUncalled(inv: Invocation, runId: string, jobName: string): v
 
 /** The invocation's claim on every launch `transition` intends, written with the intents. */
 export function leased(inv: Invocation, transition: Transition): Transition {
-  for (const { step } of transition.effects) noteUncalled(inv, transition.run.id, step.jobName);
+  for (const { step } of launchesOf(transition)) noteUncalled(inv, transition.run.id, step.jobName);
   return leaseNewIntents(transition, {
     owner: inv.owner,
     now: inv.clock.now().toISOString(),

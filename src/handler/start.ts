@@ -4,7 +4,9 @@ import { startRun } from '../engine/start.js';
 import { PoisonMessageError, RunConflictError } from '../errors.js';
 import type { StartSignal } from '../events/signal.js';
 import type { Invocation } from './deps.js';
+import { carryOut } from './effects.js';
 import { executeLaunches } from './launch.js';
+import { rescheduleTimers } from './side-effects.js';
 import { leased, logTransition } from './record.js';
 
 const RUN_ID_MAX = 63;
@@ -52,7 +54,7 @@ export async function handleStart(
   const { created, run } = await deps.store.create(mine.run);
   if (created) {
     logTransition(deps, mine);
-    await executeLaunches(deps, run);
+    await carryOut(deps, { ...mine, run });
     return;
   }
   if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input))
@@ -64,5 +66,6 @@ export async function handleStart(
     runId,
     chain: chain.name,
   });
+  await rescheduleTimers(deps, run);
   await executeLaunches(deps, run);
 }

@@ -1,12 +1,16 @@
 import { endedJob, type JobRef } from '../dataflow/job.js';
 import { onJobEnded } from '../engine/job-ended.js';
+import { ERROR_NAMES } from '../engine/error-names.js';
 import { onLaunchFailed } from '../engine/launched.js';
+import { dueTimers, onTimer } from '../engine/timer.js';
 import { isLeaseHeld } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
 import { JobNotFoundError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { HandlerDeps, Invocation } from './deps.js';
-import { executeLaunches, takeOverLaunch } from './launch.js';
+import { carryOut } from './effects.js';
+import { takeOverLaunch } from './launch.js';
+import { cancelJob } from './side-effects.js';
 import { applyToRun } from './record.js';
 import { TICK_LIMITS, type TickLimits } from './tick-limits.js';
 
@@ -21,8 +25,11 @@ function refOf(step: Step): JobRef {
   return { projectId: step.projectId, location: step.location };
 }
 
-/** Launched steps whose job the API no longer lists as active: one list call per region. */
-async function endedCandidates(deps: HandlerDeps, runs: readonly Run[]): Promise<Work[]> {
+/** Launched steps: those whose job the API no longer lists as active (one list call per region), and abandoned ones whose job still runs. */
+async function launchedSteps(
+  deps: HandlerDeps,
+  runs: readonly Run[],
+): Promise<{ ended: Work[]; uncancelled: Work[] }> {
   const launched = runs.flatMap((run) =>
     Object.values(run.steps)
       .filter(
@@ -39,7 +46,11 @@ async function endedCandidates(deps: HandlerDeps, runs: readonly Run[]): Promise
     for (const job of await deps.dataflow.listActiveJobs(ref)) active.add(job.id);
   }
   // Stryker disable next-line StringLiteral: every launched item has a jobId (the filter above), so the fallback is never used
-  return launched.filter(({ step }) => !active.has(step.jobId ?? ''));
+  const isActive = ({ step }: Work) => active.has(step.jobId ?? '');
+  return {
+    ended: launched.filter((item) => !isActive(item)),
+    uncancelled: launched.filter((item) => isActive(item) && item.step.abandoned === true),
+  };
 }
 
 async function checkLaunched(
@@ -57,14 +68,17 @@ async function checkLaunched(
     const age = now.getTime() - Date.parse(step.launchedAt ?? step.intendedAt);
     if (age < limits.launchVisibilityMs) return 'waiting';
     const cause = `States.${step.state}: job ${step.jobName} (${step.jobId}) was launched ${Math.round(age / 60_000)} min ago but the Dataflow API never showed it`;
-    await applyToRun(deps, run.id, (current) =>
+    const failed = await applyToRun(deps, run.id, async (current) =>
       onLaunchFailed(
+        await definitionFor(deps, current),
         current,
         step.jobName,
-        { Error: 'Dataflow.LaunchFailed', Cause: cause },
+        { Error: ERROR_NAMES.launchFailed, Cause: cause },
         now.toISOString(),
       ),
     );
+    // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored
+    if (failed?.changed) await carryOut(deps, failed);
     return 'failed';
   }
   const ended = endedJob(job);
@@ -74,10 +88,30 @@ async function checkLaunched(
   );
   // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and this run was just listed from the store, which has no delete
   if (transition?.changed) {
-    await executeLaunches(deps, transition.run);
+    await carryOut(deps, transition);
     return 'advanced';
   }
   return 'waiting';
+}
+
+/**
+ * Fires every timer already due: the timer port delivers on time, and this catches the ones it
+ * lost. Each is its own compare-and-set, so a delivery of the same timer meanwhile is harmless.
+ */
+async function fireDueTimers(inv: Invocation, runs: readonly Run[], now: string): Promise<number> {
+  let fired = 0;
+  for (const run of runs) {
+    for (const name of dueTimers(run, now)) {
+      const transition = await applyToRun(inv, run.id, async (current) =>
+        onTimer(await definitionFor(inv, current), current, name, inv.clock.now().toISOString()),
+      );
+      if (transition?.changed) {
+        fired++;
+        await carryOut(inv, transition);
+      }
+    }
+  }
+  return fired;
 }
 
 /** `work` turned so that this period's window of `size` items comes first. */
@@ -115,7 +149,10 @@ export async function handleTick(inv: Invocation): Promise<void> {
       )
       .map((step) => ({ run, step, since: step.intendedAt })),
   );
-  const work = [...intents, ...(await endedCandidates(inv, runs))].sort((a, b) =>
+  const fired = await fireDueTimers(inv, runs, now.toISOString());
+  const launched = await launchedSteps(inv, runs);
+  await Promise.all(launched.uncancelled.map(({ run, step }) => cancelJob(inv, run, step)));
+  const work = [...intents, ...launched.ended].sort((a, b) =>
     a.since === b.since
       ? a.step.jobName.localeCompare(b.step.jobName)
       : a.since.localeCompare(b.since),
@@ -147,8 +184,9 @@ export async function handleTick(inv: Invocation): Promise<void> {
   inv.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: ${runs.length} running run(s); ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
+    message: `tick: ${runs.length} running run(s); ${fired} overdue timer(s) fired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
     runs: runs.length,
+    timersFired: fired,
     ...counts,
     failures: failures.length,
     deferred,

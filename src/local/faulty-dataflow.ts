@@ -27,6 +27,7 @@ export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): Dat
     getJob: (ref, jobId) => inner.getJob(ref, jobId),
     listJobsByName: (ref, name) => inner.listJobsByName(ref, name),
     listActiveJobs: (ref) => inner.listActiveJobs(ref),
+    cancelJob: (ref, jobId) => inner.cancelJob(ref, jobId),
     async launchFlexTemplate(ref, request) {
       const job = await inner.launchFlexTemplate(ref, request);
       if (faults.crashRate > 0 && faults.random() < faults.crashRate)

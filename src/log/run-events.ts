@@ -2,7 +2,8 @@ import type { RunEvent } from '../engine/transition.js';
 import type { LogLine, Severity } from './port.js';
 
 function describe(event: RunEvent): { severity: Severity; message: string } {
-  const where = event.state ? ` state ${event.state}` : '';
+  const inScope = event.scope ? ` (${event.scope})` : '';
+  const where = event.state ? ` state ${event.state}${inScope}` : '';
   switch (event.event) {
     case 'run.started':
       return { severity: 'NOTICE', message: `run ${event.runId} of chain ${event.chain} started` };
@@ -25,6 +26,31 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
       return {
         severity: event.jobState === 'JOB_STATE_DONE' ? 'INFO' : 'WARNING',
         message: `run ${event.runId}${where}: ${event.jobName} (${event.jobId}) ended ${event.jobState}`,
+      };
+    case 'job.cancelling':
+      return {
+        severity: 'NOTICE',
+        message: `run ${event.runId}${where}: cancelling ${event.jobName} (${event.jobId}): the run no longer waits for it`,
+      };
+    case 'state.retrying':
+      return {
+        severity: 'WARNING',
+        message: `run ${event.runId}${where}: ${event.error?.Error}: ${event.error?.Cause}; retry ${event.attempt} at ${event.dueAt}`,
+      };
+    case 'state.caught':
+      return {
+        severity: 'WARNING',
+        message: `run ${event.runId}${where}: caught ${event.error?.Error}: ${event.error?.Cause}`,
+      };
+    case 'state.waiting':
+      return {
+        severity: 'INFO',
+        message: `run ${event.runId}${where}: waiting until ${event.dueAt}`,
+      };
+    case 'run.cancelled':
+      return {
+        severity: 'NOTICE',
+        message: `run ${event.runId} of chain ${event.chain} cancelled: ${event.error?.Cause}`,
       };
     case 'run.succeeded':
       return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { TimerPort } from '../../src/timers/port.js';
 import { isTerminalJobState } from '../../src/dataflow/job.js';
 import { ChainCatalog } from '../../src/chain/catalog.js';
 import type { ChainDefinition } from '../../src/chain/types.js';
@@ -53,6 +54,12 @@ export class FakeDataflow implements DataflowPort {
     this.calls.list++;
     const job = this.byName.get(name);
     return Promise.resolve(job ? [{ ...job, labels: {} }] : []);
+  }
+
+  cancelJob(_ref: JobRef, jobId: string): Promise<void> {
+    const job = this.byId.get(jobId);
+    if (job) this.byId.set(jobId, { ...job, currentState: 'JOB_STATE_CANCELLED' });
+    return Promise.resolve();
   }
 
   listActiveJobs(ref: JobRef): Promise<JobSummary[]> {
@@ -196,8 +203,15 @@ export function benchDeps(
     newToken: nextToken,
     // No nonce: the benches compute job names themselves (jobNameFor with nonce '').
     newNonce: () => '',
+    timers: noTimers,
   };
 }
+
+/** A timer port for benches whose chains have no timers: asking for one is a bench bug. */
+const noTimers: TimerPort = {
+  schedule: (timer) => Promise.reject(new Error(`bench: unexpected timer ${timer.name}`)),
+  close: () => Promise.resolve(),
+};
 
 let tokens = 0;
 function nextToken(): string {

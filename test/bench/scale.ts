@@ -1,7 +1,9 @@
 import { jobNameFor } from '../../src/chain/job-name.js';
 import type { ChainDefinition, State } from '../../src/chain/types.js';
 import { validateChain } from '../../src/chain/validate.js';
-import { enterState } from '../../src/engine/enter.js';
+import { Draft } from '../../src/engine/draft.js';
+import { drain } from '../../src/engine/interpreter.js';
+import { launchesOf } from '../../src/engine/transition.js';
 import type { EndedJob } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import { jobLabels } from '../../src/engine/labels.js';
@@ -66,8 +68,10 @@ function stepOf(definition: ChainDefinition, index: number): Step {
       nonce: '',
     }),
   };
-  const entered = enterState(definition, emptyRun('h'), state, input, NOW);
-  const step = entered.effects[0]?.step;
+  const d = new Draft(definition, emptyRun('h'), NOW);
+  d.agenda.push({ scope: '', state, input });
+  drain(d);
+  const step = launchesOf(d.result())[0]?.step;
   if (!step) throw new Error(`bench scale: entering ${state} made no launch`);
   return step;
 }
@@ -101,7 +105,7 @@ function engineAt(definition: ChainDefinition, done: number, repeat: RepeatOptio
   const run = runAt(definition, done);
   const job = endedJob(run, done);
   const ended = onJobEnded(definition, run, job, NOW);
-  const next = ended.effects[0]?.step;
+  const next = launchesOf(ended)[0]?.step;
   if (!ended.changed || !next) throw new Error(`bench scale: S${done} ending did not advance`);
   return {
     jobEnded: microsPerCall(() => onJobEnded(definition, run, job, NOW), repeat),

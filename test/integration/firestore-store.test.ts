@@ -1,3 +1,4 @@
+import { launchesOf } from '../../src/engine/transition.js';
 import { strict as assert } from 'node:assert';
 import { Firestore } from '@google-cloud/firestore';
 import type { EndedJob } from '../../src/dataflow/job.js';
@@ -85,7 +86,7 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
         }),
       ),
     );
-    const launches = transitions.flatMap((t) => t.effects);
+    const launches = transitions.flatMap((t) => launchesOf(t));
     assert.equal(launches.length, 1, 'exactly one invocation was told to launch');
     const stored = (await store.get('r-dup'))!;
     const history = await store.history('r-dup');

@@ -11,6 +11,7 @@ describe('engine: the context object ($$) a state sees', () => {
         Name: 'r7',
         Input: { date: '2026-11-21' },
         StartTime: '2026-11-22T10:00:00.000Z',
+        RedriveCount: 0,
       },
       State: { Name: 'Ingest', EnteredTime: '2026-11-22T10:01:00.000Z', RetryCount: 2 },
       StateMachine: { Id: 'daily', Name: 'daily' },

@@ -122,7 +122,7 @@ describe('engine', () => {
       const { run } = start();
       const step = onlyStep(run, 'Ingest');
       const error = { Error: 'Dataflow.LaunchFailed', Cause: 'bad template' };
-      const t = onLaunchFailed(run, step.jobName, error, T1);
+      const t = onLaunchFailed(threeSteps, run, step.jobName, error, T1);
       assert.equal(t.run.status, 'FAILED');
       assert.deepEqual(t.run.error, error);
       assert.deepEqual(t.run.steps, {}, 'the ended step leaves the live steps');

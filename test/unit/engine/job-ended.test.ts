@@ -144,16 +144,13 @@ describe('engine: a job that ends after its run ended', () => {
 });
 
 describe('engine: a job end for a step whose state the definition does not have', () => {
-  it('ends the run with the job result instead of throwing', () => {
+  it('fails the run with States.Runtime instead of throwing or leaving it RUNNING', () => {
     const { Ingest: _ingest, ...others } = threeSteps.States;
     const t = onJobEnded({ ...threeSteps, States: others }, started(), ingestJob(), T1);
-    assert.equal(t.run.status, 'SUCCEEDED');
-    assert.deepEqual(t.run.output, {
-      jobId: JOB_ID,
-      jobName: INGEST,
-      currentState: 'JOB_STATE_DONE',
-      location: 'europe-west4',
-      projectId: 'p',
+    assert.equal(t.run.status, 'FAILED');
+    assert.deepEqual(t.run.error, {
+      Error: 'States.Runtime',
+      Cause: 'States.Ingest: no such state in chain "daily"',
     });
   });
 });

@@ -1,3 +1,5 @@
+import { launchesOf } from '../../../src/engine/transition.js';
+import { threeSteps } from '../../fixtures/chains.js';
 import { strict as assert } from 'node:assert';
 import { onLaunched, onLaunchFailed } from '../../../src/engine/launched.js';
 import type { Run } from '../../../src/engine/run.js';
@@ -7,8 +9,8 @@ const T1 = '2026-11-22T10:05:00.000Z';
 const ERROR = { Error: 'Dataflow.LaunchFailed', Cause: 'bad template' };
 
 function intended(): { run: Run; jobName: string } {
-  const { run, effects } = startDaily();
-  return { run, jobName: effects[0]!.step.jobName };
+  const started = startDaily();
+  return { run: started.run, jobName: launchesOf(started)[0]!.step.jobName };
 }
 
 const unchanged = (run: Run) => ({ run, changed: false, effects: [], events: [], archived: [] });
@@ -21,7 +23,10 @@ describe('engine: a launch reported for a step the run does not have', () => {
 
   it('onLaunchFailed leaves the run unchanged', () => {
     const { run } = intended();
-    assert.deepEqual(onLaunchFailed(run, 'ingest-ffffffffffff', ERROR, T1), unchanged(run));
+    assert.deepEqual(
+      onLaunchFailed(threeSteps, run, 'ingest-ffffffffffff', ERROR, T1),
+      unchanged(run),
+    );
   });
 });
 
@@ -30,7 +35,7 @@ describe('engine: a failed launch reported once the run has ended', () => {
     it(`leaves a ${status} run unchanged`, () => {
       const { run, jobName } = intended();
       const ended = { ...run, status };
-      assert.deepEqual(onLaunchFailed(ended, jobName, ERROR, T1), unchanged(ended));
+      assert.deepEqual(onLaunchFailed(threeSteps, ended, jobName, ERROR, T1), unchanged(ended));
     });
   }
 });

@@ -1,3 +1,4 @@
+import { launchesOf } from '../../../src/engine/transition.js';
 import { strict as assert } from 'node:assert';
 import {
   claimLaunch,
@@ -14,7 +15,7 @@ const at = (ms: number) => new Date(Date.parse(T0) + ms).toISOString();
 
 function intended(owner = 'a'): { run: Run; jobName: string } {
   const transition = leaseNewIntents(startDaily(), { owner, now: T0, leaseMs: LEASE_MS });
-  const jobName = transition.effects[0]?.step.jobName ?? '';
+  const jobName = launchesOf(transition)[0]?.step.jobName ?? '';
   return { run: transition.run, jobName };
 }
 

@@ -1,3 +1,4 @@
+import { launchesOf } from '../../../src/engine/transition.js';
 import { strict as assert } from 'node:assert';
 import { startRun } from '../../../src/engine/start.js';
 import { threeSteps } from '../../fixtures/chains.js';
@@ -27,7 +28,7 @@ describe('engine: starting a run', () => {
     });
     assert.equal(t.run.workerServiceAccount, 'worker@p.iam.gserviceaccount.com');
     assert.equal(
-      t.effects[0]?.step.request.launchParameter.environment?.['serviceAccountEmail'],
+      launchesOf(t)[0]?.step.request.launchParameter.environment?.['serviceAccountEmail'],
       'worker@p.iam.gserviceaccount.com',
     );
   });

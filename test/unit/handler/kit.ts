@@ -1,4 +1,5 @@
 import sinon from 'sinon';
+import type { TimerPort, TimerRequest } from '../../../src/timers/port.js';
 import { ChainCatalog } from '../../../src/chain/catalog.js';
 import { jobNameFor } from '../../../src/chain/job-name.js';
 import type { Chain } from '../../../src/chain/types.js';
@@ -77,11 +78,13 @@ export class FakeDataflow {
   readonly listByName = sinon.stub<[JobRef, string], Promise<JobSummary[]>>();
   readonly launch = sinon.stub<[JobRef, FlexTemplateLaunch], Promise<JobSummary>>();
   readonly listActive = sinon.stub<[JobRef], Promise<JobSummary[]>>();
+  readonly cancel = sinon.stub<[JobRef, string], Promise<void>>();
   readonly port: DataflowPort = {
     getJob: this.getJob,
     listJobsByName: this.listByName,
     listActiveJobs: this.listActive,
     launchFlexTemplate: this.launch,
+    cancelJob: this.cancel,
   };
 
   constructor() {
@@ -115,6 +118,12 @@ export class FakeDataflow {
           .map(summary),
       ),
     );
+    // Dataflow cancels at once here; its end event is the test's to deliver.
+    this.cancel.callsFake((ref, jobId) => {
+      const job = this.jobs.find((candidate) => candidate.id === jobId && at(candidate, ref));
+      if (job && !isTerminalJobState(job.currentState)) job.currentState = 'JOB_STATE_CANCELLED';
+      return Promise.resolve();
+    });
     // Through a promise, so a 409 rejects as the real port does rather than throwing.
     this.launch.callsFake((ref, request) =>
       Promise.resolve().then(() => this.create(ref, request)),
@@ -168,7 +177,8 @@ export class FakeDataflow {
    * the reset), so one delivery's calls are counted against the plain fake Dataflow.
    */
   reset(): void {
-    for (const stub of [this.getJob, this.listByName, this.listActive, this.launch]) stub.reset();
+    for (const stub of [this.getJob, this.listByName, this.listActive, this.launch, this.cancel])
+      stub.reset();
     this.installDefaults();
   }
 
@@ -178,8 +188,23 @@ export class FakeDataflow {
       this.getJob.callCount +
       this.listByName.callCount +
       this.listActive.callCount +
-      this.launch.callCount
+      this.launch.callCount +
+      this.cancel.callCount
     );
+  }
+}
+
+/** A TimerPort that keeps every timer asked for; tests fire them by hand. */
+export class FakeTimers implements TimerPort {
+  readonly scheduled: TimerRequest[] = [];
+
+  schedule(timer: TimerRequest): Promise<void> {
+    this.scheduled.push(timer);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
@@ -228,6 +253,7 @@ export interface Kit {
   readonly store: MemoryRunStore;
   readonly dataflow: FakeDataflow;
   readonly logger: RecordingLogger;
+  readonly timers: FakeTimers;
 }
 
 /** The nonce of every run a kit starts: the engine draws none itself, the kit's is fixed. */
@@ -248,7 +274,9 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
   const dataflow = new FakeDataflow();
   const logger = new RecordingLogger();
   const clock = new ManualClock();
+  const timers = new FakeTimers();
   const deps: HandlerDeps = {
+    timers,
     projectId: PROJECT,
     chains: new ChainCatalog([daily]),
     dataflow: dataflow.port,
@@ -263,7 +291,7 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
     newNonce: () => KIT_NONCE,
     ...overrides,
   };
-  return { deps, clock, store, dataflow, logger };
+  return { deps, clock, store, dataflow, logger, timers };
 }
 
 /** The deterministic job name of `state`'s first attempt in run `runId` of "daily" . */

@@ -26,6 +26,7 @@ function inner(): DataflowPort {
     listJobsByName: sinon.stub().resolves([]),
     listActiveJobs: sinon.stub().resolves([]),
     launchFlexTemplate: sinon.stub().resolves(JOB),
+    cancelJob: sinon.stub().resolves(),
   };
 }
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { TimerPort } from '../../../src/timers/port.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChainCatalog } from '../../../src/chain/catalog.js';
@@ -33,6 +34,7 @@ function baseDeps(): HandlerDeps {
     dataflowCallMs: 10_000,
     newToken: () => 't',
     newNonce: () => 'n',
+    timers: new Proxy({}, { get: () => unused }) as TimerPort,
   };
 }
 

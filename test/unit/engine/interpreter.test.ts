@@ -1,17 +1,28 @@
 import { strict as assert } from 'node:assert';
 import { jobNameFor } from '../../../src/chain/job-name.js';
 import type { ChainDefinition } from '../../../src/chain/types.js';
-import { enterState } from '../../../src/engine/enter.js';
+import { Draft } from '../../../src/engine/draft.js';
+import { drain } from '../../../src/engine/interpreter.js';
+import type { Transition } from '../../../src/engine/transition.js';
 import type { Run } from '../../../src/engine/run.js';
 import { threeSteps } from '../../fixtures/chains.js';
 import { T0, emptyRun, startDaily } from '../../fixtures/runs.js';
 
 const STARTED = { event: 'run.started', runId: 'r1', chain: 'daily' } as const;
 
-describe('engine: entering a state', () => {
+/** Enters `state` of a stored run at the top level, as a transition would. */
+function enterState(definition: ChainDefinition, run: Run, state: string, input = {}): Transition {
+  const d = new Draft(definition, run, T0);
+  d.agenda.push({ scope: '', state, input });
+  drain(d);
+  return d.result();
+}
+
+describe('engine: the interpreter', () => {
   it('a Succeed state ends the run with its input as output, logging run.succeeded', () => {
     const t = startDaily({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } });
-    const { steps: _steps, ...run } = t.run;
+    const { steps: _steps, frames, timers: _timers, ...run } = t.run;
+    assert.deepEqual(frames, {}, 'the ended scope leaves no frame');
     assert.deepEqual(
       { ...t, run },
       {
@@ -29,7 +40,10 @@ describe('engine: entering a state', () => {
         },
         changed: true,
         effects: [],
-        events: [STARTED, { event: 'run.succeeded', runId: 'r1', chain: 'daily' }],
+        events: [
+          STARTED,
+          { event: 'run.succeeded', runId: 'r1', chain: 'daily', output: { date: '2026-11-21' } },
+        ],
         archived: [],
       },
     );
@@ -57,13 +71,13 @@ describe('engine: entering a state', () => {
 
   it('a state the chain does not have fails the run with States.Runtime instead of throwing', () => {
     const run = emptyRun();
-    const t = enterState(threeSteps, run, 'Missing', {}, T0);
+    const t = enterState(threeSteps, run, 'Missing');
     const error = {
       Error: 'States.Runtime',
-      Cause: 'state "Missing" does not exist in chain "daily"',
+      Cause: 'States.Missing: no such state in chain "daily"',
     };
     assert.deepEqual(t, {
-      run: { ...run, status: 'FAILED', endTime: T0, error },
+      run: { ...run, status: 'FAILED', endTime: T0, error, frames: {}, timers: {} },
       changed: true,
       effects: [],
       events: [{ event: 'run.failed', runId: 'r1', chain: 'daily', error }],
@@ -91,7 +105,7 @@ describe('engine: entering a state', () => {
         },
       },
     } as unknown as ChainDefinition;
-    const t = enterState(definition, emptyRun(), 'Ingest', {}, T0);
+    const t = enterState(definition, emptyRun(), 'Ingest');
     assert.deepEqual(t.run.error, {
       Error: 'States.Runtime',
       Cause: 'States.Ingest.Parameters: TypeError: boom',
@@ -100,7 +114,7 @@ describe('engine: entering a state', () => {
 
   it('names the job of a run stored before nonces existed as with an empty nonce', () => {
     const run: Run = emptyRun();
-    const t = enterState(threeSteps, run, 'Ingest', {}, T0);
+    const t = enterState(threeSteps, run, 'Ingest');
     const expected = jobNameFor('ingest', {
       chain: 'daily',
       runId: 'r1',

@@ -1,0 +1,51 @@
+import type { Draft } from './draft.js';
+import { scoped } from './names.js';
+import { ROOT_SCOPE, framesOf } from './scope.js';
+
+/** Every running scope below `scope`, found through the frames' parent links (exact for any state name). */
+function descendants(d: Draft, scope: string): Set<string> {
+  const frames = framesOf(d.run);
+  const found = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [path, frame] of Object.entries(frames)) {
+      if (found.has(path) || frame.parent === undefined) continue;
+      if (frame.parent === scope || found.has(frame.parent)) {
+        found.add(path);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * Stops everything running below `scope` (and in `scope` itself when `self`): their frames and
+ * timers go, their steps are marked abandoned, and each job already launched is cancelled
+ * through the API. A launch still in flight is cancelled when it is recorded.
+ */
+export function abortBelow(d: Draft, scope: string, self = false): void {
+  const gone = descendants(d, scope);
+  if (self) gone.add(scope);
+  if (gone.size === 0) return;
+  for (const path of gone) if (path !== ROOT_SCOPE || self) d.dropFrame(path);
+  for (const [name, timer] of Object.entries(d.run.timers ?? {})) {
+    if (gone.has(timer.scope)) d.dropTimer(name);
+  }
+  for (const step of Object.values(d.run.steps)) {
+    if (step.abandoned || !gone.has(step.scope ?? ROOT_SCOPE)) continue;
+    const abandoned = { ...step, abandoned: true as const };
+    d.setStep(abandoned);
+    if (step.status === 'LAUNCHED') {
+      d.effects.push({ kind: 'cancel', step: abandoned });
+      d.event({
+        event: 'job.cancelling',
+        state: step.state,
+        ...scoped(step.scope ?? ROOT_SCOPE),
+        jobName: step.jobName,
+        ...(step.jobId ? { jobId: step.jobId } : {}),
+      });
+    }
+  }
+}

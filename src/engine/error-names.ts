@@ -1,0 +1,25 @@
+/**
+ * Every error name dfchain raises or matches, in one place: no handler spells one out itself.
+ * The `States.` names are ASL's; the others name what went wrong with a resource.
+ */
+export const ERROR_NAMES = {
+  all: 'States.ALL',
+  taskFailed: 'States.TaskFailed',
+  timeout: 'States.Timeout',
+  heartbeatTimeout: 'States.HeartbeatTimeout',
+  runtime: 'States.Runtime',
+  noChoiceMatched: 'States.NoChoiceMatched',
+  intrinsicFailure: 'States.IntrinsicFailure',
+  parameterPathFailure: 'States.ParameterPathFailure',
+  resultPathMatchFailure: 'States.ResultPathMatchFailure',
+  exceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  branchFailed: 'States.BranchFailed',
+  /** A Fail state without Error. */
+  fail: 'States.Fail',
+  jobFailed: 'Dataflow.JobFailed',
+  jobCancelled: 'Dataflow.JobCancelled',
+  launchFailed: 'Dataflow.LaunchFailed',
+} as const;
+
+/** An error name dfchain itself raises. */
+export type ErrorName = (typeof ERROR_NAMES)[keyof typeof ERROR_NAMES];

@@ -1,0 +1,321 @@
+import type { State } from '../chain/types.js';
+import type { Json, JsonObject } from '../json.js';
+import { abortBelow } from './abort.js';
+import { allEnded, failureOf, joinedOutputs, recordChild, type Ended } from './children.js';
+import { contextObject } from './context.js';
+import { attemptSeed, unitFromSeed } from './draw.js';
+import type { Draft, Entry } from './draft.js';
+import { ERROR_NAMES } from './error-names.js';
+import { applyResultPath, resolveTemplate, selectPath, type Evaluation } from './io.js';
+import { entryKey, scoped, timerName } from './names.js';
+import { catcherFor, isFatal, retryDecision } from './retry-policy.js';
+import type { Frame, RunError } from './run.js';
+import { ROOT_SCOPE, framesOf, tableOf } from './scope.js';
+import { StateError } from './state-error.js';
+import { runChoice, runFail, runPass, runSucceed } from './states/instant.js';
+import { runMap, startItems } from './states/map.js';
+import type { Outcome, StateRun } from './states/outcome.js';
+import { runParallel } from './states/parallel.js';
+import { runTask } from './states/task.js';
+import { runWait } from './states/wait.js';
+
+/** Most states one transition enters: beyond it a Choice loop without Task or Wait is failing the run. */
+export const MAX_ENTRIES_PER_TRANSITION = 100_000;
+
+/** Where a state is, for error causes: `States.Load`, or `States.Fan[1]/Load` in a branch. */
+export function placeOf(scope: string, state: string): string {
+  return scope === ROOT_SCOPE ? `States.${state}` : `States.${scope}/${state}`;
+}
+
+function missingState(d: Draft, scope: string, state: string): RunError {
+  return {
+    Error: ERROR_NAMES.runtime,
+    Cause: `${placeOf(scope, state)}: no such state in chain "${d.run.chain}"`,
+  };
+}
+
+/** What a retry re-entry keeps of the failed attempt. */
+interface Again {
+  readonly attempt: number;
+  readonly retries: Readonly<Record<string, number>>;
+}
+
+function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
+  const key = entryKey(scope, frame.state, frame.visit);
+  return {
+    context: contextObject(d.run, frame.state, frame.enteredTime, frame.attempt),
+    seed: attemptSeed(d.run.nonce ?? '', key, frame.attempt),
+    place: placeOf(scope, frame.state),
+  };
+}
+
+/** The definition of the state `frame` stands on. */
+function stateOf(d: Draft, scope: string, frame: Frame): State | undefined {
+  return tableOf(d.definition, framesOf(d.run), scope)?.States[frame.state];
+}
+
+function run(stateRun: StateRun, effective: Json): Outcome {
+  const { state } = stateRun;
+  switch (state.Type) {
+    case 'Task':
+      return runTask({ ...stateRun, state }, effective as JsonObject);
+    case 'Pass':
+      return runPass({ ...stateRun, state }, effective);
+    case 'Choice':
+      return runChoice({ ...stateRun, state }, effective);
+    case 'Wait':
+      return runWait({ ...stateRun, state }, effective);
+    case 'Parallel':
+      return runParallel({ ...stateRun, state }, effective);
+    case 'Map':
+      return runMap({ ...stateRun, state }, effective);
+    case 'Succeed':
+      return runSucceed({ ...stateRun, state }, effective);
+    case 'Fail':
+      return runFail({ ...stateRun, state });
+  }
+}
+
+/**
+ * The one pipeline every state goes through on entry: InputPath, then Parameters (Task, Pass,
+ * Parallel; a Map applies its ItemSelector per item), then the state itself.
+ */
+function enter(d: Draft, entry: Entry, again?: Again): void {
+  const { scope, state: name, input } = entry;
+  const old = d.frame(scope);
+  const visits = old?.visits ?? {};
+  const visit = again ? (old?.visit ?? 0) : (visits[name] ?? 0);
+  const parent =
+    entry.parent !== undefined
+      ? { parent: entry.parent, index: entry.index ?? 0 }
+      : old?.parent !== undefined
+        ? { parent: old.parent, index: old.index ?? 0 }
+        : {};
+  const frame: Frame = {
+    ...parent,
+    state: name,
+    input,
+    enteredTime: d.now,
+    visit,
+    visits: again ? visits : { ...visits, [name]: visit + 1 },
+    attempt: again?.attempt ?? 0,
+    ...(again && Object.keys(again.retries).length > 0 ? { retries: again.retries } : {}),
+    wait: 'job',
+  };
+  d.setFrame(scope, frame);
+  const state = stateOf(d, scope, frame);
+  if (state === undefined) {
+    failRun(d, missingState(d, scope, name));
+    return;
+  }
+  const at = evaluation(d, scope, frame);
+  try {
+    let effective =
+      state.Type === 'Fail' ? input : selectPath(input, state.InputPath, at, 'InputPath');
+    if (
+      (state.Type === 'Task' || state.Type === 'Pass' || state.Type === 'Parallel') &&
+      state.Parameters
+    ) {
+      effective = resolveTemplate(state.Parameters as JsonObject, effective, at, 'Parameters');
+    }
+    const key = entryKey(scope, name, visit);
+    const outcome = run({ d, scope, name, state, frame, key, at }, effective);
+    if (outcome.kind === 'result') finish(d, scope, outcome.result, outcome.next);
+    else if (outcome.kind === 'fail') failScope(d, scope, outcome.error);
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    raise(d, scope, error.error);
+  }
+}
+
+/**
+ * A state produced its result: ResultSelector, ResultPath and OutputPath shape it into the
+ * state's output, which goes to `next` (Choice), the state's Next, or ends the scope.
+ */
+export function finish(d: Draft, scope: string, result: Json, next?: string): void {
+  const frame = d.frame(scope);
+  if (frame === undefined) return;
+  const state = stateOf(d, scope, frame);
+  if (state === undefined) {
+    failRun(d, missingState(d, scope, frame.state), scope);
+    return;
+  }
+  const at = evaluation(d, scope, frame);
+  let output: Json;
+  try {
+    let shaped = result;
+    if ('ResultSelector' in state && state.ResultSelector) {
+      shaped = resolveTemplate(state.ResultSelector, shaped, at, 'ResultSelector');
+    }
+    if ('ResultPath' in state) shaped = applyResultPath(frame.input, shaped, state.ResultPath, at);
+    output =
+      state.Type === 'Fail' ? shaped : selectPath(shaped, state.OutputPath, at, 'OutputPath');
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    raise(d, scope, error.error);
+    return;
+  }
+  const target = next ?? ('Next' in state ? state.Next : undefined);
+  if (target !== undefined) d.agenda.push({ scope, state: target, input: output });
+  else endScope(d, scope, { output });
+}
+
+/** The one failure path: the state's Retry, then its Catch, then its scope fails. */
+export function raise(d: Draft, scope: string, error: RunError): void {
+  const frame = d.frame(scope);
+  const state = frame && stateOf(d, scope, frame);
+  if (frame === undefined || state === undefined || isFatal(error)) {
+    failRun(d, error, scope, frame?.state);
+    return;
+  }
+  abortBelow(d, scope);
+  const recoverable = state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map';
+  if (!recoverable) {
+    failScope(d, scope, error);
+    return;
+  }
+  const key = entryKey(scope, frame.state, frame.visit);
+  const seed = attemptSeed(d.run.nonce ?? '', key, frame.attempt);
+  const used = frame.retries ?? {};
+  const decision = retryDecision(state.Retry, error, used, unitFromSeed(`${seed}\njitter`));
+  if (decision !== undefined) {
+    const { jobName: _job, children: _children, ...rest } = frame;
+    const retries = { ...used, [decision.retrier]: (used[decision.retrier] ?? 0) + 1 };
+    d.setFrame(scope, { ...rest, wait: 'retry', retries });
+    const dueAt = new Date(Date.parse(d.now) + decision.delayMs).toISOString();
+    d.addTimer(timerName(d.run.nonce ?? '', 'retry', key, frame.attempt), {
+      kind: 'retry',
+      scope,
+      state: frame.state,
+      attempt: frame.attempt,
+      dueAt,
+    });
+    d.event({
+      event: 'state.retrying',
+      state: frame.state,
+      ...scoped(scope),
+      error,
+      dueAt,
+      attempt: frame.attempt + 1,
+    });
+    return;
+  }
+  const catcher =
+    state.Type === 'Task' || state.Type === 'Parallel' || state.Type === 'Map'
+      ? catcherFor(state.Catch, error)
+      : undefined;
+  if (catcher === undefined) {
+    failScope(d, scope, error);
+    return;
+  }
+  let output: Json;
+  try {
+    const resultPath = catcher.ResultPath === undefined ? '$' : catcher.ResultPath;
+    output = applyResultPath(
+      frame.input,
+      { ...error },
+      resultPath,
+      evaluation(d, scope, frame),
+      'Catch.ResultPath',
+    );
+  } catch (failure) {
+    if (!(failure instanceof StateError)) throw failure;
+    failScope(d, scope, failure.error);
+    return;
+  }
+  d.event({ event: 'state.caught', state: frame.state, ...scoped(scope), error });
+  d.agenda.push({ scope, state: catcher.Next, input: output });
+}
+
+/** Re-enters the state of `scope` for its next attempt, with the same input. */
+export function retryNow(d: Draft, scope: string): void {
+  const frame = d.frame(scope);
+  if (frame === undefined) return;
+  enter(
+    d,
+    { scope, state: frame.state, input: frame.input },
+    {
+      attempt: frame.attempt + 1,
+      retries: frame.retries ?? {},
+    },
+  );
+}
+
+/** Fails `scope` with `error`: the run at the top, else the branch or item, reported to its parent. */
+function failScope(d: Draft, scope: string, error: RunError): void {
+  if (scope === ROOT_SCOPE) failRun(d, error, scope, d.frame(scope)?.state);
+  else endScope(d, scope, { error });
+}
+
+/** Ends the run as FAILED, stopping every job and timer it still has. */
+export function failRun(d: Draft, error: RunError, scope = ROOT_SCOPE, state?: string): void {
+  abortBelow(d, ROOT_SCOPE, true);
+  d.run = { ...d.run, timers: {} };
+  d.end('FAILED', { error });
+  d.event({ event: 'run.failed', error, ...(state ? { state } : {}), ...scoped(scope) });
+}
+
+/** A scope's last state ended: the run ends at the top; a branch or item reports to its parent. */
+function endScope(d: Draft, scope: string, ended: Ended): void {
+  if (scope === ROOT_SCOPE) {
+    if ('error' in ended) {
+      failRun(d, ended.error);
+      return;
+    }
+    d.dropFrame(scope);
+    d.end('SUCCEEDED', { output: ended.output });
+    d.event({ event: 'run.succeeded', output: ended.output });
+    return;
+  }
+  const frame = d.frame(scope);
+  if (frame?.parent === undefined) return;
+  abortBelow(d, scope, true);
+  childEnded(d, frame.parent, frame.index ?? 0, ended);
+}
+
+function childEnded(d: Draft, scope: string, index: number, ended: Ended): void {
+  const frame = d.frame(scope);
+  const state = frame && stateOf(d, scope, frame);
+  if (frame?.children === undefined || (state?.Type !== 'Parallel' && state?.Type !== 'Map'))
+    return;
+  const children = recordChild(frame.children, index, ended);
+  let next: Frame = { ...frame, children };
+  d.setFrame(scope, next);
+  if ('error' in ended) {
+    const error = failureOf(state, children, ended.error);
+    if (error !== undefined) {
+      raise(d, scope, error);
+      return;
+    }
+  }
+  if (state.Type === 'Map') {
+    try {
+      next = startItems(d, scope, next, state);
+    } catch (failure) {
+      if (!(failure instanceof StateError)) throw failure;
+      raise(d, scope, failure.error);
+      return;
+    }
+  }
+  if (next.children && allEnded(next.children)) finish(d, scope, joinedOutputs(next.children));
+}
+
+/** Enters every queued state, in order, until none is left or the run has ended. */
+export function drain(d: Draft): void {
+  let entered = 0;
+  for (let i = 0; i < d.agenda.length && d.run.status === 'RUNNING'; i++) {
+    const entry = d.agenda[i]!;
+    if (entry.parent !== undefined) {
+      if (d.frame(entry.parent)?.wait !== 'children') continue;
+    } else if (entry.scope !== ROOT_SCOPE && d.frame(entry.scope) === undefined) continue;
+    if (++entered > MAX_ENTRIES_PER_TRANSITION) {
+      failRun(d, {
+        Error: ERROR_NAMES.runtime,
+        Cause: `${placeOf(entry.scope, entry.state)}: more than ${MAX_ENTRIES_PER_TRANSITION} states were entered without waiting for a job or a timer; a Choice loop needs a Task or a Wait in it`,
+      });
+      return;
+    }
+    enter(d, entry);
+  }
+  d.agenda.length = 0;
+}

@@ -1,0 +1,120 @@
+import type { MapState } from '../../chain/types.js';
+import { mapProcessor } from '../../chain/types.js';
+import type { Json } from '../../json.js';
+import { contextObject } from '../context.js';
+import { attemptSeed } from '../draw.js';
+import type { Draft } from '../draft.js';
+import { ERROR_NAMES } from '../error-names.js';
+import { resolveTemplate, selectPath, type Evaluation } from '../io.js';
+import { childScopeOf, entryKey } from '../names.js';
+import type { Children, Frame } from '../run.js';
+import { StateError } from '../state-error.js';
+import { WAITING, type Outcome, type StateRun } from './outcome.js';
+
+function count(
+  run: StateRun<MapState>,
+  effective: Json,
+  value: number | undefined,
+  path: string | undefined,
+  field: string,
+): number | undefined {
+  if (path === undefined) return value;
+  const found = selectPath(effective, path, run.at, field);
+  if (typeof found !== 'number' || !Number.isFinite(found) || found < 0) {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.${field}: ${JSON.stringify(path)} must select a non-negative number, got ${JSON.stringify(found)}`,
+    });
+  }
+  return found;
+}
+
+/**
+ * Starts items in order while fewer than MaxConcurrency run: on entry, and each time an item
+ * ends. Each item's input is its value, or the ItemSelector evaluated with `$$.Map.Item`.
+ */
+export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
+  const children = frame.children;
+  if (children?.items === undefined) return frame;
+  const key = entryKey(scope, frame.state, frame.visit);
+  const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
+  const selector = state.ItemSelector ?? state.Parameters;
+  let { started, running } = children;
+  while (running < limit && started < children.total) {
+    const index = started;
+    const value = children.items[index] ?? null;
+    let input = value;
+    if (selector !== undefined) {
+      const at: Evaluation = {
+        context: contextObject(d.run, frame.state, frame.enteredTime, frame.attempt, {
+          index,
+          value,
+        }),
+        seed: attemptSeed(d.run.nonce ?? '', `${key}[${index}]`, frame.attempt),
+        place: scope === '' ? `States.${frame.state}` : `${scope}/States.${frame.state}`,
+      };
+      const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
+      input = resolveTemplate(selector, children.effectiveInput ?? null, at, field);
+    }
+    d.agenda.push({
+      scope: childScopeOf(key, frame.attempt, index),
+      state: mapProcessor(state).StartAt,
+      input,
+      parent: scope,
+      index,
+    });
+    started++;
+    running++;
+  }
+  const next: Frame = { ...frame, children: { ...children, started, running } };
+  d.setFrame(scope, next);
+  return next;
+}
+
+/** Map: runs its item processor once per item of ItemsPath, at most MaxConcurrency at once. */
+export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
+  const { state } = run;
+  const items = selectPath(effective, state.ItemsPath, run.at, 'ItemsPath');
+  if (!Array.isArray(items)) {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.ItemsPath: ${JSON.stringify(state.ItemsPath ?? '$')} must select an array, got ${JSON.stringify(items)?.slice(0, 100)}`,
+    });
+  }
+  if (items.length === 0) return { kind: 'result', result: [] };
+  const max = count(
+    run,
+    effective,
+    state.MaxConcurrency,
+    state.MaxConcurrencyPath,
+    'MaxConcurrencyPath',
+  );
+  const tCount = count(
+    run,
+    effective,
+    state.ToleratedFailureCount,
+    state.ToleratedFailureCountPath,
+    'ToleratedFailureCountPath',
+  );
+  const tPct = count(
+    run,
+    effective,
+    state.ToleratedFailurePercentage,
+    state.ToleratedFailurePercentagePath,
+    'ToleratedFailurePercentagePath',
+  );
+  const children: Children = {
+    total: items.length,
+    started: 0,
+    running: 0,
+    failed: 0,
+    outputs: {},
+    items,
+    effectiveInput: effective,
+    ...(max ? { maxConcurrency: max } : {}),
+    ...(tCount !== undefined ? { toleratedCount: tCount } : {}),
+    ...(tPct !== undefined ? { toleratedPercentage: tPct } : {}),
+  };
+  startItems(run.d, run.scope, { ...run.frame, wait: 'children', children }, state);
+  return WAITING;
+}

@@ -1,0 +1,92 @@
+import { jobNameFor } from '../../chain/job-name.js';
+import type { TaskState } from '../../chain/types.js';
+import type { JsonObject } from '../../json.js';
+import { ERROR_NAMES } from '../error-names.js';
+import { selectPath } from '../io.js';
+import { labelProblem } from '../label-check.js';
+import { jobLabels } from '../labels.js';
+import { launchRequest } from '../launch-request.js';
+import { scoped, timerName } from '../names.js';
+import type { Step } from '../run.js';
+import { StateError } from '../state-error.js';
+import { WAITING, type Outcome, type StateRun } from './outcome.js';
+
+function timeoutSeconds(run: StateRun<TaskState>, effective: JsonObject): number | undefined {
+  const { TimeoutSeconds, TimeoutSecondsPath } = run.state;
+  if (TimeoutSecondsPath === undefined) return TimeoutSeconds;
+  const value = selectPath(effective, TimeoutSecondsPath, run.at, 'TimeoutSecondsPath');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.TimeoutSecondsPath: ${JSON.stringify(TimeoutSecondsPath)} must select a positive integer, got ${JSON.stringify(value)}`,
+    });
+  }
+  return value;
+}
+
+/**
+ * A Task records the intent to launch its job (executed after the run is committed) and waits
+ * for the job's end; with a timeout, a timer that cancels the job and raises States.Timeout.
+ * `parameters` are the Task's resolved Parameters.
+ */
+export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outcome {
+  const { d, state, frame, key } = run;
+  const attempt = frame.attempt;
+  const jobName = jobNameFor(state.Parameters.jobName, {
+    chain: d.run.chain,
+    runId: d.run.id,
+    state: key,
+    attempt,
+    nonce: d.run.nonce ?? '',
+  });
+  const request = launchRequest(
+    d.definition.Defaults,
+    parameters,
+    jobName,
+    jobLabels(d.run.id, d.run.chain, run.name),
+    d.run.workerServiceAccount,
+  );
+  // Stryker disable next-line OptionalChaining: launchRequest always returns an environment (it holds the labels)
+  const labels = request.launchParameter.environment?.['additionalUserLabels'];
+  const problem = labelProblem((labels ?? {}) as Record<string, unknown>);
+  if (problem !== undefined) {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.Parameters.environment.additionalUserLabels: ${problem}`,
+    });
+  }
+  const timeout = timeoutSeconds(run, parameters);
+  const step: Step = {
+    state: run.name,
+    ...(run.scope === '' ? {} : { scope: run.scope }),
+    attempt,
+    jobName,
+    projectId: d.run.projectId,
+    // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on the Task or in Defaults, so '' never applies
+    location: state.Region ?? d.definition.Defaults?.Region ?? '',
+    request,
+    status: 'INTENDED',
+    intendedAt: d.now,
+  };
+  d.setStep(step);
+  d.effects.push({ kind: 'launch', step });
+  d.setFrame(run.scope, { ...frame, wait: 'job', jobName });
+  d.event({
+    event: 'step.intended',
+    state: run.name,
+    ...scoped(run.scope),
+    jobName,
+    ...(attempt > 0 ? { attempt } : {}),
+  });
+  if (timeout !== undefined) {
+    const dueAt = new Date(Date.parse(d.now) + timeout * 1000).toISOString();
+    d.addTimer(timerName(d.run.nonce ?? '', 'timeout', key, attempt), {
+      kind: 'timeout',
+      scope: run.scope,
+      state: run.name,
+      attempt,
+      dueAt,
+    });
+  }
+  return WAITING;
+}

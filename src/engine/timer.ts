@@ -1,0 +1,76 @@
+import type { ChainDefinition } from '../chain/types.js';
+import { Draft } from './draft.js';
+import { ERROR_NAMES } from './error-names.js';
+import { drain, finish, raise, retryNow } from './interpreter.js';
+import { placeOf } from './interpreter.js';
+import { scoped } from './names.js';
+import type { Run, Timer } from './run.js';
+import { unchanged, type Transition } from './transition.js';
+
+/** What a frame waits for while each kind of timer is pending. */
+const WAITS = { wait: 'timer', retry: 'retry', timeout: 'job' } as const;
+
+/** Timers of `run` due at `now`, by name: the tick fires them if their delivery was lost. */
+export function dueTimers(run: Run, now: string): string[] {
+  const at = Date.parse(now);
+  return Object.entries(run.timers ?? {})
+    .filter(([, timer]) => Date.parse(timer.dueAt) <= at)
+    .map(([name]) => name);
+}
+
+function fire(d: Draft, timer: Timer): void {
+  const frame = d.frame(timer.scope);
+  const current =
+    frame?.state === timer.state &&
+    frame.attempt === timer.attempt &&
+    frame.wait === WAITS[timer.kind];
+  if (frame === undefined || !current) return;
+  if (timer.kind === 'wait') {
+    finish(d, timer.scope, timer.output ?? null);
+    return;
+  }
+  if (timer.kind === 'retry') {
+    retryNow(d, timer.scope);
+    return;
+  }
+  const step = frame.jobName === undefined ? undefined : d.run.steps[frame.jobName];
+  if (step !== undefined) {
+    const abandoned = { ...step, abandoned: true as const };
+    d.setStep(abandoned);
+    if (step.status === 'LAUNCHED') {
+      d.effects.push({ kind: 'cancel', step: abandoned });
+      d.event({
+        event: 'job.cancelling',
+        state: step.state,
+        ...scoped(timer.scope),
+        jobName: step.jobName,
+        ...(step.jobId ? { jobId: step.jobId } : {}),
+      });
+    }
+  }
+  raise(d, timer.scope, {
+    Error: ERROR_NAMES.timeout,
+    Cause: `${placeOf(timer.scope, timer.state)}: the Task ran longer than its timeout (due ${timer.dueAt})${step ? `; its job ${step.jobName} is being cancelled` : ''}`,
+  });
+}
+
+/**
+ * Fires timer `name` of the run at `now`: a Wait moves on, a Retry relaunches, a timeout
+ * cancels the Task's job and raises States.Timeout. A timer already fired, not yet due, or
+ * whose state has moved on changes nothing (the timer port delivers at least once).
+ */
+export function onTimer(
+  definition: ChainDefinition,
+  run: Run,
+  name: string,
+  now: string,
+): Transition {
+  const timer = run.timers?.[name];
+  if (run.status !== 'RUNNING' || timer === undefined) return unchanged(run);
+  if (Date.parse(timer.dueAt) > Date.parse(now)) return unchanged(run);
+  const d = new Draft(definition, run, now);
+  d.dropTimer(name);
+  fire(d, timer);
+  drain(d);
+  return d.result();
+}
