@@ -1,0 +1,137 @@
+import type { ChainDefinition } from '../../src/chain/types.js';
+import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
+import { onJobEnded } from '../../src/engine/job-ended.js';
+import { jobLabels } from '../../src/engine/labels.js';
+import { onLaunched } from '../../src/engine/launched.js';
+import type { Run, RunError, Step } from '../../src/engine/run.js';
+import { startRun } from '../../src/engine/start.js';
+import { onTimer } from '../../src/engine/timer.js';
+import type { RunEvent, Transition } from '../../src/engine/transition.js';
+import type { Json, JsonObject } from '../../src/json.js';
+
+/** How a job ends: a terminal state, or `HANG` (it runs until cancelled, for timeouts). */
+export type JobOutcome = 'DONE' | 'FAILED' | 'CANCELLED' | 'HANG';
+
+/** Decides each job's end from its step (state, scope, attempt, request). */
+export type Outcomes = (step: Step) => JobOutcome;
+
+/** What a run came to. */
+export interface RunResult {
+  readonly status: Run['status'];
+  readonly output?: Json;
+  readonly error?: RunError;
+  /** Every step launched, in launch order. */
+  readonly launched: readonly Step[];
+  readonly events: readonly RunEvent[];
+  readonly run: Run;
+  /** Seconds of simulated time the run took (timers advance it). */
+  readonly seconds: number;
+}
+
+/** When harness runs start. */
+export const T0 = '2026-11-22T10:00:00.000Z';
+
+const ALL_DONE: Outcomes = () => 'DONE';
+
+function ended(run: Run, step: Step, state: TerminalJobState, jobId: string): EndedJob {
+  return {
+    id: jobId,
+    name: step.jobName,
+    projectId: step.projectId,
+    location: step.location,
+    currentState: state,
+    labels: jobLabels(run.id, run.chain, step.state),
+  };
+}
+
+/**
+ * Runs a chain through the pure engine to its end: every intended launch is recorded at once,
+ * jobs end one at a time in name order as `outcomes` says, and when no job can end the
+ * earliest timer fires (simulated time jumps to it). Deterministic for a given definition.
+ */
+export function runChain(
+  definition: ChainDefinition,
+  input: JsonObject = {},
+  outcomes: Outcomes = ALL_DONE,
+  maxSignals = 10_000,
+): RunResult {
+  let now = Date.parse(T0);
+  const iso = () => new Date(now).toISOString();
+  const events: RunEvent[] = [];
+  const launched: Step[] = [];
+  let jobs = 0;
+  // Asked once per job: outcome functions may count calls (fail the first attempt, …).
+  const decided = new Map<string, JobOutcome>();
+  const outcomeOf = (step: Step): JobOutcome => {
+    let outcome = decided.get(step.jobName);
+    if (outcome === undefined) {
+      outcome = outcomes(step);
+      decided.set(step.jobName, outcome);
+    }
+    return outcome;
+  };
+  const apply = (t: Transition): Run => {
+    events.push(...t.events);
+    return t.run;
+  };
+  let run = apply(
+    startRun({
+      runId: 'r1',
+      chain: 'conformance',
+      definition,
+      definitionHash: 'h',
+      projectId: 'p',
+      input,
+      now: T0,
+      nonce: 'n0nce',
+    }),
+  );
+  for (let signals = 0; run.status === 'RUNNING'; signals++) {
+    if (signals > maxSignals)
+      throw new Error(`harness: run still RUNNING after ${maxSignals} signals`);
+    const steps = Object.values(run.steps).sort((a, b) => a.jobName.localeCompare(b.jobName));
+    const intended = steps.find((s) => s.status === 'INTENDED');
+    if (intended) {
+      launched.push(intended);
+      run = apply(onLaunched(run, intended.jobName, `job-${++jobs}`, iso(), false));
+      continue;
+    }
+    const ending = steps.find((s) => s.abandoned || outcomeOf(s) !== 'HANG');
+    if (ending) {
+      const outcome = ending.abandoned ? 'CANCELLED' : outcomeOf(ending);
+      const state = `JOB_STATE_${outcome}` as TerminalJobState;
+      run = apply(
+        onJobEnded(definition, run, ended(run, ending, state, ending.jobId ?? ''), iso()),
+      );
+      continue;
+    }
+    const timers = Object.entries(run.timers ?? {}).sort(
+      ([an, a], [bn, b]) => a.dueAt.localeCompare(b.dueAt) || an.localeCompare(bn),
+    );
+    const first = timers[0];
+    if (!first) throw new Error('harness: run is RUNNING with no job, intent or timer left: stuck');
+    now = Math.max(now, Date.parse(first[1].dueAt));
+    run = apply(onTimer(definition, run, first[0], iso()));
+  }
+  return {
+    status: run.status,
+    ...(run.output !== undefined ? { output: run.output } : {}),
+    ...(run.error !== undefined ? { error: run.error } : {}),
+    launched,
+    events,
+    run,
+    seconds: (now - Date.parse(T0)) / 1000,
+  };
+}
+
+/** A Task launching template `name` (its jobName prefix too), ending its scope unless `next`. */
+export function task(name: string, next?: string, extra: JsonObject = {}): JsonObject {
+  return {
+    Type: 'Task',
+    Resource: 'dataflow:flexTemplate',
+    Region: 'europe-west4',
+    Parameters: { jobName: name, containerSpecGcsPath: `gs://b/${name}.json` },
+    ...(next === undefined ? { End: true } : { Next: next }),
+    ...extra,
+  };
+}
