@@ -1,21 +1,15 @@
 import type { Draft } from './draft.js';
 import { scoped } from './names.js';
-import { ROOT_SCOPE, framesOf } from './scope.js';
+import { ROOT_SCOPE } from './scope.js';
 
 /** Every running scope below `scope`, found through the frames' parent links (exact for any state name). */
 function descendants(d: Draft, scope: string): Set<string> {
-  const frames = framesOf(d.run);
   const found = new Set<string>();
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [path, frame] of Object.entries(frames)) {
-      if (found.has(path) || frame.parent === undefined) continue;
-      if (frame.parent === scope || found.has(frame.parent)) {
-        found.add(path);
-        grew = true;
-      }
-    }
+  const queue = [...d.childScopes(scope)];
+  for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+    if (found.has(path)) continue;
+    found.add(path);
+    queue.push(...d.childScopes(path));
   }
   return found;
 }
@@ -30,10 +24,10 @@ export function abortBelow(d: Draft, scope: string, self = false): void {
   if (self) gone.add(scope);
   if (gone.size === 0) return;
   for (const path of gone) if (path !== ROOT_SCOPE || self) d.dropFrame(path);
-  for (const [name, timer] of Object.entries(d.run.timers ?? {})) {
+  for (const [name, timer] of Object.entries(d.allTimers())) {
     if (gone.has(timer.scope)) d.dropTimer(name);
   }
-  for (const step of Object.values(d.run.steps)) {
+  for (const step of d.allSteps()) {
     if (step.abandoned || !gone.has(step.scope ?? ROOT_SCOPE)) continue;
     const abandoned = { ...step, abandoned: true as const };
     d.setStep(abandoned);

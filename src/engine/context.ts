@@ -9,7 +9,7 @@ export interface MapItem {
 
 /** The ASL context object (`$$`) a state sees when it is entered. */
 export function contextObject(
-  run: Run,
+  run: Pick<Run, 'id' | 'input' | 'startTime' | 'chain'>,
   state: string,
   enteredTime: string,
   attempt: number,

@@ -23,7 +23,14 @@ export type DraftEvent = Omit<RunEvent, 'runId' | 'chain'>;
  * Nothing outside the draft is mutated, so the engine stays a pure function of its inputs.
  */
 export class Draft {
-  run: Run;
+  private base: Run;
+  // Mutable copies, made once per transition: a Map of 10,000 items changes many frames in one
+  // transition, and copying the whole map on each change would be quadratic.
+  private readonly steps: Record<string, Step>;
+  private readonly frames: Record<string, Frame>;
+  private timers: Record<string, Timer>;
+  private hasFrames: boolean;
+  private kids: Map<string, Set<string>> | undefined;
   readonly effects: Effect[] = [];
   readonly events: RunEvent[] = [];
   readonly archived: Step[] = [];
@@ -36,57 +43,138 @@ export class Draft {
     run: Run,
     readonly now: string,
   ) {
-    this.run = run;
+    this.base = run;
+    this.steps = { ...run.steps };
+    this.frames = { ...framesOf(run) };
+    this.timers = { ...(run.timers ?? {}) };
+    this.hasFrames = run.frames !== undefined;
+  }
+
+  /** The run as the draft has it now (a snapshot: later changes do not reach it). */
+  get run(): Run {
+    return {
+      ...this.base,
+      steps: { ...this.steps },
+      ...(this.hasFrames ? { frames: { ...this.frames } } : {}),
+      timers: { ...this.timers },
+    };
+  }
+
+  /** Fields of the run other than its steps, frames and timers. */
+  get status(): Run['status'] {
+    return this.base.status;
+  }
+
+  /** The run's id, chain, nonce and other fixed fields. */
+  get fixed(): Pick<
+    Run,
+    'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
+  > {
+    return this.base;
+  }
+
+  /** True for a run stored before scopes existed (no frames at all). */
+  get legacy(): boolean {
+    return !this.hasFrames;
+  }
+
+  /** The step in flight of that job name. */
+  step(jobName: string): Step | undefined {
+    return this.steps[jobName];
+  }
+
+  /** Every step in flight. */
+  allSteps(): Step[] {
+    return Object.values(this.steps);
+  }
+
+  /** Every running scope's frame, by scope path. */
+  allFrames(): Readonly<Record<string, Frame>> {
+    return this.frames;
+  }
+
+  /** Every pending timer, by name. */
+  allTimers(): Readonly<Record<string, Timer>> {
+    return this.timers;
   }
 
   /** The frame of `scope`, if it still runs. */
   frame(scope: string): Frame | undefined {
-    return framesOf(this.run)[scope];
+    return this.frames[scope];
   }
 
   /** Stores the frame of `scope`. */
   setFrame(scope: string, frame: Frame): void {
-    this.run = { ...this.run, frames: { ...framesOf(this.run), [scope]: frame } };
+    this.frames[scope] = frame;
+    this.hasFrames = true;
+    if (frame.parent !== undefined) this.kids?.get(frame.parent)?.add(scope);
+    if (frame.parent !== undefined && this.kids && !this.kids.has(frame.parent))
+      this.kids.set(frame.parent, new Set([scope]));
   }
 
   /** Removes the frame of `scope`: the scope ended. */
   dropFrame(scope: string): void {
-    const { [scope]: _gone, ...rest } = framesOf(this.run);
-    this.run = { ...this.run, frames: rest };
+    const parent = this.frames[scope]?.parent;
+    if (parent !== undefined) this.kids?.get(parent)?.delete(scope);
+    delete this.frames[scope];
+  }
+
+  /** The running scopes whose parent is `scope`. */
+  childScopes(scope: string): readonly string[] {
+    if (this.kids === undefined) {
+      // Built on first use and kept up to date: ending 10,000 items in one transition must
+      // not scan every frame each time.
+      this.kids = new Map();
+      for (const [path, frame] of Object.entries(this.frames)) {
+        if (frame.parent === undefined) continue;
+        const set = this.kids.get(frame.parent) ?? new Set<string>();
+        set.add(path);
+        this.kids.set(frame.parent, set);
+      }
+    }
+    return [...(this.kids.get(scope) ?? [])];
   }
 
   /** Stores a step in flight. */
   setStep(step: Step): void {
-    this.run = { ...this.run, steps: { ...this.run.steps, [step.jobName]: step } };
+    this.steps[step.jobName] = step;
+  }
+
+  /** Removes a step from flight without a history entry (an intent never sent). */
+  forgetStep(jobName: string): void {
+    delete this.steps[jobName];
   }
 
   /** Moves a step out of flight into the run's history as `ended`. */
   archiveStep(ended: Step): void {
-    const { [ended.jobName]: _gone, ...live } = this.run.steps;
-    this.run = { ...this.run, steps: live };
+    delete this.steps[ended.jobName];
     this.archived.push(ended);
   }
 
   /** Stores a timer and asks for its delivery. */
   addTimer(name: string, timer: Timer): void {
-    this.run = { ...this.run, timers: { ...(this.run.timers ?? {}), [name]: timer } };
+    this.timers[name] = timer;
     this.effects.push({ kind: 'timer', name, dueAt: timer.dueAt });
   }
 
   /** Forgets a timer (fired, or no longer wanted). */
   dropTimer(name: string): void {
-    const { [name]: _gone, ...rest } = this.run.timers ?? {};
-    this.run = { ...this.run, timers: rest };
+    delete this.timers[name];
+  }
+
+  /** Forgets every timer (the run ended). */
+  dropAllTimers(): void {
+    this.timers = {};
   }
 
   /** Records a log event of this run. */
   event(event: DraftEvent): void {
-    this.events.push({ ...event, runId: this.run.id, chain: this.run.chain });
+    this.events.push({ ...event, runId: this.base.id, chain: this.base.chain });
   }
 
   /** Ends the run. */
   end(status: Exclude<RunStatus, 'RUNNING'>, fields: Pick<Run, 'output' | 'error'>): void {
-    this.run = { ...this.run, ...fields, status, endTime: this.now };
+    this.base = { ...this.base, ...fields, status, endTime: this.now };
   }
 
   /**
@@ -100,12 +188,9 @@ export class Draft {
         effects.push(effect);
         continue;
       }
-      const step = this.run.steps[effect.step.jobName];
+      const step = this.steps[effect.step.jobName];
       if (step !== undefined && step.abandoned !== true) effects.push({ kind: 'launch', step });
-      else if (step !== undefined) {
-        const { [step.jobName]: _never, ...live } = this.run.steps;
-        this.run = { ...this.run, steps: live };
-      }
+      else if (step !== undefined) this.forgetStep(step.jobName);
     }
     return {
       run: this.run,

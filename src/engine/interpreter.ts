@@ -10,7 +10,7 @@ import { applyResultPath, resolveTemplate, selectPath, type Evaluation } from '.
 import { entryKey, scoped, timerName } from './names.js';
 import { catcherFor, isFatal, retryDecision } from './retry-policy.js';
 import type { Frame, RunError } from './run.js';
-import { ROOT_SCOPE, framesOf, tableOf } from './scope.js';
+import { ROOT_SCOPE, tableOf } from './scope.js';
 import { StateError } from './state-error.js';
 import { runChoice, runFail, runPass, runSucceed } from './states/instant.js';
 import { runMap, startItems } from './states/map.js';
@@ -30,7 +30,7 @@ export function placeOf(scope: string, state: string): string {
 function missingState(d: Draft, scope: string, state: string): RunError {
   return {
     Error: ERROR_NAMES.runtime,
-    Cause: `${placeOf(scope, state)}: no such state in chain "${d.run.chain}"`,
+    Cause: `${placeOf(scope, state)}: no such state in chain "${d.fixed.chain}"`,
   };
 }
 
@@ -43,15 +43,15 @@ interface Again {
 function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
   const key = entryKey(scope, frame.state, frame.visit);
   return {
-    context: contextObject(d.run, frame.state, frame.enteredTime, frame.attempt),
-    seed: attemptSeed(d.run.nonce ?? '', key, frame.attempt),
+    context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
+    seed: attemptSeed(d.fixed.nonce ?? '', key, frame.attempt),
     place: placeOf(scope, frame.state),
   };
 }
 
 /** The definition of the state `frame` stands on. */
 function stateOf(d: Draft, scope: string, frame: Frame): State | undefined {
-  return tableOf(d.definition, framesOf(d.run), scope)?.States[frame.state];
+  return tableOf(d.definition, d.allFrames(), scope)?.States[frame.state];
 }
 
 function run(stateRun: StateRun, effective: Json): Outcome {
@@ -175,7 +175,7 @@ export function raise(d: Draft, scope: string, error: RunError): void {
     return;
   }
   const key = entryKey(scope, frame.state, frame.visit);
-  const seed = attemptSeed(d.run.nonce ?? '', key, frame.attempt);
+  const seed = attemptSeed(d.fixed.nonce ?? '', key, frame.attempt);
   const used = frame.retries ?? {};
   const decision = retryDecision(state.Retry, error, used, unitFromSeed(`${seed}\njitter`));
   if (decision !== undefined) {
@@ -183,7 +183,7 @@ export function raise(d: Draft, scope: string, error: RunError): void {
     const retries = { ...used, [decision.retrier]: (used[decision.retrier] ?? 0) + 1 };
     d.setFrame(scope, { ...rest, wait: 'retry', retries });
     const dueAt = new Date(Date.parse(d.now) + decision.delayMs).toISOString();
-    d.addTimer(timerName(d.run.nonce ?? '', 'retry', key, frame.attempt), {
+    d.addTimer(timerName(d.fixed.nonce ?? '', 'retry', key, frame.attempt), {
       kind: 'retry',
       scope,
       state: frame.state,
@@ -250,7 +250,7 @@ function failScope(d: Draft, scope: string, error: RunError): void {
 /** Ends the run as FAILED, stopping every job and timer it still has. */
 export function failRun(d: Draft, error: RunError, scope = ROOT_SCOPE, state?: string): void {
   abortBelow(d, ROOT_SCOPE, true);
-  d.run = { ...d.run, timers: {} };
+  d.dropAllTimers();
   d.end('FAILED', { error });
   d.event({ event: 'run.failed', error, ...(state ? { state } : {}), ...scoped(scope) });
 }
@@ -303,7 +303,7 @@ function childEnded(d: Draft, scope: string, index: number, ended: Ended): void 
 /** Enters every queued state, in order, until none is left or the run has ended. */
 export function drain(d: Draft): void {
   let entered = 0;
-  for (let i = 0; i < d.agenda.length && d.run.status === 'RUNNING'; i++) {
+  for (let i = 0; i < d.agenda.length && d.status === 'RUNNING'; i++) {
     const entry = d.agenda[i]!;
     if (entry.parent !== undefined) {
       if (d.frame(entry.parent)?.wait !== 'children') continue;

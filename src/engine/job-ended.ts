@@ -46,7 +46,7 @@ export function staleReason(run: Run, job: EndedJob): string | undefined {
 /** The frame of a step's scope; a run stored before scopes waits on its one step at the top. */
 function frameOf(d: Draft, step: Step): Frame | undefined {
   const scope = step.scope ?? ROOT_SCOPE;
-  if (d.run.frames !== undefined) return d.frame(scope);
+  if (!d.legacy) return d.frame(scope);
   const legacy: Frame = {
     state: step.state,
     input: {},

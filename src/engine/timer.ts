@@ -33,7 +33,7 @@ function fire(d: Draft, timer: Timer): void {
     retryNow(d, timer.scope);
     return;
   }
-  const step = frame.jobName === undefined ? undefined : d.run.steps[frame.jobName];
+  const step = frame.jobName === undefined ? undefined : d.step(frame.jobName);
   if (step !== undefined) {
     const abandoned = { ...step, abandoned: true as const };
     d.setStep(abandoned);

@@ -46,11 +46,11 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
     let input = value;
     if (selector !== undefined) {
       const at: Evaluation = {
-        context: contextObject(d.run, frame.state, frame.enteredTime, frame.attempt, {
+        context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt, {
           index,
           value,
         }),
-        seed: attemptSeed(d.run.nonce ?? '', `${key}[${index}]`, frame.attempt),
+        seed: attemptSeed(d.fixed.nonce ?? '', `${key}[${index}]`, frame.attempt),
         place: scope === '' ? `States.${frame.state}` : `${scope}/States.${frame.state}`,
       };
       const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';

@@ -33,18 +33,18 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
   const { d, state, frame, key } = run;
   const attempt = frame.attempt;
   const jobName = jobNameFor(state.Parameters.jobName, {
-    chain: d.run.chain,
-    runId: d.run.id,
+    chain: d.fixed.chain,
+    runId: d.fixed.id,
     state: key,
     attempt,
-    nonce: d.run.nonce ?? '',
+    nonce: d.fixed.nonce ?? '',
   });
   const request = launchRequest(
     d.definition.Defaults,
     parameters,
     jobName,
-    jobLabels(d.run.id, d.run.chain, run.name),
-    d.run.workerServiceAccount,
+    jobLabels(d.fixed.id, d.fixed.chain, run.name),
+    d.fixed.workerServiceAccount,
   );
   // Stryker disable next-line OptionalChaining: launchRequest always returns an environment (it holds the labels)
   const labels = request.launchParameter.environment?.['additionalUserLabels'];
@@ -61,7 +61,7 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     ...(run.scope === '' ? {} : { scope: run.scope }),
     attempt,
     jobName,
-    projectId: d.run.projectId,
+    projectId: d.fixed.projectId,
     // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on the Task or in Defaults, so '' never applies
     location: state.Region ?? d.definition.Defaults?.Region ?? '',
     request,
@@ -80,7 +80,7 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
   });
   if (timeout !== undefined) {
     const dueAt = new Date(Date.parse(d.now) + timeout * 1000).toISOString();
-    d.addTimer(timerName(d.run.nonce ?? '', 'timeout', key, attempt), {
+    d.addTimer(timerName(d.fixed.nonce ?? '', 'timeout', key, attempt), {
       kind: 'timeout',
       scope: run.scope,
       state: run.name,

@@ -39,7 +39,7 @@ export function runWait(run: StateRun<WaitState>, effective: Json): Outcome {
   const due = dueMs(run, effective, now);
   if (due <= now) return { kind: 'result', result: effective };
   const dueAt = new Date(due).toISOString();
-  d.addTimer(timerName(d.run.nonce ?? '', 'wait', run.key, frame.attempt), {
+  d.addTimer(timerName(d.fixed.nonce ?? '', 'wait', run.key, frame.attempt), {
     kind: 'wait',
     scope: run.scope,
     state: run.name,
