@@ -5,6 +5,11 @@ export const STORE_KINDS = ['firestore', 'memory'] as const;
 /** Run stores dfchain can use. */
 export type StoreKind = (typeof STORE_KINDS)[number];
 
+/** Where timers (Wait, Retry intervals, timeouts) are kept until due. */
+export const TIMER_KINDS = ['cloudtasks', 'local'] as const;
+/** Where timers are kept until due: a Cloud Tasks queue, or this process (the local stack). */
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
 /** Everything dfchain reads from the environment, parsed once. */
 export interface Config {
   readonly projectId: string;
@@ -31,6 +36,19 @@ export interface Config {
   readonly localFaults?: LocalFaults;
   /** `DFCHAIN_TIMING=1`: a DEBUG `handoff.timing` line per delivery (src/timing.ts; the bench). */
   readonly timing?: true;
+  /** `DFCHAIN_TIMERS`: where timers wait until due. */
+  readonly timers: TimerKind;
+  /** `DFCHAIN_TOPIC`: the events topic, which due timers publish to. */
+  readonly topic: string;
+  /** `DFCHAIN_TASKS_QUEUE`: the Cloud Tasks queue of the timers. */
+  readonly tasksQueue: string;
+  /** `DFCHAIN_TASKS_LOCATION`: the queue's location. */
+  readonly tasksLocation: string;
+  /**
+   * `DFCHAIN_TIMER_SERVICE_ACCOUNT`: the account whose OAuth token a timer's task carries to
+   * Pub/Sub. Required by a deployed function with Cloud Tasks timers (see parseConfig).
+   */
+  readonly timerServiceAccount?: string;
 }
 
 /** Fault injection for reliability tests on the local stack (`DFCHAIN_LOCAL_FAULTS`). */
@@ -65,6 +83,71 @@ export const LEASE_MARGIN_MS = 5_000;
 // Firestore database ids: https://cloud.google.com/firestore/docs/manage-databases#database_id
 const SERVICE_ACCOUNT_PATTERN = /^[a-z0-9][a-z0-9._+-]*@[a-z0-9.-]+\.gserviceaccount\.com$/;
 const FIRESTORE_DATABASE_PATTERN = /^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$/;
+// Topic ids: the `name` of projects.topics.create (Pub/Sub REST reference): "must start with a
+// letter [...] between 3 and 255 characters in length, and it must not start with "goog""
+const TOPIC_PATTERN = /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;
+// QUEUE_ID: "letters ([A-Za-z]), numbers ([0-9]), or hyphens (-). The maximum length is 100
+// characters" (google.cloud.tasks.v2.Queue.name).
+const QUEUE_PATTERN = /^[A-Za-z0-9-]{1,100}$/;
+// Cloud Tasks locations are regions: europe-west4, us-central1, northamerica-northeast1, …
+const LOCATION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
+const DEFAULT_TOPIC = 'dfchain-events';
+const DEFAULT_TASKS_QUEUE = 'dfchain-timers';
+// Cloud Functions (2nd gen) exposes no region variable to the function: infra/deploy.sh sets
+// DFCHAIN_TASKS_LOCATION to the function's region, and this default only serves a hand-made setup.
+const DEFAULT_TASKS_LOCATION = 'us-central1';
+
+/** DFCHAIN_TIMERS and the variables of the kind it names. */
+function timerConfig(
+  env: NodeJS.ProcessEnv,
+): Pick<Config, 'timers' | 'topic' | 'tasksQueue' | 'tasksLocation' | 'timerServiceAccount'> {
+  const timers = env['DFCHAIN_TIMERS'] || 'cloudtasks';
+  if (!(TIMER_KINDS as readonly string[]).includes(timers)) {
+    throw new ConfigError(
+      `DFCHAIN_TIMERS="${timers}" is not one of ${TIMER_KINDS.join(', ')} (cloudtasks: a Cloud Tasks queue, for a deployed function; local: in this process, for the local stack)`,
+    );
+  }
+  const topic = env['DFCHAIN_TOPIC'] || DEFAULT_TOPIC;
+  if (!TOPIC_PATTERN.test(topic)) {
+    throw new ConfigError(
+      `DFCHAIN_TOPIC="${topic}" is not a Pub/Sub topic id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog"); name the topic alone, not projects/…/topics/…, or unset it for ${DEFAULT_TOPIC}`,
+    );
+  }
+  const tasksQueue = env['DFCHAIN_TASKS_QUEUE'] || DEFAULT_TASKS_QUEUE;
+  if (!QUEUE_PATTERN.test(tasksQueue)) {
+    throw new ConfigError(
+      `DFCHAIN_TASKS_QUEUE="${tasksQueue}" is not a Cloud Tasks queue id (1-100 letters, digits and '-'); name the queue alone, not projects/…/queues/…, or unset it for ${DEFAULT_TASKS_QUEUE}`,
+    );
+  }
+  const tasksLocation = env['DFCHAIN_TASKS_LOCATION'] || DEFAULT_TASKS_LOCATION;
+  if (!LOCATION_PATTERN.test(tasksLocation)) {
+    throw new ConfigError(
+      `DFCHAIN_TASKS_LOCATION="${tasksLocation}" is not a Cloud Tasks location such as europe-west4: set it to the queue's region, or unset it for ${DEFAULT_TASKS_LOCATION}`,
+    );
+  }
+  const timerServiceAccount = env['DFCHAIN_TIMER_SERVICE_ACCOUNT'] || undefined;
+  if (timerServiceAccount !== undefined && !SERVICE_ACCOUNT_PATTERN.test(timerServiceAccount)) {
+    throw new ConfigError(
+      `DFCHAIN_TIMER_SERVICE_ACCOUNT="${timerServiceAccount}" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com): set it to the function's service account`,
+    );
+  }
+  // Required only where the function runs deployed: Cloud Run sets K_SERVICE in every
+  // container (https://cloud.google.com/run/docs/container-contract), a Cloud Function
+  // of the 2nd generation included. Elsewhere (unit tests, the CLI, functions-framework on a
+  // laptop) the function still starts, and a timer fails when scheduled, naming this variable.
+  if (timers === 'cloudtasks' && timerServiceAccount === undefined && env['K_SERVICE']) {
+    throw new ConfigError(
+      `DFCHAIN_TIMER_SERVICE_ACCOUNT is not set: with DFCHAIN_TIMERS=cloudtasks each timer's task publishes to the topic with an OAuth token of that account; set it to the function's service account, NAME@PROJECT.iam.gserviceaccount.com (infra/deploy.sh does), or set DFCHAIN_TIMERS=local`,
+    );
+  }
+  return {
+    timers: timers as TimerKind,
+    topic,
+    tasksQueue,
+    tasksLocation,
+    ...(timerServiceAccount ? { timerServiceAccount } : {}),
+  };
+}
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -151,6 +234,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (timing !== '0' && timing !== '1') {
     throw new ConfigError(`DFCHAIN_TIMING="${timing}" is not 1 (time each delivery) or 0`);
   }
+  const timers = timerConfig(env);
   return {
     projectId,
     chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
@@ -172,5 +256,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(workerServiceAccount ? { workerServiceAccount } : {}),
     ...(faults ? { localFaults: faults } : {}),
     ...(timing === '1' ? { timing: true as const } : {}),
+    ...timers,
   };
 }

@@ -79,6 +79,10 @@ describe('config: core', () => {
       dataflowTimeoutMs: 60_000,
       launchLeaseMs: 150_000,
       firestoreDatabase: '(default)',
+      timers: 'cloudtasks',
+      topic: 'dfchain-events',
+      tasksQueue: 'dfchain-timers',
+      tasksLocation: 'us-central1',
     });
   });
 
@@ -147,4 +151,120 @@ describe('config: core', () => {
       assert.throws(() => parseConfig(env), new ConfigError(message));
     });
   }
+});
+
+describe('config: timers', () => {
+  const SA = 'dfchain-fn@p.iam.gserviceaccount.com';
+  /** What Cloud Run sets in a deployed function's container. */
+  const DEPLOYED = { ...BASE, K_SERVICE: 'dfchain' };
+
+  it('defaults to Cloud Tasks, queue dfchain-timers in us-central1, topic dfchain-events', () => {
+    const { timers, topic, tasksQueue, tasksLocation, timerServiceAccount } = parseConfig(BASE);
+    assert.deepEqual(
+      { timers, topic, tasksQueue, tasksLocation, timerServiceAccount },
+      {
+        timers: 'cloudtasks',
+        topic: 'dfchain-events',
+        tasksQueue: 'dfchain-timers',
+        tasksLocation: 'us-central1',
+        timerServiceAccount: undefined,
+      },
+    );
+  });
+
+  it('reads every timer variable', () => {
+    const config = parseConfig({
+      ...DEPLOYED,
+      DFCHAIN_TIMERS: 'cloudtasks',
+      DFCHAIN_TOPIC: 'events.v2',
+      DFCHAIN_TASKS_QUEUE: 'Timers-2',
+      DFCHAIN_TASKS_LOCATION: 'europe-west4',
+      DFCHAIN_TIMER_SERVICE_ACCOUNT: SA,
+    });
+    assert.deepEqual(
+      [
+        config.timers,
+        config.topic,
+        config.tasksQueue,
+        config.tasksLocation,
+        config.timerServiceAccount,
+      ],
+      ['cloudtasks', 'events.v2', 'Timers-2', 'europe-west4', SA],
+    );
+    assert.equal(parseConfig({ ...BASE, DFCHAIN_TIMERS: 'local' }).timers, 'local');
+  });
+
+  it('a deployed function (K_SERVICE set by Cloud Run) with Cloud Tasks timers needs DFCHAIN_TIMER_SERVICE_ACCOUNT', () => {
+    assert.throws(
+      () => parseConfig(DEPLOYED),
+      new ConfigError(
+        "DFCHAIN_TIMER_SERVICE_ACCOUNT is not set: with DFCHAIN_TIMERS=cloudtasks each timer's task publishes to the topic with an OAuth token of that account; set it to the function's service account, NAME@PROJECT.iam.gserviceaccount.com (infra/deploy.sh does), or set DFCHAIN_TIMERS=local",
+      ),
+    );
+    assert.equal(
+      parseConfig({ ...DEPLOYED, DFCHAIN_TIMER_SERVICE_ACCOUNT: SA }).timerServiceAccount,
+      SA,
+    );
+    assert.equal(parseConfig({ ...DEPLOYED, DFCHAIN_TIMERS: 'local' }).timers, 'local');
+  });
+
+  it('elsewhere (tests with DFCHAIN_STORE=memory, the CLI, a laptop) it starts without the account', () => {
+    assert.equal(parseConfig({ ...BASE, DFCHAIN_STORE: 'memory' }).timerServiceAccount, undefined);
+    assert.equal(
+      parseConfig({ DFCHAIN_DATAFLOW_ROOT_URL: 'http://127.0.0.1:9/' }).timers,
+      'cloudtasks',
+    );
+  });
+
+  const errors: [NodeJS.ProcessEnv, string][] = [
+    [
+      { ...BASE, DFCHAIN_TIMERS: 'cloud-tasks' },
+      'DFCHAIN_TIMERS="cloud-tasks" is not one of cloudtasks, local (cloudtasks: a Cloud Tasks queue, for a deployed function; local: in this process, for the local stack)',
+    ],
+    [
+      { ...BASE, DFCHAIN_TOPIC: 'projects/p/topics/dfchain-events' },
+      'DFCHAIN_TOPIC="projects/p/topics/dfchain-events" is not a Pub/Sub topic id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog"); name the topic alone, not projects/…/topics/…, or unset it for dfchain-events',
+    ],
+    [
+      { ...BASE, DFCHAIN_TOPIC: 'google-events' },
+      'DFCHAIN_TOPIC="google-events" is not a Pub/Sub topic id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog"); name the topic alone, not projects/…/topics/…, or unset it for dfchain-events',
+    ],
+    [
+      { ...BASE, DFCHAIN_TOPIC: 'ab' },
+      'DFCHAIN_TOPIC="ab" is not a Pub/Sub topic id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog"); name the topic alone, not projects/…/topics/…, or unset it for dfchain-events',
+    ],
+    [
+      { ...BASE, DFCHAIN_TASKS_QUEUE: 'dfchain_timers' },
+      'DFCHAIN_TASKS_QUEUE="dfchain_timers" is not a Cloud Tasks queue id (1-100 letters, digits and \'-\'); name the queue alone, not projects/…/queues/…, or unset it for dfchain-timers',
+    ],
+    [
+      { ...BASE, DFCHAIN_TASKS_QUEUE: 'q'.repeat(101) },
+      `DFCHAIN_TASKS_QUEUE="${'q'.repeat(101)}" is not a Cloud Tasks queue id (1-100 letters, digits and '-'); name the queue alone, not projects/…/queues/…, or unset it for dfchain-timers`,
+    ],
+    [
+      { ...BASE, DFCHAIN_TASKS_LOCATION: 'europe' },
+      'DFCHAIN_TASKS_LOCATION="europe" is not a Cloud Tasks location such as europe-west4: set it to the queue\'s region, or unset it for us-central1',
+    ],
+    [
+      { ...BASE, DFCHAIN_TIMER_SERVICE_ACCOUNT: 'dfchain-fn' },
+      'DFCHAIN_TIMER_SERVICE_ACCOUNT="dfchain-fn" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com): set it to the function\'s service account',
+    ],
+  ];
+  for (const [env, message] of errors) {
+    it(`rejects ${JSON.stringify(env).slice(0, 80)} naming the variable and the fix`, () => {
+      assert.throws(() => parseConfig(env), new ConfigError(message));
+    });
+  }
+
+  it('accepts the longest queue id and a topic id with every allowed character', () => {
+    assert.equal(
+      parseConfig({ ...BASE, DFCHAIN_TASKS_QUEUE: 'q'.repeat(100) }).tasksQueue,
+      'q'.repeat(100),
+    );
+    assert.equal(parseConfig({ ...BASE, DFCHAIN_TOPIC: 'Ev-_.~+%1' }).topic, 'Ev-_.~+%1');
+    assert.equal(
+      parseConfig({ ...BASE, DFCHAIN_TASKS_LOCATION: 'northamerica-northeast1' }).tasksLocation,
+      'northamerica-northeast1',
+    );
+  });
 });
