@@ -22,6 +22,8 @@ export interface RunResult {
   readonly error?: RunError;
   /** Every step launched, in launch order. */
   readonly launched: readonly Step[];
+  /** Every step as it ended (succeeded, failed, or cancelled and `abandoned`), in end order. */
+  readonly archived: readonly Step[];
   readonly events: readonly RunEvent[];
   readonly run: Run;
   /** Seconds of simulated time the run took (timers advance it). */
@@ -59,6 +61,7 @@ export function runChain(
   const iso = () => new Date(now).toISOString();
   const events: RunEvent[] = [];
   const launched: Step[] = [];
+  const archived: Step[] = [];
   let jobs = 0;
   // Asked once per job: outcome functions may count calls (fail the first attempt, …).
   const decided = new Map<string, JobOutcome>();
@@ -72,6 +75,7 @@ export function runChain(
   };
   const apply = (t: Transition): Run => {
     events.push(...t.events);
+    archived.push(...t.archived);
     return t.run;
   };
   let run = apply(
@@ -118,6 +122,7 @@ export function runChain(
     ...(run.output !== undefined ? { output: run.output } : {}),
     ...(run.error !== undefined ? { error: run.error } : {}),
     launched,
+    archived,
     events,
     run,
     seconds: (now - Date.parse(T0)) / 1000,
