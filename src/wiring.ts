@@ -8,8 +8,12 @@ import { ConfigError } from './errors.js';
 import type { HandlerDeps } from './handler/deps.js';
 import { lazily } from './lazy.js';
 import { createCloudLogger } from './log/cloud-logging.js';
+import type { Logger } from './log/port.js';
 import { MemoryRunStore } from './store/memory.js';
 import type { RunStore } from './store/port.js';
+import { createCloudTasksTimers } from './timers/cloud-tasks.js';
+import { createLocalTimers } from './timers/local.js';
+import type { TimerPort } from './timers/port.js';
 
 function createStore(config: Config): RunStore {
   if (config.store === 'memory') return new MemoryRunStore();
@@ -34,6 +38,23 @@ function createDataflow(config: Config): DataflowPort {
   );
 }
 
+/**
+ * `DFCHAIN_TIMERS`: Cloud Tasks (deployed) or this process (the local stack). Both load their
+ * Google client at the first timer, so a delivery that arms none pays nothing for it.
+ */
+export function createTimers(config: Config, logger: Logger): TimerPort {
+  if (config.timers === 'local') {
+    return createLocalTimers({ projectId: config.projectId, topic: config.topic, logger });
+  }
+  return createCloudTasksTimers({
+    projectId: config.projectId,
+    topic: config.topic,
+    queue: config.tasksQueue,
+    location: config.tasksLocation,
+    serviceAccount: config.timerServiceAccount,
+  });
+}
+
 /** Throws a ConfigError when `DFCHAIN_LOCAL_FAULTS` reaches the production entry. */
 export function refuseLocalFaults(config: Config): void {
   if (config.localFaults === undefined) return;
@@ -51,13 +72,15 @@ export function refuseLocalFaults(config: Config): void {
 export function createDeps(config: Config): HandlerDeps {
   refuseLocalFaults(config);
   const chains = new ChainCatalog(loadChains(config.chainsDir).values());
+  const logger = createCloudLogger(config.projectId);
   return {
     projectId: config.projectId,
     chains,
     dataflow: createDataflow(config),
     store: createStore(config),
+    timers: createTimers(config, logger),
     clock: systemClock,
-    logger: createCloudLogger(config.projectId),
+    logger,
     confirmDeadlineMs: config.confirmDeadlineMs,
     confirmPollMs: config.confirmPollMs,
     launchLeaseMs: config.launchLeaseMs,

@@ -135,6 +135,11 @@ export class LocalStack {
         METADATA_SERVER_DETECTION: 'none',
         // Short: the simulator answers at once, and a held socket must not stall a delivery.
         DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '10',
+        // Timers wait in the function process and publish on the stack's topic when due, through
+        // the Pub/Sub emulator. Without it they cannot reach the function: only a tick fires them.
+        DFCHAIN_TIMERS: 'local',
+        DFCHAIN_TOPIC: topic,
+        ...(pubsub ? { PUBSUB_EMULATOR_HOST: pubsub.host } : {}),
         ...options.env,
       };
       // Short, so a crashed holder's launch is taken over soon and local runs do not idle, yet
