@@ -11,17 +11,32 @@ import { validateCommand } from './validate.js';
 
 const USAGE = `usage: dfchain <command> [options]
 
-  validate [--chains-dir DIR]                 check every chain file as the function's cold start does
-  sink-filter [--chains-dir DIR]              print the Log Router sink filter for those chains
-  deploy-facts [--chains-dir DIR] [--json]    print the regions, service accounts and buckets to grant
+  validate [--chains-dir DIR] [--json] [FILE...]
+      Check the chain files given (a chain's name is its file name without .json), or
+      without FILE every chain in the folder, as the function's cold start does. Prints one
+      line per problem on stdout, "FILE: JSON.PATH: message" ((root) for the whole file);
+      --json prints {"valid", "problems": [{"file", "path", "message"}]} instead.
+      Exit 0 when every chain is valid, 1 otherwise.
+  sink-filter [--chains-dir DIR]
+      Print the Log Router sink filter for those chains.
+  deploy-facts [--chains-dir DIR] [--json]
+      Print the regions, service accounts and buckets to grant.
   start CHAIN [--run-id ID] [--input JSON] [--topic T]
-                                              publish a start command (PUBSUB_EMULATOR_HOST honoured)
-  status RUN_ID                               show a run and its jobs from the store
+      Publish a start command (PUBSUB_EMULATOR_HOST honoured).
+  status RUN_ID [--json]
+      Show a run from the store: its jobs (ended, then in flight) and, while it runs, the
+      state each scope waits in and the pending timers. --json prints one JSON object
+      {id, chain, status, input, output?, error?, startTime, endTime?, steps, scopes?, timers?}.
+      Exit 0 when the run is RUNNING, SUCCEEDED or CANCELLED (read its status), 1 when there
+      is no such run, 2 when it FAILED.
 
-Configuration comes from the same environment as the function (GOOGLE_CLOUD_PROJECT,
-DFCHAIN_CHAINS_DIR, DFCHAIN_STORE, FIRESTORE_EMULATOR_HOST).`;
+Any command exits 1 on an error (bad option, unreachable store, missing or empty chains
+folder), and 2 when the command is missing or unknown. --chains-dir defaults to
+DFCHAIN_CHAINS_DIR, else dag. Configuration comes from the same environment as the function
+(GOOGLE_CLOUD_PROJECT, DFCHAIN_CHAINS_DIR, DFCHAIN_STORE, FIRESTORE_EMULATOR_HOST).`;
 
 const out = (line: string) => console.log(line);
+const err = (line: string) => console.error(line);
 
 function parseInput(text: string | undefined): JsonObject {
   if (text === undefined) return {};
@@ -53,8 +68,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validateCommand(
-        values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        {
+          dir: values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+          files: positionals.slice(1),
+          json: values.json,
+        },
         out,
+        err,
       );
     case 'sink-filter':
       return sinkFilterCommand(
@@ -88,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
       const { FirestoreRunStore } = await import('../store/firestore.js');
       const store = new FirestoreRunStore(new Firestore({ projectId: config.projectId }));
       try {
-        return await statusCommand(store, argument, out);
+        return await statusCommand(store, argument, { json: values.json }, out, err);
       } finally {
         await store.close();
       }

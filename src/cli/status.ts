@@ -1,42 +1,292 @@
-import type { Run, Step } from '../engine/run.js';
+import type {
+  Frame,
+  FrameWait,
+  Run,
+  RunError,
+  RunStatus,
+  Step,
+  StepStatus,
+  TimerKind,
+} from '../engine/run.js';
+import type { Json, JsonObject } from '../json.js';
 import type { RunStore } from '../store/port.js';
 
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells
-    .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-    .join('  ')
-    .trimEnd();
+/** One job of a run, as `dfchain status --json` shows it. */
+export interface StepView {
+  readonly state: string;
+  /** Scope path, for a state inside a Parallel branch or Map item only. */
+  readonly scope?: string;
+  readonly attempt: number;
+  readonly status: StepStatus;
+  readonly jobName: string;
+  readonly jobId?: string;
+  readonly location: string;
+  readonly intendedAt: string;
+  readonly launchedAt?: string;
+  readonly endedAt?: string;
+  readonly jobState?: string;
+  readonly error?: RunError;
+  /** The run stopped waiting for this job (timeout, failed sibling): it is being cancelled. */
+  readonly abandoned?: true;
 }
 
-/** Renders a run as a few lines: status, then one line per step (ended, then in flight). */
-export function renderRun(run: Run, history: readonly Step[] = []): string[] {
+/** Where one running scope stands. */
+export interface ScopeView {
+  /** Scope path: `''` for the run itself, `Fan[1]`, `Fan[1]/Each[3]`. */
+  readonly scope: string;
+  readonly state: string;
+  readonly wait: FrameWait;
+  readonly attempt: number;
+  readonly enteredTime: string;
+  /** The job the state waits for (wait `job`). */
+  readonly jobName?: string;
+  /** Branches or items of a Parallel or Map (wait `children`). */
+  readonly children?: {
+    readonly total: number;
+    readonly started: number;
+    readonly running: number;
+    readonly failed: number;
+  };
+}
+
+/** A pending timer of a running run. */
+export interface TimerView {
+  readonly name: string;
+  readonly kind: TimerKind;
+  /** Scope path, when not the top level. */
+  readonly scope?: string;
+  readonly state: string;
+  readonly attempt: number;
+  readonly dueAt: string;
+}
+
+/** The one JSON object `dfchain status RUN --json` prints (ARCHITECTURE.md §2.1). */
+export interface RunView {
+  readonly id: string;
+  readonly chain: string;
+  readonly status: RunStatus;
+  readonly input: JsonObject;
+  readonly output?: Json;
+  readonly error?: RunError;
+  readonly startTime: string;
+  readonly endTime?: string;
+  /** Ended steps oldest first, then the steps in flight in the order they were intended. */
+  readonly steps: readonly StepView[];
+  /** Running runs only: each running scope, parents before children. */
+  readonly scopes?: readonly ScopeView[];
+  /** Running runs only: pending timers, soonest first. */
+  readonly timers?: readonly TimerView[];
+}
+
+/** Orders scope paths with their numbers as numbers: `Fan[2]` before `Fan[10]`. */
+function compareScopes(a: string, b: string): number {
+  const pa = a.split(/(\d+)/);
+  const pb = b.split(/(\d+)/);
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    // Odd parts are the digit runs split() captured.
+    if (i % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
+function stepView(step: Step): StepView {
+  return {
+    state: step.state,
+    ...(step.scope ? { scope: step.scope } : {}),
+    attempt: step.attempt,
+    status: step.status,
+    jobName: step.jobName,
+    ...(step.jobId !== undefined ? { jobId: step.jobId } : {}),
+    location: step.location,
+    intendedAt: step.intendedAt,
+    ...(step.launchedAt !== undefined ? { launchedAt: step.launchedAt } : {}),
+    ...(step.endedAt !== undefined ? { endedAt: step.endedAt } : {}),
+    ...(step.jobState !== undefined ? { jobState: step.jobState } : {}),
+    ...(step.error ? { error: step.error } : {}),
+    ...(step.abandoned ? { abandoned: true as const } : {}),
+  };
+}
+
+function scopeView(scope: string, frame: Frame): ScopeView {
+  const children = frame.children;
+  return {
+    scope,
+    state: frame.state,
+    wait: frame.wait,
+    attempt: frame.attempt,
+    enteredTime: frame.enteredTime,
+    ...(frame.jobName !== undefined ? { jobName: frame.jobName } : {}),
+    ...(children
+      ? {
+          children: {
+            total: children.total,
+            started: children.started,
+            running: children.running,
+            failed: children.failed,
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * The run as `dfchain status` shows it. `history` must be read after `run`: a step that ends
+ * between the two reads is then in both (never in neither), and the history's ended copy wins.
+ */
+export function runView(run: Run, history: readonly Step[] = []): RunView {
+  const ended = new Set(history.map((step) => step.jobName));
+  const live = Object.values(run.steps)
+    .filter((step) => !ended.has(step.jobName))
+    .sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
+  const running = run.status === 'RUNNING';
+  return {
+    id: run.id,
+    chain: run.chain,
+    status: run.status,
+    input: run.input,
+    ...(run.output !== undefined ? { output: run.output } : {}),
+    ...(run.error ? { error: run.error } : {}),
+    startTime: run.startTime,
+    ...(run.endTime !== undefined ? { endTime: run.endTime } : {}),
+    steps: [...history, ...live].map(stepView),
+    ...(running
+      ? {
+          scopes: Object.entries(run.frames ?? {})
+            .sort(([a], [b]) => compareScopes(a, b))
+            .map(([scope, frame]) => scopeView(scope, frame)),
+          timers: Object.entries(run.timers ?? {})
+            .map(([name, t]) => ({
+              name,
+              kind: t.kind,
+              ...(t.scope ? { scope: t.scope } : {}),
+              state: t.state,
+              attempt: t.attempt,
+              dueAt: t.dueAt,
+            }))
+            .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.name.localeCompare(b.name)),
+        }
+      : {}),
+  };
+}
+
+/** Columns padded to their widest cell, two spaces apart. */
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Longest output shown in the human view; `--json` shows all of it. */
+const OUTPUT_SHOWN = 200;
+
+function waitingFor(scope: ScopeView): string {
+  if (scope.wait === 'job') return scope.jobName ? `job ${scope.jobName}` : 'job';
+  if (scope.wait === 'children' && scope.children) {
+    const { running, total, failed } = scope.children;
+    return `children (${running} of ${total} running${failed > 0 ? `, ${failed} failed` : ''})`;
+  }
+  if (scope.wait === 'timer') return 'timer (Wait)';
+  return scope.wait;
+}
+
+/**
+ * The human view: a status line, the error or output, one row per step (ended, then in flight),
+ * then for a running run the state each scope waits in and the pending timers. `-` is the top
+ * scope (the run itself) or a job id not known yet.
+ */
+export function renderRun(view: RunView): string[] {
   const lines = [
-    `run ${run.id}  chain ${run.chain}  ${run.status}  started ${run.startTime}${run.endTime ? `  ended ${run.endTime}` : ''}`,
+    `run ${view.id}  chain ${view.chain}  ${view.status}  started ${view.startTime}${view.endTime ? `  ended ${view.endTime}` : ''}`,
   ];
-  if (run.error) lines.push(`error ${run.error.Error}: ${run.error.Cause}`);
-  const live = Object.values(run.steps).sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
-  const steps = [...history, ...live];
-  const table = [
-    ['STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION'],
-    ...steps.map((s) => [s.state, s.status, s.jobName, s.jobId ?? '-', s.location]),
-  ];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
-  return [...lines, ...table.map((cells) => row(cells, widths))];
+  if (view.error) lines.push(`error ${view.error.Error}: ${view.error.Cause}`);
+  if (view.output !== undefined) {
+    const text = JSON.stringify(view.output);
+    lines.push(
+      `output ${text.length > OUTPUT_SHOWN ? `${text.slice(0, OUTPUT_SHOWN)}… (--json shows all)` : text}`,
+    );
+  }
+  lines.push(
+    ...table([
+      ['SCOPE', 'STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION'],
+      ...view.steps.map((s) => [
+        s.scope ?? '-',
+        s.state,
+        s.status,
+        s.jobName,
+        s.jobId ?? '-',
+        s.location,
+      ]),
+    ]),
+  );
+  if (view.scopes && view.scopes.length > 0) {
+    lines.push(
+      '',
+      ...table([
+        ['SCOPE', 'STATE', 'WAITING FOR', 'ATTEMPT', 'SINCE'],
+        ...view.scopes.map((s) => [
+          s.scope || '-',
+          s.state,
+          waitingFor(s),
+          String(s.attempt),
+          s.enteredTime,
+        ]),
+      ]),
+    );
+  }
+  if (view.timers && view.timers.length > 0) {
+    lines.push(
+      '',
+      ...table([
+        ['TIMER', 'KIND', 'SCOPE', 'STATE', 'ATTEMPT', 'DUE'],
+        ...view.timers.map((t) => [
+          t.name,
+          t.kind,
+          t.scope ?? '-',
+          t.state,
+          String(t.attempt),
+          t.dueAt,
+        ]),
+      ]),
+    );
+  }
+  return lines;
 }
 
-/** `dfchain status RUN_ID`: prints the run from the store; exit 1 when it does not exist. */
+/** What `dfchain status` prints. */
+export interface StatusOptions {
+  /** One JSON object ({@link RunView}) instead of the human view. */
+  readonly json: boolean;
+}
+
+/**
+ * `dfchain status RUN_ID [--json]`: reads the run, then its history (one read each, in that
+ * order: see {@link runView}) and prints them. Exit 1 when the run does not exist (the advice
+ * goes to `err`, so stdout stays empty or JSON), 2 when it FAILED, else 0.
+ */
 export async function statusCommand(
   store: RunStore,
   runId: string,
+  options: StatusOptions,
   out: (line: string) => void,
+  err: (line: string) => void,
 ): Promise<number> {
   const run = await store.get(runId);
   if (!run) {
-    out(
+    err(
       `no run "${runId}" in the store; check the id, GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST`,
     );
     return 1;
   }
-  renderRun(run, await store.history(runId)).forEach((line) => out(line));
+  const view = runView(run, await store.history(runId));
+  if (options.json) out(JSON.stringify(view));
+  else renderRun(view).forEach((line) => out(line));
   return run.status === 'FAILED' ? 2 : 0;
 }

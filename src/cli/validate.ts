@@ -1,14 +1,98 @@
+import { basename } from 'node:path';
 import { loadChains } from '../chain/load.js';
+import type { ChainDefinition } from '../chain/types.js';
+import { ChainsInvalidError, type ChainProblem } from '../errors.js';
+import { validateChainFile } from './chain-file.js';
 
-/** `dfchain validate`: loads every chain in `dir` exactly as the function's cold start does. */
-export function validateCommand(dir: string, out: (line: string) => void): number {
-  const chains = loadChains(dir);
-  for (const chain of chains.values()) {
-    const states = Object.keys(chain.definition.States).length;
-    out(
-      `ok  ${chain.name}  (${chain.file}: ${states} state${states === 1 ? '' : 's'}, starts at ${chain.definition.StartAt})`,
-    );
+/** What `dfchain validate` checks. */
+export interface ValidateOptions {
+  /** The chains folder, checked whole when `files` is empty. */
+  readonly dir: string;
+  /** Chain files named on the command line; when given, only these are checked. */
+  readonly files: readonly string[];
+  /** One JSON object `{valid, problems: [{file, path, message}]}` on stdout instead of lines. */
+  readonly json: boolean;
+}
+
+/** One checked chain file: as given on the command line, or its path in the chains folder. */
+interface Checked {
+  readonly file: string;
+  readonly name: string;
+  readonly problems: readonly ChainProblem[];
+  readonly definition?: ChainDefinition;
+}
+
+/** `FILE: JSON.PATH: message`, `(root)` standing for the whole file. */
+export function problemLine(file: string, problem: ChainProblem): string {
+  return `${file}: ${problem.path || '(root)'}: ${problem.message}`;
+}
+
+/**
+ * The chains folder exactly as the function's cold start loads it (`loadChains`): the folder
+ * missing or empty throws ConfigError, as it stops the function. Valid chains are only known
+ * one by one when every chain is valid: `loadChains` reports the invalid ones alone.
+ */
+function checkFolder(dir: string): Checked[] {
+  try {
+    return [...loadChains(dir).values()].map((chain) => ({
+      file: chain.file,
+      name: chain.name,
+      problems: [],
+      definition: chain.definition,
+    }));
+  } catch (error) {
+    if (!(error instanceof ChainsInvalidError)) throw error;
+    return error.errors.map((e) => ({
+      file: e.file,
+      name: basename(e.file).replace(/\.json$/, ''),
+      problems: e.problems,
+    }));
   }
-  out(`${chains.size} chain${chains.size === 1 ? '' : 's'} valid in ${dir}`);
-  return 0;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * `dfchain validate [--chains-dir DIR] [--json] [FILE…]`: checks the chain files given, or every
+ * chain of the folder. Prints one line `FILE: JSON.PATH: message` per problem on `out` (and
+ * nothing else there), a line per valid chain and a summary on `err`; returns 0 when every
+ * chain is valid, 1 otherwise. A `schema.json` among the files is skipped, as the function
+ * skips it, so `dfchain validate dag/*.json` works.
+ */
+export function validateCommand(
+  options: ValidateOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
+  const files = [...new Set(options.files)].filter((file) => {
+    if (basename(file) !== 'schema.json') return true;
+    err(`skipped ${file}: the chain schema, not a chain (the function does not load it)`);
+    return false;
+  });
+  const byFile = options.files.length > 0;
+  const checked = byFile
+    ? files.map((file) => ({ file, ...validateChainFile(file) }))
+    : checkFolder(options.dir);
+  const invalid = checked.filter((c) => c.problems.length > 0);
+  if (options.json) {
+    const problems = invalid.flatMap((c) =>
+      c.problems.map((p) => ({ file: c.file, path: p.path, message: p.message })),
+    );
+    out(JSON.stringify({ valid: invalid.length === 0, problems }));
+    return invalid.length === 0 ? 0 : 1;
+  }
+  for (const c of checked) {
+    for (const problem of c.problems) out(problemLine(c.file, problem));
+    if (c.definition) {
+      const states = Object.keys(c.definition.States).length;
+      err(
+        `ok  ${c.name}  (${c.file}: ${plural(states, 'state')}, starts at ${c.definition.StartAt})`,
+      );
+    }
+  }
+  const where = byFile ? '' : ` in ${options.dir}`;
+  if (invalid.length === 0) err(`${plural(checked.length, 'chain')} valid${where}`);
+  else if (byFile) err(`${invalid.length} of ${plural(checked.length, 'chain')} invalid`);
+  else err(`${plural(invalid.length, 'chain')} invalid${where}`);
+  return invalid.length === 0 ? 0 : 1;
 }

@@ -1,43 +1,530 @@
 import { strict as assert } from 'node:assert';
-import { renderRun, statusCommand } from '../../../src/cli/status.js';
+import sinon from 'sinon';
+import type { ChainDefinition } from '../../../src/chain/types.js';
+import { renderRun, runView, statusCommand } from '../../../src/cli/status.js';
+import type { EndedJob, TerminalJobState } from '../../../src/dataflow/job.js';
+import { onJobEnded } from '../../../src/engine/job-ended.js';
+import { jobLabels } from '../../../src/engine/labels.js';
+import { onLaunched } from '../../../src/engine/launched.js';
+import type { Frame, Run, Step } from '../../../src/engine/run.js';
+import { startRun } from '../../../src/engine/start.js';
+import { onTimer } from '../../../src/engine/timer.js';
+import type { Transition } from '../../../src/engine/transition.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import { emptyRun } from '../../fixtures/runs.js';
 
-describe('dfchain status', () => {
-  it('renders a run and its steps as aligned columns', () => {
-    const run = {
-      ...emptyRun(),
-      status: 'FAILED' as const,
-      endTime: '2026-11-22T10:09:00.000Z',
-      error: { Error: 'Dataflow.JobFailed', Cause: 'ended JOB_STATE_FAILED' },
-      steps: {
-        'ingest-aaaaaaaaaaaa': {
-          state: 'Ingest',
-          attempt: 0,
-          jobName: 'ingest-aaaaaaaaaaaa',
-          projectId: 'p',
-          location: 'europe-west4',
-          request: { launchParameter: { jobName: 'ingest-aaaaaaaaaaaa' } },
-          status: 'FAILED' as const,
-          intendedAt: '2026-11-22T10:00:00.000Z',
-          jobId: 'j1',
+const T0 = '2026-11-22T10:00:00.000Z';
+const T1 = '2026-11-22T10:01:00.000Z';
+const T2 = '2026-11-22T10:05:00.000Z';
+const T3 = '2026-11-22T10:06:00.000Z';
+const T4 = '2026-11-22T10:08:00.000Z';
+/** T2 plus the Wait's 600 s, and plus the Task's 3600 s timeout. */
+const PAUSE_DUE = '2026-11-22T10:15:00.000Z';
+const LOAD_DUE = '2026-11-22T11:05:00.000Z';
+
+/** A Task, then a Parallel of a Task with a timeout and a Wait. */
+const fanOut: ChainDefinition = {
+  StartAt: 'Ingest',
+  Defaults: { Region: 'europe-west4' },
+  States: {
+    Ingest: {
+      Type: 'Task',
+      Resource: 'dataflow:flexTemplate',
+      Parameters: { jobName: 'ingest', containerSpecGcsPath: 'gs://b/ingest.json' },
+      Next: 'Fan',
+    },
+    Fan: {
+      Type: 'Parallel',
+      Branches: [
+        {
+          StartAt: 'Load',
+          States: {
+            Load: {
+              Type: 'Task',
+              Resource: 'dataflow:flexTemplate',
+              TimeoutSeconds: 3600,
+              Parameters: { jobName: 'load', containerSpecGcsPath: 'gs://b/load.json' },
+              End: true,
+            },
+          },
         },
-      },
-    };
-    assert.deepEqual(renderRun(run), [
-      'run r1  chain daily  FAILED  started 2026-11-22T10:00:00.000Z  ended 2026-11-22T10:09:00.000Z',
-      'error Dataflow.JobFailed: ended JOB_STATE_FAILED',
-      'STATE   STATUS  JOB NAME             JOB ID  LOCATION',
-      'Ingest  FAILED  ingest-aaaaaaaaaaaa  j1      europe-west4',
-    ]);
+        { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 600, End: true } } },
+      ],
+      End: true,
+    },
+  },
+};
+
+function stepOf(run: Run, state: string): Step {
+  const step = Object.values(run.steps).find((s) => s.state === state);
+  assert.ok(step, `a step in flight for ${state}`);
+  return step;
+}
+
+function ended(run: Run, step: Step, state: TerminalJobState, id: string): EndedJob {
+  return {
+    id,
+    name: step.jobName,
+    projectId: step.projectId,
+    location: step.location,
+    currentState: state,
+    labels: jobLabels(run.id, run.chain, step.state),
+  };
+}
+
+/** Writes a transition's run and archives its ended steps, as the handler does. */
+async function commit(store: MemoryRunStore, t: Transition): Promise<Run> {
+  await store.update(t.run.id, () => ({ run: t.run, archive: t.archived, result: undefined }));
+  return t.run;
+}
+
+/** The engine's run of `fanOut` stopped after `until`: Ingest done, Load launched, Pause waiting. */
+async function fanOutRun(
+  store: MemoryRunStore,
+  until: 'running' | 'succeeded' = 'running',
+): Promise<Run> {
+  const started = startRun({
+    runId: 'r1',
+    chain: 'daily',
+    definition: fanOut,
+    definitionHash: 'h',
+    projectId: 'p',
+    input: { date: '2026-11-21' },
+    now: T0,
+    nonce: 'n0nce',
+  });
+  await store.create(started.run);
+  let run = started.run;
+  const ingest = stepOf(run, 'Ingest');
+  run = await commit(store, onLaunched(run, ingest.jobName, 'j-ingest', T1, false));
+  run = await commit(
+    store,
+    onJobEnded(fanOut, run, ended(run, ingest, 'JOB_STATE_DONE', 'j-ingest'), T2),
+  );
+  run = await commit(store, onLaunched(run, stepOf(run, 'Load').jobName, 'j-load', T3, false));
+  if (until === 'running') return run;
+  const load = stepOf(run, 'Load');
+  run = await commit(
+    store,
+    onJobEnded(fanOut, run, ended(run, load, 'JOB_STATE_DONE', 'j-load'), T4),
+  );
+  const wait = Object.keys(run.timers ?? {}).find((name) => name.startsWith('wait-'))!;
+  return commit(store, onTimer(fanOut, run, wait, PAUSE_DUE));
+}
+
+/** What one call of the command printed and returned. */
+interface Printed {
+  readonly code: number;
+  readonly out: string[];
+  readonly err: string[];
+}
+
+async function status(store: MemoryRunStore, runId: string, json: boolean): Promise<Printed> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await statusCommand(
+    store,
+    runId,
+    { json },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
+  return { code, out, err };
+}
+
+/** Names the engine chose (deterministic, but not this test's business to spell). */
+interface Names {
+  readonly ingest: string;
+  readonly load: string;
+  readonly wait: string;
+  readonly timeout: string;
+}
+
+async function namesOf(store: MemoryRunStore): Promise<Names> {
+  const run = (await store.get('r1'))!;
+  const history = await store.history('r1');
+  const job = (state: string) =>
+    [...history, ...Object.values(run.steps)].find((s) => s.state === state)!.jobName;
+  const timer = (kind: string) =>
+    Object.keys(run.timers ?? {}).find((name) => name.startsWith(`${kind}-`)) ?? '';
+  return {
+    ingest: job('Ingest'),
+    load: job('Load'),
+    wait: timer('wait'),
+    timeout: timer('timeout'),
+  };
+}
+
+const INGEST_RESULT = {
+  jobId: 'j-ingest',
+  jobName: '',
+  currentState: 'JOB_STATE_DONE',
+  location: 'europe-west4',
+  projectId: 'p',
+};
+
+describe('dfchain status', () => {
+  const cases: {
+    readonly name: string;
+    readonly build: (store: MemoryRunStore) => Promise<unknown>;
+    readonly json: boolean;
+    readonly expected: (n: Names) => Printed;
+  }[] = [
+    {
+      name: '--json, running: one object with ended then in-flight steps, scopes and timers',
+      build: (store) => fanOutRun(store),
+      json: true,
+      expected: (n) => ({
+        code: 0,
+        out: [
+          JSON.stringify({
+            id: 'r1',
+            chain: 'daily',
+            status: 'RUNNING',
+            input: { date: '2026-11-21' },
+            startTime: T0,
+            steps: [
+              {
+                state: 'Ingest',
+                attempt: 0,
+                status: 'SUCCEEDED',
+                jobName: n.ingest,
+                jobId: 'j-ingest',
+                location: 'europe-west4',
+                intendedAt: T0,
+                launchedAt: T1,
+                endedAt: T2,
+                jobState: 'JOB_STATE_DONE',
+              },
+              {
+                state: 'Load',
+                scope: 'Fan[0]',
+                attempt: 0,
+                status: 'LAUNCHED',
+                jobName: n.load,
+                jobId: 'j-load',
+                location: 'europe-west4',
+                intendedAt: T2,
+                launchedAt: T3,
+              },
+            ],
+            scopes: [
+              {
+                scope: '',
+                state: 'Fan',
+                wait: 'children',
+                attempt: 0,
+                enteredTime: T2,
+                children: { total: 2, started: 2, running: 2, failed: 0 },
+              },
+              {
+                scope: 'Fan[0]',
+                state: 'Load',
+                wait: 'job',
+                attempt: 0,
+                enteredTime: T2,
+                jobName: n.load,
+              },
+              { scope: 'Fan[1]', state: 'Pause', wait: 'timer', attempt: 0, enteredTime: T2 },
+            ],
+            timers: [
+              {
+                name: n.wait,
+                kind: 'wait',
+                scope: 'Fan[1]',
+                state: 'Pause',
+                attempt: 0,
+                dueAt: PAUSE_DUE,
+              },
+              {
+                name: n.timeout,
+                kind: 'timeout',
+                scope: 'Fan[0]',
+                state: 'Load',
+                attempt: 0,
+                dueAt: LOAD_DUE,
+              },
+            ],
+          }),
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: 'human, running: a SCOPE column, then the waiting scopes and the timers',
+      build: (store) => fanOutRun(store),
+      json: false,
+      expected: (n) => ({
+        code: 0,
+        out: [
+          `run r1  chain daily  RUNNING  started ${T0}`,
+          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION`,
+          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4`,
+          `Fan[0]  Load    LAUNCHED   ${n.load}    j-load    europe-west4`,
+          '',
+          `SCOPE   STATE  WAITING FOR                ATTEMPT  SINCE`,
+          `-       Fan    children (2 of 2 running)  0        ${T2}`,
+          `Fan[0]  Load   job ${n.load}      0        ${T2}`,
+          `Fan[1]  Pause  timer (Wait)               0        ${T2}`,
+          '',
+          `TIMER${' '.repeat(45)}KIND     SCOPE   STATE  ATTEMPT  DUE`,
+          `${n.wait}     wait     Fan[1]  Pause  0        ${PAUSE_DUE}`,
+          `${n.timeout}  timeout  Fan[0]  Load   0        ${LOAD_DUE}`,
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: '--json, succeeded: the output, every step from the history, no scopes or timers',
+      build: (store) => fanOutRun(store, 'succeeded'),
+      json: true,
+      expected: (n) => ({
+        code: 0,
+        out: [
+          JSON.stringify({
+            id: 'r1',
+            chain: 'daily',
+            status: 'SUCCEEDED',
+            input: { date: '2026-11-21' },
+            output: [
+              { ...INGEST_RESULT, jobId: 'j-load', jobName: n.load },
+              { ...INGEST_RESULT, jobName: n.ingest },
+            ],
+            startTime: T0,
+            endTime: PAUSE_DUE,
+            steps: [
+              {
+                state: 'Ingest',
+                attempt: 0,
+                status: 'SUCCEEDED',
+                jobName: n.ingest,
+                jobId: 'j-ingest',
+                location: 'europe-west4',
+                intendedAt: T0,
+                launchedAt: T1,
+                endedAt: T2,
+                jobState: 'JOB_STATE_DONE',
+              },
+              {
+                state: 'Load',
+                scope: 'Fan[0]',
+                attempt: 0,
+                status: 'SUCCEEDED',
+                jobName: n.load,
+                jobId: 'j-load',
+                location: 'europe-west4',
+                intendedAt: T2,
+                launchedAt: T3,
+                endedAt: T4,
+                jobState: 'JOB_STATE_DONE',
+              },
+            ],
+          }),
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: 'human, succeeded: the output on one line',
+      build: (store) => fanOutRun(store, 'succeeded'),
+      json: false,
+      expected: (n) => ({
+        code: 0,
+        out: [
+          `run r1  chain daily  SUCCEEDED  started ${T0}  ended ${PAUSE_DUE}`,
+          `output ${JSON.stringify([
+            { ...INGEST_RESULT, jobId: 'j-load', jobName: n.load },
+            { ...INGEST_RESULT, jobName: n.ingest },
+          ]).slice(0, 200)}… (--json shows all)`,
+          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION`,
+          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4`,
+          `Fan[0]  Load    SUCCEEDED  ${n.load}    j-load    europe-west4`,
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: 'failed: the error, exit 2',
+      build: (store) =>
+        store.create({
+          ...emptyRun(),
+          status: 'FAILED',
+          endTime: T1,
+          error: { Error: 'Dataflow.JobFailed', Cause: 'ended JOB_STATE_FAILED' },
+        }),
+      json: false,
+      expected: () => ({
+        code: 2,
+        out: [
+          `run r1  chain daily  FAILED  started ${T0}  ended ${T1}`,
+          'error Dataflow.JobFailed: ended JOB_STATE_FAILED',
+          'SCOPE  STATE  STATUS  JOB NAME  JOB ID  LOCATION',
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: '--json, failed: exit 2 too',
+      build: (store) =>
+        store.create({
+          ...emptyRun(),
+          status: 'FAILED',
+          endTime: T1,
+          error: { Error: 'Dataflow.JobFailed', Cause: 'ended JOB_STATE_FAILED' },
+        }),
+      json: true,
+      expected: () => ({
+        code: 2,
+        out: [
+          JSON.stringify({
+            id: 'r1',
+            chain: 'daily',
+            status: 'FAILED',
+            input: { date: '2026-11-21' },
+            error: { Error: 'Dataflow.JobFailed', Cause: 'ended JOB_STATE_FAILED' },
+            startTime: T0,
+            endTime: T1,
+            steps: [],
+          }),
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: '--json, cancelled: exit 0 (the status tells)',
+      build: (store) =>
+        store.create({
+          ...emptyRun(),
+          status: 'CANCELLED',
+          endTime: T1,
+          error: { Error: 'Run.Cancelled', Cause: 'by an operator' },
+        }),
+      json: true,
+      expected: () => ({
+        code: 0,
+        out: [
+          JSON.stringify({
+            id: 'r1',
+            chain: 'daily',
+            status: 'CANCELLED',
+            input: { date: '2026-11-21' },
+            error: { Error: 'Run.Cancelled', Cause: 'by an operator' },
+            startTime: T0,
+            endTime: T1,
+            steps: [],
+          }),
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: 'a run stored before scopes: running, with empty scopes and timers',
+      build: (store) => store.create(emptyRun()),
+      json: true,
+      expected: () => ({
+        code: 0,
+        out: [
+          JSON.stringify({
+            id: 'r1',
+            chain: 'daily',
+            status: 'RUNNING',
+            input: { date: '2026-11-21' },
+            startTime: T0,
+            steps: [],
+            scopes: [],
+            timers: [],
+          }),
+        ],
+        err: [],
+      }),
+    },
+    {
+      name: 'an unknown run: advice on stderr, stdout empty, exit 1',
+      build: () => Promise.resolve(),
+      json: true,
+      expected: () => ({
+        code: 1,
+        out: [],
+        err: [
+          'no run "r1" in the store; check the id, GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST',
+        ],
+      }),
+    },
+  ];
+
+  for (const { name, build, json, expected } of cases) {
+    it(name, async () => {
+      const store = new MemoryRunStore();
+      await build(store);
+      const names = await namesOf(store).catch(() => ({
+        ingest: '',
+        load: '',
+        wait: '',
+        timeout: '',
+      }));
+      assert.deepEqual(await status(store, 'r1', json), expected(names));
+    });
+  }
+
+  it('reads the run once, then the history once; a step ending in between shows once, ended', async () => {
+    const store = new MemoryRunStore();
+    await fanOutRun(store);
+    const names = await namesOf(store);
+    const get = store.get.bind(store);
+    // Another delivery ends Load's job right after the command read the run.
+    const getSpy = sinon.stub(store, 'get').callsFake(async (runId) => {
+      const run = (await get(runId))!;
+      const load = stepOf(run, 'Load');
+      await commit(
+        store,
+        onJobEnded(fanOut, run, ended(run, load, 'JOB_STATE_DONE', 'j-load'), T4),
+      );
+      return run;
+    });
+    const historySpy = sinon.spy(store, 'history');
+    const { code, out } = await status(store, 'r1', true);
+    assert.equal(code, 0);
+    assert.equal(getSpy.callCount, 1);
+    assert.equal(historySpy.callCount, 1);
+    assert.ok(getSpy.calledBefore(historySpy));
+    assert.equal(out.length, 1);
+    const view = JSON.parse(out[0]!) as { steps: { jobName: string; status: string }[] };
+    assert.deepEqual(
+      view.steps.map((s) => [s.jobName, s.status]),
+      [
+        [names.ingest, 'SUCCEEDED'],
+        [names.load, 'SUCCEEDED'],
+      ],
+    );
   });
 
-  it('exits 1 with advice for an unknown run, 0 for a running one', async () => {
-    const store = new MemoryRunStore();
-    const lines: string[] = [];
-    assert.equal(await statusCommand(store, 'nope', (l) => lines.push(l)), 1);
-    assert.match(lines[0]!, /^no run "nope" in the store; check the id/);
-    await store.create(emptyRun());
-    assert.equal(await statusCommand(store, 'r1', () => undefined), 0);
+  it('orders scopes parents first, numbers as numbers', () => {
+    const frame = (state: string): Frame => ({
+      state,
+      input: {},
+      enteredTime: T0,
+      visit: 0,
+      attempt: 0,
+      wait: 'job',
+    });
+    const run: Run = {
+      ...emptyRun(),
+      frames: {
+        'Each[10]': frame('A'),
+        'Each[2]/Inner[0]': frame('B'),
+        'Each[2]': frame('Inner'),
+        '': frame('Each'),
+        'Each@1[3]': frame('C'),
+      },
+    };
+    assert.deepEqual(
+      runView(run).scopes?.map((s) => s.scope),
+      ['', 'Each@1[3]', 'Each[2]', 'Each[2]/Inner[0]', 'Each[10]'],
+    );
+  });
+
+  it('shows an output of up to 200 characters whole', () => {
+    const lines = renderRun(runView({ ...emptyRun(), status: 'SUCCEEDED', output: { a: 1 } }));
+    assert.equal(lines[1], 'output {"a":1}');
   });
 });
