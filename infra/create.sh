@@ -6,7 +6,8 @@
 run gcloud services enable cloudfunctions.googleapis.com run.googleapis.com \
   cloudbuild.googleapis.com artifactregistry.googleapis.com eventarc.googleapis.com \
   pubsub.googleapis.com logging.googleapis.com dataflow.googleapis.com \
-  firestore.googleapis.com cloudscheduler.googleapis.com iam.googleapis.com "$p"
+  firestore.googleapis.com cloudscheduler.googleapis.com iam.googleapis.com \
+  cloudtasks.googleapis.com "$p"
 
 lookup PROJECT_NUMBER gcloud projects describe "$project" --format='value(projectNumber)'
 pubsub_agent=serviceAccount:service-$PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com
@@ -51,15 +52,17 @@ if [ "$own_worker_sa" = true ]; then
   done
 fi
 
-# Only the Dataflow calls dfchain makes: jobs.get, jobs.list and flexTemplates.launch, which
+# Only the Dataflow calls dfchain makes: jobs.get, jobs.list, flexTemplates.launch, which
 # needs dataflow.jobs.create (https://cloud.google.com/dataflow/docs/concepts/access-control:
-# each method needs the permission of its name; a launch creates a job). roles/dataflow.developer
-# would add cancel, update, snapshots, messages and metrics on every job of the project.
-launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list
+# each method needs the permission of its name; a launch creates a job), and a cancel, jobs.update
+# with requestedState JOB_STATE_CANCELLED, which "Requires the dataflow.jobs.cancel permission"
+# (REST reference, projects.locations.jobs.update). roles/dataflow.developer would add update,
+# snapshots, messages and metrics on every job of the project.
+launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel
 upsert gcloud iam roles describe "$launcher_role_id" "$p" -- \
   gcloud iam roles update "$launcher_role_id" --permissions="$launcher_permissions" "$p" -- \
   gcloud iam roles create "$launcher_role_id" --title='dfchain launcher' \
-  --description='Launch flex templates and read jobs: what the dfchain function calls' \
+  --description='Launch flex templates, read and cancel jobs: what the dfchain function calls' \
   --permissions="$launcher_permissions" --stage=GA "$p"
 run_retrying gcloud projects add-iam-policy-binding "$project" \
   --member="serviceAccount:$fn_sa" --role="$launcher_role" --condition=None
@@ -91,6 +94,21 @@ if [ "$own_worker_sa" = true ]; then
   done
 fi
 
+# Timers: one Cloud Tasks queue in the function's region. The function creates a named task
+# per timer (cloudtasks.tasks.create: roles/cloudtasks.enqueuer, on this queue only); at the due
+# time the task POSTs the timer to Pub/Sub's REST publish with an OAuth token of the function's
+# account, so that account publishes on the topic, and the function, which makes the tasks, must
+# be allowed to act as it: "The caller must have iam.serviceAccounts.actAs permission for the
+# service account" (google.cloud.tasks.v2.OAuthToken).
+ensure gcloud tasks queues describe "$tasks_queue" --location="$region" "$p" -- \
+  gcloud tasks queues create "$tasks_queue" --location="$region" "$p"
+run_retrying gcloud tasks queues add-iam-policy-binding "$tasks_queue" --location="$region" \
+  --member="serviceAccount:$fn_sa" --role=roles/cloudtasks.enqueuer "$p"
+run_retrying gcloud iam service-accounts add-iam-policy-binding "$fn_sa" \
+  --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
+run_retrying gcloud pubsub topics add-iam-policy-binding "$topic" \
+  --member="serviceAccount:$fn_sa" --role=roles/pubsub.publisher "$p"
+
 # dfchain's own Firestore database. A database of that name in Datastore mode cannot hold
 # Firestore documents: stop before anything depends on it.
 refuse_if DATASTORE_MODE "the Firestore database \"$firestore_database\" of $project is in Datastore mode, which dfchain cannot use; pass --firestore-database NAME with a new name (dfchain creates it in Native mode)" \
@@ -117,6 +135,9 @@ env_vars=GOOGLE_CLOUD_PROJECT=$project,DFCHAIN_CHAINS_DIR=$chains_rel
 env_vars+=,DFCHAIN_FIRESTORE_DATABASE=$firestore_database,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30
 # Tasks that name no serviceAccountEmail run as the worker account, never the Compute Engine one.
 env_vars+=,DFCHAIN_WORKER_SERVICE_ACCOUNT=$worker_sa
+# Timers go to the queue above and come back on the topic, published as the function's account.
+env_vars+=,DFCHAIN_TIMERS=cloudtasks,DFCHAIN_TOPIC=$topic,DFCHAIN_TASKS_QUEUE=$tasks_queue
+env_vars+=,DFCHAIN_TASKS_LOCATION=$region,DFCHAIN_TIMER_SERVICE_ACCOUNT=$fn_sa
 run gcloud functions deploy "$function_name" --gen2 --runtime=nodejs22 --region="$region" \
   --source=. --entry-point=dfchain --trigger-topic="$topic" --retry --timeout=540s \
   --memory="$memory" --max-instances="$max_instances" --ingress-settings=internal-only \

@@ -126,6 +126,8 @@ dfchain() { node dist/cli/main.js "$@"; }
 
 topic=dfchain-events
 dead_topic=dfchain-events-dead
+# Timers (Wait, Retry intervals, timeouts) wait here, in the function's region.
+tasks_queue=dfchain-timers
 sink=dfchain-jobs
 function_name=dfchain
 fn_sa=dfchain-fn@$project.iam.gserviceaccount.com

@@ -1,8 +1,10 @@
 # shellcheck shell=bash
 # The teardown steps of deploy.sh (sourced): deletes, in reverse order, what create.sh made.
 # Kept: the Firestore database (it holds the runs' history, and a deleted database's name cannot
-# be reused for a while) and the custom role (it grants nothing once its binding is gone, and a
-# deleted custom role's id stays reserved, so a redeploy could not create it again at once).
+# be reused for a while), the custom role (it grants nothing once its binding is gone, and a
+# deleted custom role's id stays reserved, so a redeploy could not create it again at once) and
+# the timers' queue (emptied: a deleted queue's name cannot be used again for 7 days,
+# https://cloud.google.com/tasks/docs/quotas).
 
 for job_region in "${regions[@]}"; do
   remove gcloud eventarc triggers describe "dfchain-dataflow-$job_region" \
@@ -12,6 +14,9 @@ for job_region in "${regions[@]}"; do
 done
 remove gcloud scheduler jobs describe "$scheduler_job" --location="$region" "$p" -- \
   gcloud scheduler jobs delete "$scheduler_job" --location="$region" --quiet "$p"
+# Pending timers would publish to a topic that is gone: drop them, keep the queue.
+remove gcloud tasks queues describe "$tasks_queue" --location="$region" "$p" -- \
+  gcloud tasks queues purge "$tasks_queue" --location="$region" --quiet "$p"
 # Deleting the function also deletes its Pub/Sub trigger and that trigger's subscription.
 remove gcloud functions describe "$function_name" --gen2 --region="$region" "$p" -- \
   gcloud functions delete "$function_name" --gen2 --region="$region" --quiet "$p"
@@ -61,6 +66,10 @@ for account in "${act_as[@]}"; do
   run_ignoring_failure gcloud iam service-accounts remove-iam-policy-binding "$account" \
     --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
 done
+run_ignoring_failure gcloud tasks queues remove-iam-policy-binding "$tasks_queue" \
+  --location="$region" --member="serviceAccount:$fn_sa" --role=roles/cloudtasks.enqueuer "$p"
+run_ignoring_failure gcloud iam service-accounts remove-iam-policy-binding "$fn_sa" \
+  --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
 doomed_accounts=("$fn_sa" "$trigger_sa")
 [ "$own_build_sa" = false ] || doomed_accounts+=("$build_sa")
 [ "$own_worker_sa" = false ] || doomed_accounts+=("$worker_sa")
@@ -72,5 +81,5 @@ done
 if [ "$dry_run" = true ]; then
   echo "dry run: nothing was changed" >&2
 else
-  echo "dfchain removed from $project ($region); kept the Firestore database $firestore_database and the role $launcher_role" >&2
+  echo "dfchain removed from $project ($region); kept the Firestore database $firestore_database, the role $launcher_role and the empty queue $tasks_queue" >&2
 fi

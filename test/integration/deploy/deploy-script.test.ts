@@ -161,7 +161,7 @@ describe('infra/deploy.sh', function () {
     assert.equal(flag(command, 'trigger-service-account'), TRIGGER_SA.slice(15));
     assert.equal(
       flag(command, 'set-env-vars'),
-      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj.iam.gserviceaccount.com',
+      'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj.iam.gserviceaccount.com,DFCHAIN_TIMERS=cloudtasks,DFCHAIN_TOPIC=dfchain-events,DFCHAIN_TASKS_QUEUE=dfchain-timers,DFCHAIN_TASKS_LOCATION=europe-west4,DFCHAIN_TIMER_SERVICE_ACCOUNT=dfchain-fn@demo-proj.iam.gserviceaccount.com',
     );
     const everything = [deploy, multi, noEventarc]
       .flatMap((s) => s.commands)
@@ -242,13 +242,45 @@ describe('infra/deploy.sh', function () {
     );
   });
 
-  it('actAs on every service account a chain names, and on the default worker account', () => {
+  it('actAs on every service account a chain names, on the default worker account, and on itself (timers)', () => {
     const actAs = bindings(multi).filter((b) => b.endsWith('roles/iam.serviceAccountUser'));
     assert.deepEqual(actAs, [
       `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
       `iam service-accounts etl-workers@demo-proj.iam.gserviceaccount.com | ${FN_SA} | roles/iam.serviceAccountUser`,
       `iam service-accounts loader@other-proj.iam.gserviceaccount.com | ${FN_SA} | roles/iam.serviceAccountUser`,
+      `iam service-accounts ${FN_SA.slice('serviceAccount:'.length)} | ${FN_SA} | roles/iam.serviceAccountUser`,
     ]);
+  });
+
+  it('timers: a Cloud Tasks queue in the region, created only when missing; the function enqueues on it alone and publishes its timers as itself', () => {
+    const enable = deploy.commands.find((c) => isCommand(c, 'services', 'enable'))!;
+    assert.ok(enable.includes('cloudtasks.googleapis.com'));
+    const queues = deploy.commands.filter((c) => isCommand(c, 'tasks', 'queues'));
+    assert.deepEqual(
+      queues.map((c) => c.slice(1).join(' ')),
+      [
+        'tasks queues describe dfchain-timers --location=europe-west4 --project=demo-proj',
+        'tasks queues create dfchain-timers --location=europe-west4 --project=demo-proj',
+        `tasks queues add-iam-policy-binding dfchain-timers --location=europe-west4 --member=${FN_SA} --role=roles/cloudtasks.enqueuer --project=demo-proj`,
+      ],
+    );
+    const queueCreate = deploy.commands.findIndex((c) => isCommand(c, 'tasks', 'queues', 'create'));
+    const functionDeploy = deploy.commands.findIndex((c) => isCommand(c, 'functions', 'deploy'));
+    assert.ok(queueCreate < functionDeploy, 'the queue exists before the function runs');
+    const multiQueue = multi.commands.find((c) => isCommand(c, 'tasks', 'queues', 'create'))!;
+    assert.equal(
+      flag(multiQueue, 'location'),
+      'europe-west4',
+      "the function's region, not a job's",
+    );
+    assert.ok(
+      bindings(deploy).includes(`pubsub topics dfchain-events | ${FN_SA} | roles/pubsub.publisher`),
+    );
+    // Torn down: the tasks purged, the queue kept (a deleted queue's name is taken for 7 days).
+    assert.deepEqual(
+      teardown.commands.filter((c) => isCommand(c, 'tasks', 'queues')).map((c) => c[3]),
+      ['describe', 'purge', 'remove-iam-policy-binding'],
+    );
   });
 
   it('template buckets: the function (and the workers) may read each template bucket, and a flag adds more', () => {
@@ -294,7 +326,7 @@ describe('infra/deploy.sh', function () {
       assert.equal(command[4], 'dfchainLauncher');
       assert.equal(
         flag(command, 'permissions'),
-        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list',
+        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel',
       );
     }
     const fn = bindings(deploy).filter((b) => b.includes(`| ${FN_SA} |`));
@@ -303,6 +335,9 @@ describe('infra/deploy.sh', function () {
       `projects demo-proj | ${FN_SA} | roles/datastore.user`,
       `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
       `storage buckets gs://dfchain-example | ${FN_SA} | roles/storage.objectViewer`,
+      `tasks queues dfchain-timers | ${FN_SA} | roles/cloudtasks.enqueuer`,
+      `iam service-accounts ${FN_SA.slice('serviceAccount:'.length)} | ${FN_SA} | roles/iam.serviceAccountUser`,
+      `pubsub topics dfchain-events | ${FN_SA} | roles/pubsub.publisher`,
     ]);
     const datastore = deploy.commands.find((c) => flag(c, 'role') === 'roles/datastore.user')!;
     assert.equal(
@@ -432,6 +467,9 @@ describe('infra/deploy.sh', function () {
         `projects demo-proj | ${FN_SA} | roles/datastore.user`,
         `iam service-accounts ${WORKER_SA} | ${FN_SA} | roles/iam.serviceAccountUser`,
         `storage buckets gs://dfchain-example | ${FN_SA} | roles/storage.objectViewer`,
+        `tasks queues dfchain-timers | ${FN_SA} | roles/cloudtasks.enqueuer`,
+        `iam service-accounts ${FN_SA.slice('serviceAccount:'.length)} | ${FN_SA} | roles/iam.serviceAccountUser`,
+        `pubsub topics dfchain-events | ${FN_SA} | roles/pubsub.publisher`,
         `pubsub topics dfchain-events | ${SAMPLE.WRITER_IDENTITY} | roles/pubsub.publisher`,
         `run services dfchain | ${TRIGGER_SA} | roles/run.invoker`,
         `pubsub subscriptions ${SAMPLE.TRIGGER_SUBSCRIPTION} | ${PUBSUB_AGENT} | roles/pubsub.subscriber`,
