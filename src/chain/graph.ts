@@ -1,6 +1,7 @@
 import { isObject, type UnknownObject } from '../json.js';
 import type { ChainProblem } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
+import { STATE_TYPES } from './types.js';
 
 const asUnknownObject = (value: unknown): UnknownObject | undefined =>
   isObject(value) ? value : undefined;
@@ -216,7 +217,9 @@ function transitions(state: UnknownObject, place: string): Transition[] {
     if (typeof target === 'string') found.push({ place: at, target });
   };
   const type = state.Type;
-  if (typeof type === 'string' && SEQUENTIAL_TYPES.includes(type)) add(`${place}.Next`, state.Next);
+  // A state of no known type still leads where its Next says (its type is reported apart).
+  const known = (STATE_TYPES as readonly unknown[]).includes(type);
+  if (!known || SEQUENTIAL_TYPES.includes(type as string)) add(`${place}.Next`, state.Next);
   if (type === 'Choice') {
     if (Array.isArray(state.Choices)) {
       state.Choices.forEach((rule, i) =>

@@ -118,6 +118,13 @@ function unknownField(
     const message = stateFieldMessage(type, key, place.scope);
     if (message !== undefined) return { path: here, message };
   }
+  if (place.kind === 'rule' && key === 'Condition') {
+    return {
+      path: here,
+      message:
+        'Condition belongs to JSONata rules, which dfchain does not support; test "Variable" with an operator such as "StringEquals" instead',
+    };
+  }
   if (place.kind === 'rule') {
     // Rules list every operator: a list of 45 fields helps less than the closest operator.
     return { path: here, message: `${operandProblem(key, undefined)!}; remove or rename it` };
@@ -373,10 +380,13 @@ function typeMessage(types: string, value: unknown, key: string | undefined): st
   if (key?.endsWith('.$')) {
     return `must be a string holding a path or an intrinsic (got ${describe(value)}); for a fixed value, drop ".$" from the key`;
   }
-  const fix =
-    type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
-      ? `; write it as "${String(value)}"`
-      : '';
+  let fix = '';
+  if (type === 'string' && (typeof value === 'number' || typeof value === 'boolean'))
+    fix = `; write it as "${String(value)}"`;
+  const numeric =
+    typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+  if ((type === 'integer' || type === 'number') && numeric)
+    fix = `; write it as ${value} without quotes`;
   const expected = [type, ...others].map(withArticle).join(' or ');
   return `must be ${expected} (got ${describe(value)})${fix}`;
 }

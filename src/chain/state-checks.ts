@@ -42,6 +42,10 @@ const TEMPLATES = ['ResultSelector', 'ItemSelector', 'Parameters'];
 
 const WAIT_FIELDS = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'];
 
+// The schema reports other values: comparing them would only add noise.
+const isPositiveInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1;
+
 const isStateType = (value: unknown): value is StateType =>
   (STATE_TYPES as readonly unknown[]).includes(value);
 
@@ -93,7 +97,7 @@ export function stateProblems(chain: unknown): ChainProblem[] {
     }
     const timeout = state.TimeoutSeconds;
     const heartbeat = state.HeartbeatSeconds;
-    if (has('TimeoutSeconds') && typeof timeout === 'number' && typeof heartbeat === 'number') {
+    if (has('TimeoutSeconds') && isPositiveInteger(timeout) && isPositiveInteger(heartbeat)) {
       // ASL "Timeouts": if provided, HeartbeatSeconds MUST be smaller than TimeoutSeconds.
       if (heartbeat >= timeout) {
         add(
