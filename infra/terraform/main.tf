@@ -27,7 +27,7 @@ locals {
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
     "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
     "logging.googleapis.com", "dataflow.googleapis.com", "firestore.googleapis.com",
-    "cloudscheduler.googleapis.com", "iam.googleapis.com",
+    "cloudscheduler.googleapis.com", "iam.googleapis.com", "cloudtasks.googleapis.com",
   ]
 }
 
@@ -111,14 +111,15 @@ resource "google_service_account" "worker" {
   display_name = "dfchain Dataflow workers"
 }
 
-# Only the Dataflow calls dfchain makes: jobs.get, jobs.list and flexTemplates.launch (which
-# needs dataflow.jobs.create): https://cloud.google.com/dataflow/docs/concepts/access-control
+# Only the Dataflow calls dfchain makes: jobs.get, jobs.list, flexTemplates.launch (which
+# needs dataflow.jobs.create): https://cloud.google.com/dataflow/docs/concepts/access-control,
+# and a cancel (jobs.update "Requires the dataflow.jobs.cancel permission to cancel a job").
 resource "google_project_iam_custom_role" "launcher" {
   project     = var.project_id
   role_id     = "dfchainLauncher"
   title       = "dfchain launcher"
-  description = "Launch flex templates and read jobs: what the dfchain function calls"
-  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list"]
+  description = "Launch flex templates, read and cancel jobs: what the dfchain function calls"
+  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list", "dataflow.jobs.cancel"]
 }
 
 resource "google_project_iam_member" "function_launcher" {
@@ -196,6 +197,39 @@ resource "google_storage_bucket_iam_member" "build_reads_source" {
   member = local.build_sa
 }
 
+# Timers: a Cloud Tasks queue in the function's region. The function creates a named task per
+# timer (roles/cloudtasks.enqueuer on this queue only); at the due time the task POSTs the timer
+# to Pub/Sub's REST publish with an OAuth token of the function's account, so that account
+# publishes on the topic, and the function must be allowed to act as it ("The caller must have
+# iam.serviceAccounts.actAs permission for the service account", google.cloud.tasks.v2.OAuthToken).
+resource "google_cloud_tasks_queue" "timers" {
+  project    = var.project_id
+  name       = "dfchain-timers"
+  location   = var.region
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_cloud_tasks_queue_iam_member" "function_enqueues" {
+  project  = var.project_id
+  location = google_cloud_tasks_queue.timers.location
+  name     = google_cloud_tasks_queue.timers.name
+  role     = "roles/cloudtasks.enqueuer"
+  member   = local.function_sa
+}
+
+resource "google_service_account_iam_member" "function_acts_as_itself" {
+  service_account_id = google_service_account.function.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = local.function_sa
+}
+
+resource "google_pubsub_topic_iam_member" "function_publishes_timers" {
+  project = var.project_id
+  topic   = google_pubsub_topic.events.name
+  role    = "roles/pubsub.publisher"
+  member  = local.function_sa
+}
+
 resource "google_firestore_database" "dfchain" {
   count           = var.create_firestore_database ? 1 : 0
   project         = var.project_id
@@ -264,6 +298,11 @@ resource "google_cloudfunctions2_function" "dfchain" {
       DFCHAIN_FIRESTORE_DATABASE       = var.firestore_database
       DFCHAIN_DATAFLOW_TIMEOUT_SECONDS = "30"
       DFCHAIN_WORKER_SERVICE_ACCOUNT   = local.worker_sa
+      DFCHAIN_TIMERS                   = "cloudtasks"
+      DFCHAIN_TOPIC                    = google_pubsub_topic.events.name
+      DFCHAIN_TASKS_QUEUE              = google_cloud_tasks_queue.timers.name
+      DFCHAIN_TASKS_LOCATION           = google_cloud_tasks_queue.timers.location
+      DFCHAIN_TIMER_SERVICE_ACCOUNT    = google_service_account.function.email
     }
   }
   event_trigger {
@@ -279,6 +318,9 @@ resource "google_cloudfunctions2_function" "dfchain" {
     google_service_account_iam_member.function_acts_as,
     google_project_iam_member.build,
     google_storage_bucket_iam_member.build_reads_source,
+    google_cloud_tasks_queue_iam_member.function_enqueues,
+    google_service_account_iam_member.function_acts_as_itself,
+    google_pubsub_topic_iam_member.function_publishes_timers,
   ]
 }
 

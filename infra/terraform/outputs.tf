@@ -37,3 +37,8 @@ output "worker_service_account" {
   description = "Service account of the Dataflow workers for Tasks that name none."
   value       = local.worker_sa
 }
+
+output "timers_queue" {
+  description = "Cloud Tasks queue the function's timers wait in."
+  value       = google_cloud_tasks_queue.timers.id
+}

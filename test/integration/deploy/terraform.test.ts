@@ -74,6 +74,7 @@ describe('infra/terraform', function () {
       'google_cloud_run_service_iam_member.trigger_invoker',
       'google_cloud_scheduler_job.tick',
       'google_eventarc_trigger.dataflow',
+      'google_cloud_tasks_queue.timers',
     ]) {
       assert.ok(resources.includes(name), name);
     }
@@ -168,6 +169,11 @@ describe('infra/terraform', function () {
       DFCHAIN_FIRESTORE_DATABASE: '${var.firestore_database}',
       DFCHAIN_WORKER_SERVICE_ACCOUNT: '${local.worker_sa}',
       DFCHAIN_DATAFLOW_TIMEOUT_SECONDS: '30',
+      DFCHAIN_TIMERS: 'cloudtasks',
+      DFCHAIN_TOPIC: '${google_pubsub_topic.events.name}',
+      DFCHAIN_TASKS_QUEUE: '${google_cloud_tasks_queue.timers.name}',
+      DFCHAIN_TASKS_LOCATION: '${google_cloud_tasks_queue.timers.location}',
+      DFCHAIN_TIMER_SERVICE_ACCOUNT: '${google_service_account.function.email}',
     });
     assert.equal(
       resource('google_project_iam_member', 'build')['for_each'],
@@ -184,6 +190,7 @@ describe('infra/terraform', function () {
       'dataflow.jobs.create',
       'dataflow.jobs.get',
       'dataflow.jobs.list',
+      'dataflow.jobs.cancel',
     ]);
     const datastore = resource('google_project_iam_member', 'function_datastore');
     assert.equal(datastore['role'], 'roles/datastore.user');
@@ -242,6 +249,44 @@ describe('infra/terraform', function () {
     ];
     const outcome = await runProgram('git', ['check-ignore', ...paths], { cwd: ROOT });
     assert.deepEqual(outcome.stdout.trim().split('\n'), paths);
+  });
+
+  it('timers: a Cloud Tasks queue in the region; the function enqueues on it alone, acts as itself and publishes on the topic', () => {
+    const apis = readFileSync(join(MODULE, 'main.tf'), 'utf8');
+    assert.match(apis, /"cloudtasks\.googleapis\.com"/);
+    assert.deepEqual(resource('google_cloud_tasks_queue', 'timers'), {
+      project: '${var.project_id}',
+      name: 'dfchain-timers',
+      location: '${var.region}',
+      depends_on: ['${google_project_service.apis}'],
+    });
+    assert.deepEqual(resource('google_cloud_tasks_queue_iam_member', 'function_enqueues'), {
+      project: '${var.project_id}',
+      location: '${google_cloud_tasks_queue.timers.location}',
+      name: '${google_cloud_tasks_queue.timers.name}',
+      role: 'roles/cloudtasks.enqueuer',
+      member: '${local.function_sa}',
+    });
+    assert.deepEqual(resource('google_service_account_iam_member', 'function_acts_as_itself'), {
+      service_account_id: '${google_service_account.function.name}',
+      role: 'roles/iam.serviceAccountUser',
+      member: '${local.function_sa}',
+    });
+    assert.deepEqual(resource('google_pubsub_topic_iam_member', 'function_publishes_timers'), {
+      project: '${var.project_id}',
+      topic: '${google_pubsub_topic.events.name}',
+      role: 'roles/pubsub.publisher',
+      member: '${local.function_sa}',
+    });
+    const dependsOn = resource('google_cloudfunctions2_function', 'dfchain')['depends_on'];
+    for (const grant of [
+      '${google_cloud_tasks_queue_iam_member.function_enqueues}',
+      '${google_service_account_iam_member.function_acts_as_itself}',
+      '${google_pubsub_topic_iam_member.function_publishes_timers}',
+    ]) {
+      assert.ok((dependsOn as string[]).includes(grant), grant);
+    }
+    assert.ok(tf['output']?.['timers_queue'], 'timers_queue output');
   });
 
   it('publishes the tick every 5 minutes; eventarc per region the chains use', () => {
