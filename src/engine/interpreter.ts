@@ -7,7 +7,7 @@ import { attemptSeed, unitFromSeed } from './draw.js';
 import type { Draft, Entry } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
 import { applyResultPath, resolveTemplate, selectPath, type Evaluation } from './io.js';
-import { entryKey, scoped, timerName } from './names.js';
+import { entryKey, placeOf, scoped, timerName } from './names.js';
 import { catcherFor, isFatal, retryDecision } from './retry-policy.js';
 import type { Frame, RunError } from './run.js';
 import { ROOT_SCOPE, tableOf } from './scope.js';
@@ -21,11 +21,6 @@ import { runWait } from './states/wait.js';
 
 /** Most states one transition enters: beyond it a Choice loop without Task or Wait is failing the run. */
 export const MAX_ENTRIES_PER_TRANSITION = 100_000;
-
-/** Where a state is, for error causes: `States.Load`, or `States.Fan[1]/Load` in a branch. */
-export function placeOf(scope: string, state: string): string {
-  return scope === ROOT_SCOPE ? `States.${state}` : `States.${scope}/${state}`;
-}
 
 function missingState(d: Draft, scope: string, state: string): RunError {
   return {

@@ -27,3 +27,8 @@ export function timerName(nonce: string, kind: TimerKind, key: string, attempt: 
 export function scoped(scope: string): { scope?: string } {
   return scope === ROOT_SCOPE ? {} : { scope };
 }
+
+/** Where a state is, for error causes: `States.Load`, or `States.Fan[1]/Load` in a branch. */
+export function placeOf(scope: string, state: string): string {
+  return scope === ROOT_SCOPE ? `States.${state}` : `States.${scope}/${state}`;
+}

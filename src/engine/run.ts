@@ -78,7 +78,10 @@ export interface Children {
   readonly failed: number;
   /** Output (or `{Error, Cause}` of a tolerated failure) of each ended child, by index. */
   readonly outputs: Readonly<Record<string, Json>>;
-  /** Map only: the items, the effective input and the limits, fixed when the Map began. */
+  /**
+   * Map only: the items (without an ItemSelector) or the effective input they are read from
+   * (with one), and the limits, fixed when the Map began.
+   */
   readonly items?: readonly Json[];
   readonly effectiveInput?: Json;
   readonly maxConcurrency?: number;

@@ -2,8 +2,7 @@ import type { ChainDefinition } from '../chain/types.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
 import { drain, finish, raise, retryNow } from './interpreter.js';
-import { placeOf } from './interpreter.js';
-import { scoped } from './names.js';
+import { placeOf, scoped } from './names.js';
 import type { Run, Timer } from './run.js';
 import { unchanged, type Transition } from './transition.js';
 

@@ -6,7 +6,7 @@ import { attemptSeed } from '../draw.js';
 import type { Draft } from '../draft.js';
 import { ERROR_NAMES } from '../error-names.js';
 import { resolveTemplate, selectPath, type Evaluation } from '../io.js';
-import { childScopeOf, entryKey } from '../names.js';
+import { childScopeOf, entryKey, placeOf } from '../names.js';
 import type { Children, Frame } from '../run.js';
 import { StateError } from '../state-error.js';
 import { WAITING, type Outcome, type StateRun } from './outcome.js';
@@ -35,14 +35,29 @@ function count(
  */
 export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
   const children = frame.children;
-  if (children?.items === undefined) return frame;
+  if (children === undefined) return frame;
   const key = entryKey(scope, frame.state, frame.visit);
+  const place = placeOf(scope, frame.state);
+  // Only one copy of the items is stored: with an ItemSelector they are read again from the
+  // effective input (a pure path, so the same array), without one they are stored alone.
+  const items =
+    children.items ??
+    (selectPath(
+      children.effectiveInput ?? null,
+      state.ItemsPath,
+      {
+        context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
+        seed: '',
+        place,
+      },
+      'ItemsPath',
+    ) as Json[]);
   const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
   const selector = state.ItemSelector ?? state.Parameters;
   let { started, running } = children;
   while (running < limit && started < children.total) {
     const index = started;
-    const value = children.items[index] ?? null;
+    const value = items[index] ?? null;
     let input = value;
     if (selector !== undefined) {
       const at: Evaluation = {
@@ -51,7 +66,7 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
           value,
         }),
         seed: attemptSeed(d.fixed.nonce ?? '', `${key}[${index}]`, frame.attempt),
-        place: scope === '' ? `States.${frame.state}` : `${scope}/States.${frame.state}`,
+        place,
       };
       const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
       input = resolveTemplate(selector, children.effectiveInput ?? null, at, field);
@@ -109,8 +124,7 @@ export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
     running: 0,
     failed: 0,
     outputs: {},
-    items,
-    effectiveInput: effective,
+    ...((state.ItemSelector ?? state.Parameters) ? { effectiveInput: effective } : { items }),
     ...(max ? { maxConcurrency: max } : {}),
     ...(tCount !== undefined ? { toleratedCount: tCount } : {}),
     ...(tPct !== undefined ? { toleratedPercentage: tPct } : {}),
