@@ -38,7 +38,7 @@ const EXCLUSIVE: readonly (readonly [string, string])[] = [
 ];
 
 /** Payload templates (fields whose `.$` keys are evaluated); Task Parameters: task-checks. */
-const TEMPLATES = ['ResultSelector', 'ItemSelector', 'Parameters'];
+const TEMPLATES = ['Parameters', 'ItemSelector', 'ResultSelector'];
 
 const WAIT_FIELDS = ['Seconds', 'Timestamp', 'SecondsPath', 'TimestampPath'];
 
