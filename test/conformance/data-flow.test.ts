@@ -134,6 +134,18 @@ export const DATA_FLOW_CASES: readonly ConformanceCase[] = [
     }),
     output: { a: { b: [1, 'two', null, { c: true }] }, n: null },
   },
+  // Spec: a payload template's ".$" fields are transformed "however deeply nested"; AWS's ECS
+  // examples put "Command.$" inside the ContainerOverrides array.
+  {
+    it: 'Parameters resolves ".$" fields inside objects inside arrays',
+    definition: chain({
+      P: pass(undefined, {
+        Parameters: { overrides: [{ name: 'c', 'command.$': '$.commands' }, 'literal'] },
+      }),
+    }),
+    input: { commands: ['run', '--fast'] },
+    output: { overrides: [{ name: 'c', command: ['run', '--fast'] }, 'literal'] },
+  },
   // AWS: an unresolvable .$ path raises States.Runtime ("The JSONPath '$.x' specified for the
   // field 'x.$' could not be found in the input"), where the spec names
   // States.ParameterPathFailure; AWS wins (ARCHITECTURE.md §2.1).
@@ -432,6 +444,13 @@ export const DATA_FLOW_CASES: readonly ConformanceCase[] = [
     }),
     input: { a: { b: 2 } },
     output: { b: 2, c: 3 },
+  },
+  // Spec: Result is a literal: its ".$" keys are not paths.
+  {
+    it: 'Pass Result is taken literally, ".$" keys and all',
+    definition: chain({ P: pass(undefined, { Result: { 'a.$': '$.x' } }) }),
+    input: { x: 1 },
+    output: { 'a.$': '$.x' },
   },
   {
     it: 'Pass with Result ignores its Parameters for its result',

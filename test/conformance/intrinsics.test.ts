@@ -164,6 +164,17 @@ export const INTRINSIC_CASES: readonly ConformanceCase[] = [
       assert.ok((value as number) >= 1 && (value as number) < 999, `in range: ${String(value)}`);
     },
   },
+  {
+    it: 'States.MathRandom with a seed (AWS: optional third argument) stays in [start, end)',
+    definition: chain({
+      P: pass(undefined, { Parameters: { 'random.$': 'States.MathRandom(1, 999, 1234)' } }),
+    }),
+    output: (r) => r.output ?? null,
+    check: (r) => {
+      const value = (r.output as { random?: unknown }).random;
+      assert.ok(Number.isInteger(value) && (value as number) >= 1 && (value as number) < 999);
+    },
+  },
   // --- Strings ----------------------------------------------------------------------------------
   intrinsic(
     'States.StringSplit splits at a delimiter (AWS example)',
@@ -218,6 +229,11 @@ export const INTRINSIC_CASES: readonly ConformanceCase[] = [
     'States.ArrayPartition with chunk size 0 fails with States.Runtime',
     'States.ArrayPartition($.list, $.size)',
     { list: [1, 2], size: 0 },
+  ),
+  failing(
+    'States.Hash with an algorithm AWS does not offer fails with States.Runtime',
+    'States.Hash($.data, $.algorithm)',
+    { data: 'x', algorithm: 'SHA-3' },
   ),
   failing(
     'an intrinsic argument path selecting nothing fails with States.Runtime',

@@ -361,6 +361,20 @@ export const MAP_CASES: readonly ConformanceCase[] = [
     output: { list: [0, 1], error: 'Dataflow.JobFailed' },
   },
   {
+    it: "a Map Catch handles an item's Fail, with {Error, Cause} as the fallback's input",
+    definition: chain({
+      M: map(
+        branch({ Reject: { Type: 'Fail', Error: 'Item.Rejected', Cause: 'no' } }),
+        { ItemsPath: '$.list', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }] },
+        'Done',
+      ),
+      Done: pass(),
+      Recover: pass(),
+    }),
+    input: { list: [1] },
+    output: { Error: 'Item.Rejected', Cause: 'no' },
+  },
+  {
     it: 'a Map Retry runs every item again under new job names',
     definition: chain({
       M: map(TASK_PROCESSOR, {
@@ -434,6 +448,32 @@ export const MAP_CASES: readonly ConformanceCase[] = [
     outcomes: items([0, 1], 'FAILED'),
     output: (r) => r.output ?? null,
     check: (r) => withFailure([1, 2, 3], [0, 1])(r.output),
+  },
+  {
+    it: 'a tolerated failure lets the remaining items start (MaxConcurrency 1)',
+    definition: chain({
+      M: map(TASK_PROCESSOR, { ItemsPath: '$.list', MaxConcurrency: 1, ToleratedFailureCount: 1 }),
+    }),
+    input: { list: ['a', 'b', 'c'] },
+    outcomes: items([1], 'FAILED'),
+    output: (r) => r.output ?? null,
+    check: (r) => {
+      withFailure(['a', 'b', 'c'], [1])(r.output);
+      assert.deepEqual(r.launched.map(itemOf), [0, 1, 2]);
+    },
+  },
+  {
+    it: 'an item timing out counts as a failed item against the tolerance',
+    definition: chain({
+      M: map(branch({ Work: task('work', undefined, { ResultPath: null, TimeoutSeconds: 5 }) }), {
+        ItemsPath: '$.list',
+        ToleratedFailureCount: 0,
+      }),
+    }),
+    input: { list: ['a', 'b'] },
+    outcomes: items([1], 'HANG'),
+    error: { Error: 'States.ExceedToleratedFailureThreshold' },
+    check: (r) => assert.equal(r.seconds, 5),
   },
   {
     it: 'a Catch on States.ExceedToleratedFailureThreshold handles a Map beyond its tolerance',

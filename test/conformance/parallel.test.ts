@@ -170,6 +170,30 @@ export const PARALLEL_CASES: readonly ConformanceCase[] = [
     }),
     output: [{ n: 'Inner' }],
   },
+  // Spec: a Succeed state in a branch ends that branch, not the run.
+  {
+    it: 'a Succeed in a branch ends the branch only; the run goes on past the Parallel',
+    definition: chain({
+      P: parallel(
+        [
+          branch({
+            Check: {
+              Type: 'Choice',
+              Choices: [{ Variable: '$.skip', BooleanEquals: true, Next: 'Skip' }],
+              Default: 'Work',
+            },
+            Skip: { Type: 'Succeed', OutputPath: '$.skip' },
+            Work: pass(undefined, { Result: 'worked' }),
+          }),
+          branch({ Other: pass(undefined, { Result: 'other' }) }),
+        ],
+        'After',
+      ),
+      After: pass(undefined, { Parameters: { 'results.$': '$' } }),
+    }),
+    input: { skip: true },
+    output: { results: [true, 'other'] },
+  },
   // --- Failure --------------------------------------------------------------------------------
   {
     it: "a branch reaching Fail fails the Parallel and the run with the branch's Error and Cause",
