@@ -67,13 +67,18 @@ function chainFiles(dir: string): string[] {
 }
 
 /** The parsed file, or undefined after recording why it cannot be read as JSON. */
-function readChainJson(file: string, problems: ChainProblem[]): unknown {
+export function readChainJson(file: string, problems: ChainProblem[]): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    problems.push({ path: '', message: `cannot read the file (${code}); check its permissions` });
+    // A path typed on the command line is missing far more often than unreadable.
+    const message =
+      code === 'ENOENT'
+        ? 'no such file (ENOENT); check the path'
+        : `cannot read the file (${code}); check its permissions`;
+    problems.push({ path: '', message });
     return undefined;
   }
   // Bounded depth: validation walks the file recursively (as ajv does).
@@ -103,7 +108,8 @@ function readChainJson(file: string, problems: ChainProblem[]): unknown {
   return JSON.parse(text) as unknown;
 }
 
-function badNameMessage(name: string): string {
+/** Why `name` cannot be a chain's name, with the file name to use instead. */
+export function badNameMessage(name: string): string {
   const fixed =
     name
       .toLowerCase()
