@@ -62,6 +62,45 @@ describe('.$ refused on trusted launch environment fields', () => {
     });
   }
 
+  it('refuses them in Tasks of Parallel branches and Map item processors too', () => {
+    const nested = (environment: JsonObject): JsonObject => ({
+      Type: 'Task',
+      Resource: 'dataflow:flexTemplate',
+      Parameters: { jobName: 'inner', containerSpecGcsPath: 'gs://b/t.json', environment },
+      End: true,
+    });
+    const json = chain({});
+    json.States = {
+      Fan: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'Load', States: { Load: nested({ 'network.$': '$.n' }) } }],
+        Next: 'Each',
+      },
+      Each: {
+        Type: 'Map',
+        ItemProcessor: {
+          StartAt: 'Copy',
+          States: {
+            Copy: {
+              ...nested({ 'kmsKeyName.$': '$$.Map.Item.Value' }),
+              Parameters: {
+                jobName: 'copy',
+                containerSpecGcsPath: 'gs://b/t.json',
+                environment: { 'kmsKeyName.$': '$$.Map.Item.Value' },
+              },
+            },
+          },
+        },
+        End: true,
+      },
+    };
+    json.StartAt = 'Fan';
+    assert.deepEqual(problems(json), [
+      `States.Fan.Branches[0].States.Load.Parameters.environment.network.$: ${WHY.network}; set it literally in the chain file`,
+      `States.Each.ItemProcessor.States.Copy.Parameters.environment.kmsKeyName.$: ${WHY.kmsKeyName}; set it literally in the chain file`,
+    ]);
+  });
+
   it('accepts the same fields set literally, and .$ on the other fields', () => {
     assert.deepEqual(
       problems(
