@@ -339,10 +339,10 @@ export const DATA_FLOW_CASES: readonly ConformanceCase[] = [
     input: { x: 1 },
     error: { Error: 'States.Runtime', Cause: /OutputPath/ },
   },
-  // The spec's worked example of input and output processing
-  // (states-language.net/spec.html#filters, "InputPath, ResultPath and OutputPath example").
+  // states-language.net/spec.html#filters: InputPath selects the effective input, ResultPath
+  // places the result into the raw input, OutputPath filters what results.
   {
-    it: 'InputPath, ResultPath and OutputPath together (spec example shape)',
+    it: 'InputPath, ResultPath and OutputPath together: the result lands in the raw input',
     definition: chain({
       P: pass(undefined, {
         InputPath: '$.numbers',
