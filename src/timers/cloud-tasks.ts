@@ -206,7 +206,12 @@ export function createCloudTasksTimers(options: CloudTasksTimerOptions): TimerPo
     async close() {
       const open = client;
       client = undefined;
-      if (open) await (await open).close();
+      // A client that never loaded has nothing to close.
+      if (open)
+        await open.then(
+          (loaded) => loaded.close(),
+          () => undefined,
+        );
     },
   };
 }
