@@ -105,8 +105,9 @@ function enter(d: Draft, entry: Entry, again?: Again): void {
   }
   const at = evaluation(d, scope, frame);
   try {
-    let effective =
+    const stateInput =
       state.Type === 'Fail' ? input : selectPath(input, state.InputPath, at, 'InputPath');
+    let effective = stateInput;
     if (
       (state.Type === 'Task' || state.Type === 'Pass' || state.Type === 'Parallel') &&
       state.Parameters
@@ -114,7 +115,7 @@ function enter(d: Draft, entry: Entry, again?: Again): void {
       effective = resolveTemplate(state.Parameters as JsonObject, effective, at, 'Parameters');
     }
     const key = entryKey(scope, name, visit);
-    const outcome = run({ d, scope, name, state, frame, key, at }, effective);
+    const outcome = run({ d, scope, name, state, frame, key, at, stateInput }, effective);
     if (outcome.kind === 'result') finish(d, scope, outcome.result, outcome.next);
     else if (outcome.kind === 'fail') failScope(d, scope, outcome.error);
   } catch (error) {

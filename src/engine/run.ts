@@ -118,7 +118,7 @@ export interface Frame {
 }
 
 /** What a timer does when it fires. */
-export const TIMER_KINDS = ['wait', 'retry', 'timeout'] as const;
+export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run'] as const;
 /** What a timer does when it fires. */
 export type TimerKind = (typeof TIMER_KINDS)[number];
 

@@ -2,6 +2,7 @@ import type { ChainDefinition } from '../chain/types.js';
 import type { JsonObject } from '../json.js';
 import { Draft } from './draft.js';
 import { drain } from './interpreter.js';
+import { timerName } from './names.js';
 import type { Run } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
 import type { Transition } from './transition.js';
@@ -39,6 +40,16 @@ export function startRun(request: StartRequest): Transition {
   };
   const d = new Draft(request.definition, run, request.now);
   d.event({ event: 'run.started' });
+  const limit = request.definition.TimeoutSeconds;
+  if (limit !== undefined) {
+    d.addTimer(timerName(request.nonce, 'run', ROOT_SCOPE, 0), {
+      kind: 'run',
+      scope: ROOT_SCOPE,
+      state: request.definition.StartAt,
+      attempt: 0,
+      dueAt: new Date(Date.parse(request.now) + limit * 1000).toISOString(),
+    });
+  }
   d.agenda.push({ scope: ROOT_SCOPE, state: request.definition.StartAt, input: request.input });
   drain(d);
   return d.result();

@@ -1,13 +1,19 @@
 import type { ChainDefinition } from '../chain/types.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
-import { drain, finish, raise, retryNow } from './interpreter.js';
+import { drain, failRun, finish, raise, retryNow } from './interpreter.js';
 import { placeOf, scoped } from './names.js';
 import type { Run, Timer } from './run.js';
 import { unchanged, type Transition } from './transition.js';
 
 /** What a frame waits for while each kind of timer is pending. */
-const WAITS = { wait: 'timer', retry: 'retry', timeout: 'job' } as const;
+const WAITS = {
+  wait: 'timer',
+  retry: 'retry',
+  timeout: 'job',
+  heartbeat: 'job',
+  run: 'job',
+} as const;
 
 /** Timers of `run` due at `now`, by name: the tick fires them if their delivery was lost. */
 export function dueTimers(run: Run, now: string): string[] {
@@ -18,6 +24,13 @@ export function dueTimers(run: Run, now: string): string[] {
 }
 
 function fire(d: Draft, timer: Timer): void {
+  if (timer.kind === 'run') {
+    failRun(d, {
+      Error: ERROR_NAMES.timeout,
+      Cause: `the run lasted longer than the chain's TimeoutSeconds (due ${timer.dueAt})`,
+    });
+    return;
+  }
   const frame = d.frame(timer.scope);
   const current =
     frame?.state === timer.state &&
@@ -47,10 +60,20 @@ function fire(d: Draft, timer: Timer): void {
       });
     }
   }
-  raise(d, timer.scope, {
-    Error: ERROR_NAMES.timeout,
-    Cause: `${placeOf(timer.scope, timer.state)}: the Task ran longer than its timeout (due ${timer.dueAt})${step ? `; its job ${step.jobName} is being cancelled` : ''}`,
-  });
+  const cancelling = step ? `; its job ${step.jobName} is being cancelled` : '';
+  raise(
+    d,
+    timer.scope,
+    timer.kind === 'heartbeat'
+      ? {
+          Error: ERROR_NAMES.heartbeatTimeout,
+          Cause: `${placeOf(timer.scope, timer.state)}: no heartbeat within HeartbeatSeconds (due ${timer.dueAt})${cancelling}`,
+        }
+      : {
+          Error: ERROR_NAMES.timeout,
+          Cause: `${placeOf(timer.scope, timer.state)}: the Task ran longer than its timeout (due ${timer.dueAt})${cancelling}`,
+        },
+  );
 }
 
 /**

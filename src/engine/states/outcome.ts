@@ -15,6 +15,8 @@ export interface StateRun<S extends State = State> {
   /** entryKey of this entry: the base of job, timer and child scope names. */
   readonly key: string;
   readonly at: Evaluation;
+  /** The state's input after InputPath, before Parameters (TimeoutSecondsPath reads it). */
+  readonly stateInput: Json;
 }
 
 /**

@@ -11,17 +11,34 @@ import type { Step } from '../run.js';
 import { StateError } from '../state-error.js';
 import { WAITING, type Outcome, type StateRun } from './outcome.js';
 
-function timeoutSeconds(run: StateRun<TaskState>, effective: JsonObject): number | undefined {
-  const { TimeoutSeconds, TimeoutSecondsPath } = run.state;
-  if (TimeoutSecondsPath === undefined) return TimeoutSeconds;
-  const value = selectPath(effective, TimeoutSecondsPath, run.at, 'TimeoutSecondsPath');
+/** Seconds from a fixed field or, as AWS reads it, from a path into the state input. */
+function seconds(
+  run: StateRun<TaskState>,
+  fixed: number | undefined,
+  path: string | undefined,
+  field: string,
+): number | undefined {
+  if (path === undefined) return fixed;
+  const value = selectPath(run.stateInput, path, run.at, field);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new StateError({
       Error: ERROR_NAMES.runtime,
-      Cause: `${run.at.place}.TimeoutSecondsPath: ${JSON.stringify(TimeoutSecondsPath)} must select a positive integer, got ${JSON.stringify(value)}`,
+      Cause: `${run.at.place}.${field}: ${JSON.stringify(path)} must select a positive integer, got ${JSON.stringify(value)}`,
     });
   }
   return value;
+}
+
+/** Arms a timer `after` seconds from now for this attempt of the Task. */
+function arm(run: StateRun<TaskState>, kind: 'timeout' | 'heartbeat', after: number): void {
+  const { d, key, frame } = run;
+  d.addTimer(timerName(d.fixed.nonce ?? '', kind, key, frame.attempt), {
+    kind,
+    scope: run.scope,
+    state: run.name,
+    attempt: frame.attempt,
+    dueAt: new Date(Date.parse(d.now) + after * 1000).toISOString(),
+  });
 }
 
 /**
@@ -55,7 +72,14 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
       Cause: `${run.at.place}.Parameters.environment.additionalUserLabels: ${problem}`,
     });
   }
-  const timeout = timeoutSeconds(run, parameters);
+  const { state: t } = run;
+  const timeout = seconds(run, t.TimeoutSeconds, t.TimeoutSecondsPath, 'TimeoutSecondsPath');
+  const heartbeat = seconds(
+    run,
+    t.HeartbeatSeconds,
+    t.HeartbeatSecondsPath,
+    'HeartbeatSecondsPath',
+  );
   const step: Step = {
     state: run.name,
     ...(run.scope === '' ? {} : { scope: run.scope }),
@@ -78,15 +102,9 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     jobName,
     ...(attempt > 0 ? { attempt } : {}),
   });
-  if (timeout !== undefined) {
-    const dueAt = new Date(Date.parse(d.now) + timeout * 1000).toISOString();
-    d.addTimer(timerName(d.fixed.nonce ?? '', 'timeout', key, attempt), {
-      kind: 'timeout',
-      scope: run.scope,
-      state: run.name,
-      attempt,
-      dueAt,
-    });
-  }
+  if (timeout !== undefined) arm(run, 'timeout', timeout);
+  // A Dataflow job sends no heartbeats, so nothing re-arms this one: past HeartbeatSeconds the
+  // state fails with States.HeartbeatTimeout, as the specification says for a silent task.
+  if (heartbeat !== undefined) arm(run, 'heartbeat', heartbeat);
   return WAITING;
 }

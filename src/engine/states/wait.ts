@@ -18,7 +18,7 @@ function bad(run: StateRun<WaitState>, field: string, wanted: string, got: Json)
 function dueMs(run: StateRun<WaitState>, effective: Json, now: number): number {
   const { Seconds, Timestamp, SecondsPath, TimestampPath } = run.state;
   if (Seconds !== undefined) return now + Seconds * 1000;
-  if (Timestamp !== undefined) return parseTimestamp(Timestamp) ?? now;
+  if (Timestamp !== undefined) return toSecond(parseTimestamp(Timestamp) ?? now);
   if (SecondsPath !== undefined) {
     const value = selectPath(effective, SecondsPath, run.at, 'SecondsPath');
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
@@ -29,7 +29,12 @@ function dueMs(run: StateRun<WaitState>, effective: Json, now: number): number {
   const ms = typeof value === 'string' ? parseTimestamp(value) : undefined;
   if (ms === undefined)
     throw bad(run, 'TimestampPath', 'an RFC 3339 timestamp such as "2026-12-01T06:00:00Z"', value);
-  return ms;
+  return toSecond(ms);
+}
+
+/** AWS "considers the time value up to seconds and truncates milliseconds" (Wait state docs). */
+function toSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
 }
 
 /** Wait: due now or earlier passes at once; otherwise a timer hands the input on when due. */
