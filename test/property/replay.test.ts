@@ -1,0 +1,201 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import type { ChainDefinition } from '../../src/chain/types.js';
+import { chainProblems } from '../../src/chain/validate.js';
+import type { JsonObject } from '../../src/json.js';
+import { runChain, task } from '../conformance/harness.js';
+import {
+  chain,
+  depthOf,
+  input,
+  outcomeSpec,
+  outcomes,
+  statesByName,
+  type OutcomeSpec,
+} from './arbitraries.js';
+import { childScopeFailed, replayClean, runChaos, type Schedule } from './chaos-driver.js';
+
+/**
+ * ARCHITECTURE.md §3: replaying any message any number of times, in any order, must leave the
+ * same run and the same set of jobs. Random valid chains (Parallel, Map with MaxConcurrency,
+ * Choice, Task with Retry and Catch) run on random job outcomes under a chaotic delivery of
+ * every signal (launch records late, job ends before their launch record, timers late or early,
+ * anything delivered up to 3 more times), and must end as a clean delivery ends:
+ *
+ * - always as the clean replay of its own effective deliveries (same order, same times, once
+ *   each, launches recorded at once): duplicates, stale and early signals, late launch records
+ *   and clock drift make no difference; and with no job name launched twice, no Map above its
+ *   MaxConcurrency, no redelivery changing the run, and no run left RUNNING with nothing to do;
+ * - as the clean in-order run of the conformance harness (status, output, error, and the set of
+ *   launched job names) whenever no branch or item fails there. When one does, its siblings
+ *   race it, and the run's course rightly depends on which job end the engine hears of first
+ *   (the last test shows two such courses), so no fixed order can be the reference.
+ *
+ * `DFCHAIN_PROPERTY_RUNS` sets the number of random cases (default 200).
+ */
+const RUNS = Number(process.env['DFCHAIN_PROPERTY_RUNS'] ?? 200);
+
+const schedule: fc.Arbitrary<Schedule> = fc.record({
+  choices: fc.array(fc.nat({ max: 0x3ffff }), { maxLength: 400, size: 'max' }),
+  duplicates: fc.integer({ min: 0, max: 3 }),
+  early: fc.boolean(),
+});
+
+interface Case {
+  readonly definition: ChainDefinition;
+  readonly input: JsonObject;
+  readonly outcome: OutcomeSpec;
+  readonly schedule: Schedule;
+}
+
+const cases: fc.Arbitrary<Case> = fc.record({
+  definition: chain,
+  input,
+  outcome: outcomeSpec,
+  schedule,
+});
+
+const sorted = (names: Iterable<string>): string[] => [...names].sort();
+const ending = (r: { status: string; output?: unknown; error?: unknown }) => ({
+  status: r.status,
+  output: r.output,
+  error: r.error,
+});
+
+/** Checks one case; throws an AssertionError naming the first broken promise. */
+function check(c: Case): void {
+  const clean = runChain(c.definition, c.input, outcomes(c.outcome));
+  // The harness numbers jobs in launch order: give each job name the same id in every driver.
+  const ids = new Map(clean.launched.map((step, i) => [step.jobName, `job-${i + 1}`]));
+  const idOf = (name: string): string => ids.get(name) ?? `job-x-${name}`;
+  const chaos = runChaos(c.definition, c.input, outcomes(c.outcome), c.schedule, { idOf });
+
+  // Exactly once: no job name launched twice, every redelivery, stale or early signal a no-op,
+  // and the run always ends (never RUNNING with nothing left to deliver).
+  assert.deepEqual(chaos.violations, [], 'chaotic run broke a promise');
+  assert.notEqual(chaos.status, 'RUNNING', 'chaotic run did not end');
+  const launched = new Set(chaos.launched);
+  assert.equal(launched.size, chaos.launched.length, 'a job name was launched twice');
+  for (const name of launched)
+    assert.ok(chaos.intended.has(name), `${name} launched, never intended`);
+
+  // Against a clean replay of the same effective deliveries, in the same order, at the same
+  // times, once each, with every launch recorded at once.
+  const replay = replayClean(c.definition, c.input, chaos.trace, idOf);
+  assert.equal(replay.divergence, undefined, 'the clean replay could not follow the chaotic run');
+  assert.deepEqual(ending(chaos), ending(replay), 'chaotic run ended unlike its clean replay');
+  assert.deepEqual(sorted(chaos.intended), sorted(replay.intended), 'other jobs intended');
+
+  // Against the clean, in-order run of the conformance harness, when no branch or item failed
+  // there: then every order of job ends runs the same course (see childScopeFailed).
+  if (!childScopeFailed(c.definition, clean.events)) {
+    assert.deepEqual(ending(chaos), ending(clean), 'chaotic run ended unlike the clean run');
+    assert.deepEqual(
+      sorted(launched),
+      sorted(clean.launched.map((step) => step.jobName)),
+      'chaotic run launched other jobs than the clean run',
+    );
+  }
+}
+
+const property = fc.property(cases, (c) => {
+  check(c);
+});
+
+describe('property: exactly once under duplicated, reordered deliveries', function () {
+  this.timeout(600_000);
+
+  it('generates valid chains only (chainProblems finds nothing)', () => {
+    fc.assert(
+      fc.property(chain, (definition) => {
+        assert.deepEqual(chainProblems(definition), []);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it(`a chaotic delivery ends like the clean one (${RUNS} random cases)`, () => {
+    fc.assert(property, { numRuns: RUNS });
+  });
+
+  it('a chaotic delivery ends like the clean one (fixed seeds, replayed every time)', () => {
+    for (const seed of [1, 7, 42, 1_000, 31_337, 20_261_122]) {
+      fc.assert(property, { seed, numRuns: 25 });
+    }
+  });
+
+  it('the generator reaches nesting, concurrency limits, retries, catches and both kinds of run', () => {
+    const sample = fc.sample(cases, { seed: 5, numRuns: 300 });
+    let raceFree = 0;
+    let nested = 0;
+    let limited = 0;
+    let retried = 0;
+    let caught = 0;
+    let failed = 0;
+    for (const c of sample) {
+      const clean = runChain(c.definition, c.input, outcomes(c.outcome));
+      if (!childScopeFailed(c.definition, clean.events)) raceFree++;
+      if (depthOf(c.definition) === 2) nested++;
+      const states = [...statesByName(c.definition).values()];
+      if (states.some((s) => s.Type === 'Map' && (s.MaxConcurrency ?? 0) > 0)) limited++;
+      if (clean.events.some((e) => e.event === 'state.retrying')) retried++;
+      if (clean.events.some((e) => e.event === 'state.caught')) caught++;
+      if (clean.status === 'FAILED') failed++;
+    }
+    const share = (n: number): number => n / sample.length;
+    assert.ok(share(raceFree) > 0.3 && share(raceFree) < 0.95, `race-free: ${raceFree}`);
+    assert.ok(share(nested) > 0.05, `nested twice: ${nested}`);
+    assert.ok(share(limited) > 0.1, `Map with MaxConcurrency: ${limited}`);
+    assert.ok(share(retried) > 0.1, `retried: ${retried}`);
+    assert.ok(share(caught) > 0.1, `caught: ${caught}`);
+    assert.ok(share(failed) > 0.1 && share(failed) < 0.9, `failed: ${failed}`);
+  });
+
+  it('why the clean in-order run is the reference only when no branch fails: racing branches may launch other jobs', () => {
+    // Branch 0's job fails; branch 1 runs two jobs. Whether the second is launched depends on
+    // which job end the engine hears of first: both courses are correct, and both are exactly
+    // once. The chaotic runs are still checked against their own clean replays.
+    const definition: ChainDefinition = {
+      StartAt: 'Fan',
+      States: {
+        Fan: {
+          Type: 'Parallel',
+          End: true,
+          Branches: [
+            { StartAt: 'A', States: { A: task('a') as never } },
+            { StartAt: 'B', States: { B: task('b', 'C') as never, C: task('c') as never } },
+          ],
+        },
+      },
+    };
+    assert.deepEqual(chainProblems(definition), []);
+    const fail = outcomes({ seed: 0, failPercent: 0, cancelPercent: 0 });
+    const outcome = (step: Parameters<typeof fail>[0]) =>
+      step.state === 'A' ? 'FAILED' : fail(step);
+    const clean = runChain(definition, {}, outcome);
+    // Pending deliveries are listed launches, records, ends: [launch a, launch b], then
+    // [record a, record b, end a, end b]; choose end a (2) or end b (3) first.
+    const aFirst = runChaos(definition, {}, outcome, {
+      choices: [0, 0, 2],
+      duplicates: 1,
+      early: false,
+    });
+    const bFirst = runChaos(definition, {}, outcome, {
+      choices: [0, 0, 3],
+      duplicates: 1,
+      early: false,
+    });
+    for (const r of [aFirst, bFirst]) {
+      assert.deepEqual(r.violations, []);
+      assert.equal(r.status, 'FAILED');
+      const replay = replayClean(definition, {}, r.trace);
+      assert.equal(replay.divergence, undefined);
+      assert.deepEqual(ending(r), ending(replay));
+    }
+    const prefixes = (names: readonly string[]) => sorted(names.map((n) => n.split('-')[0]!));
+    assert.deepEqual(prefixes(aFirst.launched), ['a', 'b']);
+    assert.deepEqual(prefixes(bFirst.launched), ['a', 'b', 'c']);
+    assert.deepEqual(prefixes(clean.launched.map((s) => s.jobName)), ['a', 'b']);
+    assert.ok(childScopeFailed(definition, clean.events));
+  });
+});
