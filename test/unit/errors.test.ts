@@ -15,6 +15,8 @@ import {
   PoisonMessageError,
   RunConflictError,
   StorePermanentError,
+  TimerPermanentError,
+  TimerTransientError,
   StoreTransientError,
   isRetryable,
 } from '../../src/errors.js';
@@ -41,6 +43,8 @@ const TABLE: ReadonlyArray<readonly [error: DfchainError, code: string, retryabl
   [new StoreTransientError('x'), 'STORE_TRANSIENT', true],
   [new StorePermanentError('x'), 'STORE_PERMANENT', false],
   [new JobNeverVisibleError('x'), 'JOB_NEVER_VISIBLE', false],
+  [new TimerTransientError('x'), 'TIMER_TRANSIENT', true],
+  [new TimerPermanentError('x'), 'TIMER_PERMANENT', false],
 ];
 
 describe('errors: retryability of every error class', () => {

@@ -53,9 +53,21 @@ describe('chain fixtures of the language', () => {
     }
   });
 
-  describe('each chain of dag/ gives no problem', () => {
-    for (const name of jsonFiles('dag')) {
-      it(name, () => assert.deepEqual(lines(join('dag', name)), []));
+  describe('each chain of dag/ and each example of dag/examples/ gives no problem', () => {
+    for (const dir of ['dag', join('dag', 'examples')]) {
+      for (const name of jsonFiles(dir)) {
+        it(join(dir, name), () => assert.deepEqual(lines(join(dir, name)), []));
+      }
     }
+  });
+
+  it('dag/examples/ has an example of each state type beyond Task, Succeed and Fail', () => {
+    const text = jsonFiles(join('dag', 'examples'))
+      .map((name) => readFileSync(join('dag', 'examples', name), 'utf8'))
+      .join('\n');
+    for (const type of ['Pass', 'Choice', 'Wait', 'Parallel', 'Map', 'Fail'])
+      assert.match(text, new RegExp(`"Type": "${type}"`), type);
+    for (const field of ['"Retry"', '"Catch"', '"ItemSelector"', '"ResultPath"'])
+      assert.ok(text.includes(field), field);
   });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdirSync, readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ChainsInvalidError, ConfigError } from '../../../src/errors.js';
@@ -47,13 +47,8 @@ describe('loadChains', () => {
     assert.equal(daily.definition.StartAt, 'Extract');
   });
 
-  it('loads every example chain of dag/, skipping schema.json', () => {
-    const examples = readdirSync('dag')
-      .filter((file) => file.endsWith('.json') && file !== 'schema.json')
-      .map((file) => file.slice(0, -'.json'.length))
-      .sort();
-    assert.ok(examples.includes('example'));
-    assert.deepEqual([...loadChains('dag').keys()], examples);
+  it('loads dag/, skipping schema.json and the examples folder', () => {
+    assert.deepEqual([...loadChains('dag').keys()], ['example']);
   });
 
   it('skips schema.json, other files and folders', () => {
