@@ -86,7 +86,8 @@ describe('handleEvent', () => {
         payload: { dfchain: 'strat', chain: 'daily' },
         severity: 'WARNING',
         category: 'malformed',
-        reason: 'unknown command "strat" (expected "start", "tick", "timer"; did you mean "start"?)',
+        reason:
+          'unknown command "strat" (expected "start", "tick", "timer"; did you mean "start"?)',
       },
       {
         name: 'a JSON message of another kind is foreign',
