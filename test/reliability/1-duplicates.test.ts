@@ -1,6 +1,6 @@
 import { drive } from './harness/drive.js';
 import { measure } from './harness/outcome.js';
-import { planRuns } from './harness/plans.js';
+import { planMixed } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -12,7 +12,7 @@ describe('reliability 1: duplicates and disorder', function () {
   it('every completion delivered 1–3 times, out of order, with ticks throughout: each run ends right, each job launched once', async () => {
     const seed = seedFor('1 duplicates and disorder');
     const dice = new Dice(seed);
-    const plans = planRuns(size(200, 30), dice, {
+    const plans = planMixed(size(200, 30), dice, {
       prefix: 'dup',
       failShare: 0.3,
       queuedMs: [50, 400],
@@ -39,6 +39,6 @@ describe('reliability 1: duplicates and disorder', function () {
       { check: 'ticks published', actual: driven.ticks },
     ];
     printReport('1. duplicates and disorder', seed, driven.elapsedMs, outcome, extras);
-    assertTargets(outcome, extras);
+    assertTargets(outcome, extras, rs().stack.fn.lines);
   });
 });

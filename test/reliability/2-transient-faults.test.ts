@@ -1,6 +1,6 @@
 import { drive } from './harness/drive.js';
 import { measure } from './harness/outcome.js';
-import { planRuns } from './harness/plans.js';
+import { planMixed } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -36,7 +36,7 @@ function scenario(title: string, chooseSeed: () => number): void {
 
     it('20 % of Dataflow and Firestore calls fail (half the launch faults after the launch): each run still ends right, each job launched once', async () => {
       const dice = new Dice(seed);
-      const plans = planRuns(size(100, 20), dice, {
+      const plans = planMixed(size(100, 20), dice, {
         prefix: 'flt',
         failShare: 0.3,
         queuedMs: [50, 400],

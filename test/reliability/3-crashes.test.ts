@@ -2,7 +2,7 @@ import type { Run } from '../../src/engine/run.js';
 import { CRASH_POINTS } from '../../src/local/crash.js';
 import { drive } from './harness/drive.js';
 import { measure } from './harness/outcome.js';
-import { planRuns, type RunPlan } from './harness/plans.js';
+import { planMixed, type RunPlan } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -37,7 +37,7 @@ describe('reliability 3: crashes', function () {
       const missing = target - plans.filter((plan) => crashed.has(plan.runId)).length;
       if (missing <= 0) break;
       // About 40 % of runs live through a crash at this rate.
-      const more = planRuns(Math.max(5, Math.ceil(missing * 2.5)), dice, {
+      const more = planMixed(Math.max(5, Math.ceil(missing * 2.5)), dice, {
         prefix: `crash${batch}`,
         failShare: 0.3,
         queuedMs: [50, 400],
@@ -70,6 +70,6 @@ describe('reliability 3: crashes', function () {
       { check: 'ticks published', actual: ticks },
     ];
     printReport('3. crashes', seed, Date.now() - began, outcome, extras);
-    assertTargets(outcome, extras);
+    assertTargets(outcome, extras, rs().stack.fn.lines);
   });
 });

@@ -1,6 +1,6 @@
 import { drive } from './harness/drive.js';
 import { measure } from './harness/outcome.js';
-import { planRuns } from './harness/plans.js';
+import { planMixed } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -11,7 +11,7 @@ describe('reliability 4: lost events', function () {
 
   it('10 % of completion events never arrive: ticks reconcile every run', async () => {
     const seed = seedFor('4 lost events');
-    const plans = planRuns(size(100, 25), new Dice(seed), {
+    const plans = planMixed(size(100, 25), new Dice(seed), {
       prefix: 'lost',
       failShare: 0.3,
       queuedMs: [50, 400],
@@ -52,6 +52,6 @@ describe('reliability 4: lost events', function () {
       { check: 'ticks published', actual: driven.ticks },
     ];
     printReport('4. lost events', seed, driven.elapsedMs, outcome, extras);
-    assertTargets(outcome, extras);
+    assertTargets(outcome, extras, rs().stack.fn.lines);
   });
 });

@@ -4,7 +4,7 @@ import { AckCounter } from './harness/acks.js';
 import { drive } from './harness/drive.js';
 import { fuzzMessage, type FuzzMessage } from './harness/fuzz.js';
 import { measure } from './harness/outcome.js';
-import { planRuns } from './harness/plans.js';
+import { planFanRuns, planRuns } from './harness/plans.js';
 import { printTable } from './harness/table.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -69,13 +69,15 @@ describe('reliability 5: fuzz', function () {
         ? s.status !== undefined && s.status >= 200 && s.status < 300
         : deliveries.count(s.id).pushes === 1 && deliveries.count(s.id).acks === 1);
     const exitsBefore = rs().stack.fn.exits.length;
-    const plans = planRuns(1, dice, {
+    const normal = {
       prefix: 'after-fuzz',
       failShare: 0,
       queuedMs: [50, 50],
       runMs: [200, 200],
       apiLagMs: [0, 0],
-    });
+    } as const;
+    // One run of each chain: a plain sequence, and a fan-out with its join.
+    const plans = [...planRuns(1, dice, normal), ...planFanRuns(1, dice, normal)];
     const driven = await drive(rs(), plans, dice, { startSpreadMs: 0, deadlineMs: 60_000 });
     const after = measure(rs().stack, plans, driven.finals);
 
@@ -119,7 +121,11 @@ describe('reliability 5: fuzz', function () {
         ['messages pushed more than once', '0', sum(6)],
         ['unhandled errors', '0', unhandled],
         ['function process exits', '0', exitsBefore],
-        ['a normal run afterwards', 'SUCCEEDED', after.states[0]?.actual ?? '?'],
+        [
+          'normal runs afterwards (rel4, relfan)',
+          'SUCCEEDED, SUCCEEDED',
+          after.states.map((s) => s.actual).join(', '),
+        ],
       ],
     );
     assert.equal(sum(2), sent.length, 'every message acknowledged exactly once with a reason');
@@ -128,6 +134,10 @@ describe('reliability 5: fuzz', function () {
     assert.equal(acks.retries, 0, 'no delivery retried');
     assert.equal(unhandled, 0, `unhandled errors:\n${after.unhandled.slice(0, 5).join('\n')}`);
     assert.equal(exitsBefore, 0, 'the function process never exited');
-    assert.equal(after.states[0]?.right, true, 'a normal run still succeeds after the fuzz');
+    assert.deepEqual(
+      after.states.map((s) => [s.runId, s.right]),
+      plans.map((plan) => [plan.runId, true]),
+      `normal runs still succeed after the fuzz, each job launched once: ${JSON.stringify(after.states)}`,
+    );
   });
 });

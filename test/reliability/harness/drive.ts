@@ -40,7 +40,7 @@ export async function drive(
     const starts = plans.flatMap((plan) =>
       Array.from({ length: dice.int(min, max) }, () => ({
         at: dice.int(0, options.startSpreadMs),
-        command: { dfchain: 'start', chain: 'rel4', runId: plan.runId, input: { n: plan.runId } },
+        command: { dfchain: 'start', chain: plan.chain, runId: plan.runId, input: plan.input },
       })),
     );
     starts.sort((a, b) => a.at - b.at);

@@ -1,18 +1,63 @@
 import type { Run } from '../../../src/engine/run.js';
 import { CRASH_MARK } from '../../../src/local/crash.js';
+import type { SimulatedJob } from '../../../src/local/simulator/index.js';
 import type { LocalStack } from '../../../src/local/stack.js';
-import { STATES, type RunPlan } from './plans.js';
+import { CHAINS, STATE_LABELS, jobKeyOf, stateOfKey, type RunPlan } from './plans.js';
 
 /** Lines that mean the function let an error escape: never expected, whatever the faults. */
 const UNHANDLED = /Unhandled|uncaughtException|UnhandledPromiseRejection/;
+
+/** Dataflow's terminal job states (ARCHITECTURE.md §4). */
+const TERMINAL = new Set(
+  ['DONE', 'FAILED', 'CANCELLED', 'UPDATED', 'DRAINED'].map((s) => `JOB_STATE_${s}`),
+);
+
+/** True when someone asked the API to cancel the job (`jobs.update`). */
+const cancelAsked = (job: SimulatedJob): boolean =>
+  job.history.some((change) => change.state === 'JOB_STATE_CANCELLING');
+
+/** One row of the launches table: a state of one chain. */
+export interface LaunchRow {
+  /** `extract` for rel4's states, `relfan part` for relfan's. */
+  readonly state: string;
+  /** Launches expected: a number, or `min–max` when a failed branch abandons jobs. */
+  readonly expected: string | number;
+  readonly actual: number;
+  /** Runs that launched one job of this state (same job key) twice or more. */
+  readonly dup: number;
+}
 
 /** What a scenario's runs did, measured from the store, the simulator and the function's output. */
 export interface Outcome {
   readonly runs: number;
   /** Per run: expected and actual terminal state (`RUNNING`/`MISSING` when stuck). */
-  readonly states: readonly { runId: string; expected: string; actual: string; right: boolean }[];
-  /** Per state label: launches expected, jobs created, and (run, state) pairs launched twice or more. */
-  readonly launches: readonly { state: string; expected: number; actual: number; dup: number }[];
+  readonly states: readonly {
+    runId: string;
+    expected: string;
+    actual: string;
+    /** Right terminal state, and every job launched as planned (none twice). */
+    right: boolean;
+    /** What was wrong with its launches, when anything. */
+    launchProblem?: string;
+  }[];
+  /** Per chain and state label: launches expected, jobs created, runs that launched a job twice+. */
+  readonly launches: readonly LaunchRow[];
+  /**
+   * The join after relfan's Parallel: runs that must launch it, those that launched it exactly
+   * once, and runs that launched it though a branch failed.
+   */
+  readonly joins: { readonly expected: number; readonly once: number; readonly unexpected: number };
+  /**
+   * Jobs of a failed branch's sibling: launched, launched only after the run ended, cancelled
+   * through the API, and still active now with no cancel asked for.
+   */
+  readonly abandoned: {
+    readonly launched: number;
+    /** Created after the run had ended (its intent was executed after the branch failed). */
+    readonly late: number;
+    readonly cancelled: number;
+    readonly active: number;
+  };
   readonly stuck: readonly string[];
   readonly unhandled: readonly string[];
   /** Crash lines by point, and the runs that lived through at least one. */
@@ -28,39 +73,105 @@ function actualOf(run: Run | undefined): string {
   return `FAILED:${run.error?.Error ?? '?'}`;
 }
 
+/** The job key of a simulated job (see {@link jobKeyOf}). */
+function keyOf(job: SimulatedJob): string {
+  return jobKeyOf(job.labels, job.request.launchParameter?.['parameters']);
+}
+
+/** Job counts per key for one run, and what is wrong with them against its plan. */
+function launchProblem(plan: RunPlan, counts: ReadonlyMap<string, number>): string | undefined {
+  const problems: string[] = [];
+  for (const key of plan.launched) {
+    const n = counts.get(key) ?? 0;
+    if (n !== 1) problems.push(`${key} launched ${n}x, expected once`);
+  }
+  const allowed = new Set([...plan.launched, ...plan.mayLaunch]);
+  for (const [key, n] of counts) {
+    if (!allowed.has(key)) problems.push(`${key} launched ${n}x, expected never`);
+    else if (n > 1 && !plan.launched.includes(key))
+      problems.push(`${key} launched ${n}x, expected at most once`);
+  }
+  return problems.length === 0 ? undefined : problems.join('; ');
+}
+
 /** Compares the runs' final records and the simulator's jobs against the plans. */
 export function measure(
   stack: LocalStack,
   plans: readonly RunPlan[],
   finals: ReadonlyMap<string, Run | undefined>,
 ): Outcome {
-  const jobs = new Map<string, number>();
+  const jobsOfRun = new Map<string, SimulatedJob[]>();
   for (const job of stack.simulator.jobs()) {
-    const key = `${job.labels['dfchain-run'] ?? ''}/${job.labels['dfchain-state'] ?? ''}`;
-    jobs.set(key, (jobs.get(key) ?? 0) + 1);
+    const runId = job.labels['dfchain-run'] ?? '';
+    jobsOfRun.set(runId, [...(jobsOfRun.get(runId) ?? []), job]);
   }
+  const countsOf = new Map<string, Map<string, number>>();
+  for (const plan of plans) {
+    const counts = new Map<string, number>();
+    for (const job of jobsOfRun.get(plan.runId) ?? []) {
+      counts.set(keyOf(job), (counts.get(keyOf(job)) ?? 0) + 1);
+    }
+    countsOf.set(plan.runId, counts);
+  }
+  const counts = (plan: RunPlan) => countsOf.get(plan.runId) ?? new Map<string, number>();
+
   const states = plans.map((plan) => {
     const actual = actualOf(finals.get(plan.runId));
-    const launchedRight = STATES.every(
-      (state) =>
-        (jobs.get(`${plan.runId}/${state}`) ?? 0) === (plan.launched.includes(state) ? 1 : 0),
-    );
+    const problem = launchProblem(plan, counts(plan));
     return {
       runId: plan.runId,
       expected: plan.expected,
       actual,
-      right: actual === plan.expected && launchedRight,
+      right: actual === plan.expected && problem === undefined,
+      ...(problem === undefined ? {} : { launchProblem: problem }),
     };
   });
-  const launches = STATES.map((state) => {
-    const counts = plans.map((plan) => jobs.get(`${plan.runId}/${state}`) ?? 0);
-    return {
-      state,
-      expected: plans.filter((plan) => plan.launched.includes(state)).length,
-      actual: counts.reduce((a, b) => a + b, 0),
-      dup: counts.filter((count) => count > 1).length,
-    };
+
+  const launches = CHAINS.flatMap((chain) => {
+    const ofChain = plans.filter((plan) => plan.chain === chain);
+    if (ofChain.length === 0) return [];
+    return STATE_LABELS[chain].map((state): LaunchRow => {
+      const keys = (list: readonly string[]) => list.filter((key) => stateOfKey(key) === state);
+      const min = ofChain.reduce((sum, plan) => sum + keys(plan.launched).length, 0);
+      const max = min + ofChain.reduce((sum, plan) => sum + keys(plan.mayLaunch).length, 0);
+      const ofState = (plan: RunPlan) =>
+        [...counts(plan)].filter(([key]) => stateOfKey(key) === state);
+      return {
+        state: chain === 'rel4' ? state : `${chain} ${state}`,
+        expected: min === max ? min : `${min}–${max}`,
+        actual: ofChain.reduce(
+          (sum, plan) => sum + ofState(plan).reduce((s, [, n]) => s + n, 0),
+          0,
+        ),
+        dup: ofChain.filter((plan) => ofState(plan).some(([, n]) => n > 1)).length,
+      };
+    });
   });
+
+  const fans = plans.filter((plan) => plan.chain === 'relfan');
+  const joining = fans.filter((plan) => plan.launched.includes('join'));
+  const joins = {
+    expected: joining.length,
+    once: joining.filter((plan) => counts(plan).get('join') === 1).length,
+    unexpected: fans.filter(
+      (plan) => !plan.launched.includes('join') && (counts(plan).get('join') ?? 0) > 0,
+    ).length,
+  };
+  const siblings = fans.flatMap((plan) =>
+    (jobsOfRun.get(plan.runId) ?? []).filter((job) => plan.mayLaunch.includes(keyOf(job))),
+  );
+  const abandoned = {
+    launched: siblings.length,
+    late: siblings.filter((job) => {
+      const endTime = finals.get(job.labels['dfchain-run'] ?? '')?.endTime;
+      return endTime !== undefined && job.createTime > Date.parse(endTime);
+    }).length,
+    cancelled: siblings.filter(cancelAsked).length,
+    active: siblings.filter(
+      (job) => !cancelAsked(job) && !TERMINAL.has(job.history.at(-1)?.state ?? ''),
+    ).length,
+  };
+
   const crashes: Record<string, number> = {};
   const crashedRuns = new Set<string>();
   for (const line of stack.fn.lines) {
@@ -75,6 +186,8 @@ export function measure(
     runs: plans.length,
     states,
     launches,
+    joins,
+    abandoned,
     stuck: states
       .filter((s) => s.actual === 'RUNNING' || s.actual === 'MISSING')
       .map((s) => s.runId),

@@ -1,10 +1,51 @@
 import type { JobBehaviour, JobOutcome } from '../../../src/local/simulator/index.js';
 import type { Dice } from './scale.js';
 
+/** The chains of test/fixtures/reliability-chains. */
+export const CHAINS = ['rel4', 'relfan'] as const;
+/** A reliability chain's name. */
+export type ChainName = (typeof CHAINS)[number];
+
 /** The states of test/fixtures/reliability-chains/rel4.json, by their `dfchain-state` label. */
 export const STATES = ['extract', 'clean', 'join', 'publish'] as const;
 /** A state of the rel4 chain. */
 export type StateLabel = (typeof STATES)[number];
+
+/** The items relfan's Map (`Parts`) iterates over: the run input's `parts`. */
+export const FAN_PARTS = ['a', 'b', 'c'] as const;
+
+/**
+ * The jobs of test/fixtures/reliability-chains/relfan.json, by job key (see {@link jobKeyOf}):
+ * branch 0's Task, one job per Map item of branch 1 (they share the state label `part`), and the
+ * join after the Parallel.
+ */
+export const FAN_JOBS = ['solo', ...FAN_PARTS.map((part) => `part:${part}`), 'join'] as const;
+
+/** The `dfchain-state` labels of each chain's jobs, in launch order. */
+export const STATE_LABELS: Readonly<Record<ChainName, readonly string[]>> = {
+  rel4: STATES,
+  relfan: ['solo', 'part', 'join'],
+};
+
+/**
+ * What names one job of a run in a plan: its `dfchain-state` label, and for a Map item the item
+ * it processes (`part:b`): the Map's jobs share their state label, and the item is in the launch
+ * request's `parameters.part`.
+ */
+export function jobKeyOf(labels: Readonly<Record<string, string>>, parameters: unknown): string {
+  const state = labels['dfchain-state'] ?? '?';
+  const part =
+    parameters !== null && typeof parameters === 'object'
+      ? (parameters as Record<string, unknown>)['part']
+      : undefined;
+  return typeof part === 'string' ? `${state}:${part}` : state;
+}
+
+/** The state label of a job key: `part` for `part:b`. */
+export function stateOfKey(key: string): string {
+  const colon = key.indexOf(':');
+  return colon < 0 ? key : key.slice(0, colon);
+}
 
 /** The error name a run fails with when its job ends with each outcome. */
 const ERROR_OF: Record<Exclude<JobOutcome, 'DONE'>, string> = {
@@ -16,12 +57,20 @@ const ERROR_OF: Record<Exclude<JobOutcome, 'DONE'>, string> = {
 /** What one run should do: which job fails (if any), and so how the run ends. */
 export interface RunPlan {
   readonly runId: string;
-  /** Per state: how its job behaves in the simulator. */
-  readonly jobs: Readonly<Record<StateLabel, Partial<JobBehaviour>>>;
+  readonly chain: ChainName;
+  /** The start command's input. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Per job key ({@link jobKeyOf}): how the job behaves in the simulator. */
+  readonly jobs: Readonly<Record<string, Partial<JobBehaviour>>>;
   /** `SUCCEEDED`, or `FAILED:<error name>`. */
   readonly expected: string;
-  /** The states that must be launched, once each. */
-  readonly launched: readonly StateLabel[];
+  /** The job keys that must be launched, once each. */
+  readonly launched: readonly string[];
+  /**
+   * Job keys that may be launched, at most once each: a failed branch abandons the other
+   * branch's jobs, and whether those were launched (then cancelled) before it is a race.
+   */
+  readonly mayLaunch: readonly string[];
 }
 
 /** Knobs of {@link planRuns}. */
@@ -35,27 +84,85 @@ export interface PlanOptions {
   readonly apiLagMs: readonly [number, number];
 }
 
-/** `count` run plans, some failing at a random step with a random failure outcome. */
+/** Draws one job's behaviour: `failAt` matched its index, it ends with `outcome`. */
+function behaviours(
+  keys: readonly string[],
+  failAt: number,
+  outcome: Exclude<JobOutcome, 'DONE'>,
+  dice: Dice,
+  options: PlanOptions,
+): Record<string, Partial<JobBehaviour>> {
+  const jobs: Record<string, Partial<JobBehaviour>> = {};
+  keys.forEach((key, index) => {
+    jobs[key] = {
+      outcome: index === failAt ? outcome : 'DONE',
+      queuedMs: dice.int(...options.queuedMs),
+      runMs: dice.int(...options.runMs),
+      apiLagMs: dice.int(...options.apiLagMs),
+    };
+  });
+  return jobs;
+}
+
+/** `count` rel4 run plans, some failing at a random step with a random failure outcome. */
 export function planRuns(count: number, dice: Dice, options: PlanOptions): RunPlan[] {
   const plans: RunPlan[] = [];
   for (let i = 0; i < count; i++) {
     const failAt = dice.chance(options.failShare) ? dice.int(0, STATES.length - 1) : -1;
     const outcome = dice.pick(['FAILED', 'CANCELLED', 'LAUNCH_FAILED'] as const);
-    const jobs = {} as Record<StateLabel, Partial<JobBehaviour>>;
-    STATES.forEach((state, index) => {
-      jobs[state] = {
-        outcome: index === failAt ? outcome : 'DONE',
-        queuedMs: dice.int(...options.queuedMs),
-        runMs: dice.int(...options.runMs),
-        apiLagMs: dice.int(...options.apiLagMs),
-      };
-    });
+    const runId = `${options.prefix}-${String(i).padStart(4, '0')}`;
     plans.push({
-      runId: `${options.prefix}-${String(i).padStart(4, '0')}`,
-      jobs,
+      runId,
+      chain: 'rel4',
+      input: { n: runId },
+      jobs: behaviours(STATES, failAt, outcome, dice, options),
       expected: failAt < 0 ? 'SUCCEEDED' : `FAILED:${ERROR_OF[outcome]}`,
       launched: failAt < 0 ? STATES : STATES.slice(0, failAt + 1),
+      mayLaunch: [],
     });
   }
   return plans;
+}
+
+/**
+ * `count` relfan run plans, some failing at one random job: the branch Task, one Map item, or
+ * the join. A failed branch job fails the Parallel and the run with its error; the other
+ * branch's jobs may or may not have been launched by then (then cancelled), the join never is.
+ */
+export function planFanRuns(count: number, dice: Dice, options: PlanOptions): RunPlan[] {
+  const plans: RunPlan[] = [];
+  const joinAt = FAN_JOBS.indexOf('join');
+  for (let i = 0; i < count; i++) {
+    const failAt = dice.chance(options.failShare) ? dice.int(0, FAN_JOBS.length - 1) : -1;
+    const outcome = dice.pick(['FAILED', 'CANCELLED', 'LAUNCH_FAILED'] as const);
+    const runId = `${options.prefix}-fan-${String(i).padStart(4, '0')}`;
+    const inBranch = failAt >= 0 && failAt < joinAt;
+    const failing = FAN_JOBS[failAt] ?? '';
+    plans.push({
+      runId,
+      chain: 'relfan',
+      input: { n: runId, parts: FAN_PARTS },
+      jobs: behaviours(FAN_JOBS, failAt, outcome, dice, options),
+      expected: failAt < 0 ? 'SUCCEEDED' : `FAILED:${ERROR_OF[outcome]}`,
+      launched: inBranch ? [failing] : FAN_JOBS,
+      mayLaunch: inBranch ? FAN_JOBS.filter((key) => key !== failing && key !== 'join') : [],
+    });
+  }
+  return plans;
+}
+
+/**
+ * `count` plans, a third of them (rounded down) relfan runs: the rel4 plans are drawn first,
+ * exactly as {@link planRuns} draws them, then the relfan ones; interleaved, every third a
+ * relfan run.
+ */
+export function planMixed(count: number, dice: Dice, options: PlanOptions): RunPlan[] {
+  const fans = Math.floor(count / 3);
+  const rel4 = planRuns(count - fans, dice, options);
+  const fan = planFanRuns(fans, dice, options);
+  const mixed: RunPlan[] = [];
+  while (rel4.length > 0 || fan.length > 0) {
+    mixed.push(...rel4.splice(0, 2), ...fan.splice(0, 1));
+  }
+  return mixed;
 }

@@ -28,6 +28,18 @@ function targetRows(outcome: Outcome): [string, string, number, boolean][] {
       right === outcome.runs,
     ],
     ['duplicate launches', '0', dups, dups === 0],
+    [
+      'joins launched exactly once (relfan runs reaching the join)',
+      String(outcome.joins.expected),
+      outcome.joins.once,
+      outcome.joins.once === outcome.joins.expected,
+    ],
+    [
+      'joins launched after a failed branch',
+      '0',
+      outcome.joins.unexpected,
+      outcome.joins.unexpected === 0,
+    ],
     ['stuck runs', '0', outcome.stuck.length, outcome.stuck.length === 0],
     ['unhandled errors', '0', outcome.unhandled.length, outcome.unhandled.length === 0],
     ['crashes not caused by the test', '0', outcome.unexpectedExits, outcome.unexpectedExits === 0],
@@ -54,6 +66,14 @@ export function printReport(
         actual,
         ok ? 'ok' : 'MISSED',
       ]),
+      ...(outcome.abandoned.launched > 0
+        ? [
+            ['abandoned sibling jobs launched', '', outcome.abandoned.launched, ''],
+            ['… launched after their run had ended', '', outcome.abandoned.late, ''],
+            ['… cancelled through the API', '', outcome.abandoned.cancelled, ''],
+            ['… still active, never cancelled', '', outcome.abandoned.active, ''],
+          ]
+        : []),
       ...extras.map((e) => [
         e.check,
         e.target ?? '',
@@ -103,7 +123,8 @@ export function assertTargets(
       ...wrong
         .slice(0, 20)
         .map(
-          (s) => `  run ${s.runId}: expected ${s.expected}, got ${s.actual} (or wrong launches)`,
+          (s) =>
+            `  run ${s.runId}: expected ${s.expected}, got ${s.actual}${s.launchProblem ? `; ${s.launchProblem}` : ''}`,
         ),
       ...outcome.unhandled.slice(0, 10).map((line) => `  unhandled: ${line}`),
       ...story,

@@ -5,7 +5,7 @@ import type { Run } from '../../../src/engine/run.js';
 import type { SimulatorOptions } from '../../../src/local/simulator/index.js';
 import { LocalStack } from '../../../src/local/stack.js';
 import { FirestoreRunStore } from '../../../src/store/firestore.js';
-import type { RunPlan, StateLabel } from './plans.js';
+import { jobKeyOf, type RunPlan } from './plans.js';
 
 /** The reliability chains folder (test/fixtures/reliability-chains). */
 export const RELIABILITY_CHAINS = fileURLToPath(
@@ -25,7 +25,10 @@ export interface ReliabilityStackOptions {
 /** The stack, the run plans its simulator follows, and a store to read runs back. */
 export interface ReliabilityStack {
   readonly stack: LocalStack;
-  /** Plans by run id: the simulator looks each job up here by its `dfchain-run` label. */
+  /**
+   * Plans by run id: the simulator looks each job up here by its `dfchain-run` label, then by
+   * its job key (state label, and the item of a Map's job).
+   */
   readonly plans: Map<string, RunPlan>;
   /** Reads runs from the Firestore emulator, without the function's faults. */
   readonly store: FirestoreRunStore;
@@ -55,7 +58,7 @@ export async function startReliabilityStack(
       behaviour: ({ request }) => {
         const labels = labelsOf(request.launchParameter?.['environment']);
         const plan = plans.get(labels['dfchain-run'] ?? '');
-        return plan?.jobs[labels['dfchain-state'] as StateLabel] ?? {};
+        return plan?.jobs[jobKeyOf(labels, request.launchParameter?.['parameters'])] ?? {};
       },
     },
     env: { DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60', ...options.env },
