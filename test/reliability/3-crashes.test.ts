@@ -62,6 +62,12 @@ describe('reliability 3: crashes', function () {
         actual: crashedRuns,
         ok: crashedRuns >= target,
       },
+      {
+        check: '… of them relfan runs (fan-out and join)',
+        actual: plans.filter(
+          (plan) => plan.chain === 'relfan' && outcome.crashedRuns.has(plan.runId),
+        ).length,
+      },
       ...CRASH_POINTS.map((point) => ({
         check: `crashes ${point}`,
         actual: outcome.crashes[point] ?? 0,
