@@ -8,6 +8,7 @@ export const ERROR_NAMES = {
   timeout: 'States.Timeout',
   heartbeatTimeout: 'States.HeartbeatTimeout',
   runtime: 'States.Runtime',
+  dataLimitExceeded: 'States.DataLimitExceeded',
   noChoiceMatched: 'States.NoChoiceMatched',
   intrinsicFailure: 'States.IntrinsicFailure',
   parameterPathFailure: 'States.ParameterPathFailure',

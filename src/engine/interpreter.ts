@@ -10,6 +10,7 @@ import { applyResultPath, resolveTemplate, selectPath, type Evaluation } from '.
 import { entryKey, placeOf, scoped, timerName } from './names.js';
 import { catcherFor, isFatal, retryDecision } from './retry-policy.js';
 import type { Frame, RunError } from './run.js';
+import type { Transition } from './transition.js';
 import { ROOT_SCOPE, tableOf } from './scope.js';
 import { StateError } from './state-error.js';
 import { runChoice, runFail, runPass, runSucceed } from './states/instant.js';
@@ -314,4 +315,28 @@ export function drain(d: Draft): void {
     enter(d, entry);
   }
   d.agenda.length = 0;
+}
+
+/**
+ * Most bytes of run state (as JSON) dfchain keeps: a Firestore document holds at most 1 MiB
+ * (1,048,576 bytes, field names and index entries included), so this leaves room for them.
+ */
+export const MAX_RUN_STATE_BYTES = 900 * 1024;
+
+/**
+ * The transition a draft built. A run whose state outgrew one document fails with
+ * `States.DataLimitExceeded` (fatal, as on AWS) instead of a write the store would refuse on
+ * every redelivery, which would leave the run RUNNING for ever.
+ */
+export function settle(d: Draft): Transition {
+  if (d.status === 'RUNNING') {
+    const bytes = Buffer.byteLength(JSON.stringify(d.run));
+    if (bytes > MAX_RUN_STATE_BYTES) {
+      failRun(d, {
+        Error: ERROR_NAMES.dataLimitExceeded,
+        Cause: `the run's state is ${bytes} bytes, more than the ${MAX_RUN_STATE_BYTES} dfchain keeps in one run document; a Map's items and outputs are kept in it, so shrink them (ResultSelector, ResultPath null, ItemSelector) or split the input`,
+      });
+    }
+  }
+  return d.result();
 }

@@ -4,7 +4,7 @@ import type { JsonObject } from '../json.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
 import { notOwnJobReason } from './identity.js';
-import { drain, finish, raise } from './interpreter.js';
+import { drain, finish, raise, settle } from './interpreter.js';
 import { dropStateTimers } from './timers.js';
 import { scoped } from './names.js';
 import type { Frame, Run, RunError, Step } from './run.js';
@@ -98,10 +98,10 @@ export function onJobEnded(
     jobState: job.currentState,
   });
   const frame = step.abandoned ? undefined : frameOf(d, step);
-  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return d.result();
+  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return settle(d);
   dropStateTimers(d, scope, frame);
   if (error) raise(d, scope, error);
   else finish(d, scope, taskResult(job));
   drain(d);
-  return d.result();
+  return settle(d);
 }

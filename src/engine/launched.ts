@@ -1,6 +1,6 @@
 import type { ChainDefinition } from '../chain/types.js';
 import { Draft } from './draft.js';
-import { drain, failRun, raise } from './interpreter.js';
+import { drain, failRun, raise, settle } from './interpreter.js';
 import { scoped } from './names.js';
 import type { Run, RunError } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
@@ -63,13 +63,13 @@ export function onLaunchFailed(
   if (run.frames === undefined && !step.abandoned) {
     // A run stored before scopes: its one scope fails, as it did then.
     failRun(d, error, scope, step.state);
-    return d.result();
+    return settle(d);
   }
-  if (frame?.wait !== 'job' || frame.jobName !== jobName) return d.result();
+  if (frame?.wait !== 'job' || frame.jobName !== jobName) return settle(d);
   dropStateTimers(d, scope, frame);
   raise(d, scope, error);
   drain(d);
-  return d.result();
+  return settle(d);
 }
 
 /** Ends a running run as FAILED with `error` (stopping its jobs): for faults outside the chain. */
@@ -82,7 +82,7 @@ export function failRunNow(
   if (run.status !== 'RUNNING') return unchanged(run);
   const d = new Draft(definition, run, now);
   failRun(d, error);
-  return d.result();
+  return settle(d);
 }
 
 /**

@@ -7,11 +7,12 @@ export const RETRY_DEFAULTS = { IntervalSeconds: 1, MaxAttempts: 3, BackoffRate:
 
 /**
  * True for errors no Retry or Catch may handle: AWS fails the whole execution on
- * `States.Runtime` ("States.ALL … cannot catch … Runtime error types",
+ * `States.Runtime` and `States.DataLimitExceeded` ("States.ALL … cannot catch the
+ * States.DataLimitExceeded terminal error or Runtime error types",
  * docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
  */
 export function isFatal(error: RunError): boolean {
-  return error.Error === ERROR_NAMES.runtime;
+  return error.Error === ERROR_NAMES.runtime || error.Error === ERROR_NAMES.dataLimitExceeded;
 }
 
 /**
@@ -20,7 +21,7 @@ export function isFatal(error: RunError): boolean {
  * known error except `States.Timeout`).
  */
 export function errorMatches(errorEquals: readonly string[], name: string): boolean {
-  if (name === ERROR_NAMES.runtime) return false;
+  if (isFatal({ Error: name, Cause: '' })) return false;
   return errorEquals.some(
     (pattern) =>
       pattern === name ||

@@ -1,7 +1,7 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { JsonObject } from '../json.js';
 import { Draft } from './draft.js';
-import { drain } from './interpreter.js';
+import { drain, settle } from './interpreter.js';
 import { timerName } from './names.js';
 import type { Run } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
@@ -52,5 +52,5 @@ export function startRun(request: StartRequest): Transition {
   }
   d.agenda.push({ scope: ROOT_SCOPE, state: request.definition.StartAt, input: request.input });
   drain(d);
-  return d.result();
+  return settle(d);
 }

@@ -1,7 +1,7 @@
 import type { ChainDefinition } from '../chain/types.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
-import { drain, failRun, finish, raise, retryNow } from './interpreter.js';
+import { drain, failRun, finish, raise, retryNow, settle } from './interpreter.js';
 import { placeOf, scoped } from './names.js';
 import type { Run, Timer } from './run.js';
 import { unchanged, type Transition } from './transition.js';
@@ -94,5 +94,5 @@ export function onTimer(
   d.dropTimer(name);
   fire(d, timer);
   drain(d);
-  return d.result();
+  return settle(d);
 }

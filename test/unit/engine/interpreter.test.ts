@@ -125,3 +125,39 @@ describe('engine: the interpreter', () => {
     assert.deepEqual(Object.keys(t.run.steps), [expected]);
   });
 });
+
+describe('engine: the size of a run state', () => {
+  it('a run whose state outgrows one document fails with States.DataLimitExceeded, which States.ALL does not catch', () => {
+    const big = 'x'.repeat(1000);
+    const definition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'Wait',
+            States: { Wait: { Type: 'Wait', Seconds: 60, End: true } },
+          },
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Succeed' },
+      },
+    } as unknown as ChainDefinition;
+    const t = startDaily(definition, { items: Array.from({ length: 1000 }, () => big) } as never);
+    assert.equal(t.run.status, 'FAILED');
+    assert.equal(t.run.error?.Error, 'States.DataLimitExceeded');
+    assert.match(t.run.error?.Cause ?? '', /^the run's state is \d+ bytes, more than the 921600/);
+    assert.deepEqual(t.run.frames, {});
+    assert.deepEqual(t.run.timers, {});
+  });
+
+  it('a run state under the limit is kept as it is', () => {
+    const t = startDaily({
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 5, End: true } },
+    } as unknown as ChainDefinition);
+    assert.equal(t.run.status, 'RUNNING');
+  });
+});
