@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { benchReport, formatTable, writeReport, type Figure } from './figures.js';
 import { coldStartFigures } from './cold-start.js';
+import { engineMapFigures } from './engine-map.js';
+import { mapFanoutFigures, parallelFanoutFigures } from './fanout-sections.js';
 import { decodeFigures, foreignFigures } from './foreign.js';
 import { handoffFigures } from './handoff.js';
 import { scaleFigures } from './scale.js';
@@ -21,6 +23,38 @@ function plan(quick: boolean, prefetch: boolean) {
       sizes: [10, 1_000, 10_000],
       validateRuns: quick ? 1 : 3,
       repeat: { minMs: quick ? 50 : 250, minIterations: 20, maxIterations: 200_000 },
+    },
+    // Maps and a Parallel through the real handler and FirestoreRunStore on the emulator, 100
+    // deliveries in flight; runs that cannot finish are cut off at their budget and reported.
+    fanoutMap: {
+      casWriters: [1, 10, 100],
+      casMs: quick ? 2_000 : 5_000,
+      maps: quick
+        ? [
+            { items: 50, inFlight: 10, budgetMs: 60_000 },
+            { items: 200, inFlight: 100, budgetMs: 45_000 },
+          ]
+        : [
+            { items: 100, inFlight: 10, budgetMs: 180_000 },
+            { items: 1_000, inFlight: 100, budgetMs: 180_000 },
+            { items: 10_000, inFlight: 100, budgetMs: 120_000 },
+          ],
+      largestItems: quick ? 0 : 10_000,
+    },
+    fanoutParallel: {
+      branches: 100,
+      runs: quick
+        ? [{ inFlight: 100, budgetMs: 45_000 }]
+        : [
+            { inFlight: 100, budgetMs: 180_000 },
+            { inFlight: 10, budgetMs: 240_000 },
+          ],
+    },
+    engineMap: {
+      sizes: quick ? [10, 100, 1_000] : [10, 100, 1_000, 10_000],
+      maxConcurrencies: [100, undefined],
+      minMs: quick ? 50 : 250,
+      byteSamples: 100,
     },
   };
 }
@@ -60,6 +94,13 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   await section('store contention (Firestore emulator)', figures, () =>
     storeContentionFigures([1, 3, 10]),
   );
+  await section('fanout map (Firestore emulator)', figures, () =>
+    mapFanoutFigures(sizes.fanoutMap),
+  );
+  await section('fanout parallel (Firestore emulator)', figures, () =>
+    parallelFanoutFigures(sizes.fanoutParallel),
+  );
+  await section('engine Map sizes', figures, () => engineMapFigures(sizes.engineMap));
   await section('cold start', figures, () => coldStartFigures(sizes.coldStart));
   await section('handoff latency (emulators)', figures, () => handoffFigures(sizes.handoff));
   const report = benchReport(figures, quick, performance.now() - started);

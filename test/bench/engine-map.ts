@@ -1,0 +1,243 @@
+import type { ChainDefinition } from '../../src/chain/types.js';
+import type { EndedJob } from '../../src/dataflow/job.js';
+import { onJobEnded } from '../../src/engine/job-ended.js';
+import { jobLabels } from '../../src/engine/labels.js';
+import { onLaunched } from '../../src/engine/launched.js';
+import type { Run } from '../../src/engine/run.js';
+import { startRun } from '../../src/engine/start.js';
+import { launchesOf, type Transition } from '../../src/engine/transition.js';
+import { T0 } from '../conformance/harness.js';
+import { quantile } from './deliveries.js';
+import { mapChain, mapInput } from './fanout.js';
+import { figure, type Figure } from './figures.js';
+
+/** What one pure-engine run of a Map came to. */
+export interface EngineMapRun {
+  readonly items: number;
+  /** Transitions: the start, one onLaunched per job, one onJobEnded per job. */
+  readonly transitions: number;
+  /** Engine time of all of them, ms. */
+  readonly engineMs: number;
+  readonly startMs: number;
+  /** Engine time of each onJobEnded / onLaunched, ms. */
+  readonly endedMs: number[];
+  readonly launchedMs: number[];
+  /** Largest JSON.stringify(run) seen (sampled), bytes, and how many items had ended then. */
+  readonly maxRunBytes: number;
+  readonly maxAtEnded: number;
+  /** The run at its largest sampled point, when asked for (to try writing it). */
+  readonly largestRun?: Run;
+  /** Time of each sampled JSON.stringify(run), ms (what the engine's size check costs). */
+  readonly stringifyMs: number[];
+  /** Items that had ended when the run ended (all of them, unless it failed). */
+  readonly endedItems: number;
+  readonly status: Run['status'];
+  readonly error?: string;
+}
+
+function endedJob(run: Run, jobName: string): EndedJob {
+  const step = run.steps[jobName];
+  if (step?.jobId === undefined) throw new Error(`bench engine: ${jobName} is not launched`);
+  return {
+    id: step.jobId,
+    name: step.jobName,
+    projectId: step.projectId,
+    location: step.location,
+    currentState: 'JOB_STATE_DONE',
+    labels: jobLabels(run.id, run.chain, step.state),
+  };
+}
+
+/** Options of one engine run. */
+export interface EngineRunOptions {
+  /** JSON.stringify(run) is measured this many times over the run (outside the timed calls). */
+  readonly byteSamples: number;
+  /** Keep the run at its largest sampled point. */
+  readonly keepLargest?: boolean;
+}
+
+/**
+ * Runs a Map of `items` items through the pure engine, as the handler would drive it: every
+ * intended launch recorded (onLaunched), then the oldest running job ends (onJobEnded), until
+ * the run ends. Each engine call is timed on its own.
+ */
+export function engineMapRun(
+  definition: ChainDefinition,
+  items: number,
+  options: EngineRunOptions,
+): EngineMapRun {
+  const input = mapInput(items);
+  let started = performance.now();
+  let t: Transition = startRun({
+    runId: 'engine-map',
+    chain: 'fanout',
+    definition,
+    definitionHash: 'h',
+    projectId: 'bench-proj',
+    input,
+    now: T0,
+    nonce: 'n0nce',
+  });
+  const startMs = performance.now() - started;
+  let run = t.run;
+  const intended: string[] = launchesOf(t).map((e) => e.step.jobName);
+  const running: string[] = [];
+  const endedMs: number[] = [];
+  const launchedMs: number[] = [];
+  let jobs = 0;
+  let ended = 0;
+  let maxRunBytes = 0;
+  let maxAtEnded = 0;
+  let largestRun: Run | undefined;
+  // Items end in launch order; sample the run's size every `every` ends, and at the last ones.
+  const every = Math.max(1, Math.floor(items / options.byteSamples));
+  const stringifyMs: number[] = [];
+  const sample = (): void => {
+    const before = performance.now();
+    const json = JSON.stringify(run);
+    stringifyMs.push(performance.now() - before);
+    const bytes = Buffer.byteLength(json);
+    if (bytes > maxRunBytes) {
+      maxRunBytes = bytes;
+      maxAtEnded = ended;
+      if (options.keepLargest) largestRun = run;
+    }
+  };
+  sample();
+  let cursor = 0;
+  while (run.status === 'RUNNING') {
+    for (; cursor < intended.length; cursor++) {
+      const name = intended[cursor]!;
+      started = performance.now();
+      t = onLaunched(run, name, `job-${++jobs}`, T0, false);
+      launchedMs.push(performance.now() - started);
+      run = t.run;
+      running.push(name);
+    }
+    // Sampled before each end: the run as the store last wrote it.
+    if (ended % every === 0 || ended >= items - 1) sample();
+    const name = running.shift();
+    if (name === undefined) throw new Error('bench engine: the run waits for no job');
+    const job = endedJob(run, name);
+    started = performance.now();
+    t = onJobEnded(definition, run, job, T0);
+    endedMs.push(performance.now() - started);
+    run = t.run;
+    ended++;
+    for (const effect of launchesOf(t)) intended.push(effect.step.jobName);
+  }
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    items,
+    transitions: 1 + launchedMs.length + endedMs.length,
+    engineMs: startMs + sum(launchedMs) + sum(endedMs),
+    startMs,
+    endedMs,
+    launchedMs,
+    maxRunBytes,
+    maxAtEnded,
+    ...(largestRun ? { largestRun } : {}),
+    stringifyMs,
+    endedItems: Math.min(ended, items),
+    status: run.status,
+    ...(run.error ? { error: `${run.error.Error}: ${run.error.Cause}` } : {}),
+  };
+}
+
+/** Sizes and repetition of the engine benchmark. */
+export interface EngineMapPlan {
+  readonly sizes: readonly number[];
+  readonly maxConcurrencies: readonly (number | undefined)[];
+  /** Small Maps are run again until their timed calls add up to this much. */
+  readonly minMs: number;
+  readonly byteSamples: number;
+}
+
+const mean = (values: readonly number[]): number =>
+  values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/**
+ * Engine time per transition for Maps of growing size: per size and MaxConcurrency, the mean
+ * engine time per transition (start, launches recorded, job ends), its ratio to the smallest
+ * size's (flat within ±20 % is the goal), onJobEnded's mean and p99, and the run's largest
+ * JSON. A Map whose state outgrows one document fails (States.DataLimitExceeded): its figures
+ * cover the transitions up to that point.
+ */
+export function engineMapFigures(plan: EngineMapPlan): Figure[] {
+  // Warm the JIT on a mid-size Map of each kind.
+  for (const max of plan.maxConcurrencies) engineMapRun(mapChain(max), 200, { byteSamples: 1 });
+  const figures: Figure[] = [];
+  for (const max of plan.maxConcurrencies) {
+    const definition = mapChain(max);
+    const label = max ? `mc${max}` : 'unbounded';
+    let baseline: number | undefined;
+    for (const size of plan.sizes) {
+      const runs: EngineMapRun[] = [];
+      let spent = 0;
+      do {
+        const run = engineMapRun(definition, size, { byteSamples: plan.byteSamples });
+        runs.push(run);
+        spent += run.engineMs;
+      } while (spent < plan.minMs);
+      const transitions = runs.reduce((n, r) => n + r.transitions, 0);
+      const perTransition = (spent * 1000) / transitions;
+      baseline ??= perTransition;
+      const last = runs.at(-1)!;
+      const ends = runs.flatMap((r) => r.endedMs);
+      const launches = runs.flatMap((r) => r.launchedMs);
+      const n = `engine.map.${label}.${size}`;
+      const note = `Map of ${size} items, MaxConcurrency ${max ?? 'unbounded'}; ${runs.length} run(s), ${transitions} transitions`;
+      figures.push(
+        figure(
+          `${n}.status`,
+          last.status === 'SUCCEEDED' ? 1 : 0,
+          'succeeded',
+          last.status === 'SUCCEEDED'
+            ? 'run SUCCEEDED'
+            : `run ${last.status} at the end of job ${last.endedItems} of ${size}: ${last.error ?? ''}`.slice(
+                0,
+                260,
+              ),
+        ),
+        figure(`${n}.per_transition`, perTransition, 'µs/transition', note),
+        figure(
+          `${n}.ratio`,
+          perTransition / baseline,
+          `x ${plan.sizes[0]} items`,
+          `per-transition time over the ${plan.sizes[0]}-item Map's (goal: 0.8–1.2)`,
+        ),
+        figure(
+          `${n}.job_ended.mean`,
+          mean(ends) * 1000,
+          'µs',
+          `onJobEnded; p99 ${(quantile(ends, 0.99) * 1000).toFixed(0)} µs`,
+        ),
+        figure(
+          `${n}.stringify.mean`,
+          mean(runs.flatMap((r) => r.stringifyMs)) * 1000,
+          'µs',
+          'one JSON.stringify(run) at the sampled points: the run-size check (settle) pays one per job end',
+        ),
+        figure(
+          `${n}.launched.mean`,
+          mean(launches) * 1000,
+          'µs',
+          `onLaunched; p99 ${(quantile(launches, 0.99) * 1000).toFixed(0)} µs`,
+        ),
+        figure(
+          `${n}.start`,
+          last.startMs * 1000,
+          'µs',
+          'startRun (enters the Map, intends the first items)',
+        ),
+        figure(
+          `${n}.run_bytes.max`,
+          last.maxRunBytes / 1024,
+          'KiB',
+          `largest JSON.stringify(run) (${last.maxRunBytes} B), sampled ${plan.byteSamples}x per run, with ${last.maxAtEnded} jobs ended`,
+        ),
+      );
+    }
+  }
+  return figures;
+}
