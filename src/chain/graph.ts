@@ -121,10 +121,16 @@ interface Transition {
 }
 
 /**
+ * Characters a state name may not hold: the engine joins names with them into scope paths and
+ * job and timer keys (`Fan[1]/Each[3]/Load#2`), which must never be ambiguous.
+ */
+export const SCOPE_PATH_CHARACTERS: readonly string[] = ['/', '[', ']', '#', '@'];
+
+/**
  * Checks the chain as a graph of scopes: every StartAt, Next, Default, Choices[i].Next and
  * Catch[i].Next names a state of its own scope; each Task, Pass, Wait, Parallel and Map has
  * exactly one of Next and End; every state is reachable from its scope's StartAt; state names
- * are unique in the whole chain. A loop is fine: ASL allows cycles (AWS runs loops through a
+ * are unique in the whole chain and hold no scope-path character. A loop is fine: ASL allows cycles (AWS runs loops through a
  * Choice, and a Task may fail its way out). Tolerates a malformed file.
  */
 export function graphProblems(chain: unknown): ChainProblem[] {
@@ -133,6 +139,13 @@ export function graphProblems(chain: unknown): ChainProblem[] {
   const owners = new Map<string, Scope[]>();
   for (const scope of scopes) {
     for (const name of Object.keys(scope.states)) {
+      const reserved = [...name].find((c) => SCOPE_PATH_CHARACTERS.includes(c));
+      if (reserved !== undefined) {
+        problems.push({
+          path: statePlace(scope, name),
+          message: `the state name ${JSON.stringify(name)} contains ${JSON.stringify(reserved)}, which dfchain uses in scope paths such as "Fan[1]/Load#2@1"; rename it without ${SCOPE_PATH_CHARACTERS.join(' ')}`,
+        });
+      }
       const found = owners.get(name);
       if (found === undefined) owners.set(name, [scope]);
       else {

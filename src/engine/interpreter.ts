@@ -153,8 +153,12 @@ export function finish(d: Draft, scope: string, result: Json, next?: string): vo
     return;
   }
   const target = next ?? ('Next' in state ? state.Next : undefined);
-  if (target !== undefined) d.agenda.push({ scope, state: target, input: output });
-  else endScope(d, scope, { output });
+  if (target === undefined) {
+    endScope(d, scope, { output });
+    return;
+  }
+  moveOn(d, scope, frame);
+  d.agenda.push({ scope, state: target, input: output });
 }
 
 /** The one failure path: the state's Retry, then its Catch, then its scope fails. */
@@ -221,7 +225,18 @@ export function raise(d: Draft, scope: string, error: RunError): void {
     return;
   }
   d.event({ event: 'state.caught', state: frame.state, ...scoped(scope), error });
+  moveOn(d, scope, frame);
   d.agenda.push({ scope, state: catcher.Next, input: output });
+}
+
+/**
+ * Marks the state of `scope` as ended ahead of its successor's entry, queued behind whatever
+ * the transition queued before: a branch or item start still in the queue must not begin
+ * under a Parallel or Map that has already ended.
+ */
+function moveOn(d: Draft, scope: string, frame: Frame): void {
+  const { jobName: _job, children: _children, ...rest } = frame;
+  d.setFrame(scope, { ...rest, wait: 'next' });
 }
 
 /** Re-enters the state of `scope` for its next attempt, with the same input. */

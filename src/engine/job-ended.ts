@@ -32,8 +32,10 @@ export function taskResult(job: EndedJob): JsonObject {
 
 /** Why a confirmed job leaves the run as it is, or undefined when it advances the run. */
 export function staleReason(run: Run, job: EndedJob): string | undefined {
-  if (run.status !== 'RUNNING') return `run ${run.id} already ${run.status}`;
   const step = run.steps[job.name];
+  // An ended run still records the end of a job it abandoned, so the step leaves flight.
+  if (run.status !== 'RUNNING' && step?.abandoned !== true)
+    return `run ${run.id} already ${run.status}`;
   if (step === undefined) {
     return `job ${job.name} is not in flight in run ${run.id}: its end was already recorded (duplicate event), or it is not a step of this run`;
   }

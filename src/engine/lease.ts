@@ -51,7 +51,8 @@ export function leaseNewIntents(transition: Transition, request: LeaseRequest): 
 export function claimLaunch(run: Run, jobName: string, request: LeaseRequest): Transition {
   const step = run.steps[jobName];
   if (
-    run.status !== 'RUNNING' ||
+    // An ended run's abandoned intent is still claimed: to look its job up and cancel it.
+    (run.status !== 'RUNNING' && step?.abandoned !== true) ||
     step?.status !== 'INTENDED' ||
     isLeaseHeld(step, request.now, request.leaseMs)
   )

@@ -62,8 +62,11 @@ export interface Step {
   readonly abandoned?: true;
 }
 
-/** What a scope's current state waits for. */
-export const FRAME_WAITS = ['job', 'timer', 'retry', 'children'] as const;
+/**
+ * What a scope's current state waits for; `next`: it ended, and its scope enters the next state
+ * within the same transition (nothing may start under it any more).
+ */
+export const FRAME_WAITS = ['job', 'timer', 'retry', 'children', 'next'] as const;
 /** What a scope's current state waits for. */
 export type FrameWait = (typeof FRAME_WAITS)[number];
 
@@ -165,4 +168,12 @@ export interface Run {
   readonly timers?: Readonly<Record<string, Timer>>;
   readonly output?: Json;
   readonly error?: RunError;
+}
+
+/**
+ * True for a run that ended with jobs still in flight (all abandoned: a failed branch's
+ * siblings, a timed-out Task): the tick keeps visiting it until each is cancelled and recorded.
+ */
+export function isUnsettled(run: Run): boolean {
+  return run.status !== 'RUNNING' && Object.keys(run.steps).length > 0;
 }

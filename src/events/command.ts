@@ -69,9 +69,8 @@ function decodeStart(command: UnknownObject): Signal {
 function decodeTimer(command: UnknownObject): Signal {
   const runId = command['runId'];
   if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
-    return malformed(
-      `timer.runId must be a run id matching ${RUN_ID_PATTERN.source}, got ${typeName(runId)}`,
-    );
+    const got = typeof runId === 'string' ? quote(runId) : typeName(runId);
+    return malformed(`timer.runId must be a run id matching ${RUN_ID_PATTERN.source}, got ${got}`);
   }
   const timer = command['timer'];
   if (typeof timer !== 'string' || !TIMER_NAME_PATTERN.test(timer)) {

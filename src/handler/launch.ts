@@ -229,9 +229,11 @@ async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<Ta
     return 'held';
   }
   const now = inv.clock.now().toISOString();
-  await applyToRun(inv, run.id, (current) =>
+  const adopted = await applyToRun(inv, run.id, (current) =>
     onLaunched(current, step.jobName, found.id, now, true),
   );
+  // An abandoned step's job is cancelled as soon as it is found.
+  if (adopted?.changed) await carryOutCalls(inv, adopted);
   return 'adopted';
 }
 
@@ -262,8 +264,10 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
  * (a fresh intent needs no look-up), any other by taking it over once its lease ran out.
  */
 export async function executeLaunches(inv: Invocation, run: Run): Promise<void> {
-  if (run.status !== 'RUNNING') return;
-  const pending = Object.values(run.steps).filter((step) => step.status === 'INTENDED');
+  // An ended run launches nothing; its abandoned intents are still looked up and settled.
+  const pending = Object.values(run.steps).filter(
+    (step) => step.status === 'INTENDED' && (run.status === 'RUNNING' || step.abandoned === true),
+  );
   const results = await Promise.allSettled(
     pending.map((step) =>
       step.lease?.owner === inv.owner

@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
-import type { Run, Step } from '../engine/run.js';
+import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { StorePermanentError, StoreTransientError } from '../errors.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
@@ -33,6 +33,8 @@ function toDocument(run: Run): Record<string, string> {
     chain: run.chain,
     status: run.status,
     startTime: run.startTime,
+    // Queryable: an ended run whose abandoned jobs the tick must still cancel or record.
+    unsettled: String(isUnsettled(run)),
     run: JSON.stringify(run),
   };
 }
@@ -155,9 +157,14 @@ export class FirestoreRunStore extends OptimisticRunStore {
   }
 
   async listRunning(): Promise<Run[]> {
-    const query = this.db.collection(COLLECTIONS.runs).where('status', '==', 'RUNNING');
-    const snapshot = await this.guard('list running runs', () => query.get());
-    return snapshot.docs.map(fromSnapshot);
+    const runs = this.db.collection(COLLECTIONS.runs);
+    const [running, unsettled] = await Promise.all([
+      this.guard('list running runs', () => runs.where('status', '==', 'RUNNING').get()),
+      this.guard('list unsettled runs', () => runs.where('unsettled', '==', 'true').get()),
+    ]);
+    const byId = new Map<string, Run>();
+    for (const doc of [...running.docs, ...unsettled.docs]) byId.set(doc.id, fromSnapshot(doc));
+    return [...byId.values()];
   }
 
   close(): Promise<void> {

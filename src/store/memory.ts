@@ -1,5 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
-import type { Run, Step } from '../engine/run.js';
+import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
@@ -53,7 +53,8 @@ export class MemoryRunStore extends OptimisticRunStore {
 
   listRunning(): Promise<Run[]> {
     const runs = [...this.runs.values()].map((stored) => stored.run);
-    return Promise.resolve(structuredClone(runs.filter((run) => run.status === 'RUNNING')));
+    const visited = runs.filter((run) => run.status === 'RUNNING' || isUnsettled(run));
+    return Promise.resolve(structuredClone(visited));
   }
 
   close(): Promise<void> {

@@ -30,7 +30,7 @@ export interface RunStore {
   putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   /** The definition stored under `hash`, or undefined. */
   getDefinition(hash: string): Promise<ChainDefinition | undefined>;
-  /** Runs that have not ended, for reconciliation. */
+  /** Runs that have not ended, and ended runs with jobs still in flight, for reconciliation. */
   listRunning(): Promise<Run[]>;
   /** Releases connections. */
   close(): Promise<void>;

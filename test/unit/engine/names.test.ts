@@ -110,15 +110,12 @@ describe('engine: names', () => {
     });
   });
 
-  describe('found bugs (to fix)', () => {
-    it('BUG: two entries of a run never share a timer name (state names may hold "#")', () => {
-      // entryKey writes visit n of "Pause" as "Pause#n", the very key of visit 0 of a state
-      // named "Pause#1", which the schema allows (state names: 1 to 80 characters of anything).
-      // Job names stay apart (each Task has its own jobName prefix) but timer names do not: the
-      // timer port schedules a name once (local.ts: "asking again for a pending or fired name
-      // does nothing"; Cloud Tasks answers ALREADY_EXISTS for about an hour), so the second
-      // Wait is never delivered and waits for a tick.
-      const loop: ChainDefinition = {
+  describe('keys of different entries never collide (found by these tests, fixed)', () => {
+    it('a state name holding a scope-path character, which could make two keys equal, is refused', () => {
+      // entryKey writes visit n of "Pause" as "Pause#n", the key of visit 0 of a state named
+      // "Pause#1": two Waits would share a timer name, and the timer port schedules a name once.
+      // Validation now refuses / [ ] # @ in state names (src/chain/graph.ts).
+      const loop = {
         StartAt: 'Pause',
         States: {
           Pause: { Type: 'Wait', Seconds: 10, Next: 'Check' },
@@ -129,6 +126,26 @@ describe('engine: names', () => {
           },
           Mark: { Type: 'Pass', Result: true, ResultPath: '$.done', Next: 'Pause' },
           'Pause#1': { Type: 'Wait', Seconds: 10, End: true },
+        },
+      };
+      assert.deepEqual(
+        chainProblems(loop).map((p) => p.path),
+        ['States.Pause#1'],
+      );
+    });
+
+    it('a loop of valid names arms a distinct timer for every visit', () => {
+      const loop: ChainDefinition = {
+        StartAt: 'Pause',
+        States: {
+          Pause: { Type: 'Wait', Seconds: 10, Next: 'Check' },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.done', IsPresent: true, Next: 'Last' }],
+            Default: 'Mark',
+          },
+          Mark: { Type: 'Pass', Result: true, ResultPath: '$.done', Next: 'Pause' },
+          Last: { Type: 'Wait', Seconds: 10, End: true },
         },
       };
       assert.deepEqual(chainProblems(loop), [], 'a valid chain');
@@ -148,7 +165,6 @@ describe('engine: names', () => {
         armed.push(name);
         t = onTimer(loop, t.run, name, timer.dueAt);
       }
-      // Pause (visit 0), Pause (visit 1), Pause#1 (visit 0): three Waits, three timers.
       assert.equal(armed.length, 3);
       assert.equal(new Set(armed).size, 3, `timer names: ${armed.join(', ')}`);
     });

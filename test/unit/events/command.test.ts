@@ -61,11 +61,11 @@ describe('events: the timer command', () => {
       ['a number', 7, 'number'],
       ['null', null, 'null'],
       ['an array', ['r1'], 'array'],
-      ['upper case', 'R1', 'string'],
-      ['with a space', 'my run', 'string'],
-      ['empty', '', 'string'],
-      ['starting with "-"', '-r1', 'string'],
-      ['64 characters', 'a'.repeat(64), 'string'],
+      ['upper case', 'R1', '"R1"'],
+      ['with a space', 'my run', '"my run"'],
+      ['empty', '', '""'],
+      ['starting with "-"', '-r1', '"-r1"'],
+      ['64 characters', 'a'.repeat(64), `"${'a'.repeat(64)}"`],
     ];
     for (const [name, runId, got] of cases) {
       it(name, () => {
@@ -150,8 +150,8 @@ describe('events: the timer command', () => {
     );
   });
 
-  describe('found bugs (to fix)', () => {
-    it('BUG: a runId that breaks the rule is quoted in the reason, as start.runId does', () => {
+  describe('the reason quotes what broke the rule', () => {
+    it('a runId that breaks the rule is quoted in the reason, as start.runId does', () => {
       // decodeTimer says `got string` for any string runId: the log line does not show the
       // value that broke the rule (decodeStart quotes it: start.runId "Bad ID" must match …).
       const signal = decodeCommand({ dfchain: 'timer', runId: 'Bad ID', timer: NAME });

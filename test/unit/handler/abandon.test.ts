@@ -68,16 +68,21 @@ describe('handler: abandoned steps of a Parallel', () => {
       sinon.assert.calledTwice(kit.dataflow.launch);
     });
 
-    it("the sibling's JOB_STATE_CANCELLED end, and every redelivery, change nothing", async () => {
-      const before = await storedRun(kit.store, 'r1');
+    it("the sibling's JOB_STATE_CANCELLED end is recorded once (the step leaves flight); redeliveries change nothing", async () => {
       kit.dataflow.reset();
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(B), 'm-end-b'));
+      const recorded = await storedRun(kit.store, 'r1');
+      assert.deepEqual((await kit.store.get('r1'))?.steps, {}, 'nothing left in flight');
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(B), 'm-end-b'));
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(A), 'm-end-a'));
 
       sinon.assert.notCalled(kit.dataflow.cancel);
       sinon.assert.notCalled(kit.dataflow.launch);
-      assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+      assert.deepEqual(
+        [recorded.steps[B]?.status, recorded.steps[B]?.jobState],
+        ['FAILED', 'JOB_STATE_CANCELLED'],
+      );
+      assert.deepEqual(await storedRun(kit.store, 'r1'), recorded);
       assert.equal(kit.logger.named('run.failed').length, 1, 'the run failed once');
       assert.equal(kit.dataflow.jobs.length, 2);
     });
@@ -281,12 +286,12 @@ describe('handler: abandoned steps of a Parallel', () => {
     });
   });
 
-  describe('found bugs (to fix)', () => {
+  describe('abandoned jobs of an ended run, and adoption (found by these tests, fixed)', () => {
     let clock: sinon.SinonFakeTimers | undefined;
 
     afterEach(() => clock?.restore());
 
-    it('BUG: a job a failed run abandoned is re-cancelled by the tick when the first cancel failed', async () => {
+    it('a job a failed run abandoned is re-cancelled by the tick when the first cancel failed', async () => {
       // src/handler/side-effects.ts cancelJob logs a failed cancel "the next tick tries again",
       // but handleTick only reads store.listRunning(): once a branch failure has ended the run
       // FAILED, no tick ever looks at its abandoned job again, and the job runs on.
@@ -315,7 +320,7 @@ describe('handler: abandoned steps of a Parallel', () => {
       assert.equal(kit.dataflow.job(B).currentState, 'JOB_STATE_CANCELLED');
     });
 
-    it('BUG: the end of a job a failed run abandoned is recorded: the step leaves flight', async () => {
+    it('the end of a job a failed run abandoned is recorded: the step leaves flight', async () => {
       // Step.abandoned says an abandoned job's "end is recorded without effect". Once a branch
       // failure has ended the run, onJobEnded's staleReason answers "run r1 already FAILED"
       // instead: the sibling stays LAUNCHED in the FAILED run's steps for good, and never
@@ -336,7 +341,7 @@ describe('handler: abandoned steps of a Parallel', () => {
       );
     });
 
-    it('BUG: a job created by the dead holder of an intent a failed run abandoned is cancelled', async () => {
+    it('a job created by the dead holder of an intent a failed run abandoned is cancelled', async () => {
       // As above: B's launch is in flight when A's failure ends the run; the holder dies after
       // Dataflow created the job. executeLaunches skips runs that are not RUNNING, and the
       // tick lists only RUNNING runs, so nobody ever looks B up: its job runs on.
@@ -367,7 +372,7 @@ describe('handler: abandoned steps of a Parallel', () => {
       );
     });
 
-    it("BUG: an abandoned intent adopted while its holder's lease runs is cancelled in the same delivery", async () => {
+    it("an abandoned intent adopted while its holder's lease runs is cancelled in the same delivery", async () => {
       // src/handler/launch.ts adoptWhileHeld records the found job with onLaunched but drops the
       // transition's effects: for an abandoned step, the cancel effect onLaunched returns is
       // never carried out (only a later tick's re-cancel catches it, and only while RUNNING).
