@@ -48,13 +48,17 @@ export interface Outcome {
    */
   readonly joins: { readonly expected: number; readonly once: number; readonly unexpected: number };
   /**
-   * Jobs of a failed branch's sibling: launched, launched only after the run ended, cancelled
-   * through the API, and still active now with no cancel asked for.
+   * Jobs of a failed branch's sibling: launched; launched only after the run ended; still running
+   * when it ended, and of those the ones cancelled through the API; still active now with no
+   * cancel asked for.
    */
   readonly abandoned: {
     readonly launched: number;
     /** Created after the run had ended (its intent was executed after the branch failed). */
     readonly late: number;
+    /** Still running (really, not as the API showed it) when the run ended. */
+    readonly running: number;
+    /** Of `running`, those cancelled through the API (`jobs.update`). */
     readonly cancelled: number;
     readonly active: number;
   };
@@ -160,13 +164,19 @@ export function measure(
   const siblings = fans.flatMap((plan) =>
     (jobsOfRun.get(plan.runId) ?? []).filter((job) => plan.mayLaunch.includes(keyOf(job))),
   );
+  const endOf = (job: SimulatedJob): number =>
+    Date.parse(finals.get(job.labels['dfchain-run'] ?? '')?.endTime ?? '') || Infinity;
+  /** When the job really ended (not when the API showed it), or Infinity. */
+  const jobEnd = (job: SimulatedJob): number =>
+    job.history.find((change) => TERMINAL.has(change.state))?.time ?? Infinity;
+  const running = siblings.filter(
+    (job) => job.createTime <= endOf(job) && jobEnd(job) > endOf(job),
+  );
   const abandoned = {
     launched: siblings.length,
-    late: siblings.filter((job) => {
-      const endTime = finals.get(job.labels['dfchain-run'] ?? '')?.endTime;
-      return endTime !== undefined && job.createTime > Date.parse(endTime);
-    }).length,
-    cancelled: siblings.filter(cancelAsked).length,
+    late: siblings.filter((job) => job.createTime > endOf(job)).length,
+    running: running.length,
+    cancelled: running.filter(cancelAsked).length,
     active: siblings.filter(
       (job) => !cancelAsked(job) && !TERMINAL.has(job.history.at(-1)?.state ?? ''),
     ).length,

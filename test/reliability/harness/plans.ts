@@ -124,10 +124,14 @@ export function planRuns(count: number, dice: Dice, options: PlanOptions): RunPl
   return plans;
 }
 
+/** relfan's Parallel branch a job key belongs to: 0 for the Task, 1 for the Map's items. */
+const branchOf = (key: string): number => (key === 'solo' ? 0 : 1);
+
 /**
  * `count` relfan run plans, some failing at one random job: the branch Task, one Map item, or
  * the join. A failed branch job fails the Parallel and the run with its error; the other
- * branch's jobs may or may not have been launched by then (then cancelled), the join never is.
+ * branch's jobs (planned to run longer) may or may not have been launched by then (then
+ * cancelled), the join never is.
  */
 export function planFanRuns(count: number, dice: Dice, options: PlanOptions): RunPlan[] {
   const plans: RunPlan[] = [];
@@ -138,11 +142,20 @@ export function planFanRuns(count: number, dice: Dice, options: PlanOptions): Ru
     const runId = `${options.prefix}-fan-${String(i).padStart(4, '0')}`;
     const inBranch = failAt >= 0 && failAt < joinAt;
     const failing = FAN_JOBS[failAt] ?? '';
+    const jobs = behaviours(FAN_JOBS, failAt, outcome, dice, options);
+    if (inBranch) {
+      // The other branch's jobs run up to three times longer, so that they are often still
+      // running when the failure is handled and dfchain has to cancel them.
+      const longest = options.runMs[1];
+      for (const key of FAN_JOBS.filter((k) => k !== 'join' && branchOf(k) !== branchOf(failing))) {
+        jobs[key] = { ...jobs[key], runMs: dice.int(longest, 3 * longest) };
+      }
+    }
     plans.push({
       runId,
       chain: 'relfan',
       input: { n: runId, parts: FAN_PARTS },
-      jobs: behaviours(FAN_JOBS, failAt, outcome, dice, options),
+      jobs,
       expected: failAt < 0 ? 'SUCCEEDED' : `FAILED:${ERROR_OF[outcome]}`,
       launched: inBranch ? [failing] : FAN_JOBS,
       mayLaunch: inBranch ? FAN_JOBS.filter((key) => key !== failing && key !== 'join') : [],

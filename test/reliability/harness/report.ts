@@ -70,7 +70,8 @@ export function printReport(
         ? [
             ['abandoned sibling jobs launched', '', outcome.abandoned.launched, ''],
             ['… launched after their run had ended', '', outcome.abandoned.late, ''],
-            ['… cancelled through the API', '', outcome.abandoned.cancelled, ''],
+            ['… still running when their run ended', '', outcome.abandoned.running, ''],
+            ['… … of them cancelled through the API', '', outcome.abandoned.cancelled, ''],
             ['… still active, never cancelled', '', outcome.abandoned.active, ''],
           ]
         : []),
