@@ -154,7 +154,13 @@ export interface EngineMapPlan {
 }
 
 const mean = (values: readonly number[]): number =>
-  values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The size the engine refused to keep, from its States.DataLimitExceeded cause. */
+function refusedBytes(error: string | undefined): number | undefined {
+  const match = /state is (\d+) bytes/.exec(error ?? '');
+  return match ? Number(match[1]) : undefined;
+}
 
 /**
  * Engine time per transition for Maps of growing size: per size and MaxConcurrency, the mean
@@ -164,8 +170,13 @@ const mean = (values: readonly number[]): number =>
  * cover the transitions up to that point.
  */
 export function engineMapFigures(plan: EngineMapPlan): Figure[] {
-  // Warm the JIT on a mid-size Map of each kind.
-  for (const max of plan.maxConcurrencies) engineMapRun(mapChain(max), 200, { byteSamples: 1 });
+  // Warm the JIT on a mid-size Map of each kind, then on the smallest for as long as it is timed.
+  for (const max of plan.maxConcurrencies) {
+    engineMapRun(mapChain(max), 200, { byteSamples: 1 });
+    const until = performance.now() + plan.minMs;
+    while (performance.now() < until)
+      engineMapRun(mapChain(max), plan.sizes[0] ?? 10, { byteSamples: 1 });
+  }
   const figures: Figure[] = [];
   for (const max of plan.maxConcurrencies) {
     const definition = mapChain(max);
@@ -194,7 +205,7 @@ export function engineMapFigures(plan: EngineMapPlan): Figure[] {
           'succeeded',
           last.status === 'SUCCEEDED'
             ? 'run SUCCEEDED'
-            : `run ${last.status} at the end of job ${last.endedItems} of ${size}: ${last.error ?? ''}`.slice(
+            : `run ${last.status} ${last.endedItems === 0 ? 'in startRun' : `at the end of job ${last.endedItems} of ${size}`}: ${last.error ?? ''}`.slice(
                 0,
                 260,
               ),
@@ -234,7 +245,11 @@ export function engineMapFigures(plan: EngineMapPlan): Figure[] {
           `${n}.run_bytes.max`,
           last.maxRunBytes / 1024,
           'KiB',
-          `largest JSON.stringify(run) (${last.maxRunBytes} B), sampled ${plan.byteSamples}x per run, with ${last.maxAtEnded} jobs ended`,
+          `largest JSON.stringify(run) (${last.maxRunBytes} B), sampled ${plan.byteSamples}x per run, with ${last.maxAtEnded} jobs ended${
+            refusedBytes(last.error) !== undefined
+              ? `; the state the engine refused to store: ${refusedBytes(last.error)} B`
+              : ''
+          }`,
         ),
       );
     }

@@ -250,7 +250,14 @@ function launches(dataflow: TimedFakeDataflow, prefix: string) {
 export function fanoutFigures(scenario: FanoutScenario, result: FanoutResult): Figure[] {
   const { counts, deliveries, dataflow } = result;
   const width = scenario.width;
-  const per = (value: number) => value / width;
+  // Per fan-out item on a run that finished; per job end it recorded on one cut off.
+  const recorded = result.transitions - 1;
+  const finished = result.status !== 'RUNNING' && result.status !== 'MISSING';
+  const denominator = finished ? width : Math.max(1, recorded);
+  const per = (value: number) => value / denominator;
+  const perWhat = finished
+    ? `per item (${width})`
+    : `per job end recorded (${recorded}; run cut off)`;
   const ends = deliveries.filter((d) => d.kind === 'jobEnded');
   const acked = ends.filter((d) => d.acked).map((d) => d.ms);
   const failed = deliveries.filter((d) => !d.acked);
@@ -313,19 +320,19 @@ export function fanoutFigures(scenario: FanoutScenario, result: FanoutResult): F
       `${n}.firestore.writes_per_item`,
       per(counts.documentsWritten),
       'docs/item',
-      `${counts.documentsWritten} documents written (run doc per commit + history docs)`,
+      `${perWhat}: ${counts.documentsWritten} documents written (run doc per commit + history docs)`,
     ),
     figure(
       `${n}.firestore.commits_per_item`,
       per(counts.commits),
       'commits/item',
-      `${counts.commits} conditional commits landed`,
+      `${perWhat}: ${counts.commits} conditional commits landed`,
     ),
     figure(
       `${n}.firestore.conflicts_per_item`,
       per(counts.conflicts),
       'conflicts/item',
-      `${counts.conflicts} compare-and-set conflicts = ${((100 * counts.conflicts) / Math.max(1, attempts)).toFixed(1)} % of ${attempts} commit attempts; by delivery: ${Object.entries(
+      `${perWhat}: ${counts.conflicts} compare-and-set conflicts = ${((100 * counts.conflicts) / Math.max(1, attempts)).toFixed(1)} % of ${attempts} commit attempts; by delivery: ${Object.entries(
         counts.conflictsBy,
       )
         .map(([kind, count]) => `${kind} ${count}`)
@@ -335,7 +342,7 @@ export function fanoutFigures(scenario: FanoutScenario, result: FanoutResult): F
       `${n}.firestore.reads_per_item`,
       per(counts.reads),
       'reads/item',
-      `${counts.reads} run reads (stale cache or lost compare-and-set); ${counts.definitionReads} definition reads`,
+      `${perWhat}: ${counts.reads} run reads (stale cache or lost compare-and-set); ${counts.definitionReads} definition reads`,
     ),
     figure(
       `${n}.firestore.refused`,
@@ -355,7 +362,7 @@ export function fanoutFigures(scenario: FanoutScenario, result: FanoutResult): F
       `${n}.dataflow.calls_per_item`,
       per(dataflow.calls.get + dataflow.calls.list + dataflow.calls.launch),
       'calls/item',
-      `get ${per(dataflow.calls.get).toFixed(2)}, list ${per(dataflow.calls.list).toFixed(2)}, launch ${per(dataflow.calls.launch).toFixed(2)}`,
+      `${perWhat}: get ${per(dataflow.calls.get).toFixed(2)}, list ${per(dataflow.calls.list).toFixed(2)}, launch ${per(dataflow.calls.launch).toFixed(2)}`,
     ),
     figure(
       `${n}.jobs.duplicated`,
