@@ -131,12 +131,10 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
     );
   });
 
-  it('lists only running runs', async () => {
+  it('lists running runs, and ended runs only while jobs are still in flight (unsettled)', async () => {
     await store.create(started('r-a'));
-    await store.create({ ...started('r-b'), status: 'SUCCEEDED' });
-    assert.deepEqual(
-      (await store.listRunning()).map((r) => r.id),
-      ['r-a'],
-    );
+    await store.create({ ...started('r-b'), status: 'SUCCEEDED', steps: {} });
+    await store.create({ ...started('r-c'), status: 'FAILED' });
+    assert.deepEqual((await store.listRunning()).map((r) => r.id).sort(), ['r-a', 'r-c']);
   });
 });

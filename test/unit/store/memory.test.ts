@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import { MAX_CONFLICTS } from '../../../src/store/optimistic.js';
 import { StoreTransientError } from '../../../src/errors.js';
-import { emptyRun } from '../../fixtures/runs.js';
+import { emptyRun, startDaily } from '../../fixtures/runs.js';
 
 describe('MemoryRunStore', () => {
   it('creates once; a second create returns the stored run', async () => {
@@ -60,13 +60,15 @@ describe('MemoryRunStore', () => {
     assert.equal(attempts, MAX_CONFLICTS);
   });
 
-  it('lists running runs and keeps definitions by hash', async () => {
+  it('lists running runs (and ended ones with jobs still in flight) and keeps definitions by hash', async () => {
     const store = new MemoryRunStore();
     await store.create(emptyRun('a'));
     await store.create({ ...emptyRun('b'), status: 'SUCCEEDED' });
+    const step = startDaily().run.steps;
+    await store.create({ ...emptyRun('c'), status: 'FAILED', steps: step });
     assert.deepEqual(
       (await store.listRunning()).map((r) => r.id),
-      ['a'],
+      ['a', 'c'],
     );
     await store.putDefinition('h', { StartAt: 'X', States: { X: { Type: 'Succeed' } } });
     assert.equal((await store.getDefinition('h'))?.StartAt, 'X');
