@@ -1,4 +1,5 @@
 import type { Draft } from './draft.js';
+import type { Step } from './run.js';
 import { scoped } from './names.js';
 import { ROOT_SCOPE } from './scope.js';
 
@@ -28,18 +29,26 @@ export function abortBelow(d: Draft, scope: string, self = false): void {
     if (gone.has(timer.scope)) d.dropTimer(name);
   }
   for (const step of d.allSteps()) {
-    if (step.abandoned || !gone.has(step.scope ?? ROOT_SCOPE)) continue;
-    const abandoned = { ...step, abandoned: true as const };
-    d.setStep(abandoned);
-    if (step.status === 'LAUNCHED') {
-      d.effects.push({ kind: 'cancel', step: abandoned });
-      d.event({
-        event: 'job.cancelling',
-        state: step.state,
-        ...scoped(step.scope ?? ROOT_SCOPE),
-        jobName: step.jobName,
-        ...(step.jobId ? { jobId: step.jobId } : {}),
-      });
-    }
+    if (!step.abandoned && gone.has(step.scope ?? ROOT_SCOPE)) abandonStep(d, step);
   }
+}
+
+/**
+ * Marks a step abandoned: the run no longer waits for its job. A launched job is cancelled
+ * through the API; one still being launched is cancelled when its launch is recorded.
+ */
+export function abandonStep(d: Draft, step: Step): Step {
+  const abandoned = { ...step, abandoned: true as const };
+  d.setStep(abandoned);
+  if (step.status === 'LAUNCHED') {
+    d.effects.push({ kind: 'cancel', step: abandoned });
+    d.event({
+      event: 'job.cancelling',
+      state: step.state,
+      ...scoped(step.scope ?? ROOT_SCOPE),
+      jobName: step.jobName,
+      ...(step.jobId ? { jobId: step.jobId } : {}),
+    });
+  }
+  return abandoned;
 }

@@ -6,15 +6,30 @@ import type { Children, RunError } from './run.js';
 /** How a branch or item ended: with its output, or with an error. */
 export type Ended = { readonly output: Json } | { readonly error: RunError };
 
-/** The children after one of them (`index`) ended. */
-export function recordChild(children: Children, index: number, ended: Ended): Children {
+/**
+ * The children after one of them (`index`) ended; its output is kept only when `keep` (the
+ * Parallel's or Map's result is used), so a Map whose result is discarded stays small.
+ */
+export function recordChild(
+  children: Children,
+  index: number,
+  ended: Ended,
+  keep = true,
+): Children {
   const failedNow = 'error' in ended;
   return {
     ...children,
     running: children.running - 1,
     failed: children.failed + (failedNow ? 1 : 0),
-    outputs: { ...children.outputs, [index]: failedNow ? { ...ended.error } : ended.output },
+    outputs: keep
+      ? { ...children.outputs, [index]: failedNow ? { ...ended.error } : ended.output }
+      : children.outputs,
   };
+}
+
+/** True when a Parallel's or Map's result reaches its output (it is not discarded). */
+export function resultUsed(state: ParallelState | MapState): boolean {
+  return state.ResultPath !== null || state.ResultSelector !== undefined;
 }
 
 /**

@@ -1,7 +1,14 @@
 import type { State } from '../chain/types.js';
 import type { Json, JsonObject } from '../json.js';
 import { abortBelow } from './abort.js';
-import { allEnded, failureOf, joinedOutputs, recordChild, type Ended } from './children.js';
+import {
+  allEnded,
+  failureOf,
+  joinedOutputs,
+  recordChild,
+  resultUsed,
+  type Ended,
+} from './children.js';
 import { contextObject } from './context.js';
 import { attemptSeed, unitFromSeed } from './draw.js';
 import type { Draft, Entry } from './draft.js';
@@ -290,7 +297,7 @@ function childEnded(d: Draft, scope: string, index: number, ended: Ended): void 
   const state = frame && stateOf(d, scope, frame);
   if (frame?.children === undefined || (state?.Type !== 'Parallel' && state?.Type !== 'Map'))
     return;
-  const children = recordChild(frame.children, index, ended);
+  const children = recordChild(frame.children, index, ended, resultUsed(state));
   let next: Frame = { ...frame, children };
   d.setFrame(scope, next);
   if ('error' in ended) {

@@ -79,14 +79,12 @@ export interface Children {
   /** Scopes still running. */
   readonly running: number;
   readonly failed: number;
-  /** Output (or `{Error, Cause}` of a tolerated failure) of each ended child, by index. */
-  readonly outputs: Readonly<Record<string, Json>>;
   /**
-   * Map only: the items (without an ItemSelector) or the effective input they are read from
-   * (with one), and the limits, fixed when the Map began.
+   * Output (or `{Error, Cause}` of a tolerated failure) of each ended child, by index; none
+   * kept when the Parallel's or Map's result is discarded (`ResultPath: null`, no selector).
    */
-  readonly items?: readonly Json[];
-  readonly effectiveInput?: Json;
+  readonly outputs: Readonly<Record<string, Json>>;
+  /** Map only: the limits, fixed when the Map began (its items are read again from its input). */
   readonly maxConcurrency?: number;
   readonly toleratedCount?: number;
   readonly toleratedPercentage?: number;

@@ -1,8 +1,9 @@
 import type { ChainDefinition } from '../chain/types.js';
+import { abandonStep } from './abort.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
 import { drain, failRun, finish, raise, retryNow, settle } from './interpreter.js';
-import { placeOf, scoped } from './names.js';
+import { placeOf } from './names.js';
 import type { Run, Timer } from './run.js';
 import { unchanged, type Transition } from './transition.js';
 
@@ -46,20 +47,7 @@ function fire(d: Draft, timer: Timer): void {
     return;
   }
   const step = frame.jobName === undefined ? undefined : d.step(frame.jobName);
-  if (step !== undefined) {
-    const abandoned = { ...step, abandoned: true as const };
-    d.setStep(abandoned);
-    if (step.status === 'LAUNCHED') {
-      d.effects.push({ kind: 'cancel', step: abandoned });
-      d.event({
-        event: 'job.cancelling',
-        state: step.state,
-        ...scoped(timer.scope),
-        jobName: step.jobName,
-        ...(step.jobId ? { jobId: step.jobId } : {}),
-      });
-    }
-  }
+  if (step !== undefined) abandonStep(d, step);
   const cancelling = step ? `; its job ${step.jobName} is being cancelled` : '';
   raise(
     d,

@@ -38,20 +38,15 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
   if (children === undefined) return frame;
   const key = entryKey(scope, frame.state, frame.visit);
   const place = placeOf(scope, frame.state);
-  // Only one copy of the items is stored: with an ItemSelector they are read again from the
-  // effective input (a pure path, so the same array), without one they are stored alone.
-  const items =
-    children.items ??
-    (selectPath(
-      children.effectiveInput ?? null,
-      state.ItemsPath,
-      {
-        context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
-        seed: '',
-        place,
-      },
-      'ItemsPath',
-    ) as Json[]);
+  // Nothing of the items is stored beyond the state's input: InputPath and ItemsPath are pure
+  // paths, so reading them again gives the very array the Map began with.
+  const whole: Evaluation = {
+    context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
+    seed: '',
+    place,
+  };
+  const effectiveInput = selectPath(frame.input, state.InputPath, whole, 'InputPath');
+  const items = selectPath(effectiveInput, state.ItemsPath, whole, 'ItemsPath') as Json[];
   const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
   const selector = state.ItemSelector ?? state.Parameters;
   let { started, running } = children;
@@ -69,7 +64,7 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
         place,
       };
       const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
-      input = resolveTemplate(selector, children.effectiveInput ?? null, at, field);
+      input = resolveTemplate(selector, effectiveInput, at, field);
     }
     d.agenda.push({
       scope: childScopeOf(key, frame.attempt, index),

@@ -48,12 +48,16 @@ describe('engine: children of a Parallel or Map', () => {
       assert.notEqual(after.outputs[3], BOOM, 'a copy of the error, not the error itself');
     });
 
+    it('keeps no output when the result is discarded, but still counts the child', () => {
+      const after = recordChild(children({ running: 2 }), 1, { output: 'big' }, false);
+      assert.deepEqual([after.outputs, after.running], [{}, 1]);
+    });
+
     it('keeps the Map fields and leaves its argument alone', () => {
-      const before = children({ items: [1, 2], maxConcurrency: 2, toleratedCount: 1 });
+      const before = children({ maxConcurrency: 2, toleratedCount: 1 });
       const frozen = structuredClone(before);
       const after = recordChild(before, 0, { output: null });
       assert.deepEqual(before, frozen);
-      assert.deepEqual(after.items, [1, 2]);
       assert.equal(after.maxConcurrency, 2);
       assert.equal(after.toleratedCount, 1);
       assert.deepEqual(after.outputs, { 0: null });
