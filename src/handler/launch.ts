@@ -261,12 +261,20 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
 
 /**
  * Makes every launch the run records as intended: those this invocation holds straight away
- * (a fresh intent needs no look-up), any other by taking it over once its lease ran out.
+ * (a fresh intent needs no look-up), any other by taking it over once its lease ran out. With
+ * `adoptHeld` (a duplicate or redelivered event, whose first delivery may have died after
+ * launching), a job another delivery's lease still covers is adopted at once if it exists.
  */
-export async function executeLaunches(inv: Invocation, run: Run): Promise<void> {
+export async function executeLaunches(inv: Invocation, run: Run, adoptHeld = true): Promise<void> {
+  const now = inv.clock.now().toISOString();
   // An ended run launches nothing; its abandoned intents are still looked up and settled.
   const pending = Object.values(run.steps).filter(
-    (step) => step.status === 'INTENDED' && (run.status === 'RUNNING' || step.abandoned === true),
+    (step) =>
+      step.status === 'INTENDED' &&
+      (run.status === 'RUNNING' || step.abandoned === true) &&
+      // Another delivery's launch it still holds is in good hands: looking it up from every
+      // delivery of a wide Map would cost each one a jobs.list and a write per pending item.
+      (adoptHeld || step.lease?.owner === inv.owner || !isLeaseHeld(step, now, inv.launchLeaseMs)),
   );
   const results = await Promise.allSettled(
     pending.map((step) =>

@@ -192,7 +192,9 @@ describe('handler: abandoned steps of a Parallel', () => {
       await clock.tickAsync(0);
       kit.dataflow.setState(CA, 'JOB_STATE_FAILED');
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(CA), 'm-end-a'));
-      assert.equal(kit.logger.named('launch.held').length, 1, 'left to its holder');
+      // A fresh job end leaves another delivery's held launch to it: no look-up at all.
+      assert.equal(kit.logger.named('launch.held').length, 0, 'left to its holder');
+      assert.ok(!kit.dataflow.listByName.getCalls().some((c) => c.args[1] === CB));
 
       const call = kit.dataflow.launch
         .getCalls()
@@ -259,7 +261,7 @@ describe('handler: abandoned steps of a Parallel', () => {
 
     afterEach(() => clock.restore());
 
-    it('is cancelled by the next tick at the latest, and never launched twice', async () => {
+    it('is cancelled as soon as its holder records the launch, and never launched twice', async () => {
       kit = createScopesKit();
       clock = sinon.useFakeTimers();
       const held = heldCall();
@@ -275,7 +277,8 @@ describe('handler: abandoned steps of a Parallel', () => {
       held.resolve(job);
       await clock.tickAsync(0);
       await start;
-      assert.ok(kit.logger.events().includes('job.adopted'));
+      assert.ok(kit.logger.events().includes('job.launched'));
+      sinon.assert.calledOnceWithExactly(kit.dataflow.cancel, EUROPE, job.id);
 
       await handleEvent(kit.deps, tickEvent());
       sinon.assert.calledOnceWithExactly(kit.dataflow.cancel, EUROPE, job.id);
@@ -372,7 +375,7 @@ describe('handler: abandoned steps of a Parallel', () => {
       );
     });
 
-    it("an abandoned intent adopted while its holder's lease runs is cancelled in the same delivery", async () => {
+    it("an abandoned intent adopted by a redelivery while its holder's lease runs is cancelled in that delivery", async () => {
       // src/handler/launch.ts adoptWhileHeld records the found job with onLaunched but drops the
       // transition's effects: for an abandoned step, the cancel effect onLaunched returns is
       // never carried out (only a later tick's re-cancel catches it, and only while RUNNING).
@@ -389,6 +392,8 @@ describe('handler: abandoned steps of a Parallel', () => {
       const job = kit.dataflow.create(call!.args[0], call!.args[1]);
 
       kit.dataflow.setState(CA, 'JOB_STATE_FAILED');
+      await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(CA), 'm-end-a'));
+      // The redelivery changes nothing, so it adopts what another delivery's lease covers.
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(CA), 'm-end-a'));
       assert.ok(kit.logger.events().includes('job.adopted'));
       const b = (await steps(kit))[CB];
