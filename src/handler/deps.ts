@@ -4,6 +4,7 @@ import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
 import type { RunStore } from '../store/port.js';
 import type { TimerPort } from '../timers/port.js';
+import type { RunWriteQueue } from './coalesce.js';
 import type { TickLimits } from './tick-limits.js';
 
 /** Everything the handler talks to, injected so tests and the local stack can swap any of it. */
@@ -41,9 +42,6 @@ export interface Invocation extends HandlerDeps {
    * call: if the delivery fails, nothing of it can be in flight, so their leases are given back.
    */
   readonly uncalled: Map<string, Set<string>>;
-}
-
-/** Starts handling one delivery: draws its lease-holder token. */
-export function invocation(deps: HandlerDeps): Invocation {
-  return { ...deps, owner: deps.newToken(), uncalled: new Map() };
+  /** This delivery's writes of runs, joined while one of the same run is in flight. */
+  readonly writes: RunWriteQueue;
 }

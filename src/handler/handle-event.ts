@@ -1,7 +1,8 @@
 import { DfchainError, isRetryable } from '../errors.js';
 import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
-import { invocation, type HandlerDeps, type Invocation } from './deps.js';
+import type { HandlerDeps, Invocation } from './deps.js';
+import { invocation } from './invocation.js';
 import { handleJobEnded } from './job-ended.js';
 import { releaseUncalled } from './launch.js';
 import { handleStart } from './start.js';

@@ -1,7 +1,7 @@
 import { leaseNewIntents } from '../engine/lease.js';
-import type { Run } from '../engine/run.js';
 import { launchesOf, type Transition } from '../engine/transition.js';
 import { runEventLine } from '../log/run-events.js';
+import type { RunStep } from './coalesce.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 
 /** Logs every transition the engine reported, one structured line each. */
@@ -26,20 +26,16 @@ export function leased(inv: Invocation, transition: Transition): Transition {
 
 /**
  * Applies a pure engine step to the stored run and logs it; the invocation holds the lease of
- * every launch the step intends. Returns the transition, or undefined when the run does not
- * exist.
+ * every launch the step intends. Steps of one delivery on one run share a write when they come
+ * while another is in flight (RunWriteQueue). Returns the transition, or undefined when the run
+ * does not exist.
  */
 export async function applyToRun(
   inv: Invocation,
   runId: string,
-  step: (run: Run) => Transition | Promise<Transition>,
+  step: RunStep,
 ): Promise<Transition | undefined> {
-  const transition = await inv.store.update(runId, async (run) => {
-    // Stryker disable next-line ObjectLiteral: `{}` is equivalent: its result is undefined too, and no run or archive means no write either way
-    if (run === undefined) return { result: undefined };
-    const result = leased(inv, await step(run));
-    return result.changed ? { run: result.run, archive: result.archived, result } : { result };
-  });
+  const transition = await inv.writes.apply(runId, step);
   if (transition) logTransition(inv, transition);
   return transition;
 }

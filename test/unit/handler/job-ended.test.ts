@@ -7,7 +7,7 @@ import {
 } from '../../../src/errors.js';
 import type { Run } from '../../../src/engine/run.js';
 import type { JobEndedSignal } from '../../../src/events/signal.js';
-import { invocation } from '../../../src/handler/deps.js';
+import { invocation } from '../../../src/handler/invocation.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { handleJobEnded } from '../../../src/handler/job-ended.js';
 import {

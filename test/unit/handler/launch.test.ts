@@ -8,7 +8,7 @@ import {
 } from '../../../src/errors.js';
 import { claimLaunch } from '../../../src/engine/lease.js';
 import type { Run, Step } from '../../../src/engine/run.js';
-import { invocation } from '../../../src/handler/deps.js';
+import { invocation } from '../../../src/handler/invocation.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { takeOverLaunch } from '../../../src/handler/launch.js';
 import {

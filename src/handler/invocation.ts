@@ -1,0 +1,14 @@
+import { RunWriteQueue } from './coalesce.js';
+import type { HandlerDeps, Invocation } from './deps.js';
+import { leased } from './record.js';
+
+/** Starts handling one delivery: draws its lease-holder token and opens its write queue. */
+export function invocation(deps: HandlerDeps): Invocation {
+  const inv: Invocation = {
+    ...deps,
+    owner: deps.newToken(),
+    uncalled: new Map<string, Set<string>>(),
+    writes: new RunWriteQueue(deps.store, (transition) => leased(inv, transition)),
+  };
+  return inv;
+}
