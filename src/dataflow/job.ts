@@ -1,3 +1,20 @@
+/** google.dataflow.v1beta3.JobState, every value in enum-number order (index = number). */
+export const JOB_STATES = [
+  'JOB_STATE_UNKNOWN',
+  'JOB_STATE_STOPPED',
+  'JOB_STATE_RUNNING',
+  'JOB_STATE_DONE',
+  'JOB_STATE_FAILED',
+  'JOB_STATE_CANCELLED',
+  'JOB_STATE_UPDATED',
+  'JOB_STATE_DRAINING',
+  'JOB_STATE_DRAINED',
+  'JOB_STATE_PENDING',
+  'JOB_STATE_CANCELLING',
+  'JOB_STATE_QUEUED',
+  'JOB_STATE_RESOURCE_CLEANING_UP',
+] as const;
+
 /** Dataflow job states that never change again (google.dataflow.v1beta3.JobState). */
 export const TERMINAL_JOB_STATES = [
   'JOB_STATE_DONE',

@@ -1,4 +1,4 @@
-import { isTerminalJobState } from '../dataflow/job.js';
+import { JOB_STATES, isTerminalJobState } from '../dataflow/job.js';
 import { coordinatesProblem } from './google-ids.js';
 import { eventData, foreign, isObject, malformed, stringField, typeName } from './inspect.js';
 import type { Signal } from './signal.js';
@@ -6,28 +6,11 @@ import type { Signal } from './signal.js';
 /** CloudEvent type Eventarc sends on every Dataflow job state change. */
 export const STATUS_CHANGED_EVENT_TYPE = 'google.cloud.dataflow.job.v1beta3.statusChanged';
 
-/** google.dataflow.v1beta3.JobState by enum number, for producers that write enums as numbers. */
-const JOB_STATE_BY_NUMBER = [
-  'JOB_STATE_UNKNOWN',
-  'JOB_STATE_STOPPED',
-  'JOB_STATE_RUNNING',
-  'JOB_STATE_DONE',
-  'JOB_STATE_FAILED',
-  'JOB_STATE_CANCELLED',
-  'JOB_STATE_UPDATED',
-  'JOB_STATE_DRAINING',
-  'JOB_STATE_DRAINED',
-  'JOB_STATE_PENDING',
-  'JOB_STATE_CANCELLING',
-  'JOB_STATE_QUEUED',
-  'JOB_STATE_RESOURCE_CLEANING_UP',
-] as const;
-
 function stateName(value: unknown): string | undefined {
   // proto3 JSON leaves out a field at its default, so an absent state is JOB_STATE_UNKNOWN (0).
   if (value === undefined || value === null) return 'JOB_STATE_UNKNOWN';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return JOB_STATE_BY_NUMBER[value];
+  if (typeof value === 'number') return JOB_STATES[value];
   return undefined;
 }
 

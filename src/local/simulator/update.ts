@@ -1,22 +1,6 @@
+import { JOB_STATES } from '../../dataflow/job.js';
 import { checkJobFields, field } from './fields.js';
 import { ApiError } from './google-error.js';
-
-/** google.dataflow.v1beta3.JobState, the values a `requestedState` may take. */
-const JOB_STATES = [
-  'JOB_STATE_UNKNOWN',
-  'JOB_STATE_STOPPED',
-  'JOB_STATE_RUNNING',
-  'JOB_STATE_DONE',
-  'JOB_STATE_FAILED',
-  'JOB_STATE_CANCELLED',
-  'JOB_STATE_UPDATED',
-  'JOB_STATE_DRAINING',
-  'JOB_STATE_DRAINED',
-  'JOB_STATE_PENDING',
-  'JOB_STATE_CANCELLING',
-  'JOB_STATE_QUEUED',
-  'JOB_STATE_RESOURCE_CLEANING_UP',
-];
 
 /**
  * Validates a `jobs.update` call as Dataflow does, for the one update the simulator serves: a
@@ -31,7 +15,7 @@ export function validateCancel(body: unknown, updateMask: string | null): void {
   const requested = field(body, 'requestedState');
   if (
     requested !== undefined &&
-    (typeof requested !== 'string' || !JOB_STATES.includes(requested))
+    (typeof requested !== 'string' || !(JOB_STATES as readonly string[]).includes(requested))
   ) {
     throw new ApiError(
       400,
