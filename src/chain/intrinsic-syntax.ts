@@ -4,7 +4,6 @@ import { didYouMean } from './did-you-mean.js';
 import { formatCountProblem, parseFormatTemplate } from './intrinsic-format.js';
 import {
   INTRINSIC_NAMES,
-  UNSUPPORTED_INTRINSICS,
   acrossProblem,
   argumentProblem,
   arityProblem,
@@ -22,8 +21,6 @@ export function parseIntrinsicCall(c: Cursor): IntrinsicCall {
   NAME.lastIndex = start;
   if (!NAME.test(c.text)) c.fail('expected an intrinsic function name such as States.Format');
   const name = c.text.slice(start, NAME.lastIndex);
-  if (Object.hasOwn(UNSUPPORTED_INTRINSICS, name))
-    c.fail(`${name} ${UNSUPPORTED_INTRINSICS[name]}`, start);
   if (!(INTRINSIC_NAMES as readonly string[]).includes(name)) {
     const guess = didYouMean(name, INTRINSIC_NAMES);
     c.fail(`unknown intrinsic function ${name}${guess ? ` (did you mean ${guess}?)` : ''}`, start);

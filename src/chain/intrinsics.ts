@@ -48,9 +48,6 @@ export const INTRINSIC_NAMES = [
 /** An intrinsic function dfchain evaluates. */
 export type IntrinsicName = (typeof INTRINSIC_NAMES)[number];
 
-/** ASL intrinsics dfchain does not evaluate, with the reason: none any more. */
-export const UNSUPPORTED_INTRINSICS: Readonly<Record<string, string>> = Object.freeze({});
-
 /**
  * The kinds of value an intrinsic argument may be required to have. `number` is any finite
  * number whose value is rounded to the nearest integer, as AWS does for the arguments it says it

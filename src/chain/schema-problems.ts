@@ -4,12 +4,7 @@ import { operandProblem } from '../engine/choice.js';
 import { didYouMean } from './did-you-mean.js';
 import { MAX_JOB_NAME_PREFIX_LENGTH, suggestJobNamePrefix } from './job-name.js';
 import { dotPath, joinPath, pointerSegments, valueAt } from './json-pointer.js';
-import {
-  STATE_TYPES,
-  UNSUPPORTED_FIELDS,
-  UNSUPPORTED_STATE_TYPES,
-  type StateType,
-} from './types.js';
+import { STATE_TYPES, UNSUPPORTED_FIELDS, type StateType } from './types.js';
 
 const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
   '^[a-z][-a-z0-9]*$': (v) =>
@@ -356,9 +351,6 @@ function stateTypeMessage(value: unknown): string {
   const supported = `supported: ${STATE_TYPES.join(', ')}`;
   if (typeof value !== 'string')
     return `must be one of ${STATE_TYPES.join(', ')} (got ${describe(value)})`;
-  if ((UNSUPPORTED_STATE_TYPES as readonly string[]).includes(value)) {
-    return `"${value}" is not supported in this version of dfchain (${supported})`;
-  }
   const guess = didYouMean(value, STATE_TYPES);
   return `${JSON.stringify(value)} is not a state type (${supported})${guess ? `; did you mean "${guess}"?` : ''}`;
 }

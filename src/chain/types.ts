@@ -15,12 +15,6 @@ export const STATE_TYPES = [
 /** A state type dfchain runs. */
 export type StateType = (typeof STATE_TYPES)[number];
 
-/** ASL state types not supported yet: rejected with a clear message, never ignored. */
-export const UNSUPPORTED_STATE_TYPES = [] as const;
-
-/** An ASL state type not supported yet. */
-export type UnsupportedStateType = (typeof UNSUPPORTED_STATE_TYPES)[number];
-
 /**
  * ASL fields (of a state or the chain) dfchain does not run: rejected, never ignored. The
  * JSONata query language (Arguments, Output, Assign, QueryLanguage) and Credentials have no
