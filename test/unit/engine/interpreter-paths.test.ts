@@ -183,4 +183,25 @@ describe('engine: the interpreter’s paths', () => {
     assert.equal(t.run.status, 'SUCCEEDED');
     assert.equal((t.run.output as { Error: string }).Error, 'States.ResultPathMatchFailure');
   });
+
+  it('a branch’s next state queued before its sibling failed is never entered once the Parallel is caught', () => {
+    const def = definition({
+      Fan: {
+        Type: 'Parallel',
+        Branches: [
+          {
+            StartAt: 'P1',
+            States: { P1: { Type: 'Pass', Next: 'P2' }, P2: { Type: 'Pass', End: true } },
+          },
+          { StartAt: 'No', States: { No: { Type: 'Fail', Error: 'E', Cause: 'c' } } },
+        ],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        End: true,
+      },
+      Caught: { Type: 'Pass', Result: 'caught', End: true },
+    });
+    const t = start(def);
+    assert.deepEqual([t.run.status, t.run.output], ['SUCCEEDED', 'caught']);
+    assert.deepEqual(t.run.frames, {});
+  });
 });
