@@ -34,7 +34,8 @@ export function dynamicEntries(template: Json, place: string): DynamicEntry[] {
 // Chain files are few and fixed, so the set of distinct `.$` texts is bounded.
 const parsed = new Map<string, Expression>();
 
-function parseCached(text: string): Expression {
+/** The parsed `.$` expression `text`, parsed once per text for the process. */
+export function parseCached(text: string): Expression {
   let expression = parsed.get(text);
   if (!expression) {
     expression = parsePathExpression(text);
@@ -79,17 +80,6 @@ export function resolveParameters(
     return out;
   };
   return resolve(template, place) as JsonObject;
-}
-
-/** resolveParameters under another name, with the place required: any Payload Template. */
-export function resolvePayloadTemplate(
-  template: JsonObject,
-  input: Json,
-  context: Json,
-  place: string,
-  seed = '',
-): JsonObject {
-  return resolveParameters(template, input, context, place, seed);
 }
 
 /** One `.$` value, evaluated; every failure becomes a PathError naming `here`. */

@@ -1,9 +1,10 @@
-import type { Expression } from '../chain/ast.js';
-import { resolveParameters } from '../chain/parameters.js';
+import type { ReferencePath } from '../chain/ast.js';
+import { parseCached, resolveParameters } from '../chain/parameters.js';
 import {
   evaluateExpression,
   evaluatePath,
-  parsePathExpression,
+  parsePath,
+  parseResultPath,
   setAtPath,
 } from '../chain/paths.js';
 import { PathError } from '../errors.js';
@@ -19,15 +20,17 @@ export interface Evaluation {
   readonly place: string;
 }
 
-const parsed = new Map<string, Expression>();
+// Chain files are few and fixed, so the set of distinct path texts is bounded.
+const paths = new Map<string, ReferencePath>();
+const resultPaths = new Map<string, ReferencePath>();
 
-function referencePath(text: string): Expression {
-  let expression = parsed.get(text);
-  if (expression === undefined) {
-    expression = parsePathExpression(text);
-    parsed.set(text, expression);
+function once(cache: Map<string, ReferencePath>, text: string, parse: typeof parsePath) {
+  let path = cache.get(text);
+  if (path === undefined) {
+    path = parse(text);
+    cache.set(text, path);
   }
-  return expression;
+  return path;
 }
 
 function raiseRuntime(cause: string, error: unknown): never {
@@ -55,9 +58,7 @@ export function selectPath(
   if (path === undefined) return value;
   if (path === null) return {};
   try {
-    const expression = referencePath(path);
-    if (expression.kind !== 'path') throw new PathError(`${JSON.stringify(path)} is not a path`);
-    return evaluatePath(expression, value, at.context);
+    return evaluatePath(once(paths, path, parsePath), value, at.context);
   } catch (error) {
     throw runtime(at, field, error);
   }
@@ -66,7 +67,7 @@ export function selectPath(
 /** Evaluates a path or intrinsic (Fail's ErrorPath and CausePath); failures raise `States.Runtime`. */
 export function evaluateText(input: Json, text: string, at: Evaluation, field: string): Json {
   try {
-    return evaluateExpression(referencePath(text), input, at.context, at.seed);
+    return evaluateExpression(parseCached(text), input, at.context, at.seed);
   } catch (error) {
     throw runtime(at, field, error);
   }
@@ -103,10 +104,7 @@ export function applyResultPath(
   if (path === undefined) return result;
   if (path === null) return input;
   try {
-    const expression = referencePath(path);
-    if (expression.kind !== 'path' || expression.root !== '$')
-      throw new PathError(`${JSON.stringify(path)} is not a path into the state input`);
-    return setAtPath(input, expression, result);
+    return setAtPath(input, once(resultPaths, path, parseResultPath), result);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new StateError(

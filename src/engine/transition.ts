@@ -1,12 +1,6 @@
 import type { Json } from '../json.js';
 import type { Run, RunError, Step } from './run.js';
 
-/** The live steps of `run` without `jobName`: the step ended and moves to the history. */
-export function withoutStep(run: Run, jobName: string): Run {
-  const { [jobName]: _ended, ...live } = run.steps;
-  return { ...run, steps: live };
-}
-
 /** Launch the step's job (its intent is already recorded). */
 export interface LaunchEffect {
   readonly kind: 'launch';

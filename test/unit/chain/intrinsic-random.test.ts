@@ -6,7 +6,7 @@ import {
   integerFromBytes,
   uuidFromBytes,
 } from '../../../src/chain/intrinsic-random.js';
-import { resolveParameters, resolvePayloadTemplate } from '../../../src/chain/parameters.js';
+import { resolveParameters } from '../../../src/chain/parameters.js';
 import { evaluateExpression, parsePathExpression } from '../../../src/chain/paths.js';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -67,7 +67,7 @@ describe('States.UUID', () => {
       nested: [{ c: expectedUuid('seed-x', 2) }],
     });
     assert.deepEqual(resolveParameters(template, {}, {}, 'Parameters', 'seed-x'), first);
-    assert.deepEqual(resolvePayloadTemplate(template, {}, {}, 'ItemSelector', 'seed-x'), first);
+    assert.deepEqual(resolveParameters(template, {}, {}, 'ItemSelector', 'seed-x'), first);
     assert.notDeepEqual(resolveParameters(template, {}, {}, 'Parameters', 'seed-y'), first);
   });
 

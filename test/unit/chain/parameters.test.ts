@@ -1,11 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { PathError } from '../../../src/errors.js';
 import type { Json, JsonObject } from '../../../src/json.js';
-import {
-  dynamicEntries,
-  resolveParameters,
-  resolvePayloadTemplate,
-} from '../../../src/chain/parameters.js';
+import { dynamicEntries, resolveParameters } from '../../../src/chain/parameters.js';
 
 const INPUT: Json = { table: 'sales', workers: 5, tags: ['a', 'b'] };
 const CONTEXT: Json = { Execution: { Input: { date: '2024-05-01' } }, State: { Name: 'Ingest' } };
@@ -130,36 +126,28 @@ describe('resolveParameters: nulls and causes', () => {
   });
 });
 
-describe('resolvePayloadTemplate: any payload template, its place in every message', () => {
+describe('resolveParameters: any payload template, its place in every message', () => {
   const places = ['Parameters', 'ItemSelector', 'ResultSelector', 'States.P.Parameters'];
   for (const place of places) {
     it(`names ${place} in its messages`, () => {
-      assert.throws(
-        () => resolvePayloadTemplate({ x: { 'a.$': '$.nope' } }, INPUT, CONTEXT, place),
-        {
-          name: 'PathError',
-          message: `${place}.x.a.$: path "$.nope" not found in the state input (the state input has no "nope")`,
-        },
-      );
-      assert.throws(() => resolvePayloadTemplate({ 'a.$': 1 }, INPUT, CONTEXT, place), {
+      assert.throws(() => resolveParameters({ x: { 'a.$': '$.nope' } }, INPUT, CONTEXT, place), {
+        name: 'PathError',
+        message: `${place}.x.a.$: path "$.nope" not found in the state input (the state input has no "nope")`,
+      });
+      assert.throws(() => resolveParameters({ 'a.$': 1 }, INPUT, CONTEXT, place), {
         message: `${place}.a.$: must be a string (a path or an intrinsic)`,
       });
+      assert.throws(() => resolveParameters({ l: [{ 'a.$': '$$$' }] }, INPUT, CONTEXT, place), {
+        message: `${place}.l[0].a.$: cannot parse "$$$" at character 3: unexpected "$" after "$$"`,
+      });
       assert.throws(
-        () => resolvePayloadTemplate({ l: [{ 'a.$': '$$$' }] }, INPUT, CONTEXT, place),
-        {
-          message: `${place}.l[0].a.$: cannot parse "$$$" at character 3: unexpected "$" after "$$"`,
-        },
-      );
-      assert.throws(
-        () =>
-          resolvePayloadTemplate({ 'r.$': 'States.ArrayRange(1, 5000, 1)' }, INPUT, CONTEXT, place),
+        () => resolveParameters({ 'r.$': 'States.ArrayRange(1, 5000, 1)' }, INPUT, CONTEXT, place),
         {
           message: `${place}.r.$: cannot parse "States.ArrayRange(1, 5000, 1)" at character 1: States.ArrayRange: from 1 to 5000 by 1 makes 5000 items, more than the 1000 allowed; use a larger step (argument 3) or a shorter range`,
         },
       );
       assert.throws(
-        () =>
-          resolvePayloadTemplate({ 'm.$': 'States.MathAdd($.table, 1)' }, INPUT, CONTEXT, place),
+        () => resolveParameters({ 'm.$': 'States.MathAdd($.table, 1)' }, INPUT, CONTEXT, place),
         { message: `${place}.m.$: States.MathAdd argument 1 must be a number, got string "sales"` },
       );
     });
@@ -167,12 +155,12 @@ describe('resolvePayloadTemplate: any payload template, its place in every messa
 
   it('resolves like resolveParameters, with the same seed the same random values', () => {
     const template: JsonObject = { 'id.$': 'States.UUID()', 'w.$': '$.workers' };
-    const a = resolvePayloadTemplate(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/0');
+    const a = resolveParameters(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/0');
     assert.deepEqual(a, resolveParameters(template, INPUT, CONTEXT, 'Parameters', 'run/Map/0'));
     assert.equal(a.w, 5);
     assert.notEqual(
       a.id,
-      resolvePayloadTemplate(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/1').id,
+      resolveParameters(template, INPUT, CONTEXT, 'ItemSelector', 'run/Map/1').id,
     );
   });
 

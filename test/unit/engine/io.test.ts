@@ -71,7 +71,7 @@ describe('engine: state input and output (io)', () => {
         "States.Format('x')",
         'ItemsPath',
         AT,
-        'States.Load.ItemsPath: "States.Format(\'x\')" is not a path',
+        'States.Load.ItemsPath: cannot parse "States.Format(\'x\')" at character 1: a path must start with $ (the state input) or $$ (the context object)',
       ],
       [
         '$.a[*]',
@@ -135,7 +135,11 @@ describe('engine: state input and output (io)', () => {
         [1],
         'ResultPath "$.r" cannot be applied to the state input (the state input is an array, not an object); choose a ResultPath whose parents are objects, or null to discard the result',
       ],
-      ['$$.State', input, '"$$.State" is not a path into the state input'],
+      [
+        '$$.State',
+        input,
+        'cannot parse "$$.State" at character 1: a ResultPath cannot start with $$: the context object is read-only; write the result into the state input with $',
+      ],
     ];
     for (const [path, value, detail] of impossible) {
       it(`${path} on ${JSON.stringify(value).slice(0, 30)} raises States.ResultPathMatchFailure`, () => {
