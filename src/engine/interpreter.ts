@@ -351,14 +351,14 @@ export const MAX_RUN_STATE_BYTES = 900 * 1024;
  * every redelivery, which would leave the run RUNNING for ever.
  */
 export function settle(d: Draft): Transition {
-  if (d.status === 'RUNNING') {
-    const bytes = Buffer.byteLength(JSON.stringify(d.run));
-    if (bytes > MAX_RUN_STATE_BYTES) {
-      failRun(d, {
-        Error: ERROR_NAMES.dataLimitExceeded,
-        Cause: `the run's state is ${bytes} bytes, more than the ${MAX_RUN_STATE_BYTES} dfchain keeps in one run document; a Map's items and outputs are kept in it, so shrink them (ResultSelector, ResultPath null, ItemSelector) or split the input`,
-      });
-    }
-  }
+  const transition = d.result();
+  if (d.status !== 'RUNNING') return transition;
+  // One serialization per transition, on the run the transition will store anyway.
+  const bytes = Buffer.byteLength(JSON.stringify(transition.run));
+  if (bytes <= MAX_RUN_STATE_BYTES) return transition;
+  failRun(d, {
+    Error: ERROR_NAMES.dataLimitExceeded,
+    Cause: `the run's state is ${bytes} bytes, more than the ${MAX_RUN_STATE_BYTES} dfchain keeps in one run document; a Map's items and outputs are kept in it, so shrink them (ResultSelector, ResultPath null, ItemSelector) or split the input`,
+  });
   return d.result();
 }
