@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { SCHEMA_URL } from './schema.js';
 import type { ErrorObject } from 'ajv';
 import type { ChainProblem } from '../errors.js';
 import { operandProblem } from '../engine/choice.js';
@@ -141,94 +143,26 @@ function unknownField(
   return { path, message: `unknown field "${key}" (allowed: ${allowed.join(', ')}${suggestion})` };
 }
 
+let fields: Readonly<Record<string, readonly string[]>> | undefined;
+
 /**
- * The fields of each state type, as dag/schema.json lists them (a unit test keeps the two
- * equal): a field of another type gets a message naming the types that take it.
+ * The fields dag/schema.json gives a state of `type` (read from the schema once, so the two
+ * cannot drift): a field of another type gets a message naming the types that take it.
  */
-export const STATE_FIELDS: Readonly<Record<StateType, readonly string[]>> = {
-  Task: [
-    'Type',
-    'Resource',
-    'Comment',
-    'Region',
-    'Parameters',
-    'Next',
-    'End',
-    'InputPath',
-    'OutputPath',
-    'ResultPath',
-    'ResultSelector',
-    'Retry',
-    'Catch',
-    'TimeoutSeconds',
-    'TimeoutSecondsPath',
-    'HeartbeatSeconds',
-    'HeartbeatSecondsPath',
-  ],
-  Pass: [
-    'Type',
-    'Comment',
-    'Result',
-    'Parameters',
-    'ResultPath',
-    'InputPath',
-    'OutputPath',
-    'Next',
-    'End',
-  ],
-  Choice: ['Type', 'Comment', 'Choices', 'Default', 'InputPath', 'OutputPath'],
-  Wait: [
-    'Type',
-    'Comment',
-    'Seconds',
-    'Timestamp',
-    'SecondsPath',
-    'TimestampPath',
-    'InputPath',
-    'OutputPath',
-    'Next',
-    'End',
-  ],
-  Parallel: [
-    'Type',
-    'Comment',
-    'Branches',
-    'Parameters',
-    'ResultSelector',
-    'ResultPath',
-    'InputPath',
-    'OutputPath',
-    'Retry',
-    'Catch',
-    'Next',
-    'End',
-  ],
-  Map: [
-    'Type',
-    'Comment',
-    'ItemProcessor',
-    'Iterator',
-    'ItemsPath',
-    'ItemSelector',
-    'Parameters',
-    'MaxConcurrency',
-    'MaxConcurrencyPath',
-    'ToleratedFailurePercentage',
-    'ToleratedFailurePercentagePath',
-    'ToleratedFailureCount',
-    'ToleratedFailureCountPath',
-    'ResultSelector',
-    'ResultPath',
-    'InputPath',
-    'OutputPath',
-    'Retry',
-    'Catch',
-    'Next',
-    'End',
-  ],
-  Succeed: ['Type', 'Comment', 'InputPath', 'OutputPath'],
-  Fail: ['Type', 'Comment', 'Error', 'Cause', 'ErrorPath', 'CausePath'],
-};
+export function stateFields(type: StateType): readonly string[] {
+  if (fields === undefined) {
+    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as {
+      definitions: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    fields = Object.fromEntries(
+      STATE_TYPES.map((t) => [
+        t,
+        Object.keys(schema.definitions[t.toLowerCase()]?.properties ?? {}),
+      ]),
+    );
+  }
+  return fields[type] ?? [];
+}
 
 /**
  * Fields of AWS's Distributed Map (states.aws "Map state in Distributed mode"): dfchain runs
@@ -262,7 +196,7 @@ function stateFieldMessage(type: StateType, key: string, scope: Scope): string |
       ? 'not supported in this version of dfchain; remove it and pass the items in the input'
       : `${key} belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it`;
   }
-  const owners = STATE_TYPES.filter((t) => STATE_FIELDS[t].includes(key));
+  const owners = STATE_TYPES.filter((t) => stateFields(t).includes(key));
   if (owners.length === 0) return undefined;
   return `a ${type} state takes no "${key}" (${listTypes(owners)} ${owners.length === 1 ? 'does' : 'do'}); remove it`;
 }

@@ -3,7 +3,7 @@ import type { ChainProblem } from '../errors.js';
 import { timestampProblem } from '../engine/timestamp.js';
 import { chainStates } from './graph.js';
 import { errorPathProblem, pathProblem, resultPathProblem } from './path-checks.js';
-import { STATE_FIELDS } from './schema-problems.js';
+import { stateFields } from './schema-problems.js';
 import { templateProblems } from './task-checks.js';
 import { STATE_TYPES, type StateType } from './types.js';
 
@@ -61,7 +61,7 @@ export function stateProblems(chain: unknown): ChainProblem[] {
   for (const { state, place } of chainStates(chain)) {
     const type = state.Type;
     if (!isStateType(type)) continue;
-    const fields = STATE_FIELDS[type];
+    const fields = stateFields(type);
     const has = (key: string): boolean => fields.includes(key) && Object.hasOwn(state, key);
     const add = (path: string, message: string): void => {
       problems.push({ path, message });

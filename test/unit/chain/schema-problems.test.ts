@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { ErrorObject } from 'ajv';
 import { readFileSync } from 'node:fs';
 import {
-  STATE_FIELDS,
+  stateFields,
   placeOf,
   schemaProblems,
   type Place,
@@ -368,14 +368,14 @@ describe('placeOf', () => {
   }
 });
 
-describe('STATE_FIELDS', () => {
+describe('stateFields', () => {
   const schema = JSON.parse(readFileSync('dag/schema.json', 'utf8')) as {
     definitions: Record<string, { properties: Record<string, unknown> }>;
   };
   for (const type of STATE_TYPES) {
     it(`lists the fields dag/schema.json gives a ${type} state, in order`, () => {
       assert.deepEqual(
-        STATE_FIELDS[type],
+        stateFields(type),
         Object.keys(schema.definitions[type.toLowerCase()]!.properties),
       );
     });
