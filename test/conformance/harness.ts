@@ -35,7 +35,8 @@ export const T0 = '2026-11-22T10:00:00.000Z';
 
 const ALL_DONE: Outcomes = () => 'DONE';
 
-function ended(run: Run, step: Step, state: TerminalJobState, jobId: string): EndedJob {
+/** The step's own job, ended in `state`: its name, project, region and labels. */
+export function endedJob(run: Run, step: Step, jobId: string, state: TerminalJobState): EndedJob {
   return {
     id: jobId,
     name: step.jobName,
@@ -105,7 +106,7 @@ export function runChain(
       const outcome = ending.abandoned ? 'CANCELLED' : outcomeOf(ending);
       const state = `JOB_STATE_${outcome}` as TerminalJobState;
       run = apply(
-        onJobEnded(definition, run, ended(run, ending, state, ending.jobId ?? ''), iso()),
+        onJobEnded(definition, run, endedJob(run, ending, ending.jobId ?? '', state), iso()),
       );
       continue;
     }
@@ -118,9 +119,7 @@ export function runChain(
     run = apply(onTimer(definition, run, first[0], iso()));
   }
   return {
-    status: run.status,
-    ...(run.output !== undefined ? { output: run.output } : {}),
-    ...(run.error !== undefined ? { error: run.error } : {}),
+    ...finalOf(run),
     launched,
     archived,
     events,
@@ -138,5 +137,14 @@ export function task(name: string, next?: string, extra: JsonObject = {}): JsonO
     Parameters: { jobName: name, containerSpecGcsPath: `gs://b/${name}.json` },
     ...(next === undefined ? { End: true } : { Next: next }),
     ...extra,
+  };
+}
+
+/** How a run came out: its status, and its output or error when it has one. */
+export function finalOf(run: Run): Pick<Run, 'status' | 'output' | 'error'> {
+  return {
+    status: run.status,
+    ...(run.output !== undefined ? { output: run.output } : {}),
+    ...(run.error !== undefined ? { error: run.error } : {}),
   };
 }

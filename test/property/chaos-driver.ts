@@ -1,14 +1,13 @@
 import type { ChainDefinition } from '../../src/chain/types.js';
 import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
-import { jobLabels } from '../../src/engine/labels.js';
 import { onLaunched } from '../../src/engine/launched.js';
 import type { Run, RunError, Step } from '../../src/engine/run.js';
 import { startRun, type StartRequest } from '../../src/engine/start.js';
 import { onTimer } from '../../src/engine/timer.js';
 import type { RunEvent, Transition } from '../../src/engine/transition.js';
 import type { Json, JsonObject } from '../../src/json.js';
-import { T0, type Outcomes } from '../conformance/harness.js';
+import { T0, endedJob, finalOf, type Outcomes } from '../conformance/harness.js';
 import { statesByName } from './arbitraries.js';
 
 /**
@@ -115,17 +114,6 @@ interface Pending {
   /** `again` only: which earlier signal, and its slot in the redelivery list. */
   readonly signal?: Signal;
   readonly slot?: number;
-}
-
-function endedJob(run: Run, step: Step, id: string, state: TerminalJobState): EndedJob {
-  return {
-    id,
-    name: step.jobName,
-    projectId: step.projectId,
-    location: step.location,
-    currentState: state,
-    labels: jobLabels(run.id, run.chain, step.state),
-  };
 }
 
 function sameOutcome(a: Run, b: Run): boolean {
@@ -346,9 +334,7 @@ export function runChaos(
   }
 
   return {
-    status: run.status,
-    ...(run.output !== undefined ? { output: run.output } : {}),
-    ...(run.error !== undefined ? { error: run.error } : {}),
+    ...finalOf(run),
     launched,
     intended,
     trace,
