@@ -22,7 +22,8 @@ import { PushSubscription, quantile, type Delivery } from './deliveries.js';
 import { completionEntry, pubsubEvent, startCommand } from './events.js';
 import { benchDeps } from './fakes.js';
 import { figure, type Figure } from './figures.js';
-import { TimedFakeDataflow, seededRandom, type JobDuration } from './timed-dataflow.js';
+import { mulberry32 } from '../../src/local/random.js';
+import { TimedFakeDataflow, type JobDuration } from './timed-dataflow.js';
 
 const PROJECT = 'dfchain-bench';
 const DEFAULTS = { Region: 'europe-west4', Environment: { tempLocation: 'gs://b/tmp' } };
@@ -153,7 +154,7 @@ export async function driveFanout(db: Firestore, scenario: FanoutScenario): Prom
   let ended!: () => void;
   const runEnded = new Promise<void>((resolve) => (ended = resolve));
   const logger = countingLogger(logEvents, () => ended());
-  const random = seededRandom(0x5eed);
+  const random = mulberry32(0x5eed);
   let firstLaunch = Number.NaN;
   const durationOf = scenario.duration(random, () => firstLaunch);
   let published = 0;

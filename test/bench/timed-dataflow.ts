@@ -7,18 +7,6 @@ import { fakeJobId, type DataflowCalls } from './fakes.js';
 /** How long a job runs, in ms, from its launch; drawn once per job. */
 export type JobDuration = (jobName: string, launchedAtMs: number) => number;
 
-/** A small seeded generator (mulberry32): the same seed gives the same job durations. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * An in-process DataflowPort whose jobs run for a while: a launched job is RUNNING until its
  * duration has passed, then JOB_STATE_DONE, and `onEnded` is told (a sink would publish the
