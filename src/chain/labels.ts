@@ -1,15 +1,24 @@
 /** Most labels a Dataflow job may carry. */
 export const MAX_LABELS = 64;
 
-/** Label keys dfchain sets on every job it launches, naming its run, chain and state. */
+/**
+ * Label keys dfchain sets on the jobs it launches, naming its run, chain and state, and for a
+ * Map item's job the item's part (whose document holds the step).
+ */
 export const LABEL_KEYS = {
   run: 'dfchain-run',
   chain: 'dfchain-chain',
   state: 'dfchain-state',
+  part: 'dfchain-part',
 } as const;
 
-/** Label keys dfchain sets on every job it launches. */
-export const DFCHAIN_LABEL_KEYS = [LABEL_KEYS.run, LABEL_KEYS.chain, LABEL_KEYS.state] as const;
+/** Label keys dfchain sets on the jobs it launches. */
+export const DFCHAIN_LABEL_KEYS = [
+  LABEL_KEYS.run,
+  LABEL_KEYS.chain,
+  LABEL_KEYS.state,
+  LABEL_KEYS.part,
+] as const;
 
 /** A label key dfchain sets. */
 export type DfchainLabelKey = (typeof DFCHAIN_LABEL_KEYS)[number];

@@ -2,6 +2,7 @@ import { isObject, type UnknownObject } from '../json.js';
 import { PathError, type ChainProblem } from '../errors.js';
 import type { Json } from '../json.js';
 import {
+  DFCHAIN_LABEL_KEYS,
   MAX_USER_LABELS,
   RESERVED_LABEL_PREFIX,
   isValidLabelKey,
@@ -76,7 +77,7 @@ export function taskProblems(chain: unknown): ChainProblem[] {
     if (keys.size > MAX_USER_LABELS) {
       problems.push({
         path: `${place}.Parameters.environment.additionalUserLabels`,
-        message: `sets ${keys.size} labels (with Defaults); Dataflow allows 64 per job and dfchain adds 3, so use at most ${MAX_USER_LABELS}`,
+        message: `sets ${keys.size} labels (with Defaults); Dataflow allows 64 per job and dfchain adds up to ${DFCHAIN_LABEL_KEYS.length}, so use at most ${MAX_USER_LABELS}`,
       });
     }
   }

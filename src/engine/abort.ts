@@ -1,6 +1,8 @@
+import { runningItems } from './children.js';
 import type { Draft } from './draft.js';
 import type { Step } from './run.js';
 import { scoped } from './names.js';
+import { itemScopeOf, partDocId, partKey } from './part-names.js';
 import { ROOT_SCOPE } from './scope.js';
 
 /** Every running scope below `scope`, found through the frames' parent links (exact for any state name). */
@@ -22,6 +24,8 @@ function descendants(d: Draft, scope: string): Set<string> {
  */
 export function abortBelow(d: Draft, scope: string, self = false): void {
   const gone = descendants(d, scope);
+  abortItems(d, scope);
+  for (const path of gone) abortItems(d, path);
   if (self) gone.add(scope);
   if (gone.size === 0) return;
   for (const path of gone) if (path !== ROOT_SCOPE || self) d.dropFrame(path);
@@ -30,6 +34,17 @@ export function abortBelow(d: Draft, scope: string, self = false): void {
   }
   for (const step of d.allSteps()) {
     if (!step.abandoned && gone.has(step.scope ?? ROOT_SCOPE)) abandonStep(d, step);
+  }
+}
+
+/** Stops the running items of the Map `scope` stands on: each runs in a part of its own. */
+function abortItems(d: Draft, scope: string): void {
+  const frame = d.frame(scope);
+  const children = frame?.children;
+  if (frame === undefined || children?.parts !== true || frame.wait !== 'children') return;
+  for (const index of runningItems(children)) {
+    const doc = partDocId(d.fixed.id, partKey(itemScopeOf(scope, frame, index)));
+    d.effects.push({ kind: 'abortPart', doc });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { Json } from '../json.js';
-import type { Frame, Run, RunStatus, Step, Timer } from './run.js';
+import { spawnStillWanted } from './part-names.js';
+import type { Frame, Part, Run, RunStatus, Step, Timer } from './run.js';
 import { framesOf } from './scope.js';
 import type { Effect, RunEvent, Transition } from './transition.js';
 
@@ -65,12 +66,22 @@ export class Draft {
     return this.base.status;
   }
 
-  /** The run's id, chain, nonce and other fixed fields. */
+  /** The run's id (the run's, in a part too), chain, nonce and other fixed fields. */
   get fixed(): Pick<
     Run,
     'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
   > {
-    return this.base;
+    return this.base.part ? { ...this.base, id: this.base.part.root } : this.base;
+  }
+
+  /** Id of the document being changed: the run's, or a Map item part's. */
+  get docId(): string {
+    return this.base.id;
+  }
+
+  /** Set when the document is a Map item's part. */
+  get part(): Part | undefined {
+    return this.base.part;
   }
 
   /** True for a run stored before scopes existed (no frames at all). */
@@ -169,21 +180,32 @@ export class Draft {
 
   /** Records a log event of this run. */
   event(event: DraftEvent): void {
-    this.events.push({ ...event, runId: this.base.id, chain: this.base.chain });
+    this.events.push({ ...event, runId: this.base.part?.root ?? this.base.id, chain: this.base.chain });
   }
 
-  /** Ends the run. */
-  end(status: Exclude<RunStatus, 'RUNNING'>, fields: Pick<Run, 'output' | 'error'>): void {
+  /** Ends the run (in a part: the item; `fatal` when the whole run must fail with it). */
+  end(status: Exclude<RunStatus, 'RUNNING'>, fields: Pick<Run, 'output' | 'error' | 'fatal'>): void {
     this.base = { ...this.base, ...fields, status, endTime: this.now };
   }
 
   /**
    * The transition built so far. A launch intended and then abandoned within this same
-   * transition (a sibling branch failed at once) is never sent: its intent is dropped.
+   * transition (a sibling branch failed at once) is never sent: its intent is dropped; so is
+   * an item spawned under a Map that stopped waiting for it, and a repeated abort.
    */
   result(): Transition {
     const effects: Effect[] = [];
+    const aborted = new Set<string>();
     for (const effect of this.effects) {
+      if (effect.kind === 'spawn') {
+        if (spawnStillWanted(this.frames[effect.part.parent], effect.part)) effects.push(effect);
+        continue;
+      }
+      if (effect.kind === 'abortPart') {
+        if (!aborted.has(effect.doc)) effects.push(effect);
+        aborted.add(effect.doc);
+        continue;
+      }
       if (effect.kind !== 'launch') {
         effects.push(effect);
         continue;

@@ -1,5 +1,5 @@
 import type { JobSummary } from '../dataflow/job.js';
-import { jobLabels } from './labels.js';
+import { stepLabels } from './labels.js';
 import type { Run, Step } from './run.js';
 
 /**
@@ -16,7 +16,7 @@ export function notOwnJobReason(run: Run, step: Step, job: JobSummary): string |
   if (step.jobId !== undefined && job.id !== step.jobId) {
     return `the step's job is ${step.jobId}, not ${job.id}`;
   }
-  const expected = jobLabels(run.id, run.chain, step.state);
+  const expected = stepLabels(run, step.state);
   for (const [key, value] of Object.entries(expected)) {
     if (job.labels[key] !== value) {
       return `its label ${key} is ${JSON.stringify(job.labels[key] ?? null)}, not "${value}"`;

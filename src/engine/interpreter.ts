@@ -54,7 +54,7 @@ function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
 
 /** The definition of the state `frame` stands on. */
 function stateOf(d: Draft, scope: string, frame: Frame): State | undefined {
-  return tableOf(d.definition, d.allFrames(), scope)?.States[frame.state];
+  return tableOf(d.definition, d.allFrames(), scope, d.part)?.States[frame.state];
 }
 
 function run(stateRun: StateRun, effective: Json): Outcome {
@@ -268,8 +268,13 @@ function failScope(d: Draft, scope: string, error: RunError): void {
 
 /** Ends the run as FAILED, stopping every job and timer it still has. */
 export function failRun(d: Draft, error: RunError, scope = ROOT_SCOPE, state?: string): void {
-  abortBelow(d, ROOT_SCOPE, true);
+  abortBelow(d, d.part?.scope ?? ROOT_SCOPE, true);
   d.dropAllTimers();
+  if (d.part !== undefined) {
+    // The item's Map fails the run with it when the item reports (no Catch takes it).
+    d.end('FAILED', { error, fatal: true });
+    return;
+  }
   d.end('FAILED', { error });
   d.event({ event: 'run.failed', error, ...(state ? { state } : {}), ...scoped(scope) });
 }
@@ -289,10 +294,17 @@ function endScope(d: Draft, scope: string, ended: Ended): void {
   const frame = d.frame(scope);
   if (frame?.parent === undefined) return;
   abortBelow(d, scope, true);
+  if (d.part?.scope === scope) {
+    // A Map item's last state ended: its part ends, and reports to the Map's document.
+    if ('error' in ended) d.end('FAILED', { error: ended.error });
+    else d.end('SUCCEEDED', { output: ended.output });
+    return;
+  }
   childEnded(d, frame.parent, frame.index ?? 0, ended);
 }
 
-function childEnded(d: Draft, scope: string, index: number, ended: Ended): void {
+/** Branch or item `index` of the Parallel or Map `scope` stands on ended: record it, join when all did. */
+export function childEnded(d: Draft, scope: string, index: number, ended: Ended): void {
   const frame = d.frame(scope);
   const state = frame && stateOf(d, scope, frame);
   if (frame?.children === undefined || (state?.Type !== 'Parallel' && state?.Type !== 'Map'))
@@ -325,7 +337,9 @@ export function drain(d: Draft): void {
   for (let i = 0; i < d.agenda.length && d.status === 'RUNNING'; i++) {
     const entry = d.agenda[i]!;
     if (entry.parent !== undefined) {
-      if (d.frame(entry.parent)?.wait !== 'children') continue;
+      // A part's first entry: the item's Map lives in another document.
+      const first = entry.scope === d.part?.scope;
+      if (!first && d.frame(entry.parent)?.wait !== 'children') continue;
     } else if (entry.scope !== ROOT_SCOPE && d.frame(entry.scope) === undefined) continue;
     if (++entered > MAX_ENTRIES_PER_TRANSITION) {
       failRun(d, {

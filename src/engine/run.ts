@@ -88,6 +88,15 @@ export interface Children {
   readonly maxConcurrency?: number;
   readonly toleratedCount?: number;
   readonly toleratedPercentage?: number;
+  /**
+   * Map only: which items ended, as "every index below `endedBelow`" plus the sorted indices
+   * above it; items start in order, so the list holds at most MaxConcurrency entries. It makes
+   * an item's report count once, and names the items still running when the Map is stopped.
+   */
+  readonly endedBelow?: number;
+  /** Map only: the items run in parts (documents of their own), not as frames of this run. */
+  readonly parts?: true;
+  readonly endedAbove?: readonly number[];
 }
 
 /**
@@ -134,7 +143,34 @@ export interface Timer {
   readonly output?: Json;
 }
 
-/** A run of a chain: everything needed to continue it, in one document. */
+/** One step on the way from the chain's top to a Map's item processor: a state and a branch or item index. */
+export interface RouteStep {
+  readonly state: string;
+  readonly index: number;
+}
+
+/**
+ * Where a part of a run hangs in the run's tree. Each Map item runs in a document of its own
+ * (a part), so a Map of 10,000 items never makes one document hot or big: the item's jobs,
+ * timers and nested states change only its part; the Map's document is written once per item,
+ * when the item reports its end.
+ */
+export interface Part {
+  /** The run's id: labels, `$$.Execution.Id` and log lines name it. */
+  readonly root: string;
+  /** Label-safe key of the item, unique in the run (the part's document id ends with it). */
+  readonly key: string;
+  /** Scope path of the item (`Each[3]`, `Fan[1]/Each@1[3]`). */
+  readonly scope: string;
+  /** Scope path of the Map's frame, and the id of the document that holds it. */
+  readonly parent: string;
+  readonly parentDoc: string;
+  readonly index: number;
+  /** The states and branch indices from the chain's top to the Map: the item's states are found by it. */
+  readonly route: readonly RouteStep[];
+}
+
+/** A run of a chain: everything needed to continue it, in one document (a Map item: in a part). */
 export interface Run {
   readonly id: string;
   readonly chain: string;
@@ -166,6 +202,10 @@ export interface Run {
   readonly timers?: Readonly<Record<string, Timer>>;
   readonly output?: Json;
   readonly error?: RunError;
+  /** Set on a Map item's document: the document's id is `{root}.{key}`. */
+  readonly part?: Part;
+  /** A part that failed with an error no Catch may take (States.Runtime): the run fails with it. */
+  readonly fatal?: true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Json } from '../json.js';
-import type { Run, RunError, Step } from './run.js';
+import type { Part, Run, RunError, Step } from './run.js';
 
 /** Launch the step's job (its intent is already recorded). */
 export interface LaunchEffect {
@@ -20,8 +20,23 @@ export interface TimerEffect {
   readonly dueAt: string;
 }
 
+/** Create the document of a Map item (its part) and enter the item's first state there. */
+export interface SpawnEffect {
+  readonly kind: 'spawn';
+  readonly part: Part;
+  readonly state: string;
+  readonly input: Json;
+}
+
+/** Stop a Map item's part: the Map no longer waits for it (it failed, was caught or retried). */
+export interface AbortPartEffect {
+  readonly kind: 'abortPart';
+  /** Document id of the part. */
+  readonly doc: string;
+}
+
 /** Effects are data: the engine never performs I/O itself; one executor carries them out. */
-export type Effect = LaunchEffect | CancelEffect | TimerEffect;
+export type Effect = LaunchEffect | CancelEffect | TimerEffect | SpawnEffect | AbortPartEffect;
 
 /** Names of the transitions dfchain logs, one structured line each. */
 export const RUN_EVENTS = [

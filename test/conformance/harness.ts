@@ -1,8 +1,9 @@
 import type { ChainDefinition } from '../../src/chain/types.js';
 import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
-import { jobLabels } from '../../src/engine/labels.js';
+import { stepLabels } from '../../src/engine/labels.js';
 import { onLaunched } from '../../src/engine/launched.js';
+import { abortPart, endedOf, onItemEnded, startPart } from '../../src/engine/part.js';
 import type { Run, RunError, Step } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
 import { onTimer } from '../../src/engine/timer.js';
@@ -43,7 +44,7 @@ export function endedJob(run: Run, step: Step, jobId: string, state: TerminalJob
     projectId: step.projectId,
     location: step.location,
     currentState: state,
-    labels: jobLabels(run.id, run.chain, step.state),
+    labels: stepLabels(run, step.state),
   };
 }
 
@@ -74,12 +75,31 @@ export function runChain(
     }
     return outcome;
   };
+  // The run's documents: the run's own, and a part per Map item (src/engine/part.ts), driven
+  // as the handler drives them: spawns and aborts carried out, ended parts reported.
+  const docs = new Map<string, Run>();
   const apply = (t: Transition): Run => {
     events.push(...t.events);
     archived.push(...t.archived);
-    return t.run;
+    docs.set(t.run.id, t.run);
+    for (const effect of t.effects) {
+      if (effect.kind === 'spawn') {
+        if (!docs.has(`${effect.part.root}.${effect.part.key}`))
+          apply(startPart(definition, t.run, effect, iso()));
+      } else if (effect.kind === 'abortPart') {
+        const part = docs.get(effect.doc);
+        if (part) apply(abortPart(definition, part, iso()));
+      }
+    }
+    const part = t.run.part;
+    const ended = endedOf(t.run);
+    const mapDoc = part && docs.get(part.parentDoc);
+    if (t.changed && part && ended && mapDoc) {
+      apply(onItemEnded(definition, mapDoc, part, ended, iso()));
+    }
+    return docs.get(t.run.id) ?? t.run;
   };
-  let run = apply(
+  apply(
     startRun({
       runId: 'r1',
       chain: 'conformance',
@@ -91,33 +111,36 @@ export function runChain(
       nonce: 'n0nce',
     }),
   );
-  for (let signals = 0; run.status === 'RUNNING'; signals++) {
+  const root = (): Run => docs.get('r1')!;
+  for (let signals = 0; root().status === 'RUNNING'; signals++) {
     if (signals > maxSignals)
       throw new Error(`harness: run still RUNNING after ${maxSignals} signals`);
-    const steps = Object.values(run.steps).sort((a, b) => a.jobName.localeCompare(b.jobName));
-    const intended = steps.find((s) => s.status === 'INTENDED');
+    const steps = [...docs.values()]
+      .flatMap((doc) => Object.values(doc.steps).map((step) => ({ doc, step })))
+      .sort((a, b) => a.step.jobName.localeCompare(b.step.jobName));
+    const intended = steps.find(({ step }) => step.status === 'INTENDED');
     if (intended) {
-      launched.push(intended);
-      run = apply(onLaunched(run, intended.jobName, `job-${++jobs}`, iso(), false));
+      launched.push(intended.step);
+      apply(onLaunched(intended.doc, intended.step.jobName, `job-${++jobs}`, iso(), false));
       continue;
     }
-    const ending = steps.find((s) => s.abandoned || outcomeOf(s) !== 'HANG');
+    const ending = steps.find(({ step }) => step.abandoned || outcomeOf(step) !== 'HANG');
     if (ending) {
-      const outcome = ending.abandoned ? 'CANCELLED' : outcomeOf(ending);
+      const { doc, step } = ending;
+      const outcome = step.abandoned ? 'CANCELLED' : outcomeOf(step);
       const state = `JOB_STATE_${outcome}` as TerminalJobState;
-      run = apply(
-        onJobEnded(definition, run, endedJob(run, ending, ending.jobId ?? '', state), iso()),
-      );
+      apply(onJobEnded(definition, doc, endedJob(doc, step, step.jobId ?? '', state), iso()));
       continue;
     }
-    const timers = Object.entries(run.timers ?? {}).sort(
-      ([an, a], [bn, b]) => a.dueAt.localeCompare(b.dueAt) || an.localeCompare(bn),
-    );
+    const timers = [...docs.values()]
+      .flatMap((doc) => Object.entries(doc.timers ?? {}).map(([name, timer]) => ({ doc, name, timer })))
+      .sort((a, b) => a.timer.dueAt.localeCompare(b.timer.dueAt) || a.name.localeCompare(b.name));
     const first = timers[0];
     if (!first) throw new Error('harness: run is RUNNING with no job, intent or timer left: stuck');
-    now = Math.max(now, Date.parse(first[1].dueAt));
-    run = apply(onTimer(definition, run, first[0], iso()));
+    now = Math.max(now, Date.parse(first.timer.dueAt));
+    apply(onTimer(definition, first.doc, first.name, iso()));
   }
+  const run = root();
   return {
     ...finalOf(run),
     launched,

@@ -6,7 +6,9 @@ import { attemptSeed } from '../draw.js';
 import type { Draft } from '../draft.js';
 import { ERROR_NAMES } from '../error-names.js';
 import { resolveTemplate, selectPath, type Evaluation } from '../io.js';
-import { childScopeOf, entryKey, placeOf } from '../names.js';
+import { entryKey, placeOf } from '../names.js';
+import { itemScopeOf, partKey } from '../part-names.js';
+import { routeOf } from '../route.js';
 import type { Children, Frame } from '../run.js';
 import { StateError } from '../state-error.js';
 import { WAITING, type Outcome, type StateRun } from './outcome.js';
@@ -31,7 +33,9 @@ function count(
 
 /**
  * Starts items in order while fewer than MaxConcurrency run: on entry, and each time an item
- * ends. Each item's input is its value, or the ItemSelector evaluated with `$$.Map.Item`.
+ * ends. Each item's input is its value, or the ItemSelector evaluated with `$$.Map.Item`. An
+ * item runs in a document of its own (a part): the start is an effect, carried out once the
+ * Map's document holds the item as started.
  */
 export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
   const children = frame.children;
@@ -50,6 +54,7 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
   const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
   const selector = state.ItemSelector ?? state.Parameters;
   let { started, running } = children;
+  const route = routeOf(d, scope);
   while (running < limit && started < children.total) {
     const index = started;
     const value = items[index] ?? null;
@@ -66,12 +71,21 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
       const field = state.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters';
       input = resolveTemplate(selector, effectiveInput, at, field);
     }
-    d.agenda.push({
-      scope: childScopeOf(key, frame.attempt, index),
+    const itemScope = itemScopeOf(scope, frame, index);
+    const pk = partKey(itemScope);
+    d.effects.push({
+      kind: 'spawn',
+      part: {
+        root: d.fixed.id,
+        key: pk,
+        scope: itemScope,
+        parent: scope,
+        parentDoc: d.docId,
+        index,
+        route: [...route, { state: frame.state, index }],
+      },
       state: mapProcessor(state).StartAt,
       input,
-      parent: scope,
-      index,
     });
     started++;
     running++;
@@ -119,7 +133,7 @@ export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
     running: 0,
     failed: 0,
     outputs: {},
-    ...((state.ItemSelector ?? state.Parameters) ? { effectiveInput: effective } : { items }),
+    parts: true,
     ...(max ? { maxConcurrency: max } : {}),
     ...(tCount !== undefined ? { toleratedCount: tCount } : {}),
     ...(tPct !== undefined ? { toleratedPercentage: tPct } : {}),

@@ -60,7 +60,7 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     d.definition.Defaults,
     parameters,
     jobName,
-    jobLabels(d.fixed.id, d.fixed.chain, run.name),
+    jobLabels(d.fixed.id, d.fixed.chain, run.name, d.part?.key),
     d.fixed.workerServiceAccount,
   );
   // Stryker disable next-line OptionalChaining: launchRequest always returns an environment (it holds the labels)

@@ -10,7 +10,7 @@ import {
 import { taskProblems } from '../../../src/chain/task-checks.js';
 
 describe('Dataflow labels', () => {
-  it('leaves room for the labels dfchain adds', () => assert.equal(MAX_USER_LABELS, 61));
+  it('leaves room for the labels dfchain adds', () => assert.equal(MAX_USER_LABELS, 60));
 
   const keys: [string, boolean][] = [
     ['team', true],

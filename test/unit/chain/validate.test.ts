@@ -343,10 +343,10 @@ describe('validateChain', () => {
             ),
           },
         ],
-        [LABELS, Object.fromEntries(Array.from({ length: 22 }, (_, i) => [`t${i}`, 'x']))],
+        [LABELS, Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x']))],
       ),
       expected: [
-        'States.Ingest.Parameters.environment.additionalUserLabels: sets 62 labels (with Defaults); Dataflow allows 64 per job and dfchain adds 3, so use at most 61',
+        'States.Ingest.Parameters.environment.additionalUserLabels: sets 61 labels (with Defaults); Dataflow allows 64 per job and dfchain adds up to 4, so use at most 60',
       ],
     },
     {
@@ -496,7 +496,7 @@ describe('validateChain', () => {
       ],
     },
     {
-      name: 'exactly 61 labels with Defaults are allowed',
+      name: 'exactly 60 labels with Defaults are allowed',
       json: edit(
         [
           ['Defaults', 'Environment'],
@@ -506,7 +506,7 @@ describe('validateChain', () => {
             ),
           },
         ],
-        [LABELS, Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x']))],
+        [LABELS, Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`t${i}`, 'x']))],
       ),
       expected: [],
     },

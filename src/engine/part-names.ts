@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { hasEnded } from './children.js';
+import { childScopeOf, entryKey } from './names.js';
+import type { Frame, Part } from './run.js';
+
+/** Separates a run's id from a part's key in the part's document id (run ids never hold it). */
+export const PART_SEPARATOR = '.';
+
+/** A Map item's key: a digest of its scope path, label-safe ([0-9a-f], 20 characters). */
+export function partKey(scope: string): string {
+  return createHash('sha256').update(scope).digest('hex').slice(0, 20);
+}
+
+/** The document id of a run's part: `{runId}.{key}`. */
+export function partDocId(runId: string, key: string): string {
+  return `${runId}${PART_SEPARATOR}${key}`;
+}
+
+/** The run a document belongs to: its own id, or the run's id for a part. */
+export function runIdOfDoc(docId: string): string {
+  const at = docId.indexOf(PART_SEPARATOR);
+  return at < 0 ? docId : docId.slice(0, at);
+}
+
+/** The scope path of item `index` of the Map `frame` (in `scope`) stands on. */
+export function itemScopeOf(scope: string, frame: Frame, index: number): string {
+  return childScopeOf(entryKey(scope, frame.state, frame.visit), frame.attempt, index);
+}
+
+/**
+ * True while the Map frame `frame` (the part's parent) still waits for this very item: same
+ * entry, same attempt, the item started and not yet ended. Anything else is a stale report.
+ */
+export function spawnStillWanted(frame: Frame | undefined, part: Part): boolean {
+  const children = frame?.children;
+  if (frame === undefined || frame.wait !== 'children' || children === undefined) return false;
+  if (itemScopeOf(part.parent, frame, part.index) !== part.scope) return false;
+  return part.index < children.started && !hasEnded(children, part.index);
+}
