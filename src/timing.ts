@@ -106,6 +106,7 @@ export function timedStore(store: RunStore): RunStore {
         }),
       ),
     history: (runId) => timed('store.history', runId, () => store.history(runId)),
+    parts: (runId) => timed('store.parts', runId, () => store.parts(runId)),
     putDefinition: (hash, definition) =>
       timed('store.putDefinition', hash, () => store.putDefinition(hash, definition)),
     getDefinition: (hash) => timed('store.getDefinition', hash, () => store.getDefinition(hash)),

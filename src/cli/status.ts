@@ -8,6 +8,7 @@ import type {
   StepStatus,
   TimerKind,
 } from '../engine/run.js';
+import { isUnsettled } from '../engine/run.js';
 import type { Json, JsonObject } from '../json.js';
 import type { RunStore } from '../store/port.js';
 
@@ -137,9 +138,16 @@ function scopeView(scope: string, frame: Frame): ScopeView {
  * The run as `dfchain status` shows it. `history` must be read after `run`: a step that ends
  * between the two reads is then in both (never in neither), and the history's ended copy wins.
  */
-export function runView(run: Run, history: readonly Step[] = []): RunView {
+export function runView(
+  run: Run,
+  history: readonly Step[] = [],
+  parts: readonly Run[] = [],
+): RunView {
   const ended = new Set(history.map((step) => step.jobName));
-  const live = Object.values(run.steps)
+  // A Map item's steps, scopes and timers are in its part; they show as the run's.
+  const docs = [run, ...parts.filter((part) => part.status === 'RUNNING' || isUnsettled(part))];
+  const live = docs
+    .flatMap((doc) => Object.values(doc.steps))
     .filter((step) => !ended.has(step.jobName))
     .sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
   const running = run.status === 'RUNNING';
@@ -155,10 +163,12 @@ export function runView(run: Run, history: readonly Step[] = []): RunView {
     steps: [...history, ...live].map(stepView),
     ...(running
       ? {
-          scopes: Object.entries(run.frames ?? {})
+          scopes: docs
+            .flatMap((doc) => Object.entries(doc.frames ?? {}))
             .sort(([a], [b]) => compareScopes(a, b))
             .map(([scope, frame]) => scopeView(scope, frame)),
-          timers: Object.entries(run.timers ?? {})
+          timers: docs
+            .flatMap((doc) => Object.entries(doc.timers ?? {}))
             .map(([name, t]) => ({
               name,
               kind: t.kind,
@@ -285,7 +295,9 @@ export async function statusCommand(
     );
     return 1;
   }
-  const view = runView(run, await store.history(runId));
+  // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
+  const parts = await store.parts(runId);
+  const view = runView(run, await store.history(runId), parts);
   if (options.json) out(JSON.stringify(view));
   else renderRun(view).forEach((line) => out(line));
   return run.status === 'FAILED' ? 2 : 0;

@@ -11,6 +11,9 @@ export function partKey(scope: string): string {
   return createHash('sha256').update(scope).digest('hex').slice(0, 20);
 }
 
+/** What a part key looks like (a job's `dfchain-part` label is checked against it). */
+export const PART_KEY_PATTERN = /^[0-9a-f]{20}$/;
+
 /** The document id of a run's part: `{runId}.{key}`. */
 export function partDocId(runId: string, key: string): string {
   return `${runId}${PART_SEPARATOR}${key}`;

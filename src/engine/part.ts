@@ -1,11 +1,15 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { Json } from '../json.js';
 import { abortBelow } from './abort.js';
-import { markEnded, type Ended } from './children.js';
+import type { MapState } from '../chain/types.js';
+import { markEnded, runningItems, type Ended } from './children.js';
 import { Draft } from './draft.js';
 import { childEnded, drain, failRun, settle } from './interpreter.js';
 import { partDocId, spawnStillWanted } from './part-names.js';
 import type { Part, Run } from './run.js';
+import { tableOf } from './scope.js';
+import { StateError } from './state-error.js';
+import { itemSpawner } from './states/map.js';
 import { unchanged, type SpawnEffect, type Transition } from './transition.js';
 
 /**
@@ -94,4 +98,27 @@ export function abortPart(definition: ChainDefinition, run: Run, now: string): T
   d.dropAllTimers();
   d.end('CANCELLED', {});
   return d.result();
+}
+
+/**
+ * The start of every item `run`'s Maps hold as running, computed again exactly as when they
+ * were spawned: the tick creates any part a crash kept from being written.
+ */
+export function pendingSpawns(definition: ChainDefinition, run: Run): SpawnEffect[] {
+  if (run.status !== 'RUNNING') return [];
+  const d = new Draft(definition, run, run.startTime);
+  const spawns: SpawnEffect[] = [];
+  for (const [scope, frame] of Object.entries(run.frames ?? {})) {
+    if (frame.children?.parts !== true || frame.wait !== 'children') continue;
+    const state = tableOf(definition, run.frames ?? {}, scope, run.part)?.States[frame.state];
+    if (state?.Type !== 'Map') continue;
+    try {
+      const spawn = itemSpawner(d, scope, frame, state as MapState);
+      for (const index of runningItems(frame.children)) spawns.push(spawn(index));
+    } catch (error) {
+      // The same input gave these items once; an error now means the run moved on.
+      if (!(error instanceof StateError)) throw error;
+    }
+  }
+  return spawns;
 }

@@ -12,6 +12,9 @@ export type CommandVerb = (typeof COMMAND_VERBS)[number];
 /** A run id becomes a Dataflow label value, so it must satisfy Dataflow's label rules (kept ASCII). */
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
+/** A document a timer belongs to: a run, or a Map item's part of one (`{runId}.{key}`). */
+const DOC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}(?:\.[0-9a-f]{20})?$/;
+
 const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   start: ['dfchain', 'chain', 'runId', 'input'],
   tick: ['dfchain'],
@@ -68,9 +71,11 @@ function decodeStart(command: UnknownObject): Signal {
 
 function decodeTimer(command: UnknownObject): Signal {
   const runId = command['runId'];
-  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+  if (typeof runId !== 'string' || !DOC_ID_PATTERN.test(runId)) {
     const got = typeof runId === 'string' ? quote(runId) : typeName(runId);
-    return malformed(`timer.runId must be a run id matching ${RUN_ID_PATTERN.source}, got ${got}`);
+    return malformed(
+      `timer.runId must be a run id matching ${RUN_ID_PATTERN.source}, or a Map item's part of one (run id, ".", 20 hex digits), got ${got}`,
+    );
   }
   const timer = command['timer'];
   if (typeof timer !== 'string' || !TIMER_NAME_PATTERN.test(timer)) {

@@ -4,6 +4,7 @@ import { confirmJobEnded } from '../dataflow/confirm.js';
 import { isTerminalJobState, type EndedJob } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { failRunNow } from '../engine/launched.js';
+import { PART_KEY_PATTERN, partDocId } from '../engine/part-names.js';
 import { onJobEnded, staleReason } from '../engine/job-ended.js';
 import { JobNeverVisibleError, PoisonMessageError, StorePermanentError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
@@ -111,10 +112,17 @@ export async function handleJobEnded(inv: Invocation, signal: JobEndedSignal): P
     ignore(inv, signal, `not a dfchain job: it has no ${LABEL_KEYS.run} label`);
     return;
   }
-  const transition = await recordEnd(inv, runId, ended);
+  const part = ended.labels[LABEL_KEYS.part];
+  if (part !== undefined && !PART_KEY_PATTERN.test(part)) {
+    ignore(inv, signal, `not a dfchain job: its ${LABEL_KEYS.part} label ${JSON.stringify(part)} is no part key`);
+    return;
+  }
+  // A Map item's job: its step is in the item's part, not in the run's document.
+  const docId = part === undefined ? runId : partDocId(runId, part);
+  const transition = await recordEnd(inv, docId, ended);
   if (transition === undefined) {
     throw new PoisonMessageError(
-      `job ${ended.name} (${ended.id}) is labelled ${LABEL_KEYS.run}=${runId}, but no such run is stored; was it started against another project or database?`,
+      `job ${ended.name} (${ended.id}) is labelled ${LABEL_KEYS.run}=${runId}${part === undefined ? '' : ` ${LABEL_KEYS.part}=${part}`}, but no such run is stored; was it started against another project or database?`,
     );
   }
   if (!transition.changed) {

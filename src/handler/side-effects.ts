@@ -4,6 +4,7 @@ import type { Effect, Transition } from '../engine/transition.js';
 import { isRetryable } from '../errors.js';
 import type { Invocation } from './deps.js';
 import { stepRef } from './own-job.js';
+import { carryOutParts } from './parts.js';
 
 const CALL_RETRY = { retries: 2, minTimeout: 200, maxTimeout: 1000, randomize: true } as const;
 
@@ -61,7 +62,10 @@ export async function scheduleTimer(
   }
 }
 
-/** Carries out a transition's cancel and timer effects (launches have their own executor). */
+/**
+ * Carries out a transition's cancel and timer effects, then its parts' (launches have their
+ * own executor).
+ */
 export async function carryOutCalls(inv: Invocation, transition: Transition): Promise<void> {
   const run = transition.run;
   const calls = transition.effects.map((effect: Effect) => {
@@ -70,6 +74,7 @@ export async function carryOutCalls(inv: Invocation, transition: Transition): Pr
     return Promise.resolve();
   });
   await Promise.all(calls);
+  await carryOutParts(inv, transition);
 }
 
 /** Asks again for every timer the run has pending (after a crash, names make it a no-op). */

@@ -11,6 +11,7 @@ import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { takeOverLaunch } from './launch.js';
 import { cancelJob } from './side-effects.js';
+import { repairParts } from './parts.js';
 import { applyToRun } from './record.js';
 import { TICK_LIMITS, type TickLimits } from './tick-limits.js';
 
@@ -114,6 +115,35 @@ async function fireDueTimers(inv: Invocation, runs: readonly Run[], now: string)
   return fired;
 }
 
+/**
+ * Repairs the Map item parts of every listed document (created, reported or stopped where a
+ * crash left them); a running part is in the list already, so only anomalies cost a read.
+ */
+async function repairAllParts(
+  inv: Invocation,
+  runs: readonly Run[],
+  failures: unknown[],
+): Promise<number> {
+  const listed = new Map(runs.map((run) => [run.id, run]));
+  const docs = async (id: string) => listed.get(id) ?? (await inv.store.get(id));
+  let repaired = 0;
+  for (const run of runs) {
+    try {
+      repaired += await repairParts(inv, run, docs);
+    } catch (error) {
+      failures.push(error);
+      inv.logger.write({
+        severity: 'WARNING',
+        event: 'tick.failed',
+        message: `tick: repairing the Map item parts of ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        runId: run.id,
+        chain: run.chain,
+      });
+    }
+  }
+  return repaired;
+}
+
 /** `work` turned so that this period's window of `size` items comes first. */
 export function rotated<T>(work: readonly T[], size: number, nowMs: number, periodMs: number): T[] {
   // Stryker disable next-line EqualityOperator: `<` is equivalent: at work.length === size the offset (k * size) % size is 0, so the list is returned unturned either way
@@ -150,6 +180,8 @@ export async function handleTick(inv: Invocation): Promise<void> {
       .map((step) => ({ run, step, since: step.intendedAt })),
   );
   const fired = await fireDueTimers(inv, runs, now.toISOString());
+  const failures: unknown[] = [];
+  const parts = await repairAllParts(inv, runs, failures);
   const launched = await launchedSteps(inv, runs);
   await Promise.all(launched.uncancelled.map(({ run, step }) => cancelJob(inv, run, step)));
   const work = [...intents, ...launched.ended].sort((a, b) =>
@@ -162,7 +194,6 @@ export async function handleTick(inv: Invocation): Promise<void> {
     limits.maxChecks,
   );
   const counts: Record<string, number> = { advanced: 0, relaunched: 0, failed: 0, waiting: 0 };
-  const failures: unknown[] = [];
   for (const item of window) {
     try {
       const outcome = await reconcile(inv, item, limits);
@@ -184,9 +215,10 @@ export async function handleTick(inv: Invocation): Promise<void> {
   inv.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: ${runs.length} running run(s); ${fired} overdue timer(s) fired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
+    message: `tick: ${runs.length} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
     runs: runs.length,
     timersFired: fired,
+    partsRepaired: parts,
     ...counts,
     failures: failures.length,
     deferred,

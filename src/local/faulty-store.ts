@@ -90,6 +90,10 @@ export class FaultyRunStore implements RunStore {
     return this.call(`history ${runId}`, () => this.inner.history(runId));
   }
 
+  parts(runId: string): Promise<Run[]> {
+    return this.call(`parts ${runId}`, () => this.inner.parts(runId));
+  }
+
   /** Stores a definition under its hash. */
   putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
     return this.call(`putDefinition ${hash}`, () => this.inner.putDefinition(hash, definition));

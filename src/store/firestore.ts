@@ -3,6 +3,7 @@ import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/fires
 import type { ChainDefinition } from '../chain/types.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { StorePermanentError, StoreTransientError } from '../errors.js';
+import { runIdOfDoc } from '../engine/part-names.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
@@ -31,6 +32,8 @@ function grpcCode(error: unknown): number | undefined {
 function toDocument(run: Run): Record<string, string> {
   return {
     chain: run.chain,
+    // The run a document belongs to: its own id, or a Map item part's run (parts() queries it).
+    root: run.part?.root ?? run.id,
     status: run.status,
     startTime: run.startTime,
     // Queryable: an ended run whose abandoned jobs the tick must still cancel or record.
@@ -85,8 +88,10 @@ export class FirestoreRunStore extends OptimisticRunStore {
           batch.update(this.runDoc(run.id), toDocument(run), {
             lastUpdateTime: version as Timestamp,
           });
+          // A part's ended steps join its run's history: status reads one collection.
+          const history = this.runDoc(runIdOfDoc(run.id)).collection(HISTORY);
           for (const step of archive) {
-            const doc = this.runDoc(run.id).collection(HISTORY).doc(step.jobName);
+            const doc = history.doc(step.jobName);
             batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });
           }
           // The run document's write comes first; its time is the document's new updateTime.
@@ -133,6 +138,12 @@ export class FirestoreRunStore extends OptimisticRunStore {
     const query = this.runDoc(runId).collection(HISTORY).orderBy('endedAt');
     const snapshot = await this.guard('read history', () => query.get());
     return snapshot.docs.map((doc) => JSON.parse(String(doc.get('step'))) as Step);
+  }
+
+  async parts(runId: string): Promise<Run[]> {
+    const query = this.db.collection(COLLECTIONS.runs).where('root', '==', runId);
+    const snapshot = await this.guard('read parts', () => query.get());
+    return snapshot.docs.filter((doc) => doc.id !== runId).map(fromSnapshot);
   }
 
   async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {

@@ -92,6 +92,7 @@ export abstract class OptimisticRunStore implements RunStore {
   }
 
   abstract history(runId: string): Promise<Step[]>;
+  abstract parts(runId: string): Promise<Run[]>;
   abstract putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   abstract getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   abstract listRunning(): Promise<Run[]>;

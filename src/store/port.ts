@@ -24,8 +24,10 @@ export interface RunStore {
     runId: string,
     change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
   ): Promise<T>;
-  /** Every ended step of the run, oldest first. */
+  /** Every ended step of the run, its Map items' parts' too, oldest first. */
   history(runId: string): Promise<Step[]>;
+  /** The Map item parts of the run (documents `{runId}.{key}`), in no particular order. */
+  parts(runId: string): Promise<Run[]>;
   /** Stores a chain definition under its content hash (no-op if present). */
   putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   /** The definition stored under `hash`, or undefined. */

@@ -146,6 +146,10 @@ export class CountingRunStore implements RunStore {
     return this.inner.history(runId);
   }
 
+  parts(runId: string): Promise<Run[]> {
+    return this.inner.parts(runId);
+  }
+
   listRunning(): Promise<Run[]> {
     this.calls.listRunning++;
     return this.inner.listRunning();

@@ -11,6 +11,7 @@ import { itemScopeOf, partKey } from '../part-names.js';
 import { routeOf } from '../route.js';
 import type { Children, Frame } from '../run.js';
 import { StateError } from '../state-error.js';
+import type { SpawnEffect } from '../transition.js';
 import { WAITING, type Outcome, type StateRun } from './outcome.js';
 
 function count(
@@ -32,14 +33,16 @@ function count(
 }
 
 /**
- * Starts items in order while fewer than MaxConcurrency run: on entry, and each time an item
- * ends. Each item's input is its value, or the ItemSelector evaluated with `$$.Map.Item`. An
- * item runs in a document of its own (a part): the start is an effect, carried out once the
- * Map's document holds the item as started.
+ * The start of each item of the Map `frame` stands on: its input is its value, or the
+ * ItemSelector evaluated with `$$.Map.Item`. An item runs in a document of its own (a part):
+ * its start is an effect, carried out once the Map's document holds the item as started.
  */
-export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
-  const children = frame.children;
-  if (children === undefined) return frame;
+export function itemSpawner(
+  d: Draft,
+  scope: string,
+  frame: Frame,
+  state: MapState,
+): (index: number) => SpawnEffect {
   const key = entryKey(scope, frame.state, frame.visit);
   const place = placeOf(scope, frame.state);
   // Nothing of the items is stored beyond the state's input: InputPath and ItemsPath are pure
@@ -51,12 +54,9 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
   };
   const effectiveInput = selectPath(frame.input, state.InputPath, whole, 'InputPath');
   const items = selectPath(effectiveInput, state.ItemsPath, whole, 'ItemsPath') as Json[];
-  const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
   const selector = state.ItemSelector ?? state.Parameters;
-  let { started, running } = children;
   const route = routeOf(d, scope);
-  while (running < limit && started < children.total) {
-    const index = started;
+  return (index) => {
     const value = items[index] ?? null;
     let input = value;
     if (selector !== undefined) {
@@ -72,12 +72,11 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
       input = resolveTemplate(selector, effectiveInput, at, field);
     }
     const itemScope = itemScopeOf(scope, frame, index);
-    const pk = partKey(itemScope);
-    d.effects.push({
+    return {
       kind: 'spawn',
       part: {
         root: d.fixed.id,
-        key: pk,
+        key: partKey(itemScope),
         scope: itemScope,
         parent: scope,
         parentDoc: d.docId,
@@ -86,7 +85,23 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
       },
       state: mapProcessor(state).StartAt,
       input,
-    });
+    };
+  };
+}
+
+/** Starts items in order while fewer than MaxConcurrency run: on entry, and each time an item ends. */
+export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
+  const children = frame.children;
+  if (children === undefined) return frame;
+  const limit = children.maxConcurrency ? children.maxConcurrency : Infinity;
+  let { started, running } = children;
+  if (running >= limit || started >= children.total) {
+    d.setFrame(scope, frame);
+    return frame;
+  }
+  const spawn = itemSpawner(d, scope, frame, state);
+  while (running < limit && started < children.total) {
+    d.effects.push(spawn(started));
     started++;
     running++;
   }

@@ -66,16 +66,29 @@ describe('events: the timer command', () => {
       ['empty', '', '""'],
       ['starting with "-"', '-r1', '"-r1"'],
       ['64 characters', 'a'.repeat(64), `"${'a'.repeat(64)}"`],
+      ['a part key of 19 hex digits', `r1.${'a'.repeat(19)}`, `"r1.${'a'.repeat(19)}"`],
+      ['a part key in upper case', `r1.${'A'.repeat(20)}`, `"r1.${'A'.repeat(20)}"`],
+      ['a part with no run', `.${'a'.repeat(20)}`, `".${'a'.repeat(20)}"`],
     ];
     for (const [name, runId, got] of cases) {
       it(name, () => {
         const command = runId === undefined ? {} : { runId };
         assert.deepEqual(
           decodeCommand({ dfchain: 'timer', ...command, timer: NAME }),
-          malformed(`timer.runId must be a run id matching ${RUN_ID_RULE}, got ${got}`),
+          malformed(
+            `timer.runId must be a run id matching ${RUN_ID_RULE}, or a Map item's part of one (run id, ".", 20 hex digits), got ${got}`,
+          ),
         );
       });
     }
+    it("accepts a Map item's part: the timer is in the item's document", () => {
+      const runId = `r1.${'0123456789abcdef0123'}`;
+      assert.deepEqual(decodeCommand({ dfchain: 'timer', runId, timer: NAME }), {
+        kind: 'timer',
+        runId,
+        timer: NAME,
+      });
+    });
   });
 
   describe('a bad timer name', () => {

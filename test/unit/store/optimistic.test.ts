@@ -15,6 +15,9 @@ class Instance extends OptimisticRunStore {
   history(): Promise<Step[]> {
     return Promise.resolve([]);
   }
+  parts(): Promise<Run[]> {
+    return Promise.resolve([]);
+  }
   putDefinition(): Promise<void> {
     return Promise.resolve();
   }
