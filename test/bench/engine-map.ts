@@ -1,7 +1,8 @@
 import type { ChainDefinition } from '../../src/chain/types.js';
 import type { EndedJob } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
-import { jobLabels } from '../../src/engine/labels.js';
+import { stepLabels } from '../../src/engine/labels.js';
+import { endedOf, onItemEnded, startPart } from '../../src/engine/part.js';
 import { onLaunched } from '../../src/engine/launched.js';
 import type { Run } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
@@ -19,7 +20,7 @@ export interface EngineMapRun {
   /** Engine time of all of them, ms. */
   readonly engineMs: number;
   readonly startMs: number;
-  /** Engine time of each onJobEnded / onLaunched, ms. */
+  /** Engine time of each onJobEnded, startPart and onItemEnded / onLaunched, ms. */
   readonly endedMs: number[];
   readonly launchedMs: number[];
   /** Largest JSON.stringify(run) seen (sampled), bytes, and how many items had ended then. */
@@ -44,7 +45,7 @@ function endedJob(run: Run, jobName: string): EndedJob {
     projectId: step.projectId,
     location: step.location,
     currentState: 'JOB_STATE_DONE',
-    labels: jobLabels(run.id, run.chain, step.state),
+    labels: stepLabels(run, step.state),
   };
 }
 
@@ -58,8 +59,9 @@ export interface EngineRunOptions {
 
 /**
  * Runs a Map of `items` items through the pure engine, as the handler would drive it: every
- * intended launch recorded (onLaunched), then the oldest running job ends (onJobEnded), until
- * the run ends. Each engine call is timed on its own.
+ * intended launch recorded (onLaunched), then the oldest running job ends (onJobEnded), each
+ * item in its own part (startPart) whose end the Map's document counts (onItemEnded), until
+ * the run ends. Each engine call is timed on its own; the size sampled is the Map's document.
  */
 export function engineMapRun(
   definition: ChainDefinition,
@@ -67,8 +69,35 @@ export function engineMapRun(
   options: EngineRunOptions,
 ): EngineMapRun {
   const input = mapInput(items);
+  const docs = new Map<string, Run>();
+  const intended: { doc: string; jobName: string }[] = [];
+  const running: { doc: string; jobName: string }[] = [];
+  const endedMs: number[] = [];
+  const launchedMs: number[] = [];
+  const timed = (into: number[] | undefined, call: () => Transition): Transition => {
+    const started = performance.now();
+    const t = call();
+    into?.push(performance.now() - started);
+    return t;
+  };
+  // The handler's part of the work, outside the engine's timed calls: store, then carry out.
+  const carry = (t: Transition): void => {
+    docs.set(t.run.id, t.run);
+    for (const effect of launchesOf(t)) intended.push({ doc: t.run.id, jobName: effect.step.jobName });
+    for (const effect of t.effects) {
+      if (effect.kind === 'spawn') {
+        carry(timed(endedMs, () => startPart(definition, t.run, effect, T0)));
+      }
+    }
+    const ended = endedOf(t.run);
+    const part = t.run.part;
+    const mapDoc = part && docs.get(part.parentDoc);
+    if (part && ended && mapDoc) {
+      carry(timed(endedMs, () => onItemEnded(definition, mapDoc, part, ended, T0)));
+    }
+  };
   let started = performance.now();
-  let t: Transition = startRun({
+  const first = startRun({
     runId: 'engine-map',
     chain: 'fanout',
     definition,
@@ -79,54 +108,46 @@ export function engineMapRun(
     nonce: 'n0nce',
   });
   const startMs = performance.now() - started;
-  let run = t.run;
-  const intended: string[] = launchesOf(t).map((e) => e.step.jobName);
-  const running: string[] = [];
-  const endedMs: number[] = [];
-  const launchedMs: number[] = [];
+  carry(first);
+  const root = (): Run => docs.get('engine-map')!;
   let jobs = 0;
   let ended = 0;
   let maxRunBytes = 0;
   let maxAtEnded = 0;
   let largestRun: Run | undefined;
-  // Items end in launch order; sample the run's size every `every` ends, and at the last ones.
+  // Items end in launch order; sample the Map document's size every `every` ends, and at the last ones.
   const every = Math.max(1, Math.floor(items / options.byteSamples));
   const stringifyMs: number[] = [];
   const sample = (): void => {
     const before = performance.now();
-    const json = JSON.stringify(run);
+    const json = JSON.stringify(root());
     stringifyMs.push(performance.now() - before);
     const bytes = Buffer.byteLength(json);
     if (bytes > maxRunBytes) {
       maxRunBytes = bytes;
       maxAtEnded = ended;
-      if (options.keepLargest) largestRun = run;
+      if (options.keepLargest) largestRun = root();
     }
   };
   sample();
-  let cursor = 0;
-  while (run.status === 'RUNNING') {
-    for (; cursor < intended.length; cursor++) {
-      const name = intended[cursor]!;
-      started = performance.now();
-      t = onLaunched(run, name, `job-${++jobs}`, T0, false);
-      launchedMs.push(performance.now() - started);
-      run = t.run;
-      running.push(name);
+  while (root().status === 'RUNNING') {
+    for (let next = intended.shift(); next !== undefined; next = intended.shift()) {
+      const { doc, jobName } = next;
+      const run = docs.get(doc)!;
+      carry(timed(launchedMs, () => onLaunched(run, jobName, `job-${++jobs}`, T0, false)));
+      running.push(next);
     }
-    // Sampled before each end: the run as the store last wrote it.
+    // Sampled before each end: the Map's document as the store last wrote it.
     if (ended % every === 0 || ended >= items - 1) sample();
-    const name = running.shift();
-    if (name === undefined) throw new Error('bench engine: the run waits for no job');
-    const job = endedJob(run, name);
-    started = performance.now();
-    t = onJobEnded(definition, run, job, T0);
-    endedMs.push(performance.now() - started);
-    run = t.run;
+    const next = running.shift();
+    if (next === undefined) throw new Error('bench engine: the run waits for no job');
+    const run = docs.get(next.doc)!;
+    const job = endedJob(run, next.jobName);
+    carry(timed(endedMs, () => onJobEnded(definition, run, job, T0)));
     ended++;
-    for (const effect of launchesOf(t)) intended.push(effect.step.jobName);
   }
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  const run = root();
   return {
     items,
     transitions: 1 + launchedMs.length + endedMs.length,
