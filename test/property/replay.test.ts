@@ -19,13 +19,16 @@ import { childScopeFailed, replayClean, runChaos, type Schedule } from './chaos-
  * ARCHITECTURE.md §3: replaying any message any number of times, in any order, must leave the
  * same run and the same set of jobs. Random valid chains (Parallel, Map with MaxConcurrency,
  * Choice, Task with Retry and Catch) run on random job outcomes under a chaotic delivery of
- * every signal (launch records late, job ends before their launch record, timers late or early,
- * anything delivered up to 3 more times), and must end as a clean delivery ends:
+ * every signal to every document of the run (its own, and one part per Map item): launch
+ * records late, job ends before their launch record, timers late or early, Map items started
+ * (spawn), stopped (abort) and reported to their Map late and out of order, anything delivered
+ * up to 3 more times. They must end as a clean delivery ends:
  *
  * - always as the clean replay of its own effective deliveries (same order, same times, once
  *   each, launches recorded at once): duplicates, stale and early signals, late launch records
  *   and clock drift make no difference; and with no job name launched twice, no Map above its
- *   MaxConcurrency, no redelivery changing the run, and no run left RUNNING with nothing to do;
+ *   MaxConcurrency, no redelivery changing the run, no run left RUNNING with nothing to do,
+ *   and no part its Map waited for left RUNNING after the run ended;
  * - as the clean in-order run of the conformance harness (status, output, error, and the set of
  *   launched job names) whenever no branch or item fails there. When one does, its siblings
  *   race it, and the run's course rightly depends on which job end the engine hears of first
