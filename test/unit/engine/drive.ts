@@ -2,11 +2,13 @@ import { strict as assert } from 'node:assert';
 import type { ChainDefinition, TaskState } from '../../../src/chain/types.js';
 import type { EndedJob, TerminalJobState } from '../../../src/dataflow/job.js';
 import { onJobEnded } from '../../../src/engine/job-ended.js';
-import { jobLabels } from '../../../src/engine/labels.js';
+import { stepLabels } from '../../../src/engine/labels.js';
 import { onLaunched } from '../../../src/engine/launched.js';
+import { partDocId } from '../../../src/engine/part-names.js';
+import { abortPart, endedOf, onItemEnded, startPart } from '../../../src/engine/part.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
-import type { Transition } from '../../../src/engine/transition.js';
+import type { SpawnEffect, Transition } from '../../../src/engine/transition.js';
 import type { JsonObject } from '../../../src/json.js';
 
 /** Small drivers of the pure engine for the scope, timer and launch tests. */
@@ -71,7 +73,7 @@ export function launchAll(run: Run, now: string): Run {
   return next;
 }
 
-/** The step's own job, ended in `state`. */
+/** The step's own job, ended in `state` (`run`: the run's or the part's document that holds it). */
 export function endedJob(run: Run, step: Step, state: TerminalJobState): EndedJob {
   return {
     id: step.jobId ?? idOf(step.jobName),
@@ -79,7 +81,7 @@ export function endedJob(run: Run, step: Step, state: TerminalJobState): EndedJo
     projectId: step.projectId,
     location: step.location,
     currentState: state,
-    labels: jobLabels(run.id, run.chain, step.state),
+    labels: stepLabels(run, step.state),
   };
 }
 
@@ -92,4 +94,48 @@ export function endJob(
   now: string,
 ): Transition {
   return onJobEnded(definition, run, endedJob(run, step, state), now);
+}
+
+/** The `spawn` effects of a transition: the Map items it starts, each in a part of its own. */
+export function spawnsOf(transition: Transition): SpawnEffect[] {
+  return transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
+}
+
+/** The documents of a run (its own and its parts, by id), and every transition that made them. */
+export interface Forest {
+  readonly docs: Map<string, Run>;
+  readonly transitions: Transition[];
+}
+
+/**
+ * Applies `first` and carries out at once, at `now`, what it and every transition after it ask
+ * for, as the handler does: a spawn starts its part (unless the part exists), an abort stops an
+ * existing part, and a part that ended reports to its Map's document.
+ */
+export function carryOut(
+  definition: ChainDefinition,
+  first: Transition,
+  now: string,
+  forest: Forest = { docs: new Map(), transitions: [] },
+): Forest {
+  const { docs, transitions } = forest;
+  const apply = (t: Transition): void => {
+    transitions.push(t);
+    docs.set(t.run.id, t.run);
+    for (const effect of t.effects) {
+      if (effect.kind === 'spawn') {
+        const doc = partDocId(effect.part.root, effect.part.key);
+        if (!docs.has(doc)) apply(startPart(definition, t.run, effect, now));
+      } else if (effect.kind === 'abortPart') {
+        const part = docs.get(effect.doc);
+        if (part) apply(abortPart(definition, part, now));
+      }
+    }
+    const ended = endedOf(t.run);
+    const map = t.run.part && docs.get(t.run.part.parentDoc);
+    if (t.changed && t.run.part && ended && map)
+      apply(onItemEnded(definition, map, t.run.part, ended, now));
+  };
+  apply(first);
+  return forest;
 }

@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { Branch, ChainDefinition, State } from '../../../src/chain/types.js';
 import { chainProblems } from '../../../src/chain/validate.js';
+import { partDocId } from '../../../src/engine/part-names.js';
+import { endedOf, isOrphan, onItemEnded, startPart } from '../../../src/engine/part.js';
 import { launchesOf } from '../../../src/engine/transition.js';
-import { at, launchAll, start, task } from './drive.js';
+import { at, launchAll, spawnsOf, start, task } from './drive.js';
 
 // A Parallel branch or Map item that fails in the very transition that starts its siblings.
 // The siblings' first states are still queued on the agenda when the failure is raised.
@@ -118,11 +120,37 @@ describe('engine: a child failing while its siblings are being started', () => {
     });
 
     it('a caught Map does not fail the run with "no such state" when an item fails at once', () => {
+      // Items run in parts now: the Map asks for all three at once (spawn), and item 0's part
+      // fails in its very first transition, while its siblings' spawns are still on their way.
       const t = start(MAP, { items: [0, 1, 2] });
-      // Today: FAILED, States.Runtime "States.Each[1]/W: no such state in chain "c"".
       assert.deepEqual([t.run.status, t.run.error], ['RUNNING', undefined]);
-      assert.equal(t.run.frames?.['']?.state, 'Hold');
       assert.deepEqual(launchesOf(t), []);
+      const spawns = spawnsOf(t);
+      assert.deepEqual(
+        spawns.map((s) => s.part.index),
+        [0, 1, 2],
+      );
+      const item0 = startPart(MAP, t.run, spawns[0]!, at(0));
+      assert.equal(item0.run.status, 'FAILED');
+      assert.equal(item0.run.error?.Error, 'States.NoChoiceMatched');
+      assert.deepEqual(launchesOf(item0), []);
+      // Its report reaches the Map: caught, on to Hold. Once: "States.Each[1]/W: no such state in
+      // chain "c"" (a sibling's second state looked up under a frame that stood on Hold).
+      const caught = onItemEnded(MAP, t.run, item0.run.part!, endedOf(item0.run)!, at(0));
+      assert.deepEqual([caught.run.status, caught.run.error], ['RUNNING', undefined]);
+      assert.equal(caught.run.frames?.['']?.state, 'Hold');
+      assert.deepEqual(Object.keys(caught.run.frames ?? {}), [''], 'no orphan frame');
+      assert.deepEqual(launchesOf(caught), []);
+      assert.deepEqual(spawnsOf(caught), [], 'no sibling started after the failure');
+      // The siblings still being started are stopped: an abort for each, and the Map no longer
+      // waits for them (a spawn carried out now would start an orphan: isOrphan says so).
+      const siblings = spawns.slice(1).map((s) => partDocId(s.part.root, s.part.key));
+      assert.deepEqual(
+        caught.effects.flatMap((e) => (e.kind === 'abortPart' ? [e.doc] : [])),
+        siblings,
+      );
+      for (const spawn of spawns.slice(1)) assert.equal(isOrphan(caught.run, spawn.part), true);
+      assert.equal(isOrphan(t.run, spawns[1]!.part), false, 'before the report it waited for them');
     });
   });
 });

@@ -4,6 +4,7 @@ import { startRun } from '../../../src/engine/start.js';
 import { launchesOf, type Transition } from '../../../src/engine/transition.js';
 import type { JsonObject } from '../../../src/json.js';
 import { T0 } from '../../fixtures/runs.js';
+import { carryOut, spawnsOf } from './drive.js';
 
 const TASK = {
   Type: 'Task',
@@ -13,12 +14,16 @@ const TASK = {
   End: true,
 };
 
+/** The chain of `states`, starting at the first. */
+function definitionOf(states: JsonObject): ChainDefinition {
+  return { StartAt: Object.keys(states)[0]!, States: states } as unknown as ChainDefinition;
+}
+
 function start(states: JsonObject, input: JsonObject = {}, nonce = 'n0nce'): Transition {
-  const first = Object.keys(states)[0]!;
   return startRun({
     runId: 'r1',
     chain: 'c',
-    definition: { StartAt: first, States: states } as unknown as ChainDefinition,
+    definition: definitionOf(states),
     definitionHash: 'h',
     projectId: 'p',
     input,
@@ -61,14 +66,15 @@ describe('engine: the state modules at run time', () => {
 
     it('MaxConcurrencyPath 0 means no limit, and a path limit of 1 starts one item', () => {
       const items = { items: [1, 2, 3] };
-      assert.equal(
-        launchesOf(start(map({ MaxConcurrencyPath: '$.n' }), { ...items, n: 0 })).length,
-        3,
-      );
-      assert.equal(
-        launchesOf(start(map({ MaxConcurrencyPath: '$.n' }), { ...items, n: 1 })).length,
-        1,
-      );
+      // Items run in parts: the Map's document asks for them (spawn), each part launches its job.
+      const started = (n: number) => {
+        const states = map({ MaxConcurrencyPath: '$.n' });
+        const t = start(states, { ...items, n });
+        const launches = carryOut(definitionOf(states), t, T0).transitions.flatMap(launchesOf);
+        return { spawned: spawnsOf(t).map((s) => s.part.index), launches: launches.length };
+      };
+      assert.deepEqual(started(0), { spawned: [0, 1, 2], launches: 3 });
+      assert.deepEqual(started(1), { spawned: [0], launches: 1 });
     });
 
     it('ItemsPath that selects no array fails with the path and what it got', () => {
@@ -96,8 +102,12 @@ describe('engine: the state modules at run time', () => {
     it("each item's random intrinsics draw from its own seed, fixed by the run's nonce", () => {
       const selector = { ItemSelector: { 'id.$': 'States.UUID()' } };
       const processor = { P: { Type: 'Pass', End: true } };
-      const ids = (nonce: string) =>
-        start(map(selector, processor), { items: [1, 2] }, nonce).run.output as { id: string }[];
+      const ids = (nonce: string) => {
+        const t = start(map(selector, processor), { items: [1, 2] }, nonce);
+        const run = carryOut(definitionOf(map(selector, processor)), t, T0).docs.get('r1')!;
+        assert.equal(run.status, 'SUCCEEDED');
+        return run.output as { id: string }[];
+      };
       const [a, b] = ids('n1');
       assert.notEqual(a?.id, b?.id);
       assert.deepEqual(ids('n1'), [a, b], 'a replay draws the same');
@@ -105,10 +115,23 @@ describe('engine: the state modules at run time', () => {
     });
 
     it('items without an ItemSelector get their value, read again from the input for later items', () => {
-      const t = start(map({ MaxConcurrency: 1 }, { P: { Type: 'Pass', End: true } }), {
-        items: ['a', 'b', 'c'],
-      });
-      assert.deepEqual(t.run.output, ['a', 'b', 'c']);
+      const states = map({ MaxConcurrency: 1 }, { P: { Type: 'Pass', End: true } });
+      const t = start(states, { items: ['a', 'b', 'c'] });
+      // One item at a time: the first spawn gets 'a', each later one is read again at its start.
+      assert.deepEqual(
+        spawnsOf(t).map((s) => s.input),
+        ['a'],
+      );
+      const { docs, transitions } = carryOut(definitionOf(states), t, T0);
+      assert.deepEqual(
+        transitions.flatMap(spawnsOf).map((s) => [s.part.index, s.input]),
+        [
+          [0, 'a'],
+          [1, 'b'],
+          [2, 'c'],
+        ],
+      );
+      assert.deepEqual(docs.get('r1')?.output, ['a', 'b', 'c']);
     });
   });
 
