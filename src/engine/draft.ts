@@ -180,11 +180,18 @@ export class Draft {
 
   /** Records a log event of this run. */
   event(event: DraftEvent): void {
-    this.events.push({ ...event, runId: this.base.part?.root ?? this.base.id, chain: this.base.chain });
+    this.events.push({
+      ...event,
+      runId: this.base.part?.root ?? this.base.id,
+      chain: this.base.chain,
+    });
   }
 
   /** Ends the run (in a part: the item; `fatal` when the whole run must fail with it). */
-  end(status: Exclude<RunStatus, 'RUNNING'>, fields: Pick<Run, 'output' | 'error' | 'fatal'>): void {
+  end(
+    status: Exclude<RunStatus, 'RUNNING'>,
+    fields: Pick<Run, 'output' | 'error' | 'fatal'>,
+  ): void {
     this.base = { ...this.base, ...fields, status, endTime: this.now };
   }
 

@@ -1,7 +1,6 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { Json } from '../json.js';
 import { abortBelow } from './abort.js';
-import type { MapState } from '../chain/types.js';
 import { markEnded, runningItems, type Ended } from './children.js';
 import { Draft } from './draft.js';
 import { childEnded, drain, failRun, settle } from './interpreter.js';
@@ -113,7 +112,7 @@ export function pendingSpawns(definition: ChainDefinition, run: Run): SpawnEffec
     const state = tableOf(definition, run.frames ?? {}, scope, run.part)?.States[frame.state];
     if (state?.Type !== 'Map') continue;
     try {
-      const spawn = itemSpawner(d, scope, frame, state as MapState);
+      const spawn = itemSpawner(d, scope, frame, state);
       for (const index of runningItems(frame.children)) spawns.push(spawn(index));
     } catch (error) {
       // The same input gave these items once; an error now means the run moved on.

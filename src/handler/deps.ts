@@ -2,6 +2,7 @@ import type { ChainCatalog } from '../chain/catalog.js';
 import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
+import type { Transition } from '../engine/transition.js';
 import type { RunStore } from '../store/port.js';
 import type { TimerPort } from '../timers/port.js';
 import type { RunWriteQueue } from './coalesce.js';
@@ -44,4 +45,9 @@ export interface Invocation extends HandlerDeps {
   readonly uncalled: Map<string, Set<string>>;
   /** This delivery's writes of runs, joined while one of the same run is in flight. */
   readonly writes: RunWriteQueue;
+  /**
+   * Carries out a committed transition's Map item parts (src/handler/parts.ts): injected, since
+   * creating a part carries out its own launches, and the launch executor calls this in turn.
+   */
+  readonly carryOutParts: (inv: Invocation, transition: Transition) => Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { RunWriteQueue } from './coalesce.js';
 import type { HandlerDeps, Invocation } from './deps.js';
+import { carryOutParts } from './parts.js';
 import { leased } from './record.js';
 
 /** Starts handling one delivery: draws its lease-holder token and opens its write queue. */
@@ -9,6 +10,7 @@ export function invocation(deps: HandlerDeps): Invocation {
     owner: deps.newToken(),
     uncalled: new Map<string, Set<string>>(),
     writes: new RunWriteQueue(deps.store, (transition) => leased(inv, transition)),
+    carryOutParts,
   };
   return inv;
 }

@@ -114,7 +114,11 @@ export async function handleJobEnded(inv: Invocation, signal: JobEndedSignal): P
   }
   const part = ended.labels[LABEL_KEYS.part];
   if (part !== undefined && !PART_KEY_PATTERN.test(part)) {
-    ignore(inv, signal, `not a dfchain job: its ${LABEL_KEYS.part} label ${JSON.stringify(part)} is no part key`);
+    ignore(
+      inv,
+      signal,
+      `not a dfchain job: its ${LABEL_KEYS.part} label ${JSON.stringify(part)} is no part key`,
+    );
     return;
   }
   // A Map item's job: its step is in the item's part, not in the run's document.

@@ -4,7 +4,6 @@ import type { Effect, Transition } from '../engine/transition.js';
 import { isRetryable } from '../errors.js';
 import type { Invocation } from './deps.js';
 import { stepRef } from './own-job.js';
-import { carryOutParts } from './parts.js';
 
 const CALL_RETRY = { retries: 2, minTimeout: 200, maxTimeout: 1000, randomize: true } as const;
 
@@ -74,7 +73,7 @@ export async function carryOutCalls(inv: Invocation, transition: Transition): Pr
     return Promise.resolve();
   });
   await Promise.all(calls);
-  await carryOutParts(inv, transition);
+  await inv.carryOutParts(inv, transition);
 }
 
 /** Asks again for every timer the run has pending (after a crash, names make it a no-op). */

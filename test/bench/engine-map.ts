@@ -83,7 +83,8 @@ export function engineMapRun(
   // The handler's part of the work, outside the engine's timed calls: store, then carry out.
   const carry = (t: Transition): void => {
     docs.set(t.run.id, t.run);
-    for (const effect of launchesOf(t)) intended.push({ doc: t.run.id, jobName: effect.step.jobName });
+    for (const effect of launchesOf(t))
+      intended.push({ doc: t.run.id, jobName: effect.step.jobName });
     for (const effect of t.effects) {
       if (effect.kind === 'spawn') {
         carry(timed(endedMs, () => startPart(definition, t.run, effect, T0)));
@@ -96,7 +97,7 @@ export function engineMapRun(
       carry(timed(endedMs, () => onItemEnded(definition, mapDoc, part, ended, T0)));
     }
   };
-  let started = performance.now();
+  const started = performance.now();
   const first = startRun({
     runId: 'engine-map',
     chain: 'fanout',

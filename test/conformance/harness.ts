@@ -133,7 +133,9 @@ export function runChain(
       continue;
     }
     const timers = [...docs.values()]
-      .flatMap((doc) => Object.entries(doc.timers ?? {}).map(([name, timer]) => ({ doc, name, timer })))
+      .flatMap((doc) =>
+        Object.entries(doc.timers ?? {}).map(([name, timer]) => ({ doc, name, timer })),
+      )
       .sort((a, b) => a.timer.dueAt.localeCompare(b.timer.dueAt) || a.name.localeCompare(b.name));
     const first = timers[0];
     if (!first) throw new Error('harness: run is RUNNING with no job, intent or timer left: stuck');
