@@ -1,0 +1,143 @@
+import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
+import { LABEL_KEYS } from '../../../src/chain/labels.js';
+import { partDocId, partKey } from '../../../src/engine/part-names.js';
+import { StoreTransientError } from '../../../src/errors.js';
+import { handleEvent } from '../../../src/handler/handle-event.js';
+import { jobEndedEvent, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
+import { createScopesKit, jobNameIn } from './scopes-kit.js';
+
+const ITEMS = [10, 20, 30];
+const partOf = (index: number) => partDocId('r1', partKey(`Each[${index}]`));
+const jobOf = (index: number) => jobNameIn('each', 'work', `Each[${index}]/Work`);
+
+/** Makes every store update of `docId` fail before writing, `times` times. */
+function failUpdatesOf(kit: Kit, docId: string, times: number): sinon.SinonStub {
+  const update = kit.store.update.bind(kit.store);
+  let failed = 0;
+  return sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+    if (runId === docId && failed < times) {
+      failed++;
+      throw new StoreTransientError(`local fault: update of ${docId}`);
+    }
+    return update(runId, change);
+  });
+}
+
+async function endJob(kit: Kit, index: number, id = `m-end-${index}`): Promise<void> {
+  const job = kit.dataflow.job(jobOf(index));
+  job.currentState = 'JOB_STATE_DONE';
+  await handleEvent(kit.deps, jobEndedEvent(job, id));
+}
+
+describe('handler: Map items in parts', () => {
+  let kit: Kit;
+
+  beforeEach(() => {
+    kit = createScopesKit();
+  });
+  afterEach(() => sinon.restore());
+
+  it("keeps each item's step in its own document, and labels the job with the part", async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
+
+    const root = await storedRun(kit.store, 'r1');
+    assert.deepEqual(Object.keys(root.steps), [], "the Map's document holds no item step");
+    assert.deepEqual(root.frames?.['']?.children?.started, 2);
+    const first = await storedRun(kit.store, partOf(0));
+    assert.deepEqual(Object.keys(first.steps), [jobOf(0)]);
+    assert.equal(first.part?.root, 'r1');
+    assert.equal(kit.dataflow.job(jobOf(0)).labels[LABEL_KEYS.part], partKey('Each[0]'));
+    assert.equal(kit.dataflow.job(jobOf(0)).labels[LABEL_KEYS.run], 'r1');
+    assert.deepEqual(
+      (await kit.store.parts('r1')).map((part) => part.id).sort(),
+      [partOf(0), partOf(1)].sort(),
+    );
+  });
+
+  it('a report lost to a store fault is sent again by the redelivery, and counted once', async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
+    const stub = failUpdatesOf(kit, 'r1', 1);
+    await assert.rejects(endJob(kit, 0), StoreTransientError);
+    assert.equal((await storedRun(kit.store, partOf(0))).status, 'SUCCEEDED', 'the part ended');
+    assert.equal(
+      (await storedRun(kit.store, 'r1')).frames?.['']?.children?.started,
+      2,
+      'the Map has not counted it yet',
+    );
+    stub.restore();
+
+    await endJob(kit, 0);
+    await endJob(kit, 0, 'm-end-0-again');
+
+    const children = (await storedRun(kit.store, 'r1')).frames?.['']?.children;
+    assert.equal(children?.started, 3, 'item 2 started once');
+    assert.equal(children?.endedBelow, 1);
+    assert.equal(kit.dataflow.jobs.filter((job) => job.name === jobOf(2)).length, 1);
+  });
+
+  it('the tick sends the report of an ended part whose delivery gave up', async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
+    failUpdatesOf(kit, 'r1', 1);
+    await assert.rejects(endJob(kit, 0), StoreTransientError);
+
+    await handleEvent(kit.deps, tickEvent());
+
+    assert.equal((await storedRun(kit.store, 'r1')).frames?.['']?.children?.started, 3);
+    assert.match(kit.logger.named('tick.done')[0]?.message ?? '', /1 Map item part\(s\) repaired/);
+  });
+
+  it('the tick creates a part the Map holds as started but a fault kept from being stored', async () => {
+    const create = kit.store.create.bind(kit.store);
+    sinon
+      .stub(kit.store, 'create')
+      .callsFake((run) =>
+        run.id === partOf(1)
+          ? Promise.reject(new StoreTransientError('local fault: create'))
+          : create(run),
+      );
+    await assert.rejects(
+      handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } })),
+      StoreTransientError,
+    );
+    assert.equal(await kit.store.get(partOf(1)), undefined);
+    sinon.restore();
+
+    await handleEvent(kit.deps, tickEvent());
+
+    const part = await storedRun(kit.store, partOf(1));
+    assert.equal(part.status, 'RUNNING');
+    assert.deepEqual(Object.keys(part.steps), [jobOf(1)]);
+    assert.equal(kit.dataflow.jobs.filter((job) => job.name === jobOf(1)).length, 1);
+  });
+
+  it('a failing item stops its siblings: each running part is cancelled, and so is its job', async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
+    const job = kit.dataflow.job(jobOf(0));
+    job.currentState = 'JOB_STATE_FAILED';
+    await handleEvent(kit.deps, jobEndedEvent(job, 'm-fail-0'));
+
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'FAILED');
+    assert.equal((await storedRun(kit.store, partOf(1))).status, 'CANCELLED');
+    sinon.assert.calledWith(kit.dataflow.cancel, sinon.match.any, kit.dataflow.job(jobOf(1)).id);
+  });
+
+  it('the tick stops a part whose Map no longer waits for it (its stop was lost)', async () => {
+    await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
+    failUpdatesOf(kit, partOf(1), 1);
+    const job = kit.dataflow.job(jobOf(0));
+    job.currentState = 'JOB_STATE_FAILED';
+    await assert.rejects(
+      handleEvent(kit.deps, jobEndedEvent(job, 'm-fail-0')),
+      StoreTransientError,
+    );
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'FAILED');
+    assert.equal((await storedRun(kit.store, partOf(1))).status, 'RUNNING', 'the stop was lost');
+    sinon.restore();
+
+    await handleEvent(kit.deps, tickEvent());
+
+    assert.equal((await storedRun(kit.store, partOf(1))).status, 'CANCELLED');
+    sinon.assert.calledWith(kit.dataflow.cancel, sinon.match.any, kit.dataflow.job(jobOf(1)).id);
+  });
+});
