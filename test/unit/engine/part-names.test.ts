@@ -1,0 +1,133 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { RUN_ID_PATTERN } from '../../../src/events/command.js';
+import {
+  PART_KEY_PATTERN,
+  PART_SEPARATOR,
+  itemScopeOf,
+  partDocId,
+  partKey,
+  runIdOfDoc,
+  spawnStillWanted,
+} from '../../../src/engine/part-names.js';
+import type { Children, Frame, Part } from '../../../src/engine/run.js';
+
+const T0 = '2026-11-22T10:00:00.000Z';
+
+/** The frame of a Map `Each` at the top, waiting on its items. */
+function mapFrame(children: Partial<Children> = {}, fields: Partial<Frame> = {}): Frame {
+  return {
+    state: 'Each',
+    input: {},
+    enteredTime: T0,
+    visit: 0,
+    attempt: 0,
+    wait: 'children',
+    children: {
+      total: 5,
+      started: 3,
+      running: 3,
+      failed: 0,
+      outputs: {},
+      parts: true,
+      ...children,
+    },
+    ...fields,
+  };
+}
+
+/** Item `index` of the Map `Each` at the top (first visit, first attempt). */
+function item(index: number, fields: Partial<Part> = {}): Part {
+  const scope = `Each[${index}]`;
+  return {
+    root: 'r1',
+    key: partKey(scope),
+    scope,
+    parent: '',
+    parentDoc: 'r1',
+    index,
+    route: [{ state: 'Each', index }],
+    ...fields,
+  };
+}
+
+describe('engine: the names of Map item parts', () => {
+  describe('partKey', () => {
+    it('is 20 lowercase hex digits: label-safe, and fixed for a scope path', () => {
+      for (const scope of ['Each[0]', 'Fan[1]/Each@2[3]', 'Ünïcode Map#4[9]', '']) {
+        assert.match(partKey(scope), /^[0-9a-f]{20}$/);
+        assert.match(partKey(scope), PART_KEY_PATTERN);
+        assert.equal(partKey(scope), partKey(scope));
+      }
+      // Stored documents are named by it: a change would orphan every running part.
+      assert.equal(partKey('Each[0]'), 'd9c377b3e0c8892a72da');
+    });
+
+    it('differs for another item, attempt, visit or parent', () => {
+      const scopes = ['Each[0]', 'Each[1]', 'Each@1[0]', 'Each#1[0]', 'Fan[0]/Each[0]', 'Each[10]'];
+      assert.equal(new Set(scopes.map(partKey)).size, scopes.length);
+    });
+  });
+
+  describe('partDocId and runIdOfDoc', () => {
+    it("a part's document is `{runId}.{key}`, and names its run", () => {
+      assert.equal(PART_SEPARATOR, '.');
+      assert.equal(partDocId('r1', 'd9c377b3e0c8892a72da'), 'r1.d9c377b3e0c8892a72da');
+      assert.equal(runIdOfDoc('r1.d9c377b3e0c8892a72da'), 'r1');
+      assert.equal(runIdOfDoc('r1'), 'r1', "a run's own document is its id");
+    });
+
+    it('round trip for every valid run id and scope', () => {
+      fc.assert(
+        fc.property(fc.stringMatching(RUN_ID_PATTERN), fc.string(), (runId, scope) => {
+          assert.equal(runIdOfDoc(runId), runId);
+          const doc = partDocId(runId, partKey(scope));
+          assert.equal(runIdOfDoc(doc), runId);
+          assert.equal(doc.slice(runId.length + 1), partKey(scope));
+        }),
+      );
+    });
+  });
+
+  describe('itemScopeOf', () => {
+    it("names the item under the Map's entry and attempt", () => {
+      assert.equal(itemScopeOf('', mapFrame(), 3), 'Each[3]');
+      assert.equal(itemScopeOf('', mapFrame({}, { visit: 1 }), 3), 'Each#1[3]');
+      assert.equal(itemScopeOf('', mapFrame({}, { attempt: 2 }), 3), 'Each@2[3]');
+      assert.equal(itemScopeOf('Fan[1]', mapFrame(), 0), 'Fan[1]/Each[0]');
+    });
+  });
+
+  describe('spawnStillWanted', () => {
+    it('true while the Map waits on this very item: started, not ended', () => {
+      for (const index of [0, 1, 2]) assert.equal(spawnStillWanted(mapFrame(), item(index)), true);
+      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 1, endedAbove: [2] }), item(1)), true);
+    });
+
+    it('false when the Map is gone or no longer waits on its items', () => {
+      assert.equal(spawnStillWanted(undefined, item(0)), false);
+      for (const wait of ['job', 'timer', 'retry', 'next'] as const)
+        assert.equal(spawnStillWanted(mapFrame({}, { wait }), item(0)), false, wait);
+      const { children: _children, ...noChildren } = mapFrame();
+      assert.equal(spawnStillWanted(noChildren, item(0)), false);
+    });
+
+    it('false for an item of another entry, attempt or Map', () => {
+      const wanted = item(0);
+      assert.equal(spawnStillWanted(mapFrame({}, { attempt: 1 }), wanted), false, 'retried Map');
+      assert.equal(spawnStillWanted(mapFrame({}, { visit: 1 }), wanted), false, 'Map re-entered');
+      assert.equal(spawnStillWanted(mapFrame({}, { state: 'Other' }), wanted), false);
+      assert.equal(spawnStillWanted(mapFrame(), { ...wanted, scope: 'Each@1[0]' }), false);
+      assert.equal(spawnStillWanted(mapFrame(), { ...wanted, parent: 'Fan[0]' }), false);
+      assert.equal(spawnStillWanted(mapFrame(), { ...wanted, index: 1 }), false, 'index ≠ scope');
+    });
+
+    it('false for an item not started yet, or already ended', () => {
+      assert.equal(spawnStillWanted(mapFrame({ started: 3 }), item(3)), false);
+      assert.equal(spawnStillWanted(mapFrame({ started: 4 }), item(3)), true);
+      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 1 }), item(0)), false);
+      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 0, endedAbove: [2] }), item(2)), false);
+      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 3 }), item(2)), false);
+    });
+  });
+});
