@@ -31,7 +31,7 @@ export function onLaunched(
     events: [
       {
         event: adopted ? 'job.adopted' : 'job.launched',
-        runId: run.id,
+        runId: run.part?.root ?? run.id,
         chain: run.chain,
         state: step.state,
         ...scoped(scope),

@@ -16,28 +16,62 @@ import { executeLaunches } from './launch.js';
 import { applyToRun, leased, logTransition } from './record.js';
 import { rescheduleTimers } from './side-effects.js';
 
-async function settledAll(calls: readonly Promise<unknown>[]): Promise<void> {
+async function settledAll<T>(calls: readonly Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(calls);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason as Error;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 /**
- * Creates a Map item's part and carries out its first transition. A part that exists already
- * (a repeated spawn, the tick's repair) only has its pending launches and timers seen to.
+ * Stores a Map item's part with its first transition, and returns that transition (undefined
+ * when the part exists already: a repeated spawn, the tick's repair, which then only has its
+ * pending launches, timers and report seen to).
  */
-export async function spawnPart(inv: Invocation, mapDoc: Run, spawn: SpawnEffect): Promise<void> {
+async function createPart(
+  inv: Invocation,
+  mapDoc: Run,
+  spawn: SpawnEffect,
+): Promise<Transition | undefined> {
   const now = inv.clock.now().toISOString();
   const mine = leased(inv, startPart(await definitionFor(inv, mapDoc), mapDoc, spawn, now));
   const { created, run } = await inv.store.create(mine.run);
   if (created) {
     logTransition(inv, mine);
-    await carryOut(inv, { ...mine, run });
-    return;
+    return { ...mine, run };
   }
   await rescheduleTimers(inv, run);
   await executeLaunches(inv, run);
   await reportEnd(inv, run);
+  return undefined;
+}
+
+/**
+ * Creates the parts of `spawns` and carries out their first transitions. Parts that ended at
+ * once report first: a failure the Map catches stops its siblings before they launch. Then the
+ * Map is read once more, after every create, so a stop from now on finds each part; a part
+ * the Map no longer waits for (its stop came before the part existed) is stopped, unlaunched.
+ */
+export async function spawnParts(
+  inv: Invocation,
+  mapDoc: Run,
+  spawns: readonly SpawnEffect[],
+): Promise<void> {
+  if (spawns.length === 0) return;
+  const created = (await settledAll(spawns.map((spawn) => createPart(inv, mapDoc, spawn)))).filter(
+    (t): t is Transition => t !== undefined,
+  );
+  for (const t of created) if (t.run.status !== 'RUNNING') await carryOut(inv, t);
+  const running = created.filter((t) => t.run.status === 'RUNNING');
+  if (running.length === 0) return;
+  const map = await inv.store.get(mapDoc.id);
+  await settledAll(
+    running.map((t) =>
+      t.run.part !== undefined && isOrphan(map, t.run.part)
+        ? stopPart(inv, t.run.id)
+        : carryOut(inv, t),
+    ),
+  );
 }
 
 /** Stops a part its Map no longer waits for; a part not stored (never spawned) needs nothing. */
@@ -71,12 +105,12 @@ export async function reportEnd(inv: Invocation, part: Run): Promise<void> {
  */
 export async function carryOutParts(inv: Invocation, transition: Transition): Promise<void> {
   const run = transition.run;
+  const spawns = transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
+  await spawnParts(inv, run, spawns);
   await settledAll(
-    transition.effects.map((effect) => {
-      if (effect.kind === 'spawn') return spawnPart(inv, run, effect);
-      if (effect.kind === 'abortPart') return stopPart(inv, effect.doc);
-      return Promise.resolve();
-    }),
+    transition.effects.map((effect) =>
+      effect.kind === 'abortPart' ? stopPart(inv, effect.doc) : Promise.resolve(),
+    ),
   );
   await reportEnd(inv, run);
 }
@@ -107,7 +141,7 @@ export async function repairParts(
   for (const spawn of spawns) {
     const part = await docs(partDocId(spawn.part.root, spawn.part.key));
     if (part === undefined) {
-      await spawnPart(inv, run, spawn);
+      await spawnParts(inv, run, [spawn]);
       repaired++;
     } else if (endedOf(part) !== undefined) {
       await reportEnd(inv, part);

@@ -3,7 +3,7 @@ import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import { stepLabels } from '../../src/engine/labels.js';
 import { onLaunched } from '../../src/engine/launched.js';
-import { abortPart, endedOf, onItemEnded, startPart } from '../../src/engine/part.js';
+import { abortPart, endedOf, isOrphan, onItemEnded, startPart } from '../../src/engine/part.js';
 import type { Run, RunError, Step } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
 import { onTimer } from '../../src/engine/timer.js';
@@ -84,7 +84,10 @@ export function runChain(
     docs.set(t.run.id, t.run);
     for (const effect of t.effects) {
       if (effect.kind === 'spawn') {
-        if (!docs.has(`${effect.part.root}.${effect.part.key}`))
+        // A spawn carried out after its Map stopped waiting (an item failed at once and was
+        // caught) starts nothing, as the handler stops such a part before it launches.
+        const wanted = !isOrphan(docs.get(effect.part.parentDoc), effect.part);
+        if (wanted && !docs.has(`${effect.part.root}.${effect.part.key}`))
           apply(startPart(definition, t.run, effect, iso()));
       } else if (effect.kind === 'abortPart') {
         const part = docs.get(effect.doc);

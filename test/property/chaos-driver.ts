@@ -388,8 +388,10 @@ export function runChaos(
       case 'timer':
         return onTimer(definition, doc!, signal.name, iso());
       case 'spawn':
-        // The part's document exists already: a repeated spawn does nothing.
-        return doc === undefined
+        // The part's document exists already: a repeated spawn does nothing. A Map that no
+        // longer waits for the item gets no part (the handler stops it before it launches).
+        return doc === undefined &&
+          !isOrphan(docs.get(signal.effect.part.parentDoc), signal.effect.part)
           ? startPart(definition, signal.from, signal.effect, iso())
           : undefined;
       case 'report':

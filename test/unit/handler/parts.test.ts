@@ -1,10 +1,12 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
+import { ChainCatalog } from '../../../src/chain/catalog.js';
 import { LABEL_KEYS } from '../../../src/chain/labels.js';
+import type { ChainDefinition } from '../../../src/chain/types.js';
 import { partDocId, partKey } from '../../../src/engine/part-names.js';
 import { StoreTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
-import { jobEndedEvent, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
+import { createKit, jobEndedEvent, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
 import { createScopesKit, jobNameIn } from './scopes-kit.js';
 
 const ITEMS = [10, 20, 30];
@@ -139,5 +141,50 @@ describe('handler: Map items in parts', () => {
 
     assert.equal((await storedRun(kit.store, partOf(1))).status, 'CANCELLED');
     sinon.assert.calledWith(kit.dataflow.cancel, sinon.match.any, kit.dataflow.job(jobOf(1)).id);
+  });
+
+  it('an item failing at once under a caught Map: the items spawned with it never launch', async () => {
+    // Item 0 matches no Choice rule and fails inside its own spawn; the Map's Catch takes it
+    // while the spawns of items 1 and 2 are still under way: their parts must launch nothing.
+    const checked: ChainDefinition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'Check',
+            States: {
+              Check: {
+                Type: 'Choice',
+                Choices: [{ Variable: '$', NumericGreaterThan: 0, Next: 'W' }],
+              },
+              W: {
+                Type: 'Task',
+                Resource: 'dataflow:flexTemplate',
+                Region: 'europe-west4',
+                Parameters: { jobName: 'w', containerSpecGcsPath: 'gs://b/w.json' },
+                End: true,
+              },
+            },
+          },
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Hold' }],
+          End: true,
+        },
+        Hold: { Type: 'Wait', Seconds: 3600, End: true },
+      },
+    };
+    kit = createKit({
+      chains: new ChainCatalog([{ name: 'checked', file: 'checked.json', definition: checked }]),
+    });
+
+    await handleEvent(kit.deps, startEvent({ chain: 'checked', input: { items: [0, 1, 2] } }));
+
+    const root = await storedRun(kit.store, 'r1');
+    assert.equal(root.frames?.['']?.state, 'Hold', "the Map's Catch took item 0's error");
+    sinon.assert.notCalled(kit.dataflow.launch);
+    for (const part of await kit.store.parts('r1')) {
+      assert.notEqual(part.status, 'RUNNING', `${part.id} is left running`);
+    }
   });
 });
