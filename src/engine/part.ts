@@ -6,14 +6,34 @@ import { Draft } from './draft.js';
 import { childEnded, drain, failRun, settle } from './interpreter.js';
 import { partDocId, spawnStillWanted } from './part-names.js';
 import type { Part, Run } from './run.js';
-import { tableOf } from './scope.js';
+import { tableAt, tableOf, type StateTable } from './scope.js';
 import { StateError } from './state-error.js';
 import { itemSpawner } from './states/map.js';
 import { unchanged, type SpawnEffect, type Transition } from './transition.js';
 
+// Whether each item processor may read `$$.Execution.Input`, by processor (definitions are
+// kept for an instance's life, so each is scanned once).
+const readsRunInput = new WeakMap<StateTable, boolean>();
+
+/**
+ * True when the states of `table` may read the run's input through the context object: any
+ * `$$` reference other than `$$.State…`, `$$.StateMachine…`, `$$.Map…` or `$$.Task…`
+ * (so `$$`, `$$.Execution`, `$$.Execution.Input`, `$$['Execution']` all count).
+ */
+export function mayReadRunInput(table: StateTable): boolean {
+  let reads = readsRunInput.get(table);
+  if (reads === undefined) {
+    reads = /\$\$(?!\.(?:State|StateMachine|Map|Task)\b)/.test(JSON.stringify(table));
+    readsRunInput.set(table, reads);
+  }
+  return reads;
+}
+
 /**
  * The document of a Map item: the run's fixed fields (a part's `$$.Execution` is the run's),
  * the item's place, and its first state entered, with the launches and timers that brings.
+ * The run's input is copied only into parts whose states may read it (`$$.Execution.Input`):
+ * a Map over a large input would otherwise write it again with every item.
  */
 export function startPart(
   definition: ChainDefinition,
@@ -22,6 +42,7 @@ export function startPart(
   now: string,
 ): Transition {
   const { part } = spawn;
+  const table = tableAt(definition, part.route);
   const run: Run = {
     id: partDocId(part.root, part.key),
     chain: parent.chain,
@@ -29,7 +50,7 @@ export function startPart(
     ...(parent.nonce !== undefined ? { nonce: parent.nonce } : {}),
     projectId: parent.projectId,
     ...(parent.workerServiceAccount ? { workerServiceAccount: parent.workerServiceAccount } : {}),
-    input: parent.input,
+    input: table !== undefined && mayReadRunInput(table) ? parent.input : {},
     status: 'RUNNING',
     startTime: parent.startTime,
     steps: {},

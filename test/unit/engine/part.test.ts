@@ -4,7 +4,15 @@ import { chainProblems } from '../../../src/chain/validate.js';
 import { stepLabels } from '../../../src/engine/labels.js';
 import { onLaunched } from '../../../src/engine/launched.js';
 import { partDocId, partKey } from '../../../src/engine/part-names.js';
-import { abortPart, endedOf, isOrphan, onItemEnded, startPart } from '../../../src/engine/part.js';
+import {
+  abortPart,
+  endedOf,
+  isOrphan,
+  mayReadRunInput,
+  onItemEnded,
+  startPart,
+} from '../../../src/engine/part.js';
+import type { StateTable } from '../../../src/engine/scope.js';
 import type { Part, Run } from '../../../src/engine/run.js';
 import { onTimer } from '../../../src/engine/timer.js';
 import { launchesOf, type SpawnEffect, type Transition } from '../../../src/engine/transition.js';
@@ -175,6 +183,52 @@ describe('engine: Map items in parts of their own', () => {
       assert.deepEqual(ended.run.output, { id: 'r1', v: 'a' });
       assert.deepEqual(endedOf(ended.run), { output: { id: 'r1', v: 'a' } });
     });
+  });
+
+  describe("the run's input in a part", () => {
+    it('is copied only into parts whose states may read it ($$.Execution.Input)', () => {
+      const root = start(PASS, { items: ['a'], big: 'x'.repeat(1000) });
+      const t = part(PASS, root.run, spawnsOf(root)[0]!);
+      assert.deepEqual(t.run.input, {}, 'a Pass of `$` never reads the run input');
+      const ids = start(IDS, { items: ['a'], big: 'x' });
+      assert.deepEqual(part(IDS, ids.run, spawnsOf(ids)[0]!).run.input, ids.run.input);
+    });
+
+    it('an item reading $$.Execution.Input gets the run input', () => {
+      const reads = mapChain({
+        P: {
+          Type: 'Pass',
+          Parameters: { 'date.$': '$$.Execution.Input.date', 'v.$': '$' },
+          End: true,
+        },
+      });
+      const root = start(reads, { items: ['a'], date: '2026-11-21' });
+      const t = part(reads, root.run, spawnsOf(root)[0]!);
+      assert.deepEqual(t.run.output, { date: '2026-11-21', v: 'a' });
+    });
+
+    const cases: [text: string, reads: boolean][] = [
+      ['$', false],
+      ['$$.State.Name', false],
+      ['$$.StateMachine.Id', false],
+      ['$$.Map.Item.Index', false],
+      ['$$.Task.Token', false],
+      ['$$', true],
+      ['$$.Execution', true],
+      ['$$.Execution.Input.date', true],
+      ['$$.Execution.Id', true],
+      ["$$['Execution']", true],
+      ['States.JsonToString($$)', true],
+    ];
+    for (const [text, reads] of cases) {
+      it(`mayReadRunInput: ${JSON.stringify(text)} ${reads ? 'may' : 'cannot'} read it`, () => {
+        const table = {
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', Parameters: { 'x.$': text }, End: true } },
+        };
+        assert.equal(mayReadRunInput(table as StateTable), reads);
+      });
+    }
   });
 
   describe('onItemEnded', () => {
