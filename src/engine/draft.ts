@@ -32,6 +32,13 @@ export class Draft {
   private timers: Record<string, Timer>;
   private hasFrames: boolean;
   private kids: Map<string, Set<string>> | undefined;
+  // Made once: the context object asks for it on every evaluation, and it never changes.
+  private fixedFields:
+    | Pick<
+        Run,
+        'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
+      >
+    | undefined;
   readonly effects: Effect[] = [];
   readonly events: RunEvent[] = [];
   readonly archived: Step[] = [];
@@ -71,7 +78,8 @@ export class Draft {
     Run,
     'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
   > {
-    return this.base.part ? { ...this.base, id: this.base.part.root } : this.base;
+    this.fixedFields ??= this.base.part ? { ...this.base, id: this.base.part.root } : this.base;
+    return this.fixedFields;
   }
 
   /** Id of the document being changed: the run's, or a Map item part's. */

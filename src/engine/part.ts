@@ -120,12 +120,20 @@ export function abortPart(definition: ChainDefinition, run: Run, now: string): T
   return d.result();
 }
 
+/** True when a Map of the running `run` waits for items in parts (the tick has parts to check). */
+export function waitsOnParts(run: Run): boolean {
+  if (run.status !== 'RUNNING') return false;
+  return Object.values(run.frames ?? {}).some(
+    (frame) => frame.children?.parts === true && frame.wait === 'children',
+  );
+}
+
 /**
  * The start of every item `run`'s Maps hold as running, computed again exactly as when they
  * were spawned: the tick creates any part a crash kept from being written.
  */
 export function pendingSpawns(definition: ChainDefinition, run: Run): SpawnEffect[] {
-  if (run.status !== 'RUNNING') return [];
+  if (!waitsOnParts(run)) return [];
   const d = new Draft(definition, run, run.startTime);
   const spawns: SpawnEffect[] = [];
   for (const [scope, frame] of Object.entries(run.frames ?? {})) {

@@ -94,9 +94,9 @@ export interface Children {
    * an item's report count once, and names the items still running when the Map is stopped.
    */
   readonly endedBelow?: number;
+  readonly endedAbove?: readonly number[];
   /** Map only: the items run in parts (documents of their own), not as frames of this run. */
   readonly parts?: true;
-  readonly endedAbove?: readonly number[];
 }
 
 /**

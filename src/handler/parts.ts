@@ -5,23 +5,18 @@ import {
   onItemEnded,
   pendingSpawns,
   startPart,
+  waitsOnParts,
 } from '../engine/part.js';
 import { partDocId } from '../engine/part-names.js';
 import type { Run } from '../engine/run.js';
-import type { SpawnEffect, Transition } from '../engine/transition.js';
+import type { AbortPartEffect, SpawnEffect, Transition } from '../engine/transition.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { executeLaunches } from './launch.js';
 import { applyToRun, leased, logTransition } from './record.js';
+import { settledAll } from './settled.js';
 import { rescheduleTimers } from './side-effects.js';
-
-async function settledAll<T>(calls: readonly Promise<T>[]): Promise<T[]> {
-  const results = await Promise.allSettled(calls);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason as Error;
-  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
 
 /**
  * Stores a Map item's part with its first transition, and returns that transition (undefined
@@ -107,11 +102,8 @@ export async function carryOutParts(inv: Invocation, transition: Transition): Pr
   const run = transition.run;
   const spawns = transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
   await spawnParts(inv, run, spawns);
-  await settledAll(
-    transition.effects.map((effect) =>
-      effect.kind === 'abortPart' ? stopPart(inv, effect.doc) : Promise.resolve(),
-    ),
-  );
+  const stops = transition.effects.filter((e): e is AbortPartEffect => e.kind === 'abortPart');
+  await settledAll(stops.map((stop) => stopPart(inv, stop.doc)));
   await reportEnd(inv, run);
 }
 
@@ -137,6 +129,8 @@ export async function repairParts(
       repaired++;
     }
   }
+  // Most documents (the parts themselves) start no items: no definition to read for them.
+  if (!waitsOnParts(run)) return repaired;
   const spawns = pendingSpawns(await definitionFor(inv, run), run);
   for (const spawn of spawns) {
     const part = await docs(partDocId(spawn.part.root, spawn.part.key));

@@ -11,6 +11,7 @@ import {
   mayReadRunInput,
   onItemEnded,
   startPart,
+  waitsOnParts,
 } from '../../../src/engine/part.js';
 import type { StateTable } from '../../../src/engine/scope.js';
 import type { Part, Run } from '../../../src/engine/run.js';
@@ -428,6 +429,18 @@ describe('engine: Map items in parts of their own', () => {
       assert.equal(ended.run.status, 'SUCCEEDED');
       assert.equal(abortPart(PASS, ended.run, at(3)).changed, false);
       assert.equal(abortPart(PASS, root.run, at(3)).changed, false);
+    });
+  });
+
+  describe('waitsOnParts', () => {
+    it("is true for a running Map's document, false for its parts and once it ended", () => {
+      const root = start(PASS, { items: ['a'] });
+      assert.equal(waitsOnParts(root.run), true);
+      const item = part(PASS, root.run, spawnsOf(root)[0]!);
+      assert.equal(waitsOnParts(item.run), false, 'a Pass item starts no items');
+      const joined = onItemEnded(PASS, root.run, item.run.part!, endedOf(item.run)!, at(1));
+      assert.equal(joined.run.status, 'SUCCEEDED');
+      assert.equal(waitsOnParts(joined.run), false);
     });
   });
 
