@@ -92,7 +92,7 @@ export function timedDataflow(dataflow: DataflowPort): DataflowPort {
 /** The run store with every call recorded; an update's change callbacks are timed apart. */
 export function timedStore(store: RunStore): RunStore {
   return {
-    create: (run) => timed('store.create', run.id, () => store.create(run)),
+    create: (run, creates) => timed('store.create', run.id, () => store.create(run, creates)),
     get: (runId) => timed('store.get', runId, () => store.get(runId)),
     update: (runId, change) =>
       timed('store.update', runId, (changeTime) =>
@@ -107,6 +107,8 @@ export function timedStore(store: RunStore): RunStore {
       ),
     history: (runId) => timed('store.history', runId, () => store.history(runId)),
     parts: (runId) => timed('store.parts', runId, () => store.parts(runId)),
+    groupParts: (group) => timed('store.groupParts', group, () => store.groupParts(group)),
+    groupRunning: (group) => timed('store.groupRunning', group, () => store.groupRunning(group)),
     putDefinition: (hash, definition) =>
       timed('store.putDefinition', hash, () => store.putDefinition(hash, definition)),
     getDefinition: (hash) => timed('store.getDefinition', hash, () => store.getDefinition(hash)),

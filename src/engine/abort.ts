@@ -1,8 +1,7 @@
-import { runningItems } from './children.js';
 import type { Draft } from './draft.js';
 import type { Step } from './run.js';
 import { scoped } from './names.js';
-import { itemScopeOf, partDocId, partKey } from './part-names.js';
+import { groupOf } from './part-names.js';
 import { ROOT_SCOPE } from './scope.js';
 
 /** Every running scope below `scope`, found through the frames' parent links (exact for any state name). */
@@ -40,12 +39,8 @@ export function abortBelow(d: Draft, scope: string, self = false): void {
 /** Stops the running items of the Map `scope` stands on: each runs in a part of its own. */
 function abortItems(d: Draft, scope: string): void {
   const frame = d.frame(scope);
-  const children = frame?.children;
-  if (frame === undefined || children?.parts !== true || frame.wait !== 'children') return;
-  for (const index of runningItems(children)) {
-    const doc = partDocId(d.fixed.id, partKey(itemScopeOf(scope, frame, index)));
-    d.effects.push({ kind: 'abortPart', doc });
-  }
+  if (frame === undefined || frame.children?.parts !== true || frame.wait !== 'children') return;
+  d.effects.push({ kind: 'abortItems', group: groupOf(d.docId, scope, frame) });
 }
 
 /**

@@ -66,28 +66,3 @@ export function allEnded(children: Children): boolean {
 export function joinedOutputs(children: Children): Json[] {
   return Array.from({ length: children.total }, (_, i) => children.outputs[i] ?? null);
 }
-
-/** True when item `index` of a Map has reported its end. */
-export function hasEnded(children: Children, index: number): boolean {
-  return index < (children.endedBelow ?? 0) || (children.endedAbove ?? []).includes(index);
-}
-
-/** The children with item `index` counted as ended (the compact set stays sorted and small). */
-export function markEnded(children: Children, index: number): Children {
-  let below = children.endedBelow ?? 0;
-  const above = [...(children.endedAbove ?? []), index].sort((a, b) => a - b);
-  while (above[0] === below) {
-    above.shift();
-    below++;
-  }
-  return { ...children, endedBelow: below, endedAbove: above };
-}
-
-/** Indices of the Map items started and not yet ended. */
-export function runningItems(children: Children): number[] {
-  const running: number[] = [];
-  for (let i = children.endedBelow ?? 0; i < children.started; i++) {
-    if (!hasEnded(children, i)) running.push(i);
-  }
-  return running;
-}

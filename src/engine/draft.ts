@@ -216,9 +216,9 @@ export class Draft {
         if (spawnStillWanted(this.frames[effect.part.parent], effect.part)) effects.push(effect);
         continue;
       }
-      if (effect.kind === 'abortPart') {
-        if (!aborted.has(effect.doc)) effects.push(effect);
-        aborted.add(effect.doc);
+      if (effect.kind === 'abortItems') {
+        if (!aborted.has(effect.group)) effects.push(effect);
+        aborted.add(effect.group);
         continue;
       }
       if (effect.kind !== 'launch') {

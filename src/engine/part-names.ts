@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { hasEnded } from './children.js';
 import { childScopeOf, entryKey } from './names.js';
 import type { Frame, Part } from './run.js';
 
@@ -30,13 +29,17 @@ export function itemScopeOf(scope: string, frame: Frame, index: number): string 
   return childScopeOf(entryKey(scope, frame.state, frame.visit), frame.attempt, index);
 }
 
+/** The group of the items of the Map entry `frame` (in `scope` of document `docId`) stands on. */
+export function groupOf(docId: string, scope: string, frame: Frame): string {
+  return `${docId}|${entryKey(scope, frame.state, frame.visit)}@${frame.attempt}`;
+}
+
 /**
  * True while the Map frame `frame` (the part's parent) still waits for this very item: same
- * entry, same attempt, the item started and not yet ended. Anything else is a stale report.
+ * entry, same attempt. Anything else (the Map failed, was caught, retried) is a stale part.
  */
 export function spawnStillWanted(frame: Frame | undefined, part: Part): boolean {
   const children = frame?.children;
   if (frame === undefined || frame.wait !== 'children' || children === undefined) return false;
-  if (itemScopeOf(part.parent, frame, part.index) !== part.scope) return false;
-  return part.index < children.started && !hasEnded(children, part.index);
+  return itemScopeOf(part.parent, frame, part.index) === part.scope && part.index < children.total;
 }

@@ -1,11 +1,12 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { Json } from '../json.js';
 import { abortBelow } from './abort.js';
-import { markEnded, runningItems, type Ended } from './children.js';
+import { failureOf, type Ended } from './children.js';
 import { Draft } from './draft.js';
-import { childEnded, drain, failRun, settle } from './interpreter.js';
+import { drain, failRun, finish, raise, settle } from './interpreter.js';
 import { partDocId, spawnStillWanted } from './part-names.js';
-import type { Part, Run } from './run.js';
+import type { MapState } from '../chain/types.js';
+import type { Children, Frame, Part, Run, RunError } from './run.js';
 import { tableAt, tableOf, type StateTable } from './scope.js';
 import { StateError } from './state-error.js';
 import { itemSpawner } from './states/map.js';
@@ -77,27 +78,136 @@ export function endedOf(part: Run): (Ended & { readonly fatal?: true }) | undefi
   return { error: part.error, ...(part.fatal ? { fatal: true as const } : {}) };
 }
 
+/** The Map frame and state a part belongs to, while its Map still waits for it. */
+function mapOf(
+  definition: ChainDefinition,
+  mapDoc: Run | undefined,
+  part: Part,
+): { frame: Frame; children: Children; state: MapState } | undefined {
+  if (mapDoc === undefined || isOrphan(mapDoc, part)) return undefined;
+  const frame = mapDoc.frames?.[part.parent];
+  const state =
+    frame &&
+    tableOf(definition, mapDoc.frames ?? {}, part.parent, mapDoc.part)?.States[frame.state];
+  if (frame?.children === undefined || state?.Type !== 'Map') return undefined;
+  return { frame, children: frame.children, state };
+}
+
+/** Index of the item that starts when item `index` ends (its lane's next), if any. */
+function nextInLane(children: Children, index: number): number | undefined {
+  const next = index + (children.maxConcurrency || children.total);
+  return next < children.total ? next : undefined;
+}
+
 /**
- * A Map item's part ended: the Map's document counts it once (a repeated or stale report
- * changes nothing), starts the next item, and joins when every item has ended.
+ * The start of the item that follows `part` in its lane, read from the Map's document: none
+ * when the part is its lane's last or the Map no longer waits. The caller creates it in the
+ * same write that ends the part, so it starts exactly once and a crash cannot lose it.
  */
-export function onItemEnded(
+export function successorOf(
+  definition: ChainDefinition,
+  mapDoc: Run | undefined,
+  part: Part,
+): SpawnEffect | undefined {
+  const map = mapDoc && mapOf(definition, mapDoc, part);
+  const next = map && nextInLane(map.children, part.index);
+  if (map === undefined || next === undefined || mapDoc === undefined) return undefined;
+  try {
+    return itemSpawner(
+      new Draft(definition, mapDoc, mapDoc.startTime),
+      part.parent,
+      map.frame,
+      map.state,
+    )(next);
+  } catch (error) {
+    // The same input gave the first items; an error now means the Map moved on.
+    if (!(error instanceof StateError)) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * A Map item's part failed: the Map counts the failure once, then fails (its Retry or Catch
+ * apply; the other items are stopped) or, within its tolerance, starts the item's successor.
+ * A repeated report changes nothing but asks for that successor again (its create is
+ * idempotent), so a crash between the two cannot stall the lane.
+ */
+export function onItemFailed(
   definition: ChainDefinition,
   run: Run,
   part: Part,
-  ended: Ended & { readonly fatal?: true },
+  ended: { readonly error: RunError; readonly fatal?: true },
   now: string,
 ): Transition {
   if (run.status !== 'RUNNING') return unchanged(run);
-  const frame = run.frames?.[part.parent];
-  if (frame?.children === undefined || !spawnStillWanted(frame, part)) return unchanged(run);
-  const d = new Draft(definition, run, now);
-  if (ended.fatal && 'error' in ended) {
-    failRun(d, ended.error, part.scope);
-  } else {
-    d.setFrame(part.parent, { ...frame, children: markEnded(frame.children, part.index) });
-    childEnded(d, part.parent, part.index, ended);
+  const map = mapOf(definition, run, part);
+  if (map === undefined) return unchanged(run);
+  const { frame, children, state } = map;
+  const failedItems = children.failedItems ?? [];
+  const spawnNext = (d: Draft): void => {
+    const next = nextInLane(children, part.index);
+    if (next !== undefined) d.effects.push(itemSpawner(d, part.parent, frame, state)(next));
+  };
+  if (failedItems.includes(part.index)) {
+    const d = new Draft(definition, run, now);
+    spawnNext(d);
+    return { ...unchanged(run), effects: d.result().effects };
   }
+  const d = new Draft(definition, run, now);
+  if (ended.fatal) {
+    failRun(d, ended.error, part.scope);
+    return settle(d);
+  }
+  const counted: Children = {
+    ...children,
+    failed: children.failed + 1,
+    failedItems: [...failedItems, part.index].sort((a, b) => a - b),
+  };
+  d.setFrame(part.parent, { ...frame, children: counted });
+  const error = failureOf(state, counted, ended.error);
+  if (error !== undefined) raise(d, part.parent, error);
+  else spawnNext(d);
+  drain(d);
+  return settle(d);
+}
+
+/**
+ * Joins the Map `part` belongs to once every item has ended, from the items' parts (read by
+ * their group): their outputs in index order, failures as `{Error, Cause}`. Unchanged while
+ * an item is missing or running; a failure beyond the tolerance fails the Map instead. Only
+ * one compare-and-set joins: any later one finds the Map moved on.
+ */
+export function onMapJoined(
+  definition: ChainDefinition,
+  run: Run,
+  part: Part,
+  parts: readonly Run[],
+  now: string,
+): Transition {
+  if (run.status !== 'RUNNING') return unchanged(run);
+  const map = mapOf(definition, run, part);
+  if (map === undefined) return unchanged(run);
+  const { children, state } = map;
+  const byIndex = new Map<number, Run>();
+  for (const item of parts) {
+    if (item.part?.group === part.group && item.part.parent === part.parent)
+      byIndex.set(item.part.index, item);
+  }
+  const outputs: Json[] = [];
+  const errors: RunError[] = [];
+  for (let index = 0; index < children.total; index++) {
+    const ended = byIndex.get(index) && endedOf(byIndex.get(index)!);
+    if (ended === undefined) return unchanged(run);
+    if ('error' in ended) {
+      errors.push(ended.error);
+      outputs.push({ ...ended.error });
+    } else outputs.push(ended.output);
+  }
+  const d = new Draft(definition, run, now);
+  const last = errors.at(-1);
+  const error = last && failureOf(state, { ...children, failed: errors.length }, last);
+  if (error !== undefined) raise(d, part.parent, error);
+  else finish(d, part.parent, outputs);
   drain(d);
   return settle(d);
 }
@@ -128,25 +238,22 @@ export function waitsOnParts(run: Run): boolean {
   );
 }
 
-/**
- * The start of every item `run`'s Maps hold as running, computed again exactly as when they
- * were spawned: the tick creates any part a crash kept from being written.
- */
-export function pendingSpawns(definition: ChainDefinition, run: Run): SpawnEffect[] {
-  if (!waitsOnParts(run)) return [];
-  const d = new Draft(definition, run, run.startTime);
-  const spawns: SpawnEffect[] = [];
-  for (const [scope, frame] of Object.entries(run.frames ?? {})) {
-    if (frame.children?.parts !== true || frame.wait !== 'children') continue;
-    const state = tableOf(definition, run.frames ?? {}, scope, run.part)?.States[frame.state];
-    if (state?.Type !== 'Map') continue;
-    try {
-      const spawn = itemSpawner(d, scope, frame, state);
-      for (const index of runningItems(frame.children)) spawns.push(spawn(index));
-    } catch (error) {
-      // The same input gave these items once; an error now means the run moved on.
-      if (!(error instanceof StateError)) throw error;
-    }
+/** The starts of items `indices` of the Map `scope` of `mapDoc` (the tick's repair of lost starts). */
+export function itemSpawns(
+  definition: ChainDefinition,
+  mapDoc: Run,
+  scope: string,
+  indices: readonly number[],
+): SpawnEffect[] {
+  const frame = mapDoc.frames?.[scope];
+  const state =
+    frame && tableOf(definition, mapDoc.frames ?? {}, scope, mapDoc.part)?.States[frame.state];
+  if (mapDoc.status !== 'RUNNING' || frame?.wait !== 'children' || state?.Type !== 'Map') return [];
+  try {
+    const spawn = itemSpawner(new Draft(definition, mapDoc, mapDoc.startTime), scope, frame, state);
+    return indices.map(spawn);
+  } catch (error) {
+    if (!(error instanceof StateError)) throw error;
+    return [];
   }
-  return spawns;
 }

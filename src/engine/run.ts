@@ -88,15 +88,13 @@ export interface Children {
   readonly maxConcurrency?: number;
   readonly toleratedCount?: number;
   readonly toleratedPercentage?: number;
-  /**
-   * Map only: which items ended, as "every index below `endedBelow`" plus the sorted indices
-   * above it; items start in order, so the list holds at most MaxConcurrency entries. It makes
-   * an item's report count once, and names the items still running when the Map is stopped.
-   */
-  readonly endedBelow?: number;
-  readonly endedAbove?: readonly number[];
   /** Map only: the items run in parts (documents of their own), not as frames of this run. */
   readonly parts?: true;
+  /**
+   * Map only: the items whose failure the Map has counted (sorted): a repeated report counts
+   * once. Items that succeed never write the Map's document: the join reads them.
+   */
+  readonly failedItems?: readonly number[];
 }
 
 /**
@@ -152,8 +150,9 @@ export interface RouteStep {
 /**
  * Where a part of a run hangs in the run's tree. Each Map item runs in a document of its own
  * (a part), so a Map of 10,000 items never makes one document hot or big: the item's jobs,
- * timers and nested states change only its part; the Map's document is written once per item,
- * when the item reports its end.
+ * timers and nested states change only its part. MaxConcurrency is a fixed window of lanes:
+ * item k starts when item k - MaxConcurrency succeeds, created in the same write that ends it;
+ * the Map's document is written when it starts, when an item fails, and when it joins.
  */
 export interface Part {
   /** The run's id: labels, `$$.Execution.Id` and log lines name it. */
@@ -166,6 +165,10 @@ export interface Part {
   readonly parent: string;
   readonly parentDoc: string;
   readonly index: number;
+  /** The Map entry the item belongs to (`{parentDoc}|{entry}@{attempt}`): its parts are queried by it. */
+  readonly group: string;
+  /** The item is the last of its lane (no successor): its end may complete the Map. */
+  readonly last?: true;
   /** The states and branch indices from the chain's top to the Map: the item's states are found by it. */
   readonly route: readonly RouteStep[];
 }

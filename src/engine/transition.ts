@@ -28,15 +28,15 @@ export interface SpawnEffect {
   readonly input: Json;
 }
 
-/** Stop a Map item's part: the Map no longer waits for it (it failed, was caught or retried). */
-export interface AbortPartEffect {
-  readonly kind: 'abortPart';
-  /** Document id of the part. */
-  readonly doc: string;
+/** Stop the running items of a Map entry: the Map no longer waits for them (it failed, was caught or retried). */
+export interface AbortItemsEffect {
+  readonly kind: 'abortItems';
+  /** The Map entry's group (Part.group). */
+  readonly group: string;
 }
 
 /** Effects are data: the engine never performs I/O itself; one executor carries them out. */
-export type Effect = LaunchEffect | CancelEffect | TimerEffect | SpawnEffect | AbortPartEffect;
+export type Effect = LaunchEffect | CancelEffect | TimerEffect | SpawnEffect | AbortItemsEffect;
 
 /** Names of the transitions dfchain logs, one structured line each. */
 export const RUN_EVENTS = [
@@ -83,6 +83,11 @@ export interface Transition {
   readonly events: readonly RunEvent[];
   /** Steps that ended in this transition, to append to the run's history. */
   readonly archived: readonly Step[];
+  /**
+   * Set by the store's writer, not the engine: parts created in the same write (the next item
+   * of a Map lane, started by its predecessor's end), whose effects are carried out next.
+   */
+  readonly spawned?: readonly Transition[];
 }
 
 /** A transition that changes nothing (duplicate or stale signal). */

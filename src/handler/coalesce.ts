@@ -21,10 +21,14 @@ interface Waiting {
 export class RunWriteQueue {
   private readonly queues = new Map<string, Waiting[]>();
 
-  /** `prepare` turns each step's transition into the one to store (leases), `store` writes. */
+  /**
+   * `prepare` turns each step's transition into the one to store (leases), `store` writes;
+   * `complete` adds the parts a transition starts (Map items), created in the same write.
+   */
   constructor(
     private readonly store: RunStore,
     private readonly prepare: (transition: Transition) => Transition,
+    private readonly complete?: (before: Run, transition: Transition) => Promise<Transition>,
   ) {}
 
   /** Applies `step` to the stored run, together with any change queued meanwhile. */
@@ -64,13 +68,20 @@ export class RunWriteQueue {
       let current = run;
       const results: Transition[] = [];
       for (const { step } of batch) {
-        const transition = this.prepare(await step(current));
+        let transition = this.prepare(await step(current));
+        if (transition.changed && this.complete)
+          transition = await this.complete(current, transition);
         results.push(transition);
         if (transition.changed) current = transition.run;
       }
       const changed = results.filter((t) => t.changed);
       if (changed.length === 0) return { result: results };
-      return { run: current, archive: changed.flatMap((t) => t.archived), result: results };
+      return {
+        run: current,
+        archive: changed.flatMap((t) => t.archived),
+        creates: changed.flatMap((t) => (t.spawned ?? []).map((part) => part.run)),
+        result: results,
+      };
     });
   }
 }

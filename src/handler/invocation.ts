@@ -1,6 +1,6 @@
 import { RunWriteQueue } from './coalesce.js';
 import type { HandlerDeps, Invocation } from './deps.js';
-import { carryOutParts } from './parts.js';
+import { carryOutParts, withParts } from './parts.js';
 import { leased } from './record.js';
 
 /** Starts handling one delivery: draws its lease-holder token and opens its write queue. */
@@ -9,7 +9,16 @@ export function invocation(deps: HandlerDeps): Invocation {
     ...deps,
     owner: deps.newToken(),
     uncalled: new Map<string, Set<string>>(),
-    writes: new RunWriteQueue(deps.store, (transition) => leased(inv, transition)),
+    writes: new RunWriteQueue(
+      deps.store,
+      (transition) => leased(inv, transition),
+      (before, transition) =>
+        withParts(
+          inv,
+          transition,
+          before.status === 'RUNNING' && transition.run.status === 'SUCCEEDED',
+        ),
+    ),
     carryOutParts,
   };
   return inv;

@@ -2,14 +2,16 @@ import {
   abortPart,
   endedOf,
   isOrphan,
-  onItemEnded,
-  pendingSpawns,
+  itemSpawns,
+  onItemFailed,
+  onMapJoined,
   startPart,
+  successorOf,
   waitsOnParts,
 } from '../engine/part.js';
-import { partDocId } from '../engine/part-names.js';
+import { groupOf, partDocId } from '../engine/part-names.js';
 import type { Run } from '../engine/run.js';
-import type { AbortPartEffect, SpawnEffect, Transition } from '../engine/transition.js';
+import type { AbortItemsEffect, SpawnEffect, Transition } from '../engine/transition.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
@@ -18,10 +20,54 @@ import { applyToRun, leased, logTransition } from './record.js';
 import { settledAll } from './settled.js';
 import { rescheduleTimers } from './side-effects.js';
 
+/** Most parts one write creates with the transition that starts them (a batch holds 500 writes). */
+export const MAX_PARTS_PER_WRITE = 200;
+
+/**
+ * `transition` with the parts it starts created in its own write (`spawned`): its spawns
+ * (a Map's first items, a tolerated failure's successor) and, when it ends a Map item
+ * successfully, the next item of that item's lane, read from the Map's document. So an item
+ * starts exactly once, and no crash between two writes can stall a lane or lose a start.
+ * Spawns beyond MAX_PARTS_PER_WRITE stay effects, carried out after the write (spawnParts).
+ */
+export async function withParts(
+  inv: Invocation,
+  transition: Transition,
+  endsItem: boolean,
+): Promise<Transition> {
+  const run = transition.run;
+  const spawns = transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
+  const atOnce = spawns.length > 0 && spawns.length <= MAX_PARTS_PER_WRITE;
+  if (!atOnce && !(endsItem && run.part)) return transition;
+  const definition = await definitionFor(inv, run);
+  const now = inv.clock.now().toISOString();
+  const start = (mapDoc: Run, spawn: SpawnEffect) =>
+    leased(inv, startPart(definition, mapDoc, spawn, now));
+  const spawned: Transition[] = atOnce ? spawns.map((spawn) => start(run, spawn)) : [];
+  if (endsItem && run.part) {
+    const mapDoc = await inv.store.get(run.part.parentDoc);
+    const next = successorOf(definition, mapDoc, run.part);
+    if (next !== undefined && mapDoc !== undefined) spawned.push(start(mapDoc, next));
+  }
+  // An item that succeeds at once (no job in it) starts its lane's next one in the same write.
+  for (let i = 0; i < spawned.length && spawned.length < MAX_PARTS_PER_WRITE; i++) {
+    const part = spawned[i]!.run;
+    if (part.status !== 'SUCCEEDED' || part.part === undefined) continue;
+    const mapDoc = part.part.parentDoc === run.id ? run : await inv.store.get(part.part.parentDoc);
+    const next = successorOf(definition, mapDoc, part.part);
+    if (next !== undefined && mapDoc !== undefined) spawned.push(start(mapDoc, next));
+  }
+  if (spawned.length === 0) return transition;
+  const effects = atOnce
+    ? transition.effects.filter((e) => e.kind !== 'spawn')
+    : transition.effects;
+  return { ...transition, effects, spawned: [...(transition.spawned ?? []), ...spawned] };
+}
+
 /**
  * Stores a Map item's part with its first transition, and returns that transition (undefined
  * when the part exists already: a repeated spawn, the tick's repair, which then only has its
- * pending launches, timers and report seen to).
+ * pending launches, timers and end seen to).
  */
 async function createPart(
   inv: Invocation,
@@ -29,37 +75,42 @@ async function createPart(
   spawn: SpawnEffect,
 ): Promise<Transition | undefined> {
   const now = inv.clock.now().toISOString();
-  const mine = leased(inv, startPart(await definitionFor(inv, mapDoc), mapDoc, spawn, now));
-  const { created, run } = await inv.store.create(mine.run);
+  const first = leased(inv, startPart(await definitionFor(inv, mapDoc), mapDoc, spawn, now));
+  // A part that ends at once (no job in it) starts its lane's next item with its own create.
+  const mine = await withParts(inv, first, first.run.status === 'SUCCEEDED');
+  const creates = (mine.spawned ?? []).map((part) => part.run);
+  const { created, run } = await inv.store.create(mine.run, creates);
   if (created) {
     logTransition(inv, mine);
     return { ...mine, run };
   }
   await rescheduleTimers(inv, run);
   await executeLaunches(inv, run);
-  await reportEnd(inv, run);
+  await itemEnded(inv, run, true);
   return undefined;
 }
 
 /**
- * Creates the parts of `spawns` and carries out their first transitions. Parts that ended at
- * once report first: a failure the Map catches stops its siblings before they launch. Then the
- * Map is read once more, after every create, so a stop from now on finds each part; a part
- * the Map no longer waits for (its stop came before the part existed) is stopped, unlaunched.
+ * Carries out the first transitions of parts just created under the Map `mapDocId`. Parts
+ * that ended at once go first (a failure the Map catches stops its siblings before they
+ * launch). Then the Map is read once more, after every create, so a stop from now on finds
+ * each part; a part the Map no longer waits for (its stop came first) is stopped, unlaunched.
  */
-export async function spawnParts(
+async function startCreated(
   inv: Invocation,
-  mapDoc: Run,
-  spawns: readonly SpawnEffect[],
+  mapDocId: string,
+  created: readonly Transition[],
+  endedAtBirth: boolean,
 ): Promise<void> {
-  if (spawns.length === 0) return;
-  const created = (await settledAll(spawns.map((spawn) => createPart(inv, mapDoc, spawn)))).filter(
-    (t): t is Transition => t !== undefined,
-  );
-  for (const t of created) if (t.run.status !== 'RUNNING') await carryOut(inv, t);
+  for (const t of created) {
+    if (t.run.status === 'RUNNING') continue;
+    await carryOut(inv, t);
+    // Its end was its create: no write ended it, so none started its successor.
+    if (endedAtBirth) await itemEnded(inv, t.run, true);
+  }
   const running = created.filter((t) => t.run.status === 'RUNNING');
   if (running.length === 0) return;
-  const map = await inv.store.get(mapDoc.id);
+  const map = await inv.store.get(mapDocId);
   await settledAll(
     running.map((t) =>
       t.run.part !== undefined && isOrphan(map, t.run.part)
@@ -67,6 +118,21 @@ export async function spawnParts(
         : carryOut(inv, t),
     ),
   );
+}
+
+/** Creates the parts of `spawns` and carries out their first transitions. */
+export async function spawnParts(
+  inv: Invocation,
+  mapDoc: Run,
+  spawns: readonly SpawnEffect[],
+): Promise<void> {
+  if (spawns.length === 0) return;
+  // Parts that were stored start even when another's create failed; the delivery fails after.
+  const results = await Promise.allSettled(spawns.map((spawn) => createPart(inv, mapDoc, spawn)));
+  const stored = results.flatMap((r) => (r.status === 'fulfilled' && r.value ? [r.value] : []));
+  await startCreated(inv, mapDoc.id, stored, true);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason as Error;
 }
 
 /** Stops a part its Map no longer waits for; a part not stored (never spawned) needs nothing. */
@@ -78,49 +144,118 @@ async function stopPart(inv: Invocation, doc: string): Promise<void> {
   if (transition?.changed) await carryOut(inv, transition);
 }
 
-/**
- * Reports an ended part to its Map's document, which counts it once; the Map's transition
- * (the next item, the join, the run's end) is carried out in turn.
- */
-export async function reportEnd(inv: Invocation, part: Run): Promise<void> {
-  const ended = endedOf(part);
-  if (part.part === undefined || ended === undefined) return;
-  const where = part.part;
-  const now = inv.clock.now().toISOString();
-  const transition = await applyToRun(inv, where.parentDoc, async (run) =>
-    onItemEnded(await definitionFor(inv, run), run, where, ended, now),
-  );
-  if (transition?.changed) await carryOut(inv, transition);
+/** Stops every running item of a Map entry (found by its group). */
+async function stopGroup(inv: Invocation, group: string): Promise<void> {
+  const parts = await inv.store.groupParts(group);
+  const running = parts.filter((part) => part.status === 'RUNNING');
+  await settledAll(running.map((part) => stopPart(inv, part.id)));
 }
 
 /**
- * The part effects of a committed transition: parts to create and parts to stop, then, when
- * the document is a part that has ended, its report to the Map (again on every redelivery:
- * the Map counts it once).
+ * What an ended part asks of its Map, again on every redelivery (each step is idempotent): a
+ * failure is reported (the Map counts it once), a lane's last item checks whether the Map can
+ * join, and, with `ensureSuccessor` (a part whose end no update wrote: it ended at once, or a
+ * repair), the lane's next item is created unless it exists.
+ */
+export async function itemEnded(
+  inv: Invocation,
+  part: Run,
+  ensureSuccessor = false,
+): Promise<void> {
+  const ended = endedOf(part);
+  const where = part.part;
+  if (where === undefined || ended === undefined) return;
+  const now = () => inv.clock.now().toISOString();
+  if ('error' in ended) {
+    const transition = await applyToRun(inv, where.parentDoc, async (run) =>
+      onItemFailed(await definitionFor(inv, run), run, where, ended, now()),
+    );
+    if (transition !== undefined) await carryOut(inv, transition);
+  } else if (ensureSuccessor) {
+    const mapDoc = await inv.store.get(where.parentDoc);
+    const spawn = successorOf(await definitionFor(inv, part), mapDoc, where);
+    // Looked up first: an existing successor is in good hands, and visiting it would walk the lane.
+    const missing =
+      spawn !== undefined &&
+      (await inv.store.get(partDocId(spawn.part.root, spawn.part.key))) === undefined;
+    if (missing && mapDoc !== undefined) await spawnParts(inv, mapDoc, [spawn]);
+  }
+  if (where.last !== true || (await inv.store.groupRunning(where.group))) return;
+  const parts = await inv.store.groupParts(where.group);
+  const joined = await applyToRun(inv, where.parentDoc, async (run) =>
+    onMapJoined(await definitionFor(inv, run), run, where, parts, now()),
+  );
+  if (joined?.changed) await carryOut(inv, joined);
+}
+
+/**
+ * The part effects of a committed transition: parts to create (spawns, and the lane's next
+ * item the write created with it), entries whose items stop, then what the document, if it is
+ * an ended part, asks of its Map.
  */
 export async function carryOutParts(inv: Invocation, transition: Transition): Promise<void> {
   const run = transition.run;
   const spawns = transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
   await spawnParts(inv, run, spawns);
-  const stops = transition.effects.filter((e): e is AbortPartEffect => e.kind === 'abortPart');
-  await settledAll(stops.map((stop) => stopPart(inv, stop.doc)));
-  await reportEnd(inv, run);
+  const spawned = transition.spawned ?? [];
+  for (const part of spawned) logTransition(inv, part);
+  const byMap = new Map<string, Transition[]>();
+  for (const part of spawned) {
+    const mapDocId = part.run.part?.parentDoc ?? run.id;
+    byMap.set(mapDocId, [...(byMap.get(mapDocId) ?? []), part]);
+  }
+  for (const [mapDocId, parts] of byMap) await startCreated(inv, mapDocId, parts, true);
+  const stops = transition.effects.filter((e): e is AbortItemsEffect => e.kind === 'abortItems');
+  await settledAll(stops.map((stop) => stopGroup(inv, stop.group)));
+  await itemEnded(inv, run);
 }
 
 /**
- * The tick's repair of a document's parts: a part a crash kept from being created is created,
- * an ended one a crash kept from reporting reports, and a part whose Map stopped waiting for
- * it is stopped. Returns how many it repaired.
+ * The tick's repair of one Map entry none of whose items runs any more (it is about to join,
+ * or a crash stalled it): each lane's head is created if it never was, and each lane's latest
+ * item asks again what its end asks (report, successor, join). Returns the items it visited.
+ */
+async function repairGroup(
+  inv: Invocation,
+  mapDoc: Run,
+  scope: string,
+  group: string,
+): Promise<number> {
+  const frame = mapDoc.frames?.[scope];
+  const children = frame?.children;
+  if (children === undefined) return 0;
+  const width = children.maxConcurrency || children.total;
+  const latest = new Map<number, Run>();
+  for (const part of await inv.store.groupParts(group)) {
+    const index = part.part?.index ?? 0;
+    const lane = index % width;
+    if ((latest.get(lane)?.part?.index ?? -1) < index) latest.set(lane, part);
+  }
+  const heads = Array.from({ length: Math.min(width, children.total) }, (_, lane) => lane).filter(
+    (lane) => !latest.has(lane),
+  );
+  const definition = await definitionFor(inv, mapDoc);
+  await spawnParts(inv, mapDoc, itemSpawns(definition, mapDoc, scope, heads));
+  for (const part of latest.values()) await itemEnded(inv, part, true);
+  return heads.length + latest.size;
+}
+
+/**
+ * The tick's repair of the Map item parts among the listed documents: a running part whose
+ * Map no longer waits for it is stopped (checked again on a fresh read); a Map entry with no
+ * item listed as running is repaired (repairGroup). Returns how many parts it visited.
  */
 export async function repairParts(
   inv: Invocation,
-  run: Run,
+  runs: readonly Run[],
   docs: (id: string) => Promise<Run | undefined>,
 ): Promise<number> {
   let repaired = 0;
-  if (run.part !== undefined && run.status === 'RUNNING') {
-    // Checked again on a fresh read: a listing may predate the Map's latest write.
+  const busy = new Set<string>();
+  for (const run of runs) {
     const where = run.part;
+    if (where === undefined || run.status !== 'RUNNING') continue;
+    busy.add(where.group);
     if (
       isOrphan(await docs(where.parentDoc), where) &&
       isOrphan(await inv.store.get(where.parentDoc), where)
@@ -129,17 +264,12 @@ export async function repairParts(
       repaired++;
     }
   }
-  // Most documents (the parts themselves) start no items: no definition to read for them.
-  if (!waitsOnParts(run)) return repaired;
-  const spawns = pendingSpawns(await definitionFor(inv, run), run);
-  for (const spawn of spawns) {
-    const part = await docs(partDocId(spawn.part.root, spawn.part.key));
-    if (part === undefined) {
-      await spawnParts(inv, run, [spawn]);
-      repaired++;
-    } else if (endedOf(part) !== undefined) {
-      await reportEnd(inv, part);
-      repaired++;
+  for (const run of runs) {
+    if (!waitsOnParts(run)) continue;
+    for (const [scope, frame] of Object.entries(run.frames ?? {})) {
+      if (frame.children?.parts !== true || frame.wait !== 'children') continue;
+      const group = groupOf(run.id, scope, frame);
+      if (!busy.has(group)) repaired += await repairGroup(inv, run, scope, group);
     }
   }
   return repaired;

@@ -5,6 +5,7 @@ import { PoisonMessageError, RunConflictError } from '../errors.js';
 import type { StartSignal } from '../events/signal.js';
 import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
+import { withParts } from './parts.js';
 import { executeLaunches } from './launch.js';
 import { rescheduleTimers } from './side-effects.js';
 import { leased, logTransition } from './record.js';
@@ -50,8 +51,10 @@ export async function handleStart(
     nonce: deps.newNonce(),
     ...(deps.workerServiceAccount ? { workerServiceAccount: deps.workerServiceAccount } : {}),
   });
-  const mine = leased(deps, transition);
-  const { created, run } = await deps.store.create(mine.run);
+  // A Map the run enters at once starts its first items in the run's own create.
+  const mine = await withParts(deps, leased(deps, transition), false);
+  const creates = (mine.spawned ?? []).map((part) => part.run);
+  const { created, run } = await deps.store.create(mine.run, creates);
   if (created) {
     logTransition(deps, mine);
     await carryOut(deps, { ...mine, run });

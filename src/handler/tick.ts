@@ -126,22 +126,17 @@ async function repairAllParts(
 ): Promise<number> {
   const listed = new Map(runs.map((run) => [run.id, run]));
   const docs = async (id: string) => listed.get(id) ?? (await inv.store.get(id));
-  let repaired = 0;
-  for (const run of runs) {
-    try {
-      repaired += await repairParts(inv, run, docs);
-    } catch (error) {
-      failures.push(error);
-      inv.logger.write({
-        severity: 'WARNING',
-        event: 'tick.failed',
-        message: `tick: repairing the Map item parts of ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        runId: run.id,
-        chain: run.chain,
-      });
-    }
+  try {
+    return await repairParts(inv, runs, docs);
+  } catch (error) {
+    failures.push(error);
+    inv.logger.write({
+      severity: 'WARNING',
+      event: 'tick.failed',
+      message: `tick: repairing Map item parts failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return 0;
   }
-  return repaired;
 }
 
 /** `work` turned so that this period's window of `size` items comes first. */

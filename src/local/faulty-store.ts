@@ -52,9 +52,9 @@ export class FaultyRunStore implements RunStore {
   }
 
   /** Stores the run; may crash once a run holding a launch intent is created. */
-  create(run: Run): Promise<{ created: boolean; run: Run }> {
+  create(run: Run, creates: readonly Run[] = []): Promise<{ created: boolean; run: Run }> {
     return this.call(`create ${run.id}`, async () => {
-      const result = await this.inner.create(run);
+      const result = await this.inner.create(run, creates);
       if (result.created && intents(run) > 0 && this.roll(this.faults.crashRate))
         this.crash('after-intent', run.id);
       return result;
@@ -92,6 +92,14 @@ export class FaultyRunStore implements RunStore {
 
   parts(runId: string): Promise<Run[]> {
     return this.call(`parts ${runId}`, () => this.inner.parts(runId));
+  }
+
+  groupParts(group: string): Promise<Run[]> {
+    return this.call(`group parts ${group}`, () => this.inner.groupParts(group));
+  }
+
+  groupRunning(group: string): Promise<boolean> {
+    return this.call(`group running ${group}`, () => this.inner.groupRunning(group));
   }
 
   /** Stores a definition under its hash. */

@@ -34,6 +34,8 @@ function toDocument(run: Run): Record<string, string> {
     chain: run.chain,
     // The run a document belongs to: its own id, or a Map item part's run (parts() queries it).
     root: run.part?.root ?? run.id,
+    // A Map item's entry: groupParts() and groupRunning() query it.
+    ...(run.part ? { group: run.part.group } : {}),
     status: run.status,
     startTime: run.startTime,
     // Queryable: an ended run whose abandoned jobs the tick must still cancel or record.
@@ -73,17 +75,25 @@ export class FirestoreRunStore extends OptimisticRunStore {
         ? { run: fromSnapshot(snapshot), version: snapshot.updateTime }
         : undefined;
     },
-    insert: (run) =>
+    insert: (run, creates = []) =>
       this.conditional(
         'create',
-        async () => (await this.runDoc(run.id).create(toDocument(run))).writeTime,
-        ALREADY_EXISTS,
+        async () => {
+          if (creates.length === 0)
+            return (await this.runDoc(run.id).create(toDocument(run))).writeTime;
+          // The parts a run or part starts are created with it, or none is.
+          const batch = this.db.batch();
+          batch.create(this.runDoc(run.id), toDocument(run));
+          for (const created of creates) batch.create(this.runDoc(created.id), toDocument(created));
+          return (await batch.commit())[0]?.writeTime;
+        },
+        [ALREADY_EXISTS],
       ),
-    replace: (run, version, archive) =>
+    replace: (run, version, archive, creates = []) =>
       this.conditional(
         'update',
         async () => {
-          // One batch: the history and the run change together or not at all.
+          // One batch: the history, the created parts and the run change together or not at all.
           const batch = this.db.batch();
           batch.update(this.runDoc(run.id), toDocument(run), {
             lastUpdateTime: version as Timestamp,
@@ -94,10 +104,11 @@ export class FirestoreRunStore extends OptimisticRunStore {
             const doc = history.doc(step.jobName);
             batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });
           }
+          for (const created of creates) batch.create(this.runDoc(created.id), toDocument(created));
           // The run document's write comes first; its time is the document's new updateTime.
           return (await batch.commit())[0]?.writeTime;
         },
-        FAILED_PRECONDITION,
+        [FAILED_PRECONDITION, ALREADY_EXISTS],
       ),
   };
 
@@ -120,16 +131,17 @@ export class FirestoreRunStore extends OptimisticRunStore {
     }
   }
 
-  /** What `write` returns; undefined when the precondition (code `lost`) says another writer won. */
+  /** What `write` returns; undefined when a precondition (a code of `lost`) says another writer won. */
   private async conditional<T>(
     operation: string,
     write: () => Promise<T>,
-    lost: number,
+    lost: readonly number[],
   ): Promise<T | undefined> {
     try {
       return await write();
     } catch (error) {
-      if (grpcCode(error) === lost) return undefined;
+      const code = grpcCode(error);
+      if (code !== undefined && lost.includes(code)) return undefined;
       throw failure(operation, error);
     }
   }
@@ -146,6 +158,22 @@ export class FirestoreRunStore extends OptimisticRunStore {
     return snapshot.docs.filter((doc) => doc.id !== runId).map(fromSnapshot);
   }
 
+  async groupParts(group: string): Promise<Run[]> {
+    const query = this.db.collection(COLLECTIONS.runs).where('group', '==', group);
+    const snapshot = await this.guard('read the parts of a Map', () => query.get());
+    return snapshot.docs.map(fromSnapshot);
+  }
+
+  async groupRunning(group: string): Promise<boolean> {
+    const query = this.db
+      .collection(COLLECTIONS.runs)
+      .where('group', '==', group)
+      .where('status', '==', 'RUNNING')
+      .limit(1);
+    const snapshot = await this.guard('look for running parts of a Map', () => query.get());
+    return !snapshot.empty;
+  }
+
   async putDefinition(hash: string, definition: ChainDefinition): Promise<void> {
     if (this.storedDefinitions.has(hash)) return;
     const doc = this.db.collection(COLLECTIONS.definitions).doc(hash);
@@ -153,7 +181,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
       'create definition',
       // Compressed: a long chain's JSON is repetitive, and a document holds at most 1 MiB.
       () => doc.create({ gzip: gzipSync(JSON.stringify(definition)) }),
-      ALREADY_EXISTS,
+      [ALREADY_EXISTS],
     );
     this.storedDefinitions.add(hash);
   }

@@ -20,14 +20,23 @@ export class MemoryRunStore extends OptimisticRunStore {
         stored && { run: structuredClone(stored.run), version: stored.version },
       );
     },
-    insert: (run) => Promise.resolve(this.write(run, undefined, [])),
-    replace: (run, version, archive) => Promise.resolve(this.write(run, version, archive)),
+    insert: (run, creates = []) => Promise.resolve(this.write(run, undefined, [], creates)),
+    replace: (run, version, archive, creates = []) =>
+      Promise.resolve(this.write(run, version, archive, creates)),
   };
 
-  private write(run: Run, version: unknown, archive: readonly Step[]): number | undefined {
+  private write(
+    run: Run,
+    version: unknown,
+    archive: readonly Step[],
+    creates: readonly Run[] = [],
+  ): number | undefined {
     this.trips.writes++;
     const current = this.runs.get(run.id);
     if (current?.version !== version) return undefined;
+    if (creates.some((created) => this.runs.has(created.id))) return undefined;
+    for (const created of creates)
+      this.runs.set(created.id, { run: structuredClone(created), version: 1 });
     // Stryker disable next-line ArithmeticOperator: versions are opaque tokens only compared for equality; counting down (-1, -2, ...) gives distinct versions too
     const next = (current?.version ?? 0) + 1;
     this.runs.set(run.id, { run: structuredClone(run), version: next });
@@ -48,6 +57,18 @@ export class MemoryRunStore extends OptimisticRunStore {
   parts(runId: string): Promise<Run[]> {
     const parts = [...this.runs.values()].filter(({ run }) => run.part?.root === runId);
     return Promise.resolve(structuredClone(parts.map(({ run }) => run)));
+  }
+
+  groupParts(group: string): Promise<Run[]> {
+    const parts = [...this.runs.values()].filter(({ run }) => run.part?.group === group);
+    return Promise.resolve(structuredClone(parts.map(({ run }) => run)));
+  }
+
+  groupRunning(group: string): Promise<boolean> {
+    const runs = [...this.runs.values()];
+    return Promise.resolve(
+      runs.some(({ run }) => run.part?.group === group && run.status === 'RUNNING'),
+    );
   }
 
   putDefinition(hash: string, definition: ChainDefinition): Promise<void> {

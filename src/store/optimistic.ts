@@ -49,8 +49,8 @@ export abstract class OptimisticRunStore implements RunStore {
     return current;
   }
 
-  async create(run: Run): Promise<{ created: boolean; run: Run }> {
-    const version = await this.table.insert(run);
+  async create(run: Run, creates: readonly Run[] = []): Promise<{ created: boolean; run: Run }> {
+    const version = await this.table.insert(run, creates);
     if (version !== undefined) {
       this.cache.set(run.id, { run, version });
       return { created: true, run };
@@ -71,10 +71,10 @@ export abstract class OptimisticRunStore implements RunStore {
     let fresh = current === undefined;
     if (fresh) current = await this.read(runId);
     for (let attempt = 0; attempt < MAX_CONFLICTS; attempt++) {
-      const { run, result, archive = [] } = await change(current?.run);
+      const { run, result, archive = [], creates = [] } = await change(current?.run);
       if (run !== undefined) {
         const version = current
-          ? await this.table.replace(run, current.version, archive)
+          ? await this.table.replace(run, current.version, archive, creates)
           : await this.table.insert(run);
         if (version !== undefined) {
           this.cache.set(runId, { run, version });
@@ -93,6 +93,8 @@ export abstract class OptimisticRunStore implements RunStore {
 
   abstract history(runId: string): Promise<Step[]>;
   abstract parts(runId: string): Promise<Run[]>;
+  abstract groupParts(group: string): Promise<Run[]>;
+  abstract groupRunning(group: string): Promise<boolean>;
   abstract putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   abstract getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   abstract listRunning(): Promise<Run[]>;

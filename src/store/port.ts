@@ -6,6 +6,12 @@ export interface RunChange<T> {
   readonly run?: Run;
   /** Steps that ended, appended to the run's history in the same atomic write. */
   readonly archive?: readonly Step[];
+  /**
+   * Documents created in the same atomic write, each only if no document has its id (else the
+   * write is lost as to a concurrent writer): a Map item's successor starts with its
+   * predecessor's end, exactly once.
+   */
+  readonly creates?: readonly Run[];
   readonly result: T;
 }
 
@@ -15,8 +21,11 @@ export interface RunChange<T> {
  * `change` must be pure: it may run more than once.
  */
 export interface RunStore {
-  /** Stores `run` unless its id exists; returns the stored run and whether this call created it. */
-  create(run: Run): Promise<{ created: boolean; run: Run }>;
+  /**
+   * Stores `run` unless its id exists, with `creates` (parts it starts) in the same write;
+   * returns the stored run and whether this call created it.
+   */
+  create(run: Run, creates?: readonly Run[]): Promise<{ created: boolean; run: Run }>;
   /** The run, or undefined. */
   get(runId: string): Promise<Run | undefined>;
   /** Applies `change` to the current run (undefined when missing) with optimistic concurrency. */
@@ -28,6 +37,10 @@ export interface RunStore {
   history(runId: string): Promise<Step[]>;
   /** The Map item parts of the run (documents `{runId}.{key}`), in no particular order. */
   parts(runId: string): Promise<Run[]>;
+  /** The parts of one Map entry (Part.group), in no particular order. */
+  groupParts(group: string): Promise<Run[]>;
+  /** True when a part of that Map entry still runs (one indexed read, not the whole group). */
+  groupRunning(group: string): Promise<boolean>;
   /** Stores a chain definition under its content hash (no-op if present). */
   putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   /** The definition stored under `hash`, or undefined. */
@@ -47,11 +60,16 @@ export interface VersionedRun {
 /** The few primitive operations an adapter supplies; the compare-and-set logic is shared. */
 export interface VersionedRunTable {
   read(runId: string): Promise<VersionedRun | undefined>;
-  /** The new version, or undefined when a run with that id already exists. */
-  insert(run: Run): Promise<unknown>;
+  /** The new version, or undefined when a run with that id (or one of `creates`) already exists. */
+  insert(run: Run, creates?: readonly Run[]): Promise<unknown>;
   /**
-   * The new version, or undefined when the stored version is no longer `version`; `archive` is
-   * written atomically with the run.
+   * The new version, or undefined when the stored version is no longer `version` or one of
+   * `creates` exists; `archive` and `creates` are written atomically with the run.
    */
-  replace(run: Run, version: unknown, archive: readonly Step[]): Promise<unknown>;
+  replace(
+    run: Run,
+    version: unknown,
+    archive: readonly Step[],
+    creates?: readonly Run[],
+  ): Promise<unknown>;
 }

@@ -108,18 +108,20 @@ export class CountingFirestoreRunStore extends FirestoreRunStore {
         counts.reads++;
         return inner.read(runId);
       },
-      insert: async (run) => {
-        const version = await inner.insert(run).catch((error: unknown) => refused(run, error));
+      insert: async (run, creates = []) => {
+        const version = await inner
+          .insert(run, creates)
+          .catch((error: unknown) => refused(run, error));
         if (version === undefined) conflict();
-        else landed(run, 1);
+        else landed(run, 1 + creates.length);
         return version;
       },
-      replace: async (run, version, archive) => {
+      replace: async (run, version, archive, creates = []) => {
         const next = await inner
-          .replace(run, version, archive)
+          .replace(run, version, archive, creates)
           .catch((error: unknown) => refused(run, error));
         if (next === undefined) conflict();
-        else landed(run, 1 + archive.length);
+        else landed(run, 1 + archive.length + creates.length);
         return next;
       },
     };

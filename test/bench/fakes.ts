@@ -111,9 +111,9 @@ export class CountingRunStore implements RunStore {
 
   constructor(readonly inner: MemoryRunStore = new MemoryRunStore()) {}
 
-  create(run: Run): Promise<{ created: boolean; run: Run }> {
+  create(run: Run, creates: readonly Run[] = []): Promise<{ created: boolean; run: Run }> {
     this.calls.create++;
-    return this.inner.create(run);
+    return this.inner.create(run, creates);
   }
 
   get(runId: string): Promise<Run | undefined> {
@@ -148,6 +148,14 @@ export class CountingRunStore implements RunStore {
 
   parts(runId: string): Promise<Run[]> {
     return this.inner.parts(runId);
+  }
+
+  groupParts(group: string): Promise<Run[]> {
+    return this.inner.groupParts(group);
+  }
+
+  groupRunning(group: string): Promise<boolean> {
+    return this.inner.groupRunning(group);
   }
 
   listRunning(): Promise<Run[]> {

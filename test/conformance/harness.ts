@@ -3,11 +3,20 @@ import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import { stepLabels } from '../../src/engine/labels.js';
 import { onLaunched } from '../../src/engine/launched.js';
-import { abortPart, endedOf, isOrphan, onItemEnded, startPart } from '../../src/engine/part.js';
-import type { Run, RunError, Step } from '../../src/engine/run.js';
+import {
+  abortPart,
+  endedOf,
+  isOrphan,
+  onItemFailed,
+  onMapJoined,
+  startPart,
+  successorOf,
+} from '../../src/engine/part.js';
+import { partDocId } from '../../src/engine/part-names.js';
+import type { Part, Run, RunError, Step } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
 import { onTimer } from '../../src/engine/timer.js';
-import type { RunEvent, Transition } from '../../src/engine/transition.js';
+import type { RunEvent, SpawnEffect, Transition } from '../../src/engine/transition.js';
 import type { Json, JsonObject } from '../../src/json.js';
 
 /** How a job ends: a terminal state, or `HANG` (it runs until cancelled, for timeouts). */
@@ -83,24 +92,42 @@ export function runChain(
     archived.push(...t.archived);
     docs.set(t.run.id, t.run);
     for (const effect of t.effects) {
-      if (effect.kind === 'spawn') {
-        // A spawn carried out after its Map stopped waiting (an item failed at once and was
-        // caught) starts nothing, as the handler stops such a part before it launches.
-        const wanted = !isOrphan(docs.get(effect.part.parentDoc), effect.part);
-        if (wanted && !docs.has(`${effect.part.root}.${effect.part.key}`))
-          apply(startPart(definition, t.run, effect, iso()));
-      } else if (effect.kind === 'abortPart') {
-        const part = docs.get(effect.doc);
-        if (part) apply(abortPart(definition, part, iso()));
+      if (effect.kind === 'spawn') spawn(t.run, effect);
+      else if (effect.kind === 'abortItems') {
+        for (const part of [...docs.values()]) {
+          if (part.part?.group === effect.group && part.status === 'RUNNING')
+            apply(abortPart(definition, part, iso()));
+        }
       }
     }
     const part = t.run.part;
     const ended = endedOf(t.run);
-    const mapDoc = part && docs.get(part.parentDoc);
-    if (t.changed && part && ended && mapDoc) {
-      apply(onItemEnded(definition, mapDoc, part, ended, iso()));
-    }
+    if (t.changed && part && ended) itemEnded(part, ended);
     return docs.get(t.run.id) ?? t.run;
+  };
+  // A spawn carried out after its Map stopped waiting (an item failed at once and was
+  // caught) starts nothing, as the handler stops such a part before it launches.
+  const spawn = (mapDoc: Run, effect: SpawnEffect): void => {
+    const wanted = !isOrphan(docs.get(effect.part.parentDoc), effect.part);
+    if (wanted && !docs.has(partDocId(effect.part.root, effect.part.key)))
+      apply(startPart(definition, mapDoc, effect, iso()));
+  };
+  // As the handler does: a success starts the lane's next item (in the same write), a
+  // failure reports to the Map, and a lane's last item checks whether the Map can join.
+  const itemEnded = (part: Part, ended: NonNullable<ReturnType<typeof endedOf>>): void => {
+    const mapDoc = (): Run | undefined => docs.get(part.parentDoc);
+    if ('error' in ended) {
+      const map = mapDoc();
+      if (map) apply(onItemFailed(definition, map, part, ended, iso()));
+    } else {
+      const next = successorOf(definition, mapDoc(), part);
+      if (next) spawn(mapDoc()!, next);
+    }
+    const map = mapDoc();
+    if (part.last && map) {
+      const group = [...docs.values()].filter((doc) => doc.part?.group === part.group);
+      apply(onMapJoined(definition, map, part, group, iso()));
+    }
   };
   apply(
     startRun({

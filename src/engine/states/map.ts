@@ -7,7 +7,7 @@ import type { Draft } from '../draft.js';
 import { ERROR_NAMES } from '../error-names.js';
 import { resolveTemplate, selectPath, type Evaluation } from '../io.js';
 import { entryKey, placeOf } from '../names.js';
-import { itemScopeOf, partKey } from '../part-names.js';
+import { groupOf, itemScopeOf, partKey } from '../part-names.js';
 import { routeOf } from '../route.js';
 import type { Children, Frame } from '../run.js';
 import { StateError } from '../state-error.js';
@@ -56,6 +56,9 @@ export function itemSpawner(
   const items = selectPath(effectiveInput, state.ItemsPath, whole, 'ItemsPath') as Json[];
   const selector = state.ItemSelector ?? state.Parameters;
   const route = routeOf(d, scope);
+  const group = groupOf(d.docId, scope, frame);
+  const total = frame.children?.total ?? items.length;
+  const width = frame.children?.maxConcurrency || total;
   return (index) => {
     const value = items[index] ?? null;
     let input = value;
@@ -81,6 +84,8 @@ export function itemSpawner(
         parent: scope,
         parentDoc: d.docId,
         index,
+        group,
+        ...(index + width >= total ? { last: true as const } : {}),
         route: [...route, { state: frame.state, index }],
       },
       state: mapProcessor(state).StartAt,
@@ -89,7 +94,10 @@ export function itemSpawner(
   };
 }
 
-/** Starts items in order while fewer than MaxConcurrency run: on entry, and each time an item ends. */
+/**
+ * Starts the first MaxConcurrency items, one per lane; item k + MaxConcurrency starts when
+ * item k ends (src/engine/part.ts successorOf, or onItemFailed for a tolerated failure).
+ */
 export function startItems(d: Draft, scope: string, frame: Frame, state: MapState): Frame {
   const children = frame.children;
   if (children === undefined) return frame;

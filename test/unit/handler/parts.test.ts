@@ -6,6 +6,7 @@ import type { ChainDefinition } from '../../../src/chain/types.js';
 import { partDocId, partKey } from '../../../src/engine/part-names.js';
 import { StoreTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
+import { MAX_PARTS_PER_WRITE } from '../../../src/handler/parts.js';
 import { createKit, jobEndedEvent, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
 import { createScopesKit, jobNameIn } from './scopes-kit.js';
 
@@ -57,60 +58,109 @@ describe('handler: Map items in parts', () => {
     );
   });
 
-  it('a report lost to a store fault is sent again by the redelivery, and counted once', async () => {
+  it("an item's success and its lane's next item are one write: a fault leaves neither, the redelivery writes both once", async () => {
     await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
-    const stub = failUpdatesOf(kit, 'r1', 1);
+    const stub = failUpdatesOf(kit, partOf(0), 1);
     await assert.rejects(endJob(kit, 0), StoreTransientError);
-    assert.equal((await storedRun(kit.store, partOf(0))).status, 'SUCCEEDED', 'the part ended');
-    assert.equal(
-      (await storedRun(kit.store, 'r1')).frames?.['']?.children?.started,
-      2,
-      'the Map has not counted it yet',
-    );
+    assert.equal((await storedRun(kit.store, partOf(0))).status, 'RUNNING');
+    assert.equal(await kit.store.get(partOf(2)), undefined, 'no successor without the end');
     stub.restore();
 
     await endJob(kit, 0);
     await endJob(kit, 0, 'm-end-0-again');
 
-    const children = (await storedRun(kit.store, 'r1')).frames?.['']?.children;
-    assert.equal(children?.started, 3, 'item 2 started once');
-    assert.equal(children?.endedBelow, 1);
+    assert.equal((await storedRun(kit.store, partOf(0))).status, 'SUCCEEDED');
+    assert.equal((await storedRun(kit.store, partOf(2))).status, 'RUNNING');
     assert.equal(kit.dataflow.jobs.filter((job) => job.name === jobOf(2)).length, 1);
+    const root = await storedRun(kit.store, 'r1');
+    assert.deepEqual(root.frames?.['']?.children?.failedItems, undefined);
   });
 
-  it('the tick sends the report of an ended part whose delivery gave up', async () => {
+  it('the tick sends the report of a failed item whose delivery gave up, once no item runs', async () => {
     await handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } }));
-    failUpdatesOf(kit, 'r1', 1);
-    await assert.rejects(endJob(kit, 0), StoreTransientError);
-
-    await handleEvent(kit.deps, tickEvent());
-
-    assert.equal((await storedRun(kit.store, 'r1')).frames?.['']?.children?.started, 3);
-    assert.match(kit.logger.named('tick.done')[0]?.message ?? '', /1 Map item part\(s\) repaired/);
-  });
-
-  it('the tick creates a part the Map holds as started but a fault kept from being stored', async () => {
-    const create = kit.store.create.bind(kit.store);
-    sinon
-      .stub(kit.store, 'create')
-      .callsFake((run) =>
-        run.id === partOf(1)
-          ? Promise.reject(new StoreTransientError('local fault: create'))
-          : create(run),
-      );
+    const stub = failUpdatesOf(kit, 'r1', 1);
+    const failed = kit.dataflow.job(jobOf(0));
+    failed.currentState = 'JOB_STATE_FAILED';
     await assert.rejects(
-      handleEvent(kit.deps, startEvent({ chain: 'each', input: { items: ITEMS } })),
+      handleEvent(kit.deps, jobEndedEvent(failed, 'm-fail-0')),
       StoreTransientError,
     );
-    assert.equal(await kit.store.get(partOf(1)), undefined);
-    sinon.restore();
+    stub.restore();
+    assert.equal((await storedRun(kit.store, partOf(0))).status, 'FAILED');
+    await endJob(kit, 1);
+    assert.equal(
+      (await storedRun(kit.store, 'r1')).status,
+      'RUNNING',
+      'the failure is not counted',
+    );
 
     await handleEvent(kit.deps, tickEvent());
 
-    const part = await storedRun(kit.store, partOf(1));
-    assert.equal(part.status, 'RUNNING');
-    assert.deepEqual(Object.keys(part.steps), [jobOf(1)]);
-    assert.equal(kit.dataflow.jobs.filter((job) => job.name === jobOf(1)).length, 1);
+    const root = await storedRun(kit.store, 'r1');
+    assert.equal(root.status, 'FAILED');
+    assert.equal(root.error?.Error, 'Dataflow.JobFailed');
+    assert.match(kit.logger.named('tick.done')[0]?.message ?? '', /2 Map item part\(s\) repaired/);
+  });
+
+  it("the tick starts a lane whose head's create was lost, once no item runs (a Map too wide for one write)", async () => {
+    const wide: ChainDefinition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'W',
+            States: {
+              W: {
+                Type: 'Task',
+                Resource: 'dataflow:flexTemplate',
+                Region: 'europe-west4',
+                Parameters: { jobName: 'w', containerSpecGcsPath: 'gs://b/w.json' },
+                End: true,
+              },
+            },
+          },
+          ResultPath: null,
+          End: true,
+        },
+      },
+    };
+    kit = createKit({
+      chains: new ChainCatalog([{ name: 'wide', file: 'wide.json', definition: wide }]),
+    });
+    const total = MAX_PARTS_PER_WRITE + 1;
+    const lost = partOf(5);
+    const create = kit.store.create.bind(kit.store);
+    const stub = sinon
+      .stub(kit.store, 'create')
+      .callsFake((run, creates) =>
+        run.id === lost
+          ? Promise.reject(new StoreTransientError('local fault: create'))
+          : create(run, creates),
+      );
+    const items = Array.from({ length: total }, (_, i) => i);
+    await assert.rejects(
+      handleEvent(kit.deps, startEvent({ chain: 'wide', input: { items } })),
+      StoreTransientError,
+    );
+    stub.restore();
+    assert.equal(await kit.store.get(lost), undefined);
+    const name = (i: number) => jobNameIn('wide', 'w', `Each[${i}]/W`);
+    for (const job of [...kit.dataflow.jobs]) {
+      job.currentState = 'JOB_STATE_DONE';
+      await handleEvent(kit.deps, jobEndedEvent(job, `m-${job.name}`));
+    }
+    assert.equal(kit.dataflow.jobs.length, total - 1);
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING', 'item 5 never started');
+
+    await handleEvent(kit.deps, tickEvent());
+    const job = kit.dataflow.job(name(5));
+    job.currentState = 'JOB_STATE_DONE';
+    await handleEvent(kit.deps, jobEndedEvent(job, 'm-5'));
+
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'SUCCEEDED');
+    assert.equal(kit.dataflow.jobs.filter((j) => j.name === name(5)).length, 1);
   });
 
   it('a failing item stops its siblings: each running part is cancelled, and so is its job', async () => {

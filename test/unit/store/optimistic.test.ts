@@ -179,7 +179,7 @@ describe('OptimisticRunStore', () => {
           return answer;
         },
         insert: (run) => table.insert(run),
-        replace: (run, version, archive) => table.replace(run, version, archive),
+        replace: (run, version, archive, creates) => table.replace(run, version, archive, creates),
       };
       return { counter, instance: new Instance(wrapped) };
     }
