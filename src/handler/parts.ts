@@ -243,33 +243,49 @@ async function repairGroup(
 /**
  * The tick's repair of the Map item parts among the listed documents: a running part whose
  * Map no longer waits for it is stopped (checked again on a fresh read); a Map entry with no
- * item listed as running is repaired (repairGroup). Returns how many parts it visited.
+ * item listed as running is repaired (repairGroup). One failure does not stop the others: it
+ * is logged and kept in `failures`. Returns how many parts it visited.
  */
 export async function repairParts(
   inv: Invocation,
   runs: readonly Run[],
   docs: (id: string) => Promise<Run | undefined>,
+  failures: unknown[],
 ): Promise<number> {
   let repaired = 0;
+  const guarded = async (doc: string, repair: () => Promise<number>): Promise<void> => {
+    try {
+      repaired += await repair();
+    } catch (error) {
+      failures.push(error);
+      inv.logger.write({
+        severity: 'WARNING',
+        event: 'tick.failed',
+        message: `tick: repairing the Map item parts of ${doc} failed: ${error instanceof Error ? error.message : String(error)}`,
+        runId: doc,
+      });
+    }
+  };
   const busy = new Set<string>();
   for (const run of runs) {
     const where = run.part;
     if (where === undefined || run.status !== 'RUNNING') continue;
     busy.add(where.group);
-    if (
-      isOrphan(await docs(where.parentDoc), where) &&
-      isOrphan(await inv.store.get(where.parentDoc), where)
-    ) {
+    await guarded(run.id, async () => {
+      const orphan =
+        isOrphan(await docs(where.parentDoc), where) &&
+        isOrphan(await inv.store.get(where.parentDoc), where);
+      if (!orphan) return 0;
       await stopPart(inv, run.id);
-      repaired++;
-    }
+      return 1;
+    });
   }
   for (const run of runs) {
     if (!waitsOnParts(run)) continue;
     for (const [scope, frame] of Object.entries(run.frames ?? {})) {
       if (frame.children?.parts !== true || frame.wait !== 'children') continue;
       const group = groupOf(run.id, scope, frame);
-      if (!busy.has(group)) repaired += await repairGroup(inv, run, scope, group);
+      if (!busy.has(group)) await guarded(run.id, () => repairGroup(inv, run, scope, group));
     }
   }
   return repaired;

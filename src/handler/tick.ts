@@ -126,17 +126,7 @@ async function repairAllParts(
 ): Promise<number> {
   const listed = new Map(runs.map((run) => [run.id, run]));
   const docs = async (id: string) => listed.get(id) ?? (await inv.store.get(id));
-  try {
-    return await repairParts(inv, runs, docs);
-  } catch (error) {
-    failures.push(error);
-    inv.logger.write({
-      severity: 'WARNING',
-      event: 'tick.failed',
-      message: `tick: repairing Map item parts failed: ${error instanceof Error ? error.message : String(error)}`,
-    });
-    return 0;
-  }
+  return repairParts(inv, runs, docs, failures);
 }
 
 /** `work` turned so that this period's window of `size` items comes first. */
