@@ -2,8 +2,16 @@ import type { ChainDefinition } from '../../src/chain/types.js';
 import type { EndedJob, TerminalJobState } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import { onLaunched } from '../../src/engine/launched.js';
-import { partDocId, spawnStillWanted } from '../../src/engine/part-names.js';
-import { abortPart, endedOf, isOrphan, onItemEnded, startPart } from '../../src/engine/part.js';
+import { groupOf, partDocId } from '../../src/engine/part-names.js';
+import {
+  abortPart,
+  endedOf,
+  isOrphan,
+  onItemFailed,
+  onMapJoined,
+  startPart,
+  successorOf,
+} from '../../src/engine/part.js';
 import type { Part, Run, RunError, Step } from '../../src/engine/run.js';
 import { startRun, type StartRequest } from '../../src/engine/start.js';
 import { onTimer } from '../../src/engine/timer.js';
@@ -16,7 +24,9 @@ import { statesByName } from './arbitraries.js';
  * A chaotic driver of the pure engine: the at-least-once world of ARCHITECTURE.md §3 in
  * miniature. A run is a forest of documents: the run's own (id = run id) and one part per Map
  * item (id `{runId}.{key}`, src/engine/part.ts). Every signal goes to the document that holds
- * its step or timer. The driver keeps what could be delivered next and lets `schedule` pick:
+ * its step or timer. A Map runs its items in a fixed window of lanes (MaxConcurrency, or every
+ * item when unbounded): item k + W starts when item k ends. The driver keeps what could be
+ * delivered next and lets `schedule` pick:
  *
  * - `launch`: an INTENDED step whose job does not exist yet gets its job created (the one
  *   launch call the world allows per job name; no engine call);
@@ -27,16 +37,27 @@ import { statesByName } from './arbitraries.js';
  * - `timer`: a pending timer is delivered once due (the clock jumps to its due time);
  * - `early`: a pending timer delivered before it is due (must change nothing);
  * - `spawn`: a `spawn` effect is carried out: the part is created (`startPart`) unless its
- *   document exists;
- * - `report`: a part that ended reports to its Map's document (`onItemEnded`); a report is
- *   sent after every transition of an ended part, as the handler does, so reports repeat;
- * - `abort`: an `abortPart` effect is carried out (`abortPart`) if the part's document exists;
+ *   document exists or its Map no longer waits for it (`isOrphan`);
+ * - `report`: a part that ended FAILED reports to its Map's document (`onItemFailed`); a
+ *   report is sent after every transition of a failed part, as the handler and the tick do,
+ *   so reports repeat;
+ * - `join`: a lane's last part (`part.last`) that ended asks its Map whether every item has
+ *   ended (`onMapJoined`, with every document of the part's group as it is at delivery); sent
+ *   after every transition of such an ended part, so join checks repeat too;
+ * - `abort`: an `abortItems` effect is carried out: every RUNNING document of the group gets
+ *   `abortPart` (each a transition of its own);
  * - `again`: any signal delivered before is delivered again (up to `duplicates` times each;
- *   must change nothing). Spawns, reports and aborts are carried out after the commit that
- *   asked for them, so they wait, race the other signals and repeat like them.
+ *   must change nothing, except a join check that came before its Map could join). Spawns,
+ *   reports, join checks and aborts are carried out after the commit that asked for them, so
+ *   they wait, race the other signals and repeat like them.
+ *
+ * A part that ends SUCCEEDED starts its lane's next item (`successorOf`) in the same delivery:
+ * production creates it in the very write that ends the part, so it is never lost nor
+ * duplicated and is no message of its own.
  *
  * After every transition it also checks that no job name is in flight again after its step
- * ended (a second launch) and that no Map runs more items at once than its MaxConcurrency.
+ * ended (a second launch), that no Map entry (group) runs more parts at once than its
+ * MaxConcurrency, and that no part is asked for by two transitions that changed a document.
  *
  * Besides the clock jumps of timers, the clock moves 0–2 s at each delivery as the schedule
  * says. Job ids are `idOf(jobName)`, so runs of different drivers can be compared as data.
@@ -60,16 +81,19 @@ export type DeliveryKind =
   | 'early'
   | 'spawn'
   | 'report'
+  | 'join'
   | 'abort'
   | 'again';
 
 /** How a part ended, as it reports to its Map. */
 export type ItemEnd = NonNullable<ReturnType<typeof endedOf>>;
+/** How a failed part ended. */
+export type ItemFailure = Extract<ItemEnd, { readonly error: RunError }>;
 
 /**
  * A delivery that changed a document while the run was RUNNING: what a clean replay must
- * follow. `doc` is the document it went to (for a spawn: the part it created; for a report:
- * the part that reported).
+ * follow. `doc` is the document it went to (for a spawn: the part it created; for a report or
+ * a join check: the part that sent it; for an abort: the group whose parts it stopped).
  */
 export type Effective =
   | { readonly kind: 'end'; readonly at: string; readonly doc: string; readonly job: EndedJob }
@@ -80,7 +104,13 @@ export type Effective =
       readonly doc: string;
       readonly effect: SpawnEffect;
     }
-  | { readonly kind: 'report'; readonly at: string; readonly doc: string; readonly ended: ItemEnd }
+  | {
+      readonly kind: 'report';
+      readonly at: string;
+      readonly doc: string;
+      readonly ended: ItemFailure;
+    }
+  | { readonly kind: 'join'; readonly at: string; readonly doc: string }
   | { readonly kind: 'abort'; readonly at: string; readonly doc: string };
 
 export interface ChaosResult {
@@ -98,17 +128,13 @@ export interface ChaosResult {
   readonly violations: readonly string[];
   /** Deliveries of each kind. */
   readonly counts: Readonly<Record<DeliveryKind, number>>;
+  /** Lane successors started with their predecessor's end (no delivery of their own). */
+  readonly successors: number;
   readonly events: readonly RunEvent[];
   /** The run's own document. */
   readonly run: Run;
   /** Every document of the run (its own and its parts), by id. */
   readonly docs: ReadonlyMap<string, Run>;
-  /**
-   * Parts started after their Map had stopped waiting for them (a spawn carried out after the
-   * abort for the same item, which found no document), and the parts those started. The
-   * protocol lets them run: they launch their jobs, and their reports change nothing.
-   */
-  readonly orphans: ReadonlySet<string>;
 }
 
 export interface ChaosOptions {
@@ -149,31 +175,34 @@ interface Job {
   recorded: boolean;
 }
 
-/** What can be delivered to a document (again and again). */
+/** What can be delivered (again and again). */
 type Signal =
   | { readonly kind: 'record'; readonly doc: string; readonly name: string }
   | { readonly kind: 'end'; readonly doc: string; readonly job: EndedJob }
   | { readonly kind: 'timer'; readonly doc: string; readonly name: string }
   /** `from`: the document whose transition asked for the part, as it committed. */
   | { readonly kind: 'spawn'; readonly from: Run; readonly effect: SpawnEffect }
+  /** `doc`: the failed part that reports. */
   | {
       readonly kind: 'report';
       readonly doc: string;
       readonly part: Part;
-      readonly ended: ItemEnd;
+      readonly ended: ItemFailure;
     }
-  | { readonly kind: 'abort'; readonly doc: string };
+  /** `doc`: the ended lane's last part that asks. */
+  | { readonly kind: 'join'; readonly doc: string; readonly part: Part }
+  | { readonly kind: 'abort'; readonly group: string };
 
-/** Spawns, reports and aborts waiting to be carried out. */
-type Message = Extract<Signal, { kind: 'spawn' | 'report' | 'abort' }>;
+/** Spawns, reports, join checks and aborts waiting to be carried out. */
+type Message = Extract<Signal, { kind: 'spawn' | 'report' | 'join' | 'abort' }>;
 
 interface Pending {
   readonly kind: DeliveryKind;
-  /** The document the delivery goes to. */
+  /** The document the delivery goes to (an abort: its group). */
   readonly doc: string;
   /** The job, timer or part it is about. */
   readonly name: string;
-  /** `again`: the earlier signal; `spawn`, `report`, `abort`: the message. */
+  /** `again`: the earlier signal; a message: the message. */
   readonly signal?: Signal;
   /** `again`: its slot in the redelivery list; a message: its slot in the outbox. */
   readonly slot?: number;
@@ -187,19 +216,37 @@ function sameOutcome(a: Run, b: Run): boolean {
   );
 }
 
-/** The document a signal goes to. */
+/** The document a signal goes to (an abort: the group whose parts it stops). */
 function targetOf(signal: Signal): string {
   if (signal.kind === 'spawn') return partDocId(signal.effect.part.root, signal.effect.part.key);
-  if (signal.kind === 'report') return signal.part.parentDoc;
+  if (signal.kind === 'report' || signal.kind === 'join') return signal.part.parentDoc;
+  if (signal.kind === 'abort') return signal.group;
   return signal.doc;
 }
 
-/** What a signal is about: its job, timer or part. */
+/** What a signal is about: its job, timer, part or group. */
 function nameOf(signal: Signal): string {
   if (signal.kind === 'end') return signal.job.name;
   if (signal.kind === 'record' || signal.kind === 'timer') return signal.name;
-  if (signal.kind === 'report') return signal.doc;
+  if (signal.kind === 'report' || signal.kind === 'join') return signal.doc;
   return targetOf(signal);
+}
+
+/** The documents of a Map entry's items (its group), as they are now. */
+function groupDocs(docs: ReadonlyMap<string, Run>, group: string): Run[] {
+  return [...docs.values()].filter((doc) => doc.part?.group === group);
+}
+
+/**
+ * True when `t` ended the part it is a transition of: the part was RUNNING (or did not exist:
+ * it ended in its first transition) and has ended now with something to tell its Map.
+ */
+function endsPart(before: Run | undefined, t: Transition): boolean {
+  return (
+    t.run.part !== undefined &&
+    (before === undefined || before.status === 'RUNNING') &&
+    endedOf(t.run) !== undefined
+  );
 }
 
 /** Runs `definition` on `input` with deliveries chosen, duplicated and reordered by `schedule`. */
@@ -236,57 +283,70 @@ export function runChaos(
     early: 0,
     spawn: 0,
     report: 0,
+    join: 0,
     abort: 0,
     again: 0,
   };
-  /** Spawns, reports and aborts asked for and not yet carried out. */
+  let successors = 0;
+  /** Spawns, reports, join checks and aborts asked for and not yet carried out. */
   const outbox: Message[] = [];
   /**
-   * Signals delivered before, each with the redeliveries it has left. `late`: its first delivery
-   * found no document (an abort that ran ahead of its part's spawn), so a redelivery may still
-   * find the part and stop it: that is not a repeated effect.
+   * Signals delivered before, each with the redeliveries it has left. `late`: a join check
+   * whose first delivery changed nothing (some item had not ended), so a redelivery may still
+   * join the Map: that is not a repeated effect.
    */
   const redeliveries: { signal: Signal; left: number; late: boolean }[] = [];
-  /**
-   * Parts started after their Map had stopped waiting for them (their spawn was carried out
-   * after the abort that found no document), and the parts those started: nothing stops them.
-   */
-  const orphans = new Set<string>();
   /** Early deliveries left, by document and timer name. */
   const earlyLeft = new Map<string, number>();
+  /** Every part asked for by a transition that changed a document (spawn or lane successor). */
+  const asked = new Set<string>();
+  /** MaxConcurrency of each Map entry (group) seen, kept after its frame is gone. */
+  const limits = new Map<string, number>();
 
   const violation = (text: string): void => {
     if (!violations.includes(text)) violations.push(text);
   };
 
-  /** A Map never runs more items at once than its MaxConcurrency, however signals arrive. */
+  /**
+   * A Map entry never runs more parts at once than its MaxConcurrency, however signals
+   * arrive: counted by group over every document, so parts of an entry its Map left (waiting
+   * for their abort) count against that entry, not the next.
+   */
   const checkConcurrency = (): void => {
     for (const doc of docs.values()) {
       for (const [scope, frame] of Object.entries(doc.frames ?? {})) {
         const max = frame.children?.maxConcurrency;
-        if (max === undefined || frame.children === undefined) continue;
-        const parts = [...docs.values()].filter(
-          (other) =>
-            other.status === 'RUNNING' &&
-            other.part?.parentDoc === doc.id &&
-            other.part.parent === scope &&
-            spawnStillWanted(frame, other.part),
-        ).length;
-        const running = Math.max(frame.children.running, parts);
-        if (running > max)
-          violation(
-            `Map ${scope === '' ? '' : `${scope}/`}${frame.state} of ${doc.id} runs ${running} items at once, MaxConcurrency ${max}`,
-          );
+        if (frame.children?.parts !== true || !max || frame.wait !== 'children') continue;
+        limits.set(groupOf(doc.id, scope, frame), max);
       }
     }
+    const running = new Map<string, number>();
+    for (const doc of docs.values()) {
+      if (doc.part === undefined || doc.status !== 'RUNNING') continue;
+      running.set(doc.part.group, (running.get(doc.part.group) ?? 0) + 1);
+    }
+    for (const [group, count] of running) {
+      const max = limits.get(group);
+      if (max !== undefined && count > max)
+        violation(`Map entry ${group} runs ${count} items at once, MaxConcurrency ${max}`);
+    }
+  };
+
+  /** A part asked for by a transition that changed a document: once per part. */
+  const ask = (doc: string): void => {
+    if (asked.has(doc)) violation(`part ${doc} asked for by two transitions`);
+    asked.add(doc);
   };
 
   /**
    * Stores a transition of a document, checks it, and queues what it asks for: its spawns and
-   * aborts, and the report of a part that has ended. `running`: the run was RUNNING before.
+   * aborts, and what a part that has ended asks of its Map (a failure report, a join check).
+   * A part it ends SUCCEEDED starts its lane's next item at once, as part of the same write.
+   * `running`: the run was RUNNING before.
    */
   const apply = (t: Transition, running: boolean): Run => {
-    const before: Pick<Run, 'steps'> = docs.get(t.run.id) ?? { steps: {} };
+    const previous = docs.get(t.run.id);
+    const before: Pick<Run, 'steps'> = previous ?? { steps: {} };
     events.push(...t.events);
     for (const step of t.archived) archived.add(step.jobName);
     for (const step of Object.values(t.run.steps)) {
@@ -303,13 +363,30 @@ export function runChaos(
     }
     docs.set(t.run.id, t.run);
     for (const effect of t.effects) {
-      if (effect.kind === 'spawn') outbox.push({ kind: 'spawn', from: t.run, effect });
-      else if (effect.kind === 'abortPart') outbox.push({ kind: 'abort', doc: effect.doc });
+      if (effect.kind === 'spawn') {
+        outbox.push({ kind: 'spawn', from: t.run, effect });
+        if (t.changed) ask(partDocId(effect.part.root, effect.part.key));
+      } else if (effect.kind === 'abortItems') outbox.push({ kind: 'abort', group: effect.group });
     }
-    const ended = endedOf(t.run);
-    if (t.run.part !== undefined && ended !== undefined)
-      outbox.push({ kind: 'report', doc: t.run.id, part: t.run.part, ended });
     checkConcurrency();
+    const part = t.run.part;
+    const ended = endedOf(t.run);
+    if (part === undefined || ended === undefined) return t.run;
+    if ('error' in ended) outbox.push({ kind: 'report', doc: t.run.id, part, ended });
+    else if (t.changed && endsPart(previous, t)) {
+      const mapDoc = docs.get(part.parentDoc);
+      const next = successorOf(definition, mapDoc, part);
+      if (next !== undefined && mapDoc !== undefined) {
+        const doc = partDocId(next.part.root, next.part.key);
+        ask(doc);
+        if (docs.has(doc)) violation(`the successor ${doc} of ${t.run.id} exists already`);
+        else {
+          successors++;
+          apply(startPart(definition, mapDoc, next, iso()), running);
+        }
+      }
+    }
+    if (part.last) outbox.push({ kind: 'join', doc: t.run.id, part });
     return t.run;
   };
 
@@ -348,8 +425,8 @@ export function runChaos(
         }
       }
     }
-    // Once the run has ended, spawns and reports have nothing left to do; aborts still stop
-    // the parts the run left behind.
+    // Once the run has ended, spawns, reports and join checks have nothing left to do; aborts
+    // still stop the parts the run left behind.
     outbox.forEach((message, slot) => {
       if (ended && message.kind !== 'abort') return;
       list.push({
@@ -377,46 +454,90 @@ export function runChaos(
     if (schedule.duplicates > 0) redeliveries.push({ signal, left: schedule.duplicates, late });
   };
 
-  /** A signal's transition at its document, or undefined when there is nothing to do. */
-  const transitionOf = (signal: Signal, again: boolean): Transition | undefined => {
-    const doc = docs.get(targetOf(signal));
-    switch (signal.kind) {
-      case 'record':
-        return onLaunched(doc!, signal.name, jobs.get(signal.name)!.id, iso(), again);
-      case 'end':
-        return onJobEnded(definition, doc!, signal.job, iso());
-      case 'timer':
-        return onTimer(definition, doc!, signal.name, iso());
-      case 'spawn':
+  /**
+   * A message's transitions, applied one by one as it is carried out (an abort stops each
+   * running part of its group), with the documents as they were before each.
+   */
+  const carry = (
+    message: Message,
+    running: boolean,
+  ): { before: Run | undefined; t: Transition }[] => {
+    const done: { before: Run | undefined; t: Transition }[] = [];
+    const step = (before: Run | undefined, t: Transition): void => {
+      done.push({ before, t });
+      apply(t, running);
+    };
+    switch (message.kind) {
+      case 'spawn': {
         // The part's document exists already: a repeated spawn does nothing. A Map that no
         // longer waits for the item gets no part (the handler stops it before it launches).
-        return doc === undefined &&
-          !isOrphan(docs.get(signal.effect.part.parentDoc), signal.effect.part)
-          ? startPart(definition, signal.from, signal.effect, iso())
-          : undefined;
-      case 'report':
-        return onItemEnded(definition, doc!, signal.part, signal.ended, iso());
+        const doc = docs.get(targetOf(message));
+        const { part } = message.effect;
+        if (doc === undefined && !isOrphan(docs.get(part.parentDoc), part))
+          step(undefined, startPart(definition, message.from, message.effect, iso()));
+        break;
+      }
+      case 'report': {
+        const map = docs.get(message.part.parentDoc);
+        if (map !== undefined)
+          step(map, onItemFailed(definition, map, message.part, message.ended, iso()));
+        break;
+      }
+      case 'join': {
+        const map = docs.get(message.part.parentDoc);
+        const parts = groupDocs(docs, message.part.group);
+        if (map !== undefined) step(map, onMapJoined(definition, map, message.part, parts, iso()));
+        break;
+      }
       case 'abort':
-        return doc === undefined ? undefined : abortPart(definition, doc, iso());
+        for (const doc of groupDocs(docs, message.group)) {
+          const current = docs.get(doc.id)!;
+          if (current.status === 'RUNNING') step(current, abortPart(definition, current, iso()));
+        }
+        break;
+    }
+    return done;
+  };
+
+  /** The effective delivery a changing message was, for the trace. */
+  const effective = (message: Message): Effective => {
+    const at = iso();
+    switch (message.kind) {
+      case 'spawn':
+        return { kind: 'spawn', at, doc: targetOf(message), effect: message.effect };
+      case 'report':
+        return { kind: 'report', at, doc: message.doc, ended: message.ended };
+      case 'join':
+        return { kind: 'join', at, doc: message.doc };
+      case 'abort':
+        return { kind: 'abort', at, doc: message.group };
     }
   };
 
-  /** The effective delivery a changing transition of `signal` was, for the trace. */
-  const effective = (signal: Signal): Effective => {
-    const at = iso();
+  /** A signal delivered again: its transitions (undefined: none), and whether any changed. */
+  const redeliver = (
+    signal: Signal,
+    running: boolean,
+  ): { before: Run | undefined; t: Transition }[] => {
+    const doc = docs.get(targetOf(signal));
     switch (signal.kind) {
-      case 'end':
-        return { kind: 'end', at, doc: signal.doc, job: signal.job };
-      case 'timer':
-        return { kind: 'timer', at, doc: signal.doc, name: signal.name };
-      case 'spawn':
-        return { kind: 'spawn', at, doc: targetOf(signal), effect: signal.effect };
-      case 'report':
-        return { kind: 'report', at, doc: signal.doc, ended: signal.ended };
-      case 'abort':
-        return { kind: 'abort', at, doc: signal.doc };
-      case 'record':
-        throw new Error('chaos driver: a launch record is not a traced delivery');
+      case 'record': {
+        const t = onLaunched(doc!, signal.name, jobs.get(signal.name)!.id, iso(), true);
+        apply(t, running);
+        return [{ before: doc, t }];
+      }
+      case 'end': {
+        const t = onJobEnded(definition, doc!, signal.job, iso());
+        apply(t, running);
+        return [{ before: doc, t }];
+      }
+      case 'timer': {
+        const t = onTimer(definition, doc!, signal.name, iso());
+        apply(t, running);
+        return [{ before: doc, t }];
+      }
+      default:
+        return carry(signal, running);
     }
   };
 
@@ -434,7 +555,7 @@ export function runChaos(
           frames: Object.keys(doc.frames ?? {}),
         }));
       violation(
-        `stuck: run RUNNING with no intent, job, timer, spawn or report left (running documents: ${JSON.stringify(open)})`,
+        `stuck: run RUNNING with no intent, job, timer, spawn, report, join check or abort left (running documents: ${JSON.stringify(open)})`,
       );
       break;
     }
@@ -476,25 +597,24 @@ export function runChaos(
             ? 'JOB_STATE_CANCELLED'
             : `JOB_STATE_${outcome}`;
         job.ended = endedJob(target!, job.step, job.id, state);
-        const signal: Signal = { kind: 'end', doc: picked.doc, job: job.ended };
         const t = onJobEnded(definition, target!, job.ended, iso());
+        if (t.changed && running)
+          trace.push({ kind: 'end', at: iso(), doc: picked.doc, job: job.ended });
         apply(t, running);
-        if (t.changed && running) trace.push(effective(signal));
         if (!t.changed && target!.status === 'RUNNING')
           violation(`the first delivery of the end of ${picked.name} changed nothing`);
-        remember(signal);
+        remember({ kind: 'end', doc: picked.doc, job: job.ended });
         break;
       }
       case 'timer': {
         const due = Date.parse(target!.timers![picked.name]!.dueAt);
         now = Math.max(now, due);
-        const signal: Signal = { kind: 'timer', doc: picked.doc, name: picked.name };
         const t = onTimer(definition, target!, picked.name, iso());
-        apply(t, running);
         if (!t.changed)
           violation(`timer ${picked.name} of ${picked.doc} delivered when due changed nothing`);
-        else trace.push(effective(signal));
-        remember(signal);
+        else trace.push({ kind: 'timer', at: iso(), doc: picked.doc, name: picked.name });
+        apply(t, running);
+        remember({ kind: 'timer', doc: picked.doc, name: picked.name });
         break;
       }
       case 'early': {
@@ -510,34 +630,34 @@ export function runChaos(
       }
       case 'spawn':
       case 'report':
+      case 'join':
       case 'abort': {
         const message = outbox.splice(picked.slot!, 1)[0]!;
-        if (message.kind === 'spawn' && target !== undefined)
-          violation(`part ${picked.doc} spawned by two transitions`);
-        if (message.kind === 'spawn' && target === undefined) {
-          const { part } = message.effect;
-          if (isOrphan(docs.get(part.parentDoc), part) || orphans.has(part.parentDoc))
-            orphans.add(picked.doc);
-        }
-        const t = transitionOf(message, false);
-        if (t !== undefined) {
-          apply(t, running);
-          if (t.changed && running) trace.push(effective(message));
-        }
-        remember(message, t === undefined && message.kind === 'abort');
+        // The trace entry goes first: the transitions of this delivery (and the successors
+        // they start) are what it did.
+        const at = trace.length;
+        const done = carry(message, running);
+        const changed = done.some(({ t }) => t.changed);
+        if (changed && running) trace.splice(at, 0, effective(message));
+        remember(message, message.kind === 'join' && !changed);
         break;
       }
       case 'again': {
         const redelivery = redeliveries[picked.slot!]!;
         redelivery.left--;
         const signal = picked.signal!;
-        const t = transitionOf(signal, true);
-        if (t !== undefined) {
-          apply(t, running);
-          if (t.changed && redelivery.late) {
-            if (running) trace.push(effective(signal));
-          } else if (t.changed && target?.status === 'RUNNING')
-            violation(`redelivered ${signal.kind} of ${picked.name} changed ${picked.doc}`);
+        const at = trace.length;
+        const done = redeliver(signal, running);
+        const changed = done.filter(({ t }) => t.changed);
+        if (changed.length > 0 && redelivery.late) {
+          // A join check that came too early joins now: its first effective delivery.
+          redelivery.late = false;
+          if (running && signal.kind === 'join') trace.splice(at, 0, effective(signal));
+        } else {
+          for (const { before, t } of changed) {
+            if (before === undefined || before.status === 'RUNNING')
+              violation(`redelivered ${signal.kind} of ${picked.name} changed ${t.run.id}`);
+          }
         }
         break;
       }
@@ -551,9 +671,9 @@ export function runChaos(
 
   const run = root();
   if (run.status !== 'RUNNING') {
-    // Every part the run waited for has ended or was stopped (its abort carried out).
+    // Every part has ended or was stopped (the abort of its group carried out).
     for (const doc of docs.values()) {
-      if (doc.part !== undefined && doc.status === 'RUNNING' && !orphans.has(doc.id))
+      if (doc.part !== undefined && doc.status === 'RUNNING')
         violation(`part ${doc.id} is still RUNNING after the run ended ${run.status}`);
     }
   }
@@ -564,10 +684,10 @@ export function runChaos(
     trace,
     violations,
     counts,
+    successors,
     events,
     run,
     docs,
-    orphans,
   };
 }
 
@@ -583,11 +703,13 @@ export interface ReplayResult {
 
 /**
  * Replays `trace` cleanly: every intent in every document is recorded as launched at once,
- * each job end, timer, spawn, report and abort of the trace is delivered once, to the same
- * document, at the time it was in the chaotic run, and nothing else. A spawn or abort is
- * followed only if the replay asked for it too, a report only from a part that ended the same
- * way. A correct engine ends it exactly as the chaotic run ended: duplicates, stale and early
- * deliveries, late launch records, late spawns and reports, and clock drift make no difference.
+ * each job end, timer, spawn, report, join check and abort of the trace is delivered once, to
+ * the same document, at the time it was in the chaotic run, and nothing else; a part that ends
+ * SUCCEEDED starts its lane's successor in the same step, as in the chaotic run. A spawn or
+ * abort is followed only if the replay asked for it too, a report or join check only from a
+ * part that ended the same way. A correct engine ends it exactly as the chaotic run ended:
+ * duplicates, stale and early deliveries, late launch records, late spawns, reports and join
+ * checks, and clock drift make no difference.
  */
 export function replayClean(
   definition: ChainDefinition,
@@ -597,17 +719,26 @@ export function replayClean(
 ): ReplayResult {
   const request = startRequest(definition, input);
   const docs = new Map<string, Run>();
-  /** Spawns and aborts the replay's own transitions asked for, by document id. */
+  /** Spawns and aborts the replay's own transitions asked for, by part document or group. */
   const asked = new Set<string>();
-  const apply = (t: Transition): void => {
+  const apply = (t: Transition, at: string): void => {
+    const before = docs.get(t.run.id);
     docs.set(t.run.id, t.run);
     for (const effect of t.effects) {
       if (effect.kind === 'spawn')
         asked.add(`spawn ${partDocId(effect.part.root, effect.part.key)}`);
-      else if (effect.kind === 'abortPart') asked.add(`abort ${effect.doc}`);
+      else if (effect.kind === 'abortItems') asked.add(`abort ${effect.group}`);
     }
+    const part = t.run.part;
+    if (part === undefined || !t.changed || !endsPart(before, t)) return;
+    const ended = endedOf(t.run);
+    if (ended === undefined || 'error' in ended) return;
+    const mapDoc = docs.get(part.parentDoc);
+    const next = successorOf(definition, mapDoc, part);
+    if (next !== undefined && mapDoc !== undefined)
+      apply(startPart(definition, mapDoc, next, at), at);
   };
-  apply(startRun(request));
+  apply(startRun(request), T0);
   const root = (): Run => docs.get(request.runId)!;
   const intended = new Set<string>();
   let divergence: string | undefined;
@@ -624,36 +755,47 @@ export function replayClean(
     }
   };
   launchAll(T0);
-  const follow = (next: Effective): Transition | string => {
+  /** The transitions of one delivery, or why the replay cannot follow it. */
+  const follow = (next: Effective): Transition[] | string => {
     const doc = docs.get(next.doc);
     switch (next.kind) {
       case 'end':
         if (doc?.steps[next.job.name] === undefined)
           return `job ${next.job.name} is not in flight in ${next.doc} in the replay`;
-        return onJobEnded(definition, doc, next.job, next.at);
+        return [onJobEnded(definition, doc, next.job, next.at)];
       case 'timer':
         if (doc?.timers?.[next.name] === undefined)
           return `timer ${next.name} is not pending in ${next.doc} in the replay`;
-        return onTimer(definition, doc, next.name, next.at);
+        return [onTimer(definition, doc, next.name, next.at)];
       case 'spawn': {
         const from = docs.get(next.effect.part.parentDoc);
         if (!asked.has(`spawn ${next.doc}`) || from === undefined)
           return `the replay never asked for part ${next.doc}`;
         if (doc !== undefined) return `part ${next.doc} already exists in the replay`;
-        return startPart(definition, from, next.effect, next.at);
+        return [startPart(definition, from, next.effect, next.at)];
       }
-      case 'report': {
+      case 'report':
+      case 'join': {
         const ended = doc && endedOf(doc);
-        if (doc?.part === undefined || JSON.stringify(ended) !== JSON.stringify(next.ended))
+        if (doc?.part === undefined || ended === undefined)
+          return `part ${next.doc} has not ended in the replay`;
+        if (next.kind === 'report' && JSON.stringify(ended) !== JSON.stringify(next.ended))
           return `part ${next.doc} did not end so in the replay (${JSON.stringify(ended)})`;
         const map = docs.get(doc.part.parentDoc);
         if (map === undefined) return `the Map document of ${next.doc} is missing in the replay`;
-        return onItemEnded(definition, map, doc.part, ended!, next.at);
+        if (next.kind === 'join') {
+          const parts = [...docs.values()].filter((d) => d.part?.group === doc.part!.group);
+          return [onMapJoined(definition, map, doc.part, parts, next.at)];
+        }
+        return [onItemFailed(definition, map, doc.part, next.ended, next.at)];
       }
-      case 'abort':
-        if (!asked.has(`abort ${next.doc}`) || doc === undefined)
-          return `the replay never asked to abort part ${next.doc}, or it does not exist`;
-        return abortPart(definition, doc, next.at);
+      case 'abort': {
+        if (!asked.has(`abort ${next.doc}`))
+          return `the replay never asked to stop the items of ${next.doc}`;
+        return [...docs.values()]
+          .filter((d) => d.part?.group === next.doc && d.status === 'RUNNING')
+          .map((d) => abortPart(definition, d, next.at));
+      }
     }
   };
   for (const [i, next] of trace.entries()) {
@@ -661,16 +803,16 @@ export function replayClean(
       divergence = `the replay ended before delivery ${i} of ${trace.length}`;
       break;
     }
-    const t = follow(next);
-    if (typeof t === 'string') {
-      divergence = `delivery ${i} (${next.kind}): ${t}`;
+    const ts = follow(next);
+    if (typeof ts === 'string') {
+      divergence = `delivery ${i} (${next.kind}): ${ts}`;
       break;
     }
-    if (!t.changed) {
+    if (!ts.some((t) => t.changed)) {
       divergence = `delivery ${i} (${next.kind} to ${next.doc}) changed nothing in the replay`;
       break;
     }
-    apply(t);
+    for (const t of ts) apply(t, next.at);
     launchAll(next.at);
   }
   const run = root();
@@ -707,5 +849,29 @@ export function childScopeFailed(
       return false;
     const type = event.state === undefined ? undefined : states.get(event.state)?.Type;
     return type === 'Parallel' || type === 'Map';
+  });
+}
+
+/**
+ * True when a Map item failed in `docs` (a run's documents) and its Map tolerated the failure
+ * while the item ran states at once (a Parallel or Map in its processor): then the failure
+ * raced the item's other states, which no event shows (a tolerated item failure is logged by
+ * nobody), so the run's jobs depend on the order of job ends as in childScopeFailed. Any such
+ * race also happens in every other course of the run up to the point where they part, so the
+ * documents of one course tell.
+ */
+export function toleratedRace(
+  definition: ChainDefinition,
+  docs: ReadonlyMap<string, Run>,
+): boolean {
+  const states = statesByName(definition);
+  return [...docs.values()].some((doc) => {
+    const map = doc.part && states.get(doc.part.route.at(-1)!.state);
+    if (doc.status !== 'FAILED' || map?.Type !== 'Map') return false;
+    if (map.ToleratedFailureCount === undefined && map.ToleratedFailurePercentage === undefined)
+      return false;
+    const processor = (map.ItemProcessor ?? map.Iterator)!;
+    const inner = statesByName({ StartAt: processor.StartAt, States: processor.States });
+    return [...inner.values()].some((state) => state.Type === 'Parallel' || state.Type === 'Map');
   });
 }
