@@ -1,15 +1,6 @@
 import { strict as assert } from 'node:assert';
-import fc from 'fast-check';
 import type { MapState, ParallelState } from '../../../src/chain/types.js';
-import {
-  allEnded,
-  failureOf,
-  hasEnded,
-  joinedOutputs,
-  markEnded,
-  recordChild,
-  runningItems,
-} from '../../../src/engine/children.js';
+import { allEnded, failureOf, joinedOutputs, recordChild } from '../../../src/engine/children.js';
 import type { Children, RunError } from '../../../src/engine/run.js';
 
 const PARALLEL: ParallelState = {
@@ -167,75 +158,6 @@ describe('engine: children of a Parallel or Map', () => {
         false,
         null,
       ]);
-    });
-  });
-
-  describe('hasEnded, markEnded, runningItems: which Map items reported their end', () => {
-    it('nothing has ended on a fresh Map (no endedBelow, no endedAbove)', () => {
-      const fresh = children({ total: 3, started: 3, running: 3 });
-      for (const i of [0, 1, 2]) assert.equal(hasEnded(fresh, i), false);
-      assert.deepEqual(runningItems(fresh), [0, 1, 2]);
-    });
-
-    it('an item ending out of order waits above; the run below grows as the gap closes', () => {
-      const c0 = children({ total: 5, started: 4, running: 4 });
-      const c2 = markEnded(c0, 2);
-      assert.deepEqual([c2.endedBelow, c2.endedAbove], [0, [2]]);
-      assert.deepEqual(
-        [0, 1, 2, 3, 4].map((i) => hasEnded(c2, i)),
-        [false, false, true, false, false],
-      );
-      assert.deepEqual(runningItems(c2), [0, 1, 3]);
-      const c1 = markEnded(c2, 1);
-      assert.deepEqual([c1.endedBelow, c1.endedAbove], [0, [1, 2]]);
-      const c01 = markEnded(c1, 0);
-      assert.deepEqual([c01.endedBelow, c01.endedAbove], [3, []]);
-      assert.deepEqual(
-        [0, 1, 2, 3, 4].map((i) => hasEnded(c01, i)),
-        [true, true, true, false, false],
-      );
-      assert.deepEqual(runningItems(c01), [3], 'item 4 is not started yet');
-    });
-
-    it('keeps the other fields and leaves its argument alone', () => {
-      const before = children({ maxConcurrency: 2, endedBelow: 1, endedAbove: [3], parts: true });
-      const frozen = structuredClone(before);
-      const after = markEnded(before, 1);
-      assert.deepEqual(before, frozen);
-      assert.deepEqual(after, { ...before, endedBelow: 2, endedAbove: [3] });
-    });
-
-    it('compaction: ending 0..n-1 in any order leaves endedAbove empty and endedBelow n', () => {
-      fc.assert(
-        fc.property(
-          fc
-            .integer({ min: 0, max: 40 })
-            .chain((n) => fc.shuffledSubarray([...Array(n).keys()], { minLength: n })),
-          (order) => {
-            const n = order.length;
-            let c = children({ total: n, started: n, running: n });
-            const ended = new Set<number>();
-            for (const index of order) {
-              c = markEnded(c, index);
-              ended.add(index);
-              // At every step: exactly the reported items have ended, the rest still run,
-              // and the list above holds only indices the run below has not reached, sorted.
-              for (let i = 0; i < n; i++) assert.equal(hasEnded(c, i), ended.has(i), `item ${i}`);
-              assert.deepEqual(
-                runningItems(c),
-                [...Array(n).keys()].filter((i) => !ended.has(i)),
-              );
-              const above = c.endedAbove ?? [];
-              assert.deepEqual(
-                above,
-                [...above].sort((a, b) => a - b),
-              );
-              assert.ok(above.every((i) => i > (c.endedBelow ?? 0)));
-            }
-            assert.deepEqual([c.endedBelow ?? 0, c.endedAbove ?? []], [n, []]);
-          },
-        ),
-      );
     });
   });
 });

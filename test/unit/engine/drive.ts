@@ -5,7 +5,15 @@ import { onJobEnded } from '../../../src/engine/job-ended.js';
 import { stepLabels } from '../../../src/engine/labels.js';
 import { onLaunched } from '../../../src/engine/launched.js';
 import { partDocId } from '../../../src/engine/part-names.js';
-import { abortPart, endedOf, onItemEnded, startPart } from '../../../src/engine/part.js';
+import {
+  abortPart,
+  endedOf,
+  isOrphan,
+  onItemFailed,
+  onMapJoined,
+  startPart,
+  successorOf,
+} from '../../../src/engine/part.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
 import type { SpawnEffect, Transition } from '../../../src/engine/transition.js';
@@ -109,8 +117,10 @@ export interface Forest {
 
 /**
  * Applies `first` and carries out at once, at `now`, what it and every transition after it ask
- * for, as the handler does: a spawn starts its part (unless the part exists), an abort stops an
- * existing part, and a part that ended reports to its Map's document.
+ * for, as the handler does: a spawn starts its part (unless the part exists or its Map no
+ * longer waits for it), `abortItems` stops every running part of the group, and a part that
+ * ended starts its lane's next item (a success), reports to its Map's document (a failure),
+ * and, the last of its lane, asks the Map to join.
  */
 export function carryOut(
   definition: ChainDefinition,
@@ -119,22 +129,39 @@ export function carryOut(
   forest: Forest = { docs: new Map(), transitions: [] },
 ): Forest {
   const { docs, transitions } = forest;
+  const spawn = (from: Run, effect: SpawnEffect): void => {
+    const doc = partDocId(effect.part.root, effect.part.key);
+    if (!docs.has(doc) && !isOrphan(docs.get(effect.part.parentDoc), effect.part))
+      apply(startPart(definition, from, effect, now));
+  };
   const apply = (t: Transition): void => {
     transitions.push(t);
     docs.set(t.run.id, t.run);
     for (const effect of t.effects) {
-      if (effect.kind === 'spawn') {
-        const doc = partDocId(effect.part.root, effect.part.key);
-        if (!docs.has(doc)) apply(startPart(definition, t.run, effect, now));
-      } else if (effect.kind === 'abortPart') {
-        const part = docs.get(effect.doc);
-        if (part) apply(abortPart(definition, part, now));
+      if (effect.kind === 'spawn') spawn(t.run, effect);
+      else if (effect.kind === 'abortItems') {
+        for (const part of [...docs.values()]) {
+          if (part.part?.group === effect.group && part.status === 'RUNNING')
+            apply(abortPart(definition, part, now));
+        }
       }
     }
+    const part = t.run.part;
     const ended = endedOf(t.run);
-    const map = t.run.part && docs.get(t.run.part.parentDoc);
-    if (t.changed && t.run.part && ended && map)
-      apply(onItemEnded(definition, map, t.run.part, ended, now));
+    if (!t.changed || part === undefined || ended === undefined) return;
+    const mapDoc = (): Run | undefined => docs.get(part.parentDoc);
+    if ('error' in ended) {
+      const map = mapDoc();
+      if (map) apply(onItemFailed(definition, map, part, ended, now));
+    } else {
+      const next = successorOf(definition, mapDoc(), part);
+      if (next) spawn(mapDoc()!, next);
+    }
+    const map = mapDoc();
+    if (part.last && map) {
+      const group = [...docs.values()].filter((doc) => doc.part?.group === part.group);
+      apply(onMapJoined(definition, map, part, group, now));
+    }
   };
   apply(first);
   return forest;

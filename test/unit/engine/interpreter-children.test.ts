@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Branch, ChainDefinition, State } from '../../../src/chain/types.js';
 import { chainProblems } from '../../../src/chain/validate.js';
-import { partDocId } from '../../../src/engine/part-names.js';
-import { endedOf, isOrphan, onItemEnded, startPart } from '../../../src/engine/part.js';
+import { endedOf, isOrphan, onItemFailed, startPart } from '../../../src/engine/part.js';
 import { launchesOf } from '../../../src/engine/transition.js';
 import { at, launchAll, spawnsOf, start, task } from './drive.js';
 
@@ -136,18 +135,24 @@ describe('engine: a child failing while its siblings are being started', () => {
       assert.deepEqual(launchesOf(item0), []);
       // Its report reaches the Map: caught, on to Hold. Once: "States.Each[1]/W: no such state in
       // chain "c"" (a sibling's second state looked up under a frame that stood on Hold).
-      const caught = onItemEnded(MAP, t.run, item0.run.part!, endedOf(item0.run)!, at(0));
+      const failed = endedOf(item0.run);
+      assert.ok(failed !== undefined && 'error' in failed);
+      const caught = onItemFailed(MAP, t.run, item0.run.part!, failed, at(0));
       assert.deepEqual([caught.run.status, caught.run.error], ['RUNNING', undefined]);
       assert.equal(caught.run.frames?.['']?.state, 'Hold');
       assert.deepEqual(Object.keys(caught.run.frames ?? {}), [''], 'no orphan frame');
       assert.deepEqual(launchesOf(caught), []);
       assert.deepEqual(spawnsOf(caught), [], 'no sibling started after the failure');
-      // The siblings still being started are stopped: an abort for each, and the Map no longer
-      // waits for them (a spawn carried out now would start an orphan: isOrphan says so).
-      const siblings = spawns.slice(1).map((s) => partDocId(s.part.root, s.part.key));
+      // The siblings still being started are stopped: one abort for the Map entry's items (its
+      // group), and the Map no longer waits for them (a spawn carried out now would start an
+      // orphan: isOrphan says so).
       assert.deepEqual(
-        caught.effects.flatMap((e) => (e.kind === 'abortPart' ? [e.doc] : [])),
-        siblings,
+        caught.effects.filter((e) => e.kind === 'abortItems'),
+        [{ kind: 'abortItems', group: spawns[0]!.part.group }],
+      );
+      assert.deepEqual(
+        spawns.map((s) => s.part.group),
+        ['r1|Each@0', 'r1|Each@0', 'r1|Each@0'],
       );
       for (const spawn of spawns.slice(1)) assert.equal(isOrphan(caught.run, spawn.part), true);
       assert.equal(isOrphan(t.run, spawns[1]!.part), false, 'before the report it waited for them');

@@ -4,6 +4,7 @@ import { RUN_ID_PATTERN } from '../../../src/events/command.js';
 import {
   PART_KEY_PATTERN,
   PART_SEPARATOR,
+  groupOf,
   itemScopeOf,
   partDocId,
   partKey,
@@ -46,6 +47,7 @@ function item(index: number, fields: Partial<Part> = {}): Part {
     parent: '',
     parentDoc: 'r1',
     index,
+    group: 'r1|Each@0',
     route: [{ state: 'Each', index }],
     ...fields,
   };
@@ -98,10 +100,47 @@ describe('engine: the names of Map item parts', () => {
     });
   });
 
+  describe('groupOf', () => {
+    it("names the Map entry: the Map's document, scope, state, visit and attempt", () => {
+      assert.equal(groupOf('r1', '', mapFrame()), 'r1|Each@0');
+      assert.equal(groupOf('r1', '', mapFrame({}, { visit: 2 })), 'r1|Each#2@0');
+      assert.equal(groupOf('r1', '', mapFrame({}, { attempt: 3 })), 'r1|Each@3');
+      assert.equal(groupOf('r1', 'Fan[1]', mapFrame()), 'r1|Fan[1]/Each@0');
+      const doc = partDocId('r1', partKey('Outer[0]'));
+      assert.equal(groupOf(doc, 'Outer[0]', mapFrame()), `${doc}|Outer[0]/Each@0`);
+    });
+
+    it('differs for every other document, scope, state, visit or attempt; not for progress', () => {
+      const groups = [
+        groupOf('r1', '', mapFrame()),
+        groupOf('r2', '', mapFrame()),
+        groupOf('r1', 'Fan[0]', mapFrame()),
+        groupOf('r1', '', mapFrame({}, { state: 'Other' })),
+        groupOf('r1', '', mapFrame({}, { visit: 1 })),
+        groupOf('r1', '', mapFrame({}, { attempt: 1 })),
+        groupOf(partDocId('r1', partKey('Each[0]')), '', mapFrame()),
+      ];
+      assert.equal(new Set(groups).size, groups.length);
+      // The entry's items share it however far the Map has come.
+      const later = mapFrame({ started: 5, failed: 2, failedItems: [1, 3] }, { input: { x: 1 } });
+      assert.equal(groupOf('r1', '', later), groupOf('r1', '', mapFrame()));
+    });
+  });
+
   describe('spawnStillWanted', () => {
-    it('true while the Map waits on this very item: started, not ended', () => {
-      for (const index of [0, 1, 2]) assert.equal(spawnStillWanted(mapFrame(), item(index)), true);
-      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 1, endedAbove: [2] }), item(1)), true);
+    it('true while the Map waits on its items: any item of its entry and attempt', () => {
+      for (const index of [0, 1, 2, 3, 4])
+        assert.equal(spawnStillWanted(mapFrame(), item(index)), true, `item ${index}`);
+      // Lanes: an item that ended, failed or has not started yet is still the Map's (a
+      // successor is created by its predecessor's end; a repeated spawn finds it there).
+      assert.equal(spawnStillWanted(mapFrame({ failed: 1, failedItems: [1] }), item(1)), true);
+      assert.equal(spawnStillWanted(mapFrame({ started: 1 }), item(4)), true);
+    });
+
+    it('false for an index past the last item', () => {
+      assert.equal(spawnStillWanted(mapFrame({ total: 5 }), item(5)), false);
+      assert.equal(spawnStillWanted(mapFrame({ total: 1 }), item(1)), false);
+      assert.equal(spawnStillWanted(mapFrame({ total: 1 }), item(0)), true);
     });
 
     it('false when the Map is gone or no longer waits on its items', () => {
@@ -120,14 +159,8 @@ describe('engine: the names of Map item parts', () => {
       assert.equal(spawnStillWanted(mapFrame(), { ...wanted, scope: 'Each@1[0]' }), false);
       assert.equal(spawnStillWanted(mapFrame(), { ...wanted, parent: 'Fan[0]' }), false);
       assert.equal(spawnStillWanted(mapFrame(), { ...wanted, index: 1 }), false, 'index ≠ scope');
-    });
-
-    it('false for an item not started yet, or already ended', () => {
-      assert.equal(spawnStillWanted(mapFrame({ started: 3 }), item(3)), false);
-      assert.equal(spawnStillWanted(mapFrame({ started: 4 }), item(3)), true);
-      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 1 }), item(0)), false);
-      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 0, endedAbove: [2] }), item(2)), false);
-      assert.equal(spawnStillWanted(mapFrame({ endedBelow: 3 }), item(2)), false);
+      const retried = item(0, { scope: 'Each@1[0]', key: partKey('Each@1[0]') });
+      assert.equal(spawnStillWanted(mapFrame({}, { attempt: 1 }), retried), true);
     });
   });
 });
