@@ -2,7 +2,15 @@ import type { ChainDefinition } from '../../src/chain/types.js';
 import type { EndedJob } from '../../src/dataflow/job.js';
 import { onJobEnded } from '../../src/engine/job-ended.js';
 import { stepLabels } from '../../src/engine/labels.js';
-import { endedOf, onItemEnded, startPart } from '../../src/engine/part.js';
+import {
+  abortPart,
+  endedOf,
+  onItemFailed,
+  onMapJoined,
+  startPart,
+  successorOf,
+} from '../../src/engine/part.js';
+import { partDocId } from '../../src/engine/part-names.js';
 import { onLaunched } from '../../src/engine/launched.js';
 import type { Run } from '../../src/engine/run.js';
 import { startRun } from '../../src/engine/start.js';
@@ -15,12 +23,15 @@ import { figure, type Figure } from './figures.js';
 /** What one pure-engine run of a Map came to. */
 export interface EngineMapRun {
   readonly items: number;
-  /** Transitions: the start, one onLaunched per job, one onJobEnded per job. */
+  /**
+   * Transitions: the start, one onLaunched per job, one onJobEnded per job, one startPart per
+   * item, and the Map's onItemFailed and onMapJoined calls.
+   */
   readonly transitions: number;
-  /** Engine time of all of them, ms. */
+  /** Engine time of all of them (and of the successorOf look-ups), ms. */
   readonly engineMs: number;
   readonly startMs: number;
-  /** Engine time of each onJobEnded, startPart and onItemEnded / onLaunched, ms. */
+  /** Engine time of each onJobEnded, startPart, onItemFailed and onMapJoined / onLaunched, ms. */
   readonly endedMs: number[];
   readonly launchedMs: number[];
   /** Largest JSON.stringify(run) seen (sampled), bytes, and how many items had ended then. */
@@ -60,8 +71,12 @@ export interface EngineRunOptions {
 /**
  * Runs a Map of `items` items through the pure engine, as the handler would drive it: every
  * intended launch recorded (onLaunched), then the oldest running job ends (onJobEnded), each
- * item in its own part (startPart) whose end the Map's document counts (onItemEnded), until
- * the run ends. Each engine call is timed on its own; the size sampled is the Map's document.
+ * item in its own part (startPart). Items run in lanes: a part that succeeds starts its lane's
+ * next item (successorOf, then startPart: the same write in production), a failed one reports
+ * to the Map's document (onItemFailed), and a lane's last item, once none of its Map entry's
+ * items runs any more (the handler's groupRunning query), asks the Map to join (onMapJoined,
+ * with every part of the entry). Each engine call is timed on its own; the size sampled is the
+ * Map's document.
  */
 export function engineMapRun(
   definition: ChainDefinition,
@@ -74,28 +89,58 @@ export function engineMapRun(
   const running: { doc: string; jobName: string }[] = [];
   const endedMs: number[] = [];
   const launchedMs: number[] = [];
-  const timed = (into: number[] | undefined, call: () => Transition): Transition => {
+  const successorMs: number[] = [];
+  /** The parts of each Map entry (group), and those still running: the store's group queries. */
+  const members = new Map<string, Set<string>>();
+  const runningMembers = new Map<string, Set<string>>();
+  const timed = <T>(into: number[] | undefined, call: () => T): T => {
     const started = performance.now();
     const t = call();
     into?.push(performance.now() - started);
     return t;
   };
+  const groupSet = (sets: Map<string, Set<string>>, group: string): Set<string> => {
+    let set = sets.get(group);
+    if (set === undefined) sets.set(group, (set = new Set()));
+    return set;
+  };
   // The handler's part of the work, outside the engine's timed calls: store, then carry out.
   const carry = (t: Transition): void => {
+    const before = docs.get(t.run.id);
     docs.set(t.run.id, t.run);
+    const part = t.run.part;
+    if (part) {
+      groupSet(members, part.group).add(t.run.id);
+      if (t.run.status === 'RUNNING') groupSet(runningMembers, part.group).add(t.run.id);
+      else groupSet(runningMembers, part.group).delete(t.run.id);
+    }
     for (const effect of launchesOf(t))
       intended.push({ doc: t.run.id, jobName: effect.step.jobName });
     for (const effect of t.effects) {
       if (effect.kind === 'spawn') {
-        carry(timed(endedMs, () => startPart(definition, t.run, effect, T0)));
+        if (!docs.has(partDocId(effect.part.root, effect.part.key)))
+          carry(timed(endedMs, () => startPart(definition, t.run, effect, T0)));
+      } else if (effect.kind === 'abortItems') {
+        for (const id of [...groupSet(runningMembers, effect.group)]) {
+          const doc = docs.get(id)!;
+          carry(timed(endedMs, () => abortPart(definition, doc, T0)));
+        }
       }
     }
     const ended = endedOf(t.run);
-    const part = t.run.part;
-    const mapDoc = part && docs.get(part.parentDoc);
-    if (part && ended && mapDoc) {
-      carry(timed(endedMs, () => onItemEnded(definition, mapDoc, part, ended, T0)));
+    if (!part || !ended || (before !== undefined && before.status !== 'RUNNING')) return;
+    const mapDoc = docs.get(part.parentDoc);
+    if (!mapDoc) return;
+    if ('error' in ended) {
+      carry(timed(endedMs, () => onItemFailed(definition, mapDoc, part, ended, T0)));
+    } else {
+      const next = timed(successorMs, () => successorOf(definition, mapDoc, part));
+      if (next) carry(timed(endedMs, () => startPart(definition, mapDoc, next, T0)));
     }
+    if (!part.last || groupSet(runningMembers, part.group).size > 0) return;
+    const parts = [...groupSet(members, part.group)].map((id) => docs.get(id)!);
+    const map = docs.get(part.parentDoc)!;
+    carry(timed(endedMs, () => onMapJoined(definition, map, part, parts, T0)));
   };
   const started = performance.now();
   const first = startRun({
@@ -152,7 +197,7 @@ export function engineMapRun(
   return {
     items,
     transitions: 1 + launchedMs.length + endedMs.length,
-    engineMs: startMs + sum(launchedMs) + sum(endedMs),
+    engineMs: startMs + sum(launchedMs) + sum(endedMs) + sum(successorMs),
     startMs,
     endedMs,
     launchedMs,
@@ -186,7 +231,8 @@ function refusedBytes(error: string | undefined): number | undefined {
 
 /**
  * Engine time per transition for Maps of growing size: per size and MaxConcurrency, the mean
- * engine time per transition (start, launches recorded, job ends), its ratio to the smallest
+ * engine time per transition (start, launches recorded, job ends, parts started, the Map's
+ * failure reports and join), its ratio to the smallest
  * size's (flat within ±20 % is the goal), onJobEnded's mean and p99, and the run's largest
  * JSON. A Map whose state outgrows one document fails (States.DataLimitExceeded): its figures
  * cover the transitions up to that point.
@@ -243,7 +289,7 @@ export function engineMapFigures(plan: EngineMapPlan): Figure[] {
           `${n}.job_ended.mean`,
           mean(ends) * 1000,
           'µs',
-          `onJobEnded; p99 ${(quantile(ends, 0.99) * 1000).toFixed(0)} µs`,
+          `onJobEnded, startPart, onItemFailed, onMapJoined; p99 ${(quantile(ends, 0.99) * 1000).toFixed(0)} µs`,
         ),
         figure(
           `${n}.stringify.mean`,
