@@ -194,18 +194,28 @@ export function onMapJoined(
       byIndex.set(item.part.index, item);
   }
   const outputs: Json[] = [];
-  const errors: RunError[] = [];
+  const failures: { readonly error: RunError; readonly fatal?: true }[] = [];
   for (let index = 0; index < children.total; index++) {
     const ended = byIndex.get(index) && endedOf(byIndex.get(index)!);
     if (ended === undefined) return unchanged(run);
     if ('error' in ended) {
-      errors.push(ended.error);
+      failures.push(ended);
       outputs.push({ ...ended.error });
     } else outputs.push(ended.output);
   }
   const d = new Draft(definition, run, now);
-  const last = errors.at(-1);
-  const error = last && failureOf(state, { ...children, failed: errors.length }, last);
+  // A fatal failure fails the run, whether or not its report arrived before this join.
+  const fatal = failures.find((failure) => failure.fatal);
+  if (fatal !== undefined) {
+    failRun(d, fatal.error, part.parent);
+    return settle(d);
+  }
+  // As if the failures had been reported in index order (a report may still be on its way):
+  // the first one beyond the tolerance fails the Map, with the count the report would give.
+  let error: RunError | undefined;
+  for (let i = 0; i < failures.length && error === undefined; i++) {
+    error = failureOf(state, { ...children, failed: i + 1 }, failures[i]!.error);
+  }
   if (error !== undefined) raise(d, part.parent, error);
   else finish(d, part.parent, outputs);
   drain(d);

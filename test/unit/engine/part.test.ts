@@ -682,6 +682,33 @@ describe('engine: Map items in parts of their own', () => {
       assert.deepEqual(join(TOLERANT, reported, parts[2]!, shuffled).run.output, joined.run.output);
     });
 
+    it('a fatal item fails the run at the join, even when its report has not arrived (tolerated or not)', () => {
+      const root = start(TOLERANT, { items: [BAD, OK(1)] });
+      const parts = spawnsOf(root).map((s) => part(TOLERANT, root.run, s).run);
+      assert.equal(parts[0]!.fatal, true);
+      const joined = join(TOLERANT, root.run, parts[1]!, parts);
+      assert.equal(joined.run.status, 'FAILED');
+      assert.equal(joined.run.error?.Error, 'States.Runtime');
+      const reported = report(TOLERANT, root.run, parts[0]!).run;
+      assert.deepEqual(reported.status, 'FAILED', 'the report alone gives the same end');
+      assert.deepEqual(reported.error, joined.run.error);
+    });
+
+    it('beyond the tolerance, the join counts the failures as reports in index order would', () => {
+      const definition = failing({ ToleratedFailureCount: 1, Catch: CATCH_ALL.Catch });
+      const root = start(definition, { items: [FAIL, FAIL, FAIL] });
+      const parts = spawnsOf(root).map((s) => part(definition, root.run, s).run);
+      const joined = join(definition, root.run, parts[2]!, parts);
+      let reported = root.run;
+      for (const p of parts) reported = report(definition, reported, p).run;
+      for (const map of [joined.run, reported]) {
+        assert.equal(map.frames?.['']?.state, 'Hold');
+        const caught = map.frames?.['']?.input as { Error: string; Cause: string };
+        assert.equal(caught.Error, 'States.ExceedToleratedFailureThreshold');
+        assert.match(caught.Cause, /^2 of 3 items failed/);
+      }
+    });
+
     it('a second join check after the join changes nothing', () => {
       const root = start(PASS, { items: [1, 2] });
       const parts = spawnsOf(root).map((s) => part(PASS, root.run, s).run);

@@ -18,6 +18,12 @@ class Instance extends OptimisticRunStore {
   parts(): Promise<Run[]> {
     return Promise.resolve([]);
   }
+  groupParts(): Promise<Run[]> {
+    return Promise.resolve([]);
+  }
+  groupRunning(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
   putDefinition(): Promise<void> {
     return Promise.resolve();
   }
