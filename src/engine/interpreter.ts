@@ -52,6 +52,31 @@ function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
   };
 }
 
+/**
+ * The state's input after InputPath, and its effective input after Parameters (Task, Pass,
+ * Parallel): what the state runs on. Pure, so it can be computed again (a Parallel's branch
+ * inputs, when the tick starts a branch a crash kept from being created).
+ */
+export function effectiveInputOf(
+  d: Draft,
+  scope: string,
+  frame: Frame,
+  state: State,
+): { stateInput: Json; effective: Json } {
+  const at = evaluation(d, scope, frame);
+  const input = frame.input;
+  const stateInput =
+    state.Type === 'Fail' ? input : selectPath(input, state.InputPath, at, 'InputPath');
+  let effective = stateInput;
+  if (
+    (state.Type === 'Task' || state.Type === 'Pass' || state.Type === 'Parallel') &&
+    state.Parameters
+  ) {
+    effective = resolveTemplate(state.Parameters as JsonObject, effective, at, 'Parameters');
+  }
+  return { stateInput, effective };
+}
+
 /** The definition of the state `frame` stands on. */
 function stateOf(d: Draft, scope: string, frame: Frame): State | undefined {
   return tableOf(d.definition, d.allFrames(), scope, d.part)?.States[frame.state];
@@ -113,15 +138,7 @@ function enter(d: Draft, entry: Entry, again?: Again): void {
   }
   const at = evaluation(d, scope, frame);
   try {
-    const stateInput =
-      state.Type === 'Fail' ? input : selectPath(input, state.InputPath, at, 'InputPath');
-    let effective = stateInput;
-    if (
-      (state.Type === 'Task' || state.Type === 'Pass' || state.Type === 'Parallel') &&
-      state.Parameters
-    ) {
-      effective = resolveTemplate(state.Parameters as JsonObject, effective, at, 'Parameters');
-    }
+    const { stateInput, effective } = effectiveInputOf(d, scope, frame, state);
     const key = entryKey(scope, name, visit);
     const outcome = run({ d, scope, name, state, frame, key, at, stateInput }, effective);
     if (outcome.kind === 'result') finish(d, scope, outcome.result, outcome.next);

@@ -3,13 +3,14 @@ import type { Json } from '../json.js';
 import { abortBelow } from './abort.js';
 import { failureOf, type Ended } from './children.js';
 import { Draft } from './draft.js';
-import { drain, failRun, finish, raise, settle } from './interpreter.js';
+import { drain, effectiveInputOf, failRun, finish, raise, settle } from './interpreter.js';
 import { partDocId, spawnStillWanted } from './part-names.js';
-import type { MapState } from '../chain/types.js';
+import type { MapState, ParallelState } from '../chain/types.js';
 import type { Children, Frame, Part, Run, RunError } from './run.js';
 import { tableAt, tableOf, type StateTable } from './scope.js';
 import { StateError } from './state-error.js';
 import { itemSpawner } from './states/map.js';
+import { branchSpawner } from './states/parallel.js';
 import { unchanged, type SpawnEffect, type Transition } from './transition.js';
 
 // Whether each item processor may read `$$.Execution.Input`, by processor (definitions are
@@ -78,18 +79,30 @@ export function endedOf(part: Run): (Ended & { readonly fatal?: true }) | undefi
   return { error: part.error, ...(part.fatal ? { fatal: true as const } : {}) };
 }
 
-/** The Map frame and state a part belongs to, while its Map still waits for it. */
+/** The starts of the children (Map items, Parallel branches) of the state `frame` stands on. */
+function childSpawner(
+  d: Draft,
+  scope: string,
+  frame: Frame,
+  state: MapState | ParallelState,
+): (index: number) => SpawnEffect {
+  if (state.Type === 'Map') return itemSpawner(d, scope, frame, state);
+  return branchSpawner(d, scope, frame, state, effectiveInputOf(d, scope, frame, state).effective);
+}
+
+/** The Map (or Parallel) frame and state a part belongs to, while it still waits for the part. */
 function mapOf(
   definition: ChainDefinition,
   mapDoc: Run | undefined,
   part: Part,
-): { frame: Frame; children: Children; state: MapState } | undefined {
+): { frame: Frame; children: Children; state: MapState | ParallelState } | undefined {
   if (mapDoc === undefined || isOrphan(mapDoc, part)) return undefined;
   const frame = mapDoc.frames?.[part.parent];
   const state =
     frame &&
     tableOf(definition, mapDoc.frames ?? {}, part.parent, mapDoc.part)?.States[frame.state];
-  if (frame?.children === undefined || state?.Type !== 'Map') return undefined;
+  if (frame?.children === undefined || (state?.Type !== 'Map' && state?.Type !== 'Parallel'))
+    return undefined;
   return { frame, children: frame.children, state };
 }
 
@@ -113,7 +126,7 @@ export function successorOf(
   const next = map && nextInLane(map.children, part.index);
   if (map === undefined || next === undefined || mapDoc === undefined) return undefined;
   try {
-    return itemSpawner(
+    return childSpawner(
       new Draft(definition, mapDoc, mapDoc.startTime),
       part.parent,
       map.frame,
@@ -146,7 +159,7 @@ export function onItemFailed(
   const failedItems = children.failedItems ?? [];
   const spawnNext = (d: Draft): void => {
     const next = nextInLane(children, part.index);
-    if (next !== undefined) d.effects.push(itemSpawner(d, part.parent, frame, state)(next));
+    if (next !== undefined) d.effects.push(childSpawner(d, part.parent, frame, state)(next));
   };
   if (failedItems.includes(part.index)) {
     const d = new Draft(definition, run, now);
@@ -248,7 +261,10 @@ export function waitsOnParts(run: Run): boolean {
   );
 }
 
-/** The starts of items `indices` of the Map `scope` of `mapDoc` (the tick's repair of lost starts). */
+/**
+ * The starts of children `indices` of the Map or Parallel `scope` of `mapDoc` (the tick's
+ * repair of lost starts).
+ */
 export function itemSpawns(
   definition: ChainDefinition,
   mapDoc: Run,
@@ -258,9 +274,11 @@ export function itemSpawns(
   const frame = mapDoc.frames?.[scope];
   const state =
     frame && tableOf(definition, mapDoc.frames ?? {}, scope, mapDoc.part)?.States[frame.state];
-  if (mapDoc.status !== 'RUNNING' || frame?.wait !== 'children' || state?.Type !== 'Map') return [];
+  const fans = state?.Type === 'Map' || state?.Type === 'Parallel';
+  if (mapDoc.status !== 'RUNNING' || frame?.wait !== 'children' || !fans) return [];
   try {
-    const spawn = itemSpawner(new Draft(definition, mapDoc, mapDoc.startTime), scope, frame, state);
+    const draft = new Draft(definition, mapDoc, mapDoc.startTime);
+    const spawn = childSpawner(draft, scope, frame, state);
     return indices.map(spawn);
   } catch (error) {
     if (!(error instanceof StateError)) throw error;

@@ -36,6 +36,8 @@ export interface RunResult {
   readonly archived: readonly Step[];
   readonly events: readonly RunEvent[];
   readonly run: Run;
+  /** Every document of the run: its own, then its parts (Map items, Parallel branches). */
+  readonly docs: readonly Run[];
   /** Seconds of simulated time the run took (timers advance it). */
   readonly seconds: number;
 }
@@ -179,6 +181,7 @@ export function runChain(
     archived,
     events,
     run,
+    docs: [run, ...[...docs.values()].filter((doc) => doc !== run)],
     seconds: (now - Date.parse(T0)) / 1000,
   };
 }

@@ -50,7 +50,7 @@ function failingBranch(seconds: number): JsonObject {
 function stepOf(r: RunResult, state: string): Step | undefined {
   return (
     r.archived.find((s) => s.state === state) ??
-    Object.values(r.run.steps).find((s) => s.state === state)
+    r.docs.flatMap((doc) => Object.values(doc.steps)).find((s) => s.state === state)
   );
 }
 
