@@ -24,6 +24,14 @@ export function runIdOfDoc(docId: string): string {
   return at < 0 ? docId : docId.slice(0, at);
 }
 
+/** The run a document's log lines name: the run itself, or the run a part belongs to. */
+export function runIdOf(doc: {
+  readonly id: string;
+  readonly part?: { readonly root: string };
+}): string {
+  return doc.part?.root ?? doc.id;
+}
+
 /** The scope path of item `index` of the Map `frame` (in `scope`) stands on. */
 export function itemScopeOf(scope: string, frame: Frame, index: number): string {
   return childScopeOf(entryKey(scope, frame.state, frame.visit), frame.attempt, index);

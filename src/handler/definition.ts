@@ -1,4 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
+import { runIdOf } from '../engine/part-names.js';
 import type { Run } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
 import type { HandlerDeps } from './deps.js';
@@ -14,6 +15,6 @@ export async function definitionFor(deps: HandlerDeps, run: Run): Promise<ChainD
   if (stored) return stored;
   // The definition is written before the run, so this is a store that has not caught up yet.
   throw new StoreTransientError(
-    `run ${run.id}: definition ${run.definitionHash} of chain ${run.chain} is not in the store yet; the delivery will be retried`,
+    `run ${runIdOf(run)}: definition ${run.definitionHash} of chain ${run.chain} is not in the store yet; the delivery will be retried`,
   );
 }

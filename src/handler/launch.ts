@@ -1,4 +1,5 @@
 import pRetry, { AbortError } from 'p-retry';
+import { runIdOf } from '../engine/part-names.js';
 import { LEASE_MARGIN_MS } from '../config.js';
 import type { JobSummary } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
@@ -155,8 +156,8 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
     inv.logger.write({
       severity: 'ERROR',
       event: 'job.unrecorded',
-      message: `run ${run.id} state ${step.state}: job ${launched.job.id} (${step.jobName}) was launched but the step is ${current?.status ?? 'no longer in flight'}${current?.jobId ? ` with job ${current.jobId}` : ''}`,
-      runId: run.id,
+      message: `run ${runIdOf(run)} state ${step.state}: job ${launched.job.id} (${step.jobName}) was launched but the step is ${current?.status ?? 'no longer in flight'}${current?.jobId ? ` with job ${current.jobId}` : ''}`,
+      runId: runIdOf(run),
       chain: run.chain,
       state: step.state,
       jobName: step.jobName,
@@ -221,8 +222,8 @@ async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<Ta
     inv.logger.write({
       severity: 'INFO',
       event: 'launch.held',
-      message: `run ${run.id} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'} and Dataflow has no job of that name yet; left to it (a tick takes it over if that delivery died)`,
-      runId: run.id,
+      message: `run ${runIdOf(run)} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'} and Dataflow has no job of that name yet; left to it (a tick takes it over if that delivery died)`,
+      runId: runIdOf(run),
       chain: run.chain,
       state: step.state,
       jobName: step.jobName,

@@ -1,4 +1,5 @@
 import type { JobRef, JobSummary } from '../dataflow/job.js';
+import { runIdOf } from '../engine/part-names.js';
 import { notOwnJobReason } from '../engine/identity.js';
 import type { Run, Step } from '../engine/run.js';
 import type { HandlerDeps } from './deps.js';
@@ -29,8 +30,8 @@ export async function findOwnJob(
     deps.logger.write({
       severity: 'WARNING',
       event: 'job.foreign',
-      message: `run ${run.id} state ${step.state}: job ${job.id} is named ${step.jobName} but is not this step's job (${foreign}); it is left alone`,
-      runId: run.id,
+      message: `run ${runIdOf(run)} state ${step.state}: job ${job.id} is named ${step.jobName} but is not this step's job (${foreign}); it is left alone`,
+      runId: runIdOf(run),
       chain: run.chain,
       state: step.state,
       jobName: step.jobName,

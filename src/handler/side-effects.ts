@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { runIdOf } from '../engine/part-names.js';
 import type { Run, Step } from '../engine/run.js';
 import type { Effect, Transition } from '../engine/transition.js';
 import { isRetryable } from '../errors.js';
@@ -27,8 +28,8 @@ export async function cancelJob(inv: Invocation, run: Run, step: Step): Promise<
     inv.logger.write({
       severity: 'WARNING',
       event: 'job.cancel_failed',
-      message: `run ${run.id}: cancelling ${step.jobName} (${jobId}) failed: ${describe(error)}; the next tick tries again`,
-      runId: run.id,
+      message: `run ${runIdOf(run)}: cancelling ${step.jobName} (${jobId}) failed: ${describe(error)}; the next tick tries again`,
+      runId: runIdOf(run),
       chain: run.chain,
       state: step.state,
       jobName: step.jobName,
@@ -53,8 +54,8 @@ export async function scheduleTimer(
     inv.logger.write({
       severity: 'WARNING',
       event: 'timer.schedule_failed',
-      message: `run ${run.id}: scheduling timer ${name} (due ${dueAt}) failed: ${describe(error)}; the tick fires it when due`,
-      runId: run.id,
+      message: `run ${runIdOf(run)}: scheduling timer ${name} (due ${dueAt}) failed: ${describe(error)}; the tick fires it when due`,
+      runId: runIdOf(run),
       chain: run.chain,
       timer: name,
     });

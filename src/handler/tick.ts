@@ -1,4 +1,5 @@
 import { endedJob, type JobRef } from '../dataflow/job.js';
+import { runIdOf } from '../engine/part-names.js';
 import { onJobEnded } from '../engine/job-ended.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { onLaunchFailed } from '../engine/launched.js';
@@ -189,19 +190,21 @@ export async function handleTick(inv: Invocation): Promise<void> {
       inv.logger.write({
         severity: 'WARNING',
         event: 'tick.failed',
-        message: `tick: reconciling ${item.step.jobName} of run ${item.run.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        runId: item.run.id,
+        message: `tick: reconciling ${item.step.jobName} of run ${runIdOf(item.run)} failed: ${error instanceof Error ? error.message : String(error)}`,
+        runId: runIdOf(item.run),
         chain: item.run.chain,
         state: item.step.state,
       });
     }
   }
   const deferred = work.length - window.length;
+  // Runs, not documents: a run's Map items and Parallel branches are documents of their own.
+  const running = new Set(runs.map(runIdOf)).size;
   inv.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: ${runs.length} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
-    runs: runs.length,
+    message: `tick: ${running} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
+    runs: running,
     timersFired: fired,
     partsRepaired: parts,
     ...counts,

@@ -4,7 +4,8 @@ import type { ChainDefinition } from '../../../src/chain/types.js';
 import { renderRun, runView, statusCommand } from '../../../src/cli/status.js';
 import type { EndedJob, TerminalJobState } from '../../../src/dataflow/job.js';
 import { onJobEnded } from '../../../src/engine/job-ended.js';
-import { jobLabels } from '../../../src/engine/labels.js';
+import { stepLabels } from '../../../src/engine/labels.js';
+import { onMapJoined, startPart } from '../../../src/engine/part.js';
 import { onLaunched } from '../../../src/engine/launched.js';
 import type { Frame, Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
@@ -68,14 +69,28 @@ function ended(run: Run, step: Step, state: TerminalJobState, id: string): Ended
     projectId: step.projectId,
     location: step.location,
     currentState: state,
-    labels: jobLabels(run.id, run.chain, step.state),
+    labels: stepLabels(run, step.state),
   };
 }
 
-/** Writes a transition's run and archives its ended steps, as the handler does. */
-async function commit(store: MemoryRunStore, t: Transition): Promise<Run> {
+/**
+ * Writes a transition's document and archives its ended steps, and creates the parts (the
+ * Parallel's branches) it starts, as the handler does.
+ */
+async function commit(store: MemoryRunStore, t: Transition, now = T2): Promise<Run> {
   await store.update(t.run.id, () => ({ run: t.run, archive: t.archived, result: undefined }));
+  for (const effect of t.effects) {
+    if (effect.kind === 'spawn') await store.create(startPart(fanOut, t.run, effect, now).run);
+  }
   return t.run;
+}
+
+/** The branch part holding a step of `state`. */
+async function branchOf(store: MemoryRunStore, state: string): Promise<Run> {
+  const parts = await store.parts('r1');
+  const part = parts.find((doc) => Object.values(doc.steps).some((s) => s.state === state));
+  assert.ok(part, `a branch with a step in flight for ${state}`);
+  return part;
 }
 
 /** The engine's run of `fanOut` stopped after `until`: Ingest done, Load launched, Pause waiting. */
@@ -101,15 +116,22 @@ async function fanOutRun(
     store,
     onJobEnded(fanOut, run, ended(run, ingest, 'JOB_STATE_DONE', 'j-ingest'), T2),
   );
-  run = await commit(store, onLaunched(run, stepOf(run, 'Load').jobName, 'j-load', T3, false));
-  if (until === 'running') return run;
-  const load = stepOf(run, 'Load');
-  run = await commit(
+  let branch = await branchOf(store, 'Load');
+  branch = await commit(
     store,
-    onJobEnded(fanOut, run, ended(run, load, 'JOB_STATE_DONE', 'j-load'), T4),
+    onLaunched(branch, stepOf(branch, 'Load').jobName, 'j-load', T3, false),
   );
-  const wait = Object.keys(run.timers ?? {}).find((name) => name.startsWith('wait-'))!;
-  return commit(store, onTimer(fanOut, run, wait, PAUSE_DUE));
+  if (until === 'running') return run;
+  const load = stepOf(branch, 'Load');
+  await commit(
+    store,
+    onJobEnded(fanOut, branch, ended(branch, load, 'JOB_STATE_DONE', 'j-load'), T4),
+  );
+  const pause = (await store.parts('r1')).find((doc) => doc.status === 'RUNNING')!;
+  const wait = Object.keys(pause.timers ?? {}).find((name) => name.startsWith('wait-'))!;
+  const waited = await commit(store, onTimer(fanOut, pause, wait, PAUSE_DUE));
+  const parts = await store.parts('r1');
+  return commit(store, onMapJoined(fanOut, run, waited.part!, parts, PAUSE_DUE));
 }
 
 /** What one call of the command printed and returned. */
@@ -141,12 +163,12 @@ interface Names {
 }
 
 async function namesOf(store: MemoryRunStore): Promise<Names> {
-  const run = (await store.get('r1'))!;
+  const docs = [(await store.get('r1'))!, ...(await store.parts('r1'))];
   const history = await store.history('r1');
-  const job = (state: string) =>
-    [...history, ...Object.values(run.steps)].find((s) => s.state === state)!.jobName;
-  const timer = (kind: string) =>
-    Object.keys(run.timers ?? {}).find((name) => name.startsWith(`${kind}-`)) ?? '';
+  const steps = [...history, ...docs.flatMap((doc) => Object.values(doc.steps))];
+  const job = (state: string) => steps.find((s) => s.state === state)!.jobName;
+  const timers = docs.flatMap((doc) => Object.keys(doc.timers ?? {}));
+  const timer = (kind: string) => timers.find((name) => name.startsWith(`${kind}-`)) ?? '';
   return {
     ingest: job('Ingest'),
     load: job('Load'),
@@ -466,27 +488,31 @@ describe('dfchain status', () => {
     });
   }
 
-  it('reads the run once, then the history once; a step ending in between shows once, ended', async () => {
+  it('reads the run, then its parts, then the history, once each; a step ending in between shows once, ended', async () => {
     const store = new MemoryRunStore();
     await fanOutRun(store);
     const names = await namesOf(store);
-    const get = store.get.bind(store);
-    // Another delivery ends Load's job right after the command read the run.
-    const getSpy = sinon.stub(store, 'get').callsFake(async (runId) => {
-      const run = (await get(runId))!;
-      const load = stepOf(run, 'Load');
+    const parts = store.parts.bind(store);
+    // Another delivery ends Load's job (in its branch's part) right after the command read the parts.
+    const partsSpy = sinon.stub(store, 'parts').callsFake(async (runId) => {
+      const read = await parts(runId);
+      const branch = read.find((doc) => Object.values(doc.steps).some((s) => s.state === 'Load'))!;
+      const load = stepOf(branch, 'Load');
       await commit(
         store,
-        onJobEnded(fanOut, run, ended(run, load, 'JOB_STATE_DONE', 'j-load'), T4),
+        onJobEnded(fanOut, branch, ended(branch, load, 'JOB_STATE_DONE', 'j-load'), T4),
       );
-      return run;
+      return read;
     });
+    const getSpy = sinon.spy(store, 'get');
     const historySpy = sinon.spy(store, 'history');
     const { code, out } = await status(store, 'r1', true);
     assert.equal(code, 0);
     assert.equal(getSpy.callCount, 1);
+    assert.equal(partsSpy.callCount, 1);
     assert.equal(historySpy.callCount, 1);
-    assert.ok(getSpy.calledBefore(historySpy));
+    assert.ok(getSpy.calledBefore(partsSpy));
+    assert.ok(partsSpy.calledBefore(historySpy));
     assert.equal(out.length, 1);
     const view = JSON.parse(out[0]!) as { steps: { jobName: string; status: string }[] };
     assert.deepEqual(

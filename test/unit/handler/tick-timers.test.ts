@@ -107,7 +107,13 @@ describe('handler: tick, timers and abandoned jobs', () => {
       ]);
       const run = await storedRun(kit.store, 'r1');
       assert.equal(run.status, 'RUNNING', 'the failure was caught');
-      assert.deepEqual([run.steps[CB]?.status, run.steps[CB]?.abandoned], ['LAUNCHED', true]);
+      // B's step is in its branch's part, stopped with the Parallel.
+      const branch = (await kit.store.parts('r1')).find((part) => part.steps[CB] !== undefined);
+      assert.equal(branch?.status, 'CANCELLED');
+      assert.deepEqual(
+        [branch?.steps[CB]?.status, branch?.steps[CB]?.abandoned],
+        ['LAUNCHED', true],
+      );
       const active = await kit.dataflow.port.listActiveJobs(EUROPE);
       assert.deepEqual(
         active.map((job) => job.name),
