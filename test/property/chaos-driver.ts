@@ -23,10 +23,12 @@ import { statesByName } from './arbitraries.js';
 /**
  * A chaotic driver of the pure engine: the at-least-once world of ARCHITECTURE.md §3 in
  * miniature. A run is a forest of documents: the run's own (id = run id) and one part per Map
- * item (id `{runId}.{key}`, src/engine/part.ts). Every signal goes to the document that holds
- * its step or timer. A Map runs its items in a fixed window of lanes (MaxConcurrency, or every
- * item when unbounded): item k + W starts when item k ends. The driver keeps what could be
- * delivered next and lets `schedule` pick:
+ * item or Parallel branch (id `{runId}.{key}`, src/engine/part.ts), a part's parent being the
+ * document that holds the Map's or Parallel's frame (the run's, or another part's). Every
+ * signal goes to the document that holds its step or timer. A Map runs its items in a fixed
+ * window of lanes (MaxConcurrency, or every item when unbounded): item k + W starts when item k
+ * ends; a Parallel starts every branch at once, each the last of its own lane (its width is its
+ * branch count). The driver keeps what could be delivered next and lets `schedule` pick:
  *
  * - `launch`: an INTENDED step whose job does not exist yet gets its job created (the one
  *   launch call the world allows per job name; no engine call);
@@ -37,17 +39,18 @@ import { statesByName } from './arbitraries.js';
  * - `timer`: a pending timer is delivered once due (the clock jumps to its due time);
  * - `early`: a pending timer delivered before it is due (must change nothing);
  * - `spawn`: a `spawn` effect is carried out: the part is created (`startPart`) unless its
- *   document exists or its Map no longer waits for it (`isOrphan`);
- * - `report`: a part that ended FAILED reports to its Map's document (`onItemFailed`); a
+ *   document exists or its parent no longer waits for it (`isOrphan`);
+ * - `report`: a part that ended FAILED reports to its parent's document (`onItemFailed`); a
  *   report is sent after every transition of a failed part, as the handler and the tick do,
  *   so reports repeat;
- * - `join`: a lane's last part (`part.last`) that ended asks its Map whether every item has
- *   ended (`onMapJoined`, with every document of the part's group as it is at delivery); sent
- *   after every transition of such an ended part, so join checks repeat too;
+ * - `join`: a lane's last part (`part.last`: every Parallel branch) that ended asks its parent
+ *   whether every item or branch has ended (`onMapJoined`, with every document of the part's
+ *   group as it is at delivery); sent after every transition of such an ended part, so join
+ *   checks repeat too;
  * - `abort`: an `abortItems` effect is carried out: every RUNNING document of the group gets
  *   `abortPart` (each a transition of its own);
  * - `again`: any signal delivered before is delivered again (up to `duplicates` times each;
- *   must change nothing, except a join check that came before its Map could join). Spawns,
+ *   must change nothing, except a join check that came before its parent could join). Spawns,
  *   reports, join checks and aborts are carried out after the commit that asked for them, so
  *   they wait, race the other signals and repeat like them.
  *
@@ -56,8 +59,10 @@ import { statesByName } from './arbitraries.js';
  * duplicated and is no message of its own.
  *
  * After every transition it also checks that no job name is in flight again after its step
- * ended (a second launch), that no Map entry (group) runs more parts at once than its
- * MaxConcurrency, and that no part is asked for by two transitions that changed a document.
+ * ended (a second launch), that no Map or Parallel entry (group) runs more parts at once than
+ * its width (a Map's MaxConcurrency, else its item count; a Parallel's branch count), that no
+ * part runs in an entry no frame ever waited on, and that no part is asked for by two
+ * transitions that changed a document.
  *
  * Besides the clock jumps of timers, the clock moves 0–2 s at each delivery as the schedule
  * says. Job ids are `idOf(jobName)`, so runs of different drivers can be compared as data.
@@ -85,7 +90,7 @@ export type DeliveryKind =
   | 'abort'
   | 'again';
 
-/** How a part ended, as it reports to its Map. */
+/** How a part ended, as it reports to its parent (Map or Parallel). */
 export type ItemEnd = NonNullable<ReturnType<typeof endedOf>>;
 /** How a failed part ended. */
 export type ItemFailure = Extract<ItemEnd, { readonly error: RunError }>;
@@ -232,14 +237,14 @@ function nameOf(signal: Signal): string {
   return targetOf(signal);
 }
 
-/** The documents of a Map entry's items (its group), as they are now. */
+/** The documents of a Map or Parallel entry's items or branches (its group), as they are now. */
 function groupDocs(docs: ReadonlyMap<string, Run>, group: string): Run[] {
   return [...docs.values()].filter((doc) => doc.part?.group === group);
 }
 
 /**
  * True when `t` ended the part it is a transition of: the part was RUNNING (or did not exist:
- * it ended in its first transition) and has ended now with something to tell its Map.
+ * it ended in its first transition) and has ended now with something to tell its parent.
  */
 function endsPart(before: Run | undefined, t: Transition): boolean {
   return (
@@ -292,15 +297,18 @@ export function runChaos(
   const outbox: Message[] = [];
   /**
    * Signals delivered before, each with the redeliveries it has left. `late`: a join check
-   * whose first delivery changed nothing (some item had not ended), so a redelivery may still
-   * join the Map: that is not a repeated effect.
+   * whose first delivery changed nothing (some item or branch had not ended), so a redelivery
+   * may still join the Map or Parallel: that is not a repeated effect.
    */
   const redeliveries: { signal: Signal; left: number; late: boolean }[] = [];
   /** Early deliveries left, by document and timer name. */
   const earlyLeft = new Map<string, number>();
   /** Every part asked for by a transition that changed a document (spawn or lane successor). */
   const asked = new Set<string>();
-  /** MaxConcurrency of each Map entry (group) seen, kept after its frame is gone. */
+  /**
+   * The width of each Map or Parallel entry (group) seen, kept after its frame is gone: a Map's
+   * MaxConcurrency, or its item count when unbounded; a Parallel's branch count.
+   */
   const limits = new Map<string, number>();
 
   const violation = (text: string): void => {
@@ -308,16 +316,17 @@ export function runChaos(
   };
 
   /**
-   * A Map entry never runs more parts at once than its MaxConcurrency, however signals
-   * arrive: counted by group over every document, so parts of an entry its Map left (waiting
-   * for their abort) count against that entry, not the next.
+   * A Map or Parallel entry never runs more parts at once than its width, however signals
+   * arrive: counted by group over every document, so parts of an entry its Map or Parallel
+   * left (waiting for their abort) count against that entry, not the next. Every running
+   * part belongs to an entry some frame waited on.
    */
   const checkConcurrency = (): void => {
     for (const doc of docs.values()) {
       for (const [scope, frame] of Object.entries(doc.frames ?? {})) {
-        const max = frame.children?.maxConcurrency;
-        if (frame.children?.parts !== true || !max || frame.wait !== 'children') continue;
-        limits.set(groupOf(doc.id, scope, frame), max);
+        const children = frame.children;
+        if (children?.parts !== true || frame.wait !== 'children') continue;
+        limits.set(groupOf(doc.id, scope, frame), children.maxConcurrency || children.total);
       }
     }
     const running = new Map<string, number>();
@@ -326,9 +335,11 @@ export function runChaos(
       running.set(doc.part.group, (running.get(doc.part.group) ?? 0) + 1);
     }
     for (const [group, count] of running) {
-      const max = limits.get(group);
-      if (max !== undefined && count > max)
-        violation(`Map entry ${group} runs ${count} items at once, MaxConcurrency ${max}`);
+      const width = limits.get(group);
+      if (width === undefined)
+        violation(`entry ${group} runs ${count} parts, but no Map or Parallel frame waited on it`);
+      else if (count > width)
+        violation(`entry ${group} runs ${count} parts at once, more than its width ${width}`);
     }
   };
 
@@ -340,7 +351,7 @@ export function runChaos(
 
   /**
    * Stores a transition of a document, checks it, and queues what it asks for: its spawns and
-   * aborts, and what a part that has ended asks of its Map (a failure report, a join check).
+   * aborts, and what a part that has ended asks of its parent (a failure report, a join check).
    * A part it ends SUCCEEDED starts its lane's next item at once, as part of the same write.
    * `running`: the run was RUNNING before.
    */
@@ -469,8 +480,9 @@ export function runChaos(
     };
     switch (message.kind) {
       case 'spawn': {
-        // The part's document exists already: a repeated spawn does nothing. A Map that no
-        // longer waits for the item gets no part (the handler stops it before it launches).
+        // The part's document exists already: a repeated spawn does nothing. A Map or Parallel
+        // that no longer waits for the item or branch gets no part (the handler stops it before
+        // it launches).
         const doc = docs.get(targetOf(message));
         const { part } = message.effect;
         if (doc === undefined && !isOrphan(docs.get(part.parentDoc), part))
@@ -782,7 +794,7 @@ export function replayClean(
         if (next.kind === 'report' && JSON.stringify(ended) !== JSON.stringify(next.ended))
           return `part ${next.doc} did not end so in the replay (${JSON.stringify(ended)})`;
         const map = docs.get(doc.part.parentDoc);
-        if (map === undefined) return `the Map document of ${next.doc} is missing in the replay`;
+        if (map === undefined) return `the parent document of ${next.doc} is missing in the replay`;
         if (next.kind === 'join') {
           const parts = [...docs.values()].filter((d) => d.part?.group === doc.part!.group);
           return [onMapJoined(definition, map, doc.part, parts, next.at)];
@@ -791,7 +803,7 @@ export function replayClean(
       }
       case 'abort': {
         if (!asked.has(`abort ${next.doc}`))
-          return `the replay never asked to stop the items of ${next.doc}`;
+          return `the replay never asked to stop the parts of ${next.doc}`;
         return [...docs.values()]
           .filter((d) => d.part?.group === next.doc && d.status === 'RUNNING')
           .map((d) => abortPart(definition, d, next.at));

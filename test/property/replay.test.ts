@@ -28,17 +28,19 @@ import {
  * same run and the same set of jobs. Random valid chains (Parallel, Map with MaxConcurrency,
  * tolerated failures, Choice, Task with Retry and Catch) run on random job outcomes under a
  * chaotic delivery of every signal to every document of the run (its own, and one part per Map
- * item): launch records late, job ends before their launch record, timers late or early, Map
- * items started (spawn) and stopped (abort) late and out of order, failed items reported to
- * their Map and lanes' last items asking it to join late, out of order and again, anything
- * delivered up to 3 more times. (A succeeding item starts its lane's next item in the write
- * that ends it: no message, never lost nor repeated.) They must end as a clean delivery ends:
+ * item or Parallel branch): launch records late, job ends before their launch record, timers
+ * late or early, Map items and Parallel branches started (spawn) and stopped (abort) late and
+ * out of order, failed items and branches reported to their Map or Parallel and lanes' last
+ * items (every branch) asking it to join late, out of order and again, anything delivered up
+ * to 3 more times. (A succeeding item starts its lane's next item in the write that ends it:
+ * no message, never lost nor repeated.) They must end as a clean delivery ends:
  *
  * - always as the clean replay of its own effective deliveries (same order, same times, once
  *   each, launches recorded at once): duplicates, stale and early signals, late launch records
  *   and clock drift make no difference; and with no job name launched twice, no Map above its
- *   MaxConcurrency, no redelivery changing the run, no run left RUNNING with nothing to do,
- *   no part asked for twice, and no part left RUNNING after the run ended;
+ *   MaxConcurrency (nor any Map or Parallel entry above its width), no redelivery changing the
+ *   run, no run left RUNNING with nothing to do, no part asked for twice, and no part left
+ *   RUNNING after the run ended;
  * - as the clean in-order run of the conformance harness (status, output, error, and the set of
  *   launched job names) whenever no branch or item fails there. When one does, its siblings
  *   race it, and the run's course rightly depends on which job end the engine hears of first
@@ -225,9 +227,11 @@ describe('property: exactly once under duplicated, reordered deliveries', functi
       if (raceFree(c, clean, chaos)) compared++;
       const states = statesByName(c.definition);
       successors += chaos.successors > 0 ? 1 : 0;
+      // A Map's first MaxConcurrency items start with it; a Parallel starts every branch.
       const widthOf = (state: string): number => {
-        const map = states.get(state);
-        return map?.Type === 'Map' ? (map.MaxConcurrency ?? 0) : 0;
+        const parent = states.get(state);
+        if (parent?.Type === 'Parallel') return parent.Branches.length;
+        return parent?.Type === 'Map' ? (parent.MaxConcurrency ?? 0) : 0;
       };
       if (
         chaos.trace.some(
@@ -249,6 +253,39 @@ describe('property: exactly once under duplicated, reordered deliveries', functi
     assert.ok(share(aborts) > 0.01, `items stopped: ${aborts}`);
     assert.ok(share(joinedAgain) > 0.3, `join checks repeated: ${joinedAgain}`);
     assert.ok(share(compared) > 0.3, `compared with the clean run: ${compared}`);
+  });
+
+  it("the generator drives Parallel branches as parts under chaos, as it drives a Map's items", () => {
+    // Counted over chaotic runs: branch parts started (spawn), failed branches reported to
+    // their Parallel, branch join checks and stopped branches that changed a document, and
+    // branch parts whose Parallel runs in a part itself (in a Map item or another branch).
+    const sample = fc.sample(cases, { seed: 13, numRuns: 300 });
+    let spawned = 0;
+    let reported = 0;
+    let joined = 0;
+    let stopped = 0;
+    let inPart = 0;
+    for (const c of sample) {
+      const chaos = runChaos(c.definition, c.input, outcomes(c.outcome), c.schedule);
+      const states = statesByName(c.definition);
+      const branches = [...chaos.docs.values()].filter(
+        (doc) =>
+          doc.part !== undefined && states.get(doc.part.route.at(-1)!.state)?.Type === 'Parallel',
+      );
+      const ids = new Set(branches.map((doc) => doc.id));
+      const groups = new Set(branches.map((doc) => doc.part!.group));
+      if (chaos.trace.some((t) => t.kind === 'spawn' && ids.has(t.doc))) spawned++;
+      if (chaos.trace.some((t) => t.kind === 'report' && ids.has(t.doc))) reported++;
+      if (chaos.trace.some((t) => t.kind === 'join' && ids.has(t.doc))) joined++;
+      if (chaos.trace.some((t) => t.kind === 'abort' && groups.has(t.doc))) stopped++;
+      if (branches.some((doc) => doc.part!.parentDoc !== doc.part!.root)) inPart++;
+    }
+    const share = (n: number): number => n / sample.length;
+    assert.ok(share(spawned) > 0.2, `branch parts started: ${spawned}`);
+    assert.ok(share(reported) > 0.05, `branch failures reported: ${reported}`);
+    assert.ok(share(joined) > 0.2, `Parallels joined by a branch: ${joined}`);
+    assert.ok(share(stopped) > 0.02, `branches stopped: ${stopped}`);
+    assert.ok(share(inPart) > 0.1, `Parallels in a part: ${inPart}`);
   });
 
   it('why the clean in-order run is the reference only when no branch fails: racing branches may launch other jobs', () => {
@@ -273,18 +310,42 @@ describe('property: exactly once under duplicated, reordered deliveries', functi
     const outcome = (step: Parameters<typeof fail>[0]) =>
       step.state === 'A' ? 'FAILED' : fail(step);
     const clean = runChain(definition, {}, outcome);
-    // Pending deliveries are listed launches, records, ends: [launch a, launch b], then
-    // [record a, record b, end a, end b]; choose end a (2) or end b (3) first.
+    // Each branch runs in a part, asked for by a spawn. Pending deliveries are listed
+    // launches, records, ends, timers, then messages (spawns, reports, join checks, aborts),
+    // then redeliveries: [spawn A, spawn B]: spawn A (0); [launch a, spawn B]: spawn B (1);
+    // [launch a, launch b]: launch a (0); [launch b, record a, end a]: launch b (0); then
+    // [record a, record b, end a, end b]: end a (2) or end b (3) first. After end a, branch
+    // A's part has failed: [record a, record b, end b, report A, join A, again end a]: its
+    // report (3) reaches the Parallel before b ends. After end b, branch B goes on to C.
     const aFirst = runChaos(definition, {}, outcome, {
-      choices: [0, 0, 2],
+      choices: [0, 1, 0, 0, 2, 3],
       duplicates: 1,
       early: false,
     });
     const bFirst = runChaos(definition, {}, outcome, {
-      choices: [0, 0, 3],
+      choices: [0, 1, 0, 0, 3],
       duplicates: 1,
       early: false,
     });
+    assert.deepEqual(
+      aFirst.trace.slice(0, 4).map((t) => [t.kind, t.kind === 'end' ? t.job.name[0] : t.doc]),
+      [
+        ['spawn', aFirst.trace[0]!.doc],
+        ['spawn', aFirst.trace[1]!.doc],
+        ['end', 'a'],
+        ['report', aFirst.trace[0]!.doc],
+      ],
+      "a's end, then branch A's report, before b's end",
+    );
+    assert.deepEqual(
+      bFirst.trace.slice(0, 3).map((t) => [t.kind, t.kind === 'end' ? t.job.name[0] : t.doc]),
+      [
+        ['spawn', bFirst.trace[0]!.doc],
+        ['spawn', bFirst.trace[1]!.doc],
+        ['end', 'b'],
+      ],
+      "b's end first",
+    );
     for (const r of [aFirst, bFirst]) {
       assert.deepEqual(r.violations, []);
       assert.equal(r.status, 'FAILED');

@@ -16,7 +16,7 @@ import {
 } from '../../../src/engine/part.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
-import type { SpawnEffect, Transition } from '../../../src/engine/transition.js';
+import type { Effect, RunEvent, SpawnEffect, Transition } from '../../../src/engine/transition.js';
 import type { JsonObject } from '../../../src/json.js';
 
 /** Small drivers of the pure engine for the scope, timer and launch tests. */
@@ -104,7 +104,10 @@ export function endJob(
   return onJobEnded(definition, run, endedJob(run, step, state), now);
 }
 
-/** The `spawn` effects of a transition: the Map items it starts, each in a part of its own. */
+/**
+ * The `spawn` effects of a transition: the Map items or Parallel branches it starts, each in a
+ * part of its own.
+ */
 export function spawnsOf(transition: Transition): SpawnEffect[] {
   return transition.effects.filter((e): e is SpawnEffect => e.kind === 'spawn');
 }
@@ -117,10 +120,10 @@ export interface Forest {
 
 /**
  * Applies `first` and carries out at once, at `now`, what it and every transition after it ask
- * for, as the handler does: a spawn starts its part (unless the part exists or its Map no
- * longer waits for it), `abortItems` stops every running part of the group, and a part that
- * ended starts its lane's next item (a success), reports to its Map's document (a failure),
- * and, the last of its lane, asks the Map to join.
+ * for, as the handler does: a spawn starts its part (unless the part exists or its Map or
+ * Parallel no longer waits for it), `abortItems` stops every running part of the group, and a
+ * part that ended starts its lane's next item (a success), reports to its parent's document
+ * (a failure), and, the last of its lane (every Parallel branch is), asks the parent to join.
  */
 export function carryOut(
   definition: ChainDefinition,
@@ -164,5 +167,55 @@ export function carryOut(
     }
   };
   apply(first);
+  return forest;
+}
+
+/**
+ * `t` with only `effects` of its effects, in that order: the handler carries out each effect
+ * on its own, so the others may still be on their way (or come in another order).
+ */
+export function withEffects(t: Transition, effects: readonly Effect[]): Transition {
+  return { ...t, effects };
+}
+
+/** The one document of `forest` that is the part of `scope`; fails the test unless there is one. */
+export function partAt(forest: Forest, scope: string): Run {
+  const found = [...forest.docs.values()].filter((doc) => doc.part?.scope === scope);
+  assert.equal(found.length, 1, `one part of ${scope}`);
+  return found[0]!;
+}
+
+/** The run's own document in `forest` (run `r1`). */
+export function rootOf(forest: Forest): Run {
+  const root = forest.docs.get('r1');
+  assert.ok(root !== undefined, 'the run r1 is in the forest');
+  return root;
+}
+
+/** Every effect of the transitions of `forest`, in order. */
+export function effectsIn(forest: Forest): Effect[] {
+  return forest.transitions.flatMap((t) => t.effects);
+}
+
+/** Every event of the transitions of `forest`, in order. */
+export function eventsIn(forest: Forest): RunEvent[] {
+  return forest.transitions.flatMap((t) => t.events);
+}
+
+/**
+ * Records the launch of every INTENDED step of every document of `forest` at `now` (documents
+ * in id order, steps in name order), carrying out what each record asks for.
+ */
+export function launchForest(definition: ChainDefinition, forest: Forest, now: string): Forest {
+  for (const id of [...forest.docs.keys()].sort()) {
+    const intended = Object.values(forest.docs.get(id)!.steps)
+      .filter((s) => s.status === 'INTENDED')
+      .map((s) => s.jobName)
+      .sort();
+    for (const name of intended) {
+      const doc = forest.docs.get(id)!;
+      carryOut(definition, onLaunched(doc, name, idOf(name), now, false), now, forest);
+    }
+  }
   return forest;
 }

@@ -5,12 +5,14 @@ import { MAX_ENTRIES_PER_TRANSITION } from '../../../src/engine/interpreter.js';
 import { onJobEnded } from '../../../src/engine/job-ended.js';
 import { jobLabels } from '../../../src/engine/labels.js';
 import { onLaunched } from '../../../src/engine/launched.js';
+import { onMapJoined } from '../../../src/engine/part.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
 import { onTimer } from '../../../src/engine/timer.js';
 import { launchesOf, type Transition } from '../../../src/engine/transition.js';
 import type { JsonObject } from '../../../src/json.js';
 import { T0 } from '../../fixtures/runs.js';
+import { carryOut, eventsIn, partAt, rootOf, spawnsOf, withEffects } from './drive.js';
 
 const task = (name: string, extra: JsonObject = {}): JsonObject => ({
   Type: 'Task',
@@ -142,11 +144,26 @@ describe('engine: the interpreter’s paths', () => {
       },
       Caught: { Type: 'Succeed' },
     });
+    // The branch runs in a part of its own, which fails on its own (fatal: no Catch may take
+    // it) and reports to the run's document.
     const t = start(def);
-    assert.equal(t.run.status, 'FAILED');
-    assert.equal(t.run.error?.Error, 'States.Runtime');
-    const failed = t.events.find((e) => e.event === 'run.failed');
-    assert.deepEqual([failed?.state, failed?.scope], ['Bad', 'Fan[0]']);
+    assert.equal(t.run.status, 'RUNNING');
+    const forest = carryOut(def, t, T0);
+    const run = rootOf(forest);
+    assert.equal(run.status, 'FAILED');
+    assert.equal(run.error?.Error, 'States.Runtime');
+    assert.match(run.error?.Cause ?? '', /^States\.Fan\[0\]\/Bad\.InputPath: /);
+    const branch = partAt(forest, 'Fan[0]');
+    assert.deepEqual([branch.status, branch.fatal, branch.error], ['FAILED', true, run.error]);
+    const failed = eventsIn(forest).filter((e) => e.event === 'run.failed');
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]?.scope, 'Fan[0]');
+    assert.deepEqual(failed[0]?.error, run.error);
+    assert.equal(
+      eventsIn(forest).some((e) => e.event === 'state.caught'),
+      false,
+      'not caught',
+    );
   });
 
   it('a Fail in a branch fails the Parallel with its error, which the Parallel’s Catch catches (state.caught)', () => {
@@ -161,10 +178,12 @@ describe('engine: the interpreter’s paths', () => {
       },
       Caught: { Type: 'Succeed' },
     });
-    const t = start(def, { keep: 1 });
-    assert.equal(t.run.status, 'SUCCEEDED');
-    assert.deepEqual(t.run.output, { keep: 1, err: { Error: 'My.Error', Cause: 'c' } });
-    const caught = t.events.find((e) => e.event === 'state.caught');
+    const forest = carryOut(def, start(def, { keep: 1 }), T0);
+    const run = rootOf(forest);
+    assert.equal(run.status, 'SUCCEEDED');
+    assert.deepEqual(run.output, { keep: 1, err: { Error: 'My.Error', Cause: 'c' } });
+    assert.deepEqual(partAt(forest, 'Fan[0]').error, { Error: 'My.Error', Cause: 'c' });
+    const caught = eventsIn(forest).find((e) => e.event === 'state.caught');
     assert.deepEqual(
       [caught?.state, caught?.scope, caught?.error?.Error],
       ['Fan', undefined, 'My.Error'],
@@ -200,8 +219,31 @@ describe('engine: the interpreter’s paths', () => {
       },
       Caught: { Type: 'Pass', Result: 'caught', End: true },
     });
+    // Branch 0 passes P1 then P2 in its own part. Started before its sibling failed, its part
+    // ends, and its join check finds the Parallel waiting for branch 1; once the Parallel is
+    // caught, a join check changes nothing. Started after, it never starts: P1 and P2 are
+    // never entered.
     const t = start(def);
-    assert.deepEqual([t.run.status, t.run.output], ['SUCCEEDED', 'caught']);
-    assert.deepEqual(t.run.frames, {});
+    assert.equal(t.run.status, 'RUNNING');
+    const [first, failing] = spawnsOf(t);
+    const inOrder = carryOut(def, t, T0);
+    const branch0 = partAt(inOrder, 'Fan[0]');
+    assert.deepEqual([branch0.status, branch0.output], ['SUCCEEDED', {}]);
+    const run = rootOf(inOrder);
+    assert.deepEqual([run.status, run.output], ['SUCCEEDED', 'caught']);
+    assert.deepEqual(run.frames, {});
+    const parts = [branch0, partAt(inOrder, 'Fan[1]')];
+    const late = onMapJoined(def, run, branch0.part!, parts, T0);
+    assert.deepEqual([late.changed, late.run, late.effects], [false, run, []]);
+
+    const failedFirst = carryOut(def, withEffects(t, [failing!, first!]), T0);
+    const caught = rootOf(failedFirst);
+    assert.deepEqual([caught.status, caught.output], ['SUCCEEDED', 'caught']);
+    assert.deepEqual(caught.frames, {});
+    assert.deepEqual(
+      [...failedFirst.docs.values()].filter((doc) => doc.part?.scope === 'Fan[0]'),
+      [],
+      'branch 0 never starts once the Parallel is caught',
+    );
   });
 });

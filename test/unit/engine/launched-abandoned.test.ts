@@ -8,13 +8,32 @@ import {
   onLaunchFailed,
 } from '../../../src/engine/launched.js';
 import { timerName } from '../../../src/engine/names.js';
+import { startPart } from '../../../src/engine/part.js';
 import type { Run, RunError } from '../../../src/engine/run.js';
 import { onTimer } from '../../../src/engine/timer.js';
 import { unchanged } from '../../../src/engine/transition.js';
-import { NONCE, T0, at, endJob, idOf, start, stepFor, task } from './drive.js';
+import {
+  NONCE,
+  T0,
+  at,
+  carryOut,
+  effectsIn,
+  endJob,
+  idOf,
+  partAt,
+  rootOf,
+  spawnsOf,
+  start,
+  stepFor,
+  task,
+  withEffects,
+  type Forest,
+} from './drive.js';
 
 // launched.test.ts covers steps the run does not have; this file, abandoned steps, the
-// failure path of a failed launch, and failRunNow.
+// failure path of a failed launch, and failRunNow. Fan's branches run in parts (documents of
+// their own): a failed branch reports to the run's document, whose Parallel stops the other
+// branch's part (abortItems), abandoning its step there.
 
 const LEASE = { owner: 'token-1', now: T0, leaseMs: 150_000 };
 const LAUNCH_FAILED: RunError = { Error: 'Dataflow.LaunchFailed', Cause: 'States.T: bad template' };
@@ -41,29 +60,49 @@ const FAN = fan();
 /** Fan's failure is caught: the run waits on Hold. */
 const CAUGHT = fan({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Hold' }] });
 
-/** Both branches intended with a lease; A launched and failed: B is abandoned, still INTENDED. */
-function abandonedB(definition: ChainDefinition): Run {
-  const leased = leaseNewIntents(start(definition), LEASE).run;
-  const a = stepFor(leased, 'A');
-  const launched = onLaunched(leased, a.jobName, idOf(a.jobName), at(1), false).run;
-  const t = endJob(definition, launched, stepFor(launched, 'A'), 'JOB_STATE_FAILED', at(2));
+/** The run started, and both branches' parts, each with its step intended under a lease. */
+function leasedFan(definition: ChainDefinition): Forest {
+  const t = start(definition);
+  const forest = carryOut(definition, withEffects(t, []), T0);
+  for (const spawn of spawnsOf(t)) {
+    const leased = leaseNewIntents(startPart(definition, t.run, spawn, T0), LEASE);
+    carryOut(definition, leased, T0, forest);
+  }
+  return forest;
+}
+
+/**
+ * Both branches intended with a lease; A launched and failed: the run's document as its
+ * Parallel took the failure (`run`), and branch 1's part, stopped with B abandoned, still
+ * INTENDED (`part`).
+ */
+function abandonedB(definition: ChainDefinition): { run: Run; part: Run } {
+  const forest = leasedFan(definition);
+  const a = stepFor(partAt(forest, 'Fan[0]'), 'A');
+  const record = onLaunched(partAt(forest, 'Fan[0]'), a.jobName, idOf(a.jobName), at(1), false);
+  carryOut(definition, record, at(1), forest);
+  const launched = partAt(forest, 'Fan[0]');
+  const from = forest.transitions.length;
+  const ended = endJob(definition, launched, stepFor(launched, 'A'), 'JOB_STATE_FAILED', at(2));
+  carryOut(definition, ended, at(2), forest);
   assert.ok(
-    t.effects.every((e) => e.kind === 'timer'),
+    forest.transitions.slice(from).every((t) => t.effects.every((e) => e.kind !== 'cancel')),
     'nothing to cancel yet: B has no job',
   );
-  return t.run;
+  return { run: rootOf(forest), part: partAt(forest, 'Fan[1]') };
 }
 
 describe('engine: launches of abandoned steps', () => {
   describe('onLaunched', () => {
     for (const adopted of [false, true]) {
       it(`a step abandoned while its launch was in flight is recorded and cancelled (${adopted ? 'adopted' : 'launched'})`, () => {
-        const run = abandonedB(FAN);
+        const { run, part } = abandonedB(FAN);
         assert.equal(run.status, 'FAILED');
-        const b = stepFor(run, 'B');
+        assert.equal(part.status, 'CANCELLED');
+        const b = stepFor(part, 'B');
         assert.deepEqual([b.status, b.abandoned], ['INTENDED', true]);
 
-        const t = onLaunched(run, b.jobName, 'job-b', at(3), adopted);
+        const t = onLaunched(part, b.jobName, 'job-b', at(3), adopted);
         const { lease: _lease, ...settled } = b;
         const launched = { ...settled, status: 'LAUNCHED', jobId: 'job-b', launchedAt: at(3) };
         assert.deepEqual(t.run.steps[b.jobName], launched);
@@ -79,7 +118,7 @@ describe('engine: launches of abandoned steps', () => {
             jobId: 'job-b',
           },
         ]);
-        assert.equal(t.run.status, 'FAILED');
+        assert.equal(t.run.status, 'CANCELLED');
         assert.deepEqual(t.archived, []);
 
         assert.deepEqual(onLaunched(t.run, b.jobName, 'job-b', at(4), true), unchanged(t.run));
@@ -87,8 +126,9 @@ describe('engine: launches of abandoned steps', () => {
     }
 
     it('a step still wanted is recorded with no effect', () => {
-      const run = leaseNewIntents(start(FAN), LEASE).run;
+      const run = partAt(leasedFan(FAN), 'Fan[0]');
       const a = stepFor(run, 'A');
+      assert.ok(a.lease !== undefined);
       const t = onLaunched(run, a.jobName, 'job-a', at(1), false);
       assert.deepEqual(t.effects, []);
       assert.equal(t.run.steps[a.jobName]?.lease, undefined);
@@ -97,8 +137,10 @@ describe('engine: launches of abandoned steps', () => {
 
   describe('dropAbandonedIntent', () => {
     it('forgets an abandoned intent whose job was never created, into the history', () => {
-      const run = abandonedB(CAUGHT);
-      assert.equal(run.status, 'RUNNING');
+      const { run: caught, part: run } = abandonedB(CAUGHT);
+      assert.equal(caught.status, 'RUNNING');
+      assert.equal(caught.frames?.['']?.state, 'Hold');
+      assert.equal(run.status, 'CANCELLED');
       const b = stepFor(run, 'B');
       const t = dropAbandonedIntent(run, b.jobName, at(5));
       const { lease: _lease, ...settled } = b;
@@ -110,10 +152,10 @@ describe('engine: launches of abandoned steps', () => {
     });
 
     it('leaves a step alone unless it is an abandoned intent', () => {
-      const run = abandonedB(CAUGHT);
+      const run = abandonedB(CAUGHT).part;
       const b = stepFor(run, 'B');
       const launched = onLaunched(run, b.jobName, 'job-b', at(3), false).run;
-      const wanted = leaseNewIntents(start(FAN), LEASE).run;
+      const wanted = partAt(leasedFan(FAN), 'Fan[0]');
       const cases: [name: string, run: Run, jobName: string][] = [
         ['a LAUNCHED abandoned step', launched, b.jobName],
         ['an intent still wanted', wanted, stepFor(wanted, 'A').jobName],
@@ -179,25 +221,41 @@ describe('engine: launches of abandoned steps', () => {
     });
 
     it('without Retry or Catch: the run fails with the launch error', () => {
-      const run = leaseNewIntents(start(FAN), LEASE).run;
-      const a = stepFor(run, 'A');
-      const b = stepFor(run, 'B');
-      const t = onLaunchFailed(FAN, run, a.jobName, LAUNCH_FAILED, at(1));
-      assert.equal(t.run.status, 'FAILED');
-      assert.deepEqual(t.run.error, LAUNCH_FAILED);
-      // B has no job yet: abandoned, nothing to cancel.
-      assert.equal(t.run.steps[b.jobName]?.abandoned, true);
+      const forest = leasedFan(FAN);
+      const a = stepFor(partAt(forest, 'Fan[0]'), 'A');
+      const b = stepFor(partAt(forest, 'Fan[1]'), 'B');
+      const t = onLaunchFailed(FAN, partAt(forest, 'Fan[0]'), a.jobName, LAUNCH_FAILED, at(1));
+      // Branch 0 fails with it, and reports to the Parallel: the run fails with the launch error.
+      assert.deepEqual([t.run.status, t.run.error], ['FAILED', LAUNCH_FAILED]);
       assert.deepEqual(t.effects, []);
+      const from = forest.transitions.length;
+      carryOut(FAN, t, at(1), forest);
+      const run = rootOf(forest);
+      assert.equal(run.status, 'FAILED');
+      assert.deepEqual(run.error, LAUNCH_FAILED);
+      // B has no job yet: abandoned, nothing to cancel.
+      const stopped = partAt(forest, 'Fan[1]');
+      assert.equal(stopped.status, 'CANCELLED');
+      assert.equal(stopped.steps[b.jobName]?.abandoned, true);
+      assert.deepEqual(
+        forest.transitions.slice(from).flatMap((x) => x.effects),
+        [{ kind: 'abortItems', group: 'r1|Fan@0' }],
+      );
     });
 
     it('of an abandoned step: recorded in the history, nothing else', () => {
-      const run = abandonedB(CAUGHT);
-      const b = stepFor(run, 'B');
-      const t = onLaunchFailed(CAUGHT, run, b.jobName, LAUNCH_FAILED, at(5));
+      // T timed out before its launch was recorded: its intent is abandoned and the Catch took
+      // the run on to Hold, where it waits.
+      const leased = leaseNewIntents(start(RETRY), LEASE).run;
+      const run = onTimer(RETRY, leased, timerName(NONCE, 'timeout', 'T', 0), at(600)).run;
+      assert.deepEqual([run.status, run.frames?.['']?.state], ['RUNNING', 'Hold']);
+      const b = stepFor(run, 'T');
+      assert.deepEqual([b.status, b.abandoned, b.lease?.owner], ['INTENDED', true, LEASE.owner]);
+      const t = onLaunchFailed(RETRY, run, b.jobName, LAUNCH_FAILED, at(601));
       const { lease: _lease, ...settled } = b;
       assert.deepEqual(t.run, { ...run, steps: {} });
       assert.deepEqual(t.archived, [
-        { ...settled, status: 'FAILED', endedAt: at(5), error: LAUNCH_FAILED },
+        { ...settled, status: 'FAILED', endedAt: at(601), error: LAUNCH_FAILED },
       ]);
       assert.deepEqual([t.effects, t.events], [[], []]);
     });
@@ -205,32 +263,62 @@ describe('engine: launches of abandoned steps', () => {
 
   describe('failRunNow', () => {
     it('fails a running run, cancelling launched jobs and abandoning intents', () => {
-      const leased = leaseNewIntents(start(FAN), LEASE).run;
-      const a = stepFor(leased, 'A');
-      const b = stepFor(leased, 'B');
-      const run = onLaunched(leased, a.jobName, 'job-a', at(1), false).run;
+      const forest = leasedFan(FAN);
+      const a = stepFor(partAt(forest, 'Fan[0]'), 'A');
+      const b = stepFor(partAt(forest, 'Fan[1]'), 'B');
+      carryOut(
+        FAN,
+        onLaunched(partAt(forest, 'Fan[0]'), a.jobName, 'job-a', at(1), false),
+        at(1),
+        forest,
+      );
+      const launchedA = partAt(forest, 'Fan[0]').steps[a.jobName]!;
+      assert.equal(launchedA.status, 'LAUNCHED');
       const error: RunError = { Error: 'States.Runtime', Cause: 'the run could not be stored' };
 
-      const t = failRunNow(FAN, run, error, at(2));
+      const t = failRunNow(FAN, rootOf(forest), error, at(2));
       assert.equal(t.run.status, 'FAILED');
       assert.deepEqual(t.run.error, error);
       assert.equal(t.run.endTime, at(2));
-      assert.deepEqual(t.effects, [
-        { kind: 'cancel', step: { ...run.steps[a.jobName]!, abandoned: true } },
-      ]);
-      assert.equal(t.run.steps[b.jobName]?.abandoned, true);
+      // The branches run in parts: the run stops them, each cancelling or abandoning its step.
+      assert.deepEqual(t.effects, [{ kind: 'abortItems', group: 'r1|Fan@0' }]);
       assert.deepEqual(t.run.frames, {});
       assert.deepEqual(
         t.events.map((e) => e.event),
-        ['job.cancelling', 'run.failed'],
+        ['run.failed'],
       );
+      const from = forest.transitions.length;
+      carryOut(FAN, t, at(2), forest);
+      const done = forest.transitions.slice(from);
+      assert.deepEqual(
+        done.flatMap((x) => x.effects).filter((e) => e.kind !== 'abortItems'),
+        [{ kind: 'cancel', step: { ...launchedA, abandoned: true } }],
+      );
+      assert.deepEqual(
+        done.flatMap((x) => x.events).map((e) => e.event),
+        ['run.failed', 'job.cancelling'],
+      );
+      assert.equal(partAt(forest, 'Fan[1]').steps[b.jobName]?.abandoned, true);
+      for (const scope of ['Fan[0]', 'Fan[1]'])
+        assert.deepEqual(
+          [partAt(forest, scope).status, partAt(forest, scope).frames],
+          ['CANCELLED', {}],
+          scope,
+        );
+      assert.equal(effectsIn(forest).filter((e) => e.kind === 'cancel').length, 1);
     });
 
     it('leaves an ended run unchanged', () => {
-      const run = abandonedB(FAN);
+      const { run, part } = abandonedB(FAN);
+      assert.equal(run.status, 'FAILED');
       assert.deepEqual(
         failRunNow(FAN, run, { Error: 'States.Runtime', Cause: 'x' }, at(9)),
         unchanged(run),
+      );
+      assert.deepEqual(
+        failRunNow(FAN, part, { Error: 'States.Runtime', Cause: 'x' }, at(9)),
+        unchanged(part),
+        'nor a stopped part',
       );
     });
   });

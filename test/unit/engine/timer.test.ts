@@ -5,7 +5,20 @@ import { timerName } from '../../../src/engine/names.js';
 import type { Run } from '../../../src/engine/run.js';
 import { dueTimers, onTimer } from '../../../src/engine/timer.js';
 import { launchesOf, unchanged } from '../../../src/engine/transition.js';
-import { NONCE, T0, at, endJob, idOf, launchAll, start, stepFor, task } from './drive.js';
+import {
+  NONCE,
+  T0,
+  at,
+  carryOut,
+  endJob,
+  idOf,
+  launchAll,
+  partAt,
+  rootOf,
+  start,
+  stepFor,
+  task,
+} from './drive.js';
 
 /** Pause waits 60 s, then Go passes `{went: true}` on and the run succeeds. */
 const WAIT: ChainDefinition = {
@@ -251,10 +264,17 @@ describe('engine: timers (onTimer)', () => {
           },
         },
       };
-      const launched = launchAll(start(CHAIN).run, T0);
+      // The branch runs in a part of its own: its step and timers live in the part's document.
+      const forest = carryOut(CHAIN, start(CHAIN), T0);
+      const timeout = timerName(NONCE, 'timeout', 'Fan[0]/T', 0);
+      assert.deepEqual(rootOf(forest).timers, {}, "none in the run's document");
+      const branch = partAt(forest, 'Fan[0]');
+      assert.deepEqual(Object.keys(branch.timers ?? {}), [timeout]);
+      const launched = launchAll(branch, T0);
       const step = stepFor(launched, 'T', 'Fan[0]');
-      const t = onTimer(CHAIN, launched, timerName(NONCE, 'timeout', 'Fan[0]/T', 0), at(10));
+      const t = onTimer(CHAIN, launched, timeout, at(10));
       assert.equal(t.run.status, 'RUNNING');
+      assert.equal(t.run.frames?.['Fan[0]']?.wait, 'retry');
       const retry = timerName(NONCE, 'retry', 'Fan[0]/T', 0);
       assert.deepEqual(t.effects, [
         { kind: 'cancel', step: { ...step, abandoned: true } },
