@@ -198,7 +198,7 @@ export class Draft {
   /** Ends the run (in a part: the item; `fatal` when the whole run must fail with it). */
   end(
     status: Exclude<RunStatus, 'RUNNING'>,
-    fields: Pick<Run, 'output' | 'error' | 'fatal'>,
+    fields: Pick<Run, 'output' | 'error' | 'fatal' | 'fatalAt'>,
   ): void {
     this.base = { ...this.base, ...fields, status, endTime: this.now };
   }

@@ -289,7 +289,8 @@ export function failRun(d: Draft, error: RunError, scope = ROOT_SCOPE, state?: s
   d.dropAllTimers();
   if (d.part !== undefined) {
     // The item's Map fails the run with it when the item reports (no Catch takes it).
-    d.end('FAILED', { error, fatal: true });
+    const at = scope === ROOT_SCOPE ? d.part.scope : scope;
+    d.end('FAILED', { error, fatal: true, fatalAt: { scope: at, ...(state ? { state } : {}) } });
     return;
   }
   d.end('FAILED', { error });

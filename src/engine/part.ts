@@ -73,10 +73,16 @@ export function startPart(
 }
 
 /** How an ended part reports to its Map: its output, its error, or a fatal error for the run. */
-export function endedOf(part: Run): (Ended & { readonly fatal?: true }) | undefined {
+export function endedOf(
+  part: Run,
+): (Ended & { readonly fatal?: true; readonly at?: Run['fatalAt'] }) | undefined {
   if (part.status === 'SUCCEEDED') return { output: (part.output ?? null) as Json };
   if (part.status !== 'FAILED' || part.error === undefined) return undefined;
-  return { error: part.error, ...(part.fatal ? { fatal: true as const } : {}) };
+  return {
+    error: part.error,
+    ...(part.fatal ? { fatal: true as const } : {}),
+    ...(part.fatalAt !== undefined ? { at: part.fatalAt } : {}),
+  };
 }
 
 /** The starts of the children (Map items, Parallel branches) of the state `frame` stands on. */
@@ -149,7 +155,7 @@ export function onItemFailed(
   definition: ChainDefinition,
   run: Run,
   part: Part,
-  ended: { readonly error: RunError; readonly fatal?: true },
+  ended: { readonly error: RunError; readonly fatal?: true; readonly at?: Run['fatalAt'] },
   now: string,
 ): Transition {
   if (run.status !== 'RUNNING') return unchanged(run);
@@ -168,7 +174,7 @@ export function onItemFailed(
   }
   const d = new Draft(definition, run, now);
   if (ended.fatal) {
-    failRun(d, ended.error, part.scope);
+    failRun(d, ended.error, ended.at?.scope ?? part.scope, ended.at?.state);
     return settle(d);
   }
   const counted: Children = {
@@ -207,7 +213,11 @@ export function onMapJoined(
       byIndex.set(item.part.index, item);
   }
   const outputs: Json[] = [];
-  const failures: { readonly error: RunError; readonly fatal?: true }[] = [];
+  const failures: {
+    readonly error: RunError;
+    readonly fatal?: true;
+    readonly at?: Run['fatalAt'];
+  }[] = [];
   for (let index = 0; index < children.total; index++) {
     const ended = byIndex.get(index) && endedOf(byIndex.get(index)!);
     if (ended === undefined) return unchanged(run);
@@ -220,7 +230,7 @@ export function onMapJoined(
   // A fatal failure fails the run, whether or not its report arrived before this join.
   const fatal = failures.find((failure) => failure.fatal);
   if (fatal !== undefined) {
-    failRun(d, fatal.error, part.parent);
+    failRun(d, fatal.error, fatal.at?.scope ?? part.parent, fatal.at?.state);
     return settle(d);
   }
   // As if the failures had been reported in index order (a report may still be on its way):

@@ -209,6 +209,8 @@ export interface Run {
   readonly part?: Part;
   /** A part that failed with an error no Catch may take (States.Runtime): the run fails with it. */
   readonly fatal?: true;
+  /** With `fatal`: where it failed (scope path and state), for the run's `run.failed` line. */
+  readonly fatalAt?: { readonly scope: string; readonly state?: string };
 }
 
 /**

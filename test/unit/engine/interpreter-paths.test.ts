@@ -157,7 +157,7 @@ describe('engine: the interpreter’s paths', () => {
     assert.deepEqual([branch.status, branch.fatal, branch.error], ['FAILED', true, run.error]);
     const failed = eventsIn(forest).filter((e) => e.event === 'run.failed');
     assert.equal(failed.length, 1);
-    assert.equal(failed[0]?.scope, 'Fan[0]');
+    assert.deepEqual([failed[0]?.state, failed[0]?.scope], ['Bad', 'Fan[0]']);
     assert.deepEqual(failed[0]?.error, run.error);
     assert.equal(
       eventsIn(forest).some((e) => e.event === 'state.caught'),
