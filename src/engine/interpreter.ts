@@ -322,7 +322,7 @@ function endScope(d: Draft, scope: string, ended: Ended): void {
 }
 
 /** Branch or item `index` of the Parallel or Map `scope` stands on ended: record it, join when all did. */
-export function childEnded(d: Draft, scope: string, index: number, ended: Ended): void {
+function childEnded(d: Draft, scope: string, index: number, ended: Ended): void {
   const frame = d.frame(scope);
   const state = frame && stateOf(d, scope, frame);
   if (frame?.children === undefined || (state?.Type !== 'Parallel' && state?.Type !== 'Map'))
