@@ -143,7 +143,11 @@ export function runView(
   history: readonly Step[] = [],
   parts: readonly Run[] = [],
 ): RunView {
-  const ended = new Set(history.map((step) => step.jobName));
+  // A part's ended steps are in its own document (Run.ended), not in the run's history.
+  const all = [...history, ...parts.flatMap((part) => part.ended ?? [])].sort((a, b) =>
+    (a.endedAt ?? '').localeCompare(b.endedAt ?? ''),
+  );
+  const ended = new Set(all.map((step) => step.jobName));
   // A Map item's steps, scopes and timers are in its part; they show as the run's.
   const docs = [run, ...parts.filter((part) => part.status === 'RUNNING' || isUnsettled(part))];
   const live = docs
@@ -160,7 +164,7 @@ export function runView(
     ...(run.error ? { error: run.error } : {}),
     startTime: run.startTime,
     ...(run.endTime !== undefined ? { endTime: run.endTime } : {}),
-    steps: [...history, ...live].map(stepView),
+    steps: [...all, ...live].map(stepView),
     ...(running
       ? {
           scopes: docs

@@ -60,8 +60,14 @@ export class Draft {
 
   /** The run as the draft has it now (a snapshot: later changes do not reach it). */
   get run(): Run {
+    // A part keeps its ended steps in its own document: no history document per step.
+    const ended =
+      this.base.part && this.archived.length > 0
+        ? { ended: [...(this.base.ended ?? []), ...this.archived] }
+        : {};
     return {
       ...this.base,
+      ...ended,
       steps: { ...this.steps },
       ...(this.hasFrames ? { frames: { ...this.frames } } : {}),
       timers: { ...this.timers },

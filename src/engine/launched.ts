@@ -2,7 +2,7 @@ import type { ChainDefinition } from '../chain/types.js';
 import { Draft } from './draft.js';
 import { drain, failRun, raise, settle } from './interpreter.js';
 import { scoped } from './names.js';
-import type { Run, RunError } from './run.js';
+import type { Run, RunError, Step } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
 import { dropStateTimers } from './timers.js';
 import { unchanged, type Transition } from './transition.js';
@@ -94,11 +94,14 @@ export function dropAbandonedIntent(run: Run, jobName: string, now: string): Tra
   if (step?.status !== 'INTENDED' || step.abandoned !== true) return unchanged(run);
   const { lease: _lease, ...settled } = step;
   const { [jobName]: _gone, ...live } = run.steps;
+  const ended: Step = { ...settled, status: 'FAILED', endedAt: now };
+  // A part keeps its ended steps itself (Run.ended), as the draft does.
+  const kept = run.part ? { ended: [...(run.ended ?? []), ended] } : {};
   return {
-    run: { ...run, steps: live },
+    run: { ...run, ...kept, steps: live },
     changed: true,
     effects: [],
     events: [],
-    archived: [{ ...settled, status: 'FAILED', endedAt: now }],
+    archived: [ended],
   };
 }

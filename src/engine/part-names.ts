@@ -18,12 +18,6 @@ export function partDocId(runId: string, key: string): string {
   return `${runId}${PART_SEPARATOR}${key}`;
 }
 
-/** The run a document belongs to: its own id, or the run's id for a part. */
-export function runIdOfDoc(docId: string): string {
-  const at = docId.indexOf(PART_SEPARATOR);
-  return at < 0 ? docId : docId.slice(0, at);
-}
-
 /** The run a document's log lines name: the run itself, or the run a part belongs to. */
 export function runIdOf(doc: {
   readonly id: string;

@@ -207,6 +207,11 @@ export interface Run {
   readonly error?: RunError;
   /** Set on a Map item's document: the document's id is `{root}.{key}`. */
   readonly part?: Part;
+  /**
+   * A part's ended steps, oldest first, kept in the part's own document (a run's go to its
+   * history, one document each beside it): an item costs no history write.
+   */
+  readonly ended?: readonly Step[];
   /** A part that failed with an error no Catch may take (States.Runtime): the run fails with it. */
   readonly fatal?: true;
   /** With `fatal`: where it failed (scope path and state), for the run's `run.failed` line. */

@@ -78,7 +78,8 @@ export class RunWriteQueue {
       if (changed.length === 0) return { result: results };
       return {
         run: current,
-        archive: changed.flatMap((t) => t.archived),
+        // A part keeps its ended steps itself (Run.ended); only a run's go to its history.
+        archive: current.part ? [] : changed.flatMap((t) => t.archived),
         creates: changed.flatMap((t) => (t.spawned ?? []).map((part) => part.run)),
         result: results,
       };

@@ -3,7 +3,6 @@ import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/fires
 import type { ChainDefinition } from '../chain/types.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { StorePermanentError, StoreTransientError } from '../errors.js';
-import { runIdOfDoc } from '../engine/part-names.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
@@ -98,8 +97,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
           batch.update(this.runDoc(run.id), toDocument(run), {
             lastUpdateTime: version as Timestamp,
           });
-          // A part's ended steps join its run's history: status reads one collection.
-          const history = this.runDoc(runIdOfDoc(run.id)).collection(HISTORY);
+          const history = this.runDoc(run.id).collection(HISTORY);
           for (const step of archive) {
             const doc = history.doc(step.jobName);
             batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });

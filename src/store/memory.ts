@@ -1,6 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
-import { runIdOfDoc } from '../engine/part-names.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
@@ -42,10 +41,8 @@ export class MemoryRunStore extends OptimisticRunStore {
     this.runs.set(run.id, { run: structuredClone(run), version: next });
     // Stryker disable next-line ConditionalExpression,EqualityOperator: `=> true` / `>= 0` only store an empty history, which history() answers as [] anyway; `=> false` is killed by the history tests
     if (archive.length > 0) {
-      // A part's ended steps join its run's history, as in Firestore.
-      const root = runIdOfDoc(run.id);
-      const history = this.histories.get(root) ?? [];
-      this.histories.set(root, [...history, ...structuredClone(archive)]);
+      const history = this.histories.get(run.id) ?? [];
+      this.histories.set(run.id, [...history, ...structuredClone(archive)]);
     }
     return next;
   }

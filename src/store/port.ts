@@ -33,7 +33,7 @@ export interface RunStore {
     runId: string,
     change: (run: Run | undefined) => RunChange<T> | Promise<RunChange<T>>,
   ): Promise<T>;
-  /** Every ended step of the run, its Map items' parts' too, oldest first. */
+  /** Every ended step of the run's own document, oldest first (its parts keep theirs: Run.ended). */
   history(runId: string): Promise<Step[]>;
   /** The Map item parts of the run (documents `{runId}.{key}`), in no particular order. */
   parts(runId: string): Promise<Run[]>;

@@ -136,7 +136,7 @@ describe('engine: launches of abandoned steps', () => {
   });
 
   describe('dropAbandonedIntent', () => {
-    it('forgets an abandoned intent whose job was never created, into the history', () => {
+    it("forgets an abandoned intent whose job was never created, into the part's ended steps", () => {
       const { run: caught, part: run } = abandonedB(CAUGHT);
       assert.equal(caught.status, 'RUNNING');
       assert.equal(caught.frames?.['']?.state, 'Hold');
@@ -146,8 +146,10 @@ describe('engine: launches of abandoned steps', () => {
       const { lease: _lease, ...settled } = b;
       assert.equal(t.changed, true);
       assert.equal(t.run.steps[b.jobName], undefined);
-      assert.deepEqual(t.run, { ...run, steps: {} });
-      assert.deepEqual(t.archived, [{ ...settled, status: 'FAILED', endedAt: at(5) }]);
+      const ended = { ...settled, status: 'FAILED', endedAt: at(5) };
+      // A part keeps its ended steps itself (Run.ended): no history document.
+      assert.deepEqual(t.run, { ...run, steps: {}, ended: [ended] });
+      assert.deepEqual(t.archived, [ended]);
       assert.deepEqual([t.effects, t.events], [[], []]);
     });
 

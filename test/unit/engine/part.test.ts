@@ -244,6 +244,19 @@ describe('engine: Map items in parts of their own', () => {
       assert.equal(launch!.step.scope, 'Each[1]');
     });
 
+    it('keeps its ended steps itself (Run.ended), the transition still reports them archived', () => {
+      const t = part(IDS, root.run, spawns[0]!);
+      const w = stepFor(t.run, 'W');
+      const ended = endJob(IDS, t.run, w, 'JOB_STATE_DONE', at(5));
+      assert.deepEqual(
+        ended.run.ended?.map((s) => [s.jobName, s.status]),
+        [[w.jobName, 'SUCCEEDED']],
+      );
+      assert.deepEqual(ended.archived, ended.run.ended);
+      assert.equal(ended.run.steps[w.jobName], undefined);
+      assert.equal(root.run.ended, undefined, "a run's own ended steps go to its history");
+    });
+
     it("$$.Execution.Id in the part is the run's id, not the document's", () => {
       const t = part(IDS, root.run, spawns[0]!);
       const ended = endJob(IDS, t.run, stepFor(t.run, 'W'), 'JOB_STATE_DONE', at(5));

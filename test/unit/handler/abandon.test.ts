@@ -20,9 +20,7 @@ async function inFlight(kit: Kit): Promise<Record<string, Step>> {
 
 /** Every step of run r1, in flight or ended, by job name. */
 async function steps(kit: Kit): Promise<Record<string, Step>> {
-  const history = await kit.store.history('r1');
-  const ended = Object.fromEntries(history.map((step) => [step.jobName, step]));
-  return { ...(await inFlight(kit)), ...ended };
+  return { ...(await inFlight(kit)), ...(await storedRun(kit.store, 'r1')).steps };
 }
 
 function named(kit: Kit, name: string) {
@@ -344,10 +342,11 @@ describe('handler: abandoned steps of a Parallel', () => {
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(A), 'm-end-a'));
       await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(B), 'm-end-b'));
 
-      const inFlight = (await kit.store.get('r1'))?.steps ?? {};
-      const history = await kit.store.history('r1');
-      assert.deepEqual(Object.keys(inFlight), [], 'nothing left in flight in the FAILED run');
-      const b = history.find((step) => step.jobName === B);
+      const live = await inFlight(kit);
+      assert.deepEqual(Object.keys(live), [], 'nothing left in flight in the FAILED run');
+      // B's branch keeps its ended step itself (Run.ended).
+      const branch = (await kit.store.parts('r1')).find((part) => part.part?.index === 1);
+      const b = branch?.ended?.find((step) => step.jobName === B);
       assert.deepEqual(
         [b?.status, b?.jobState, b?.abandoned],
         ['FAILED', 'JOB_STATE_CANCELLED', true],

@@ -308,16 +308,19 @@ export function jobNameOf(runId: string, state: string): string {
 }
 
 /**
- * The stored run with its history folded back into `steps`, so a test sees every step, ended
- * or in flight; fails the test when there is none.
+ * The stored run with its history (and its parts' ended steps) folded back into `steps`, so a
+ * test sees every ended step and its own in flight; fails the test when there is none.
  */
 export async function storedRun(store: MemoryRunStore, runId: string): Promise<Run> {
   const run = await store.get(runId);
   if (!run) throw new Error(`no run ${runId} in the store`);
   const history = await store.history(runId);
+  // A part keeps its ended steps itself; a run's parts' ended steps are the run's too.
+  const parts = run.part ? [] : await store.parts(runId);
+  const ended = [...history, ...(run.ended ?? []), ...parts.flatMap((part) => part.ended ?? [])];
   return {
     ...run,
-    steps: { ...Object.fromEntries(history.map((s) => [s.jobName, s])), ...run.steps },
+    steps: { ...Object.fromEntries(ended.map((s) => [s.jobName, s])), ...run.steps },
   };
 }
 

@@ -71,6 +71,14 @@ describe('handler: Map items in parts', () => {
 
     assert.equal((await storedRun(kit.store, partOf(0))).status, 'SUCCEEDED');
     assert.equal((await storedRun(kit.store, partOf(2))).status, 'RUNNING');
+    const first = await kit.store.get(partOf(0));
+    assert.deepEqual(
+      first?.ended?.map((step) => step.jobName),
+      [jobOf(0)],
+      'kept in the part',
+    );
+    assert.deepEqual(await kit.store.history(partOf(0)), [], 'no history document for it');
+    assert.deepEqual(await kit.store.history('r1'), []);
     assert.equal(kit.dataflow.jobs.filter((job) => job.name === jobOf(2)).length, 1);
     const root = await storedRun(kit.store, 'r1');
     assert.deepEqual(root.frames?.['']?.children?.failedItems, undefined);
