@@ -44,8 +44,14 @@ export async function withParts(
   const start = (mapDoc: Run, spawn: SpawnEffect) =>
     leased(inv, startPart(definition, mapDoc, spawn, now));
   const spawned: Transition[] = atOnce ? spawns.map((spawn) => start(run, spawn)) : [];
+  // Each Map's document is read once for every start this write makes under it.
+  const maps = new Map<string, Run | undefined>([[run.id, run]]);
+  const mapOf = async (id: string) => {
+    if (!maps.has(id)) maps.set(id, await inv.store.get(id));
+    return maps.get(id);
+  };
   if (endsItem && run.part) {
-    const mapDoc = await inv.store.get(run.part.parentDoc);
+    const mapDoc = await mapOf(run.part.parentDoc);
     const next = successorOf(definition, mapDoc, run.part);
     if (next !== undefined && mapDoc !== undefined) spawned.push(start(mapDoc, next));
   }
@@ -53,7 +59,7 @@ export async function withParts(
   for (let i = 0; i < spawned.length && spawned.length < MAX_PARTS_PER_WRITE; i++) {
     const part = spawned[i]!.run;
     if (part.status !== 'SUCCEEDED' || part.part === undefined) continue;
-    const mapDoc = part.part.parentDoc === run.id ? run : await inv.store.get(part.part.parentDoc);
+    const mapDoc = await mapOf(part.part.parentDoc);
     const next = successorOf(definition, mapDoc, part.part);
     if (next !== undefined && mapDoc !== undefined) spawned.push(start(mapDoc, next));
   }
