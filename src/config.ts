@@ -49,6 +49,13 @@ export interface Config {
    * Pub/Sub. Required by a deployed function with Cloud Tasks timers (see parseConfig).
    */
   readonly timerServiceAccount?: string;
+  /**
+   * `DFCHAIN_MAX_ACTIVE_JOBS`: the most jobs dfchain keeps active per project at once; launches
+   * beyond it wait in order. 0 turns the budget off.
+   */
+  readonly maxActiveJobs: number;
+  /** `DFCHAIN_QUOTA_RETRY_SECONDS`: the first wait after a launch refused for quota (then doubled). */
+  readonly quotaRetryMs: number;
 }
 
 /** Fault injection for reliability tests on the local stack (`DFCHAIN_LOCAL_FAULTS`). */
@@ -78,6 +85,14 @@ const DEFAULT_CONFIRM_POLL_SECONDS = 0.2;
 const DEFAULT_DATAFLOW_TIMEOUT_SECONDS = 60;
 // Two launch calls' timeouts: a holder whose first call timed out can still make a second.
 const DEFAULT_LAUNCH_LEASE_SECONDS = 150;
+// Dataflow's default quota of concurrent jobs per project
+// (https://cloud.google.com/dataflow/quotas: "Each Google Cloud project can run at most 25
+// concurrent Dataflow jobs"); raise it with the project's quota.
+const DEFAULT_MAX_ACTIVE_JOBS = 25;
+const MAX_ACTIVE_JOBS_LIMIT = 10_000;
+// A 429 is a project-wide condition: waiting half a minute before the first retry spares the
+// quota a burst of refused calls; the wait doubles up to QUOTA_RETRY_CAP_MS.
+const DEFAULT_QUOTA_RETRY_SECONDS = 30;
 /** Margin for clock skew between instances, kept free at both ends of a launch lease. */
 export const LEASE_MARGIN_MS = 5_000;
 // Firestore database ids: https://cloud.google.com/firestore/docs/manage-databases#database_id
@@ -159,6 +174,18 @@ function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number)
     );
   }
   return value * 1000;
+}
+
+function maxActiveJobs(env: NodeJS.ProcessEnv): number {
+  const raw = env['DFCHAIN_MAX_ACTIVE_JOBS'];
+  if (raw === undefined || raw === '') return DEFAULT_MAX_ACTIVE_JOBS;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_ACTIVE_JOBS_LIMIT) {
+    throw new ConfigError(
+      `DFCHAIN_MAX_ACTIVE_JOBS="${raw}" is not a whole number of jobs between 0 and ${MAX_ACTIVE_JOBS_LIMIT}: set it to the project's Dataflow quota of concurrent jobs (default ${DEFAULT_MAX_ACTIVE_JOBS}), or 0 to launch without a budget`,
+    );
+  }
+  return value;
 }
 
 function localFaults(env: NodeJS.ProcessEnv): LocalFaults | undefined {
@@ -257,5 +284,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(faults ? { localFaults: faults } : {}),
     ...(timing === '1' ? { timing: true as const } : {}),
     ...timers,
+    maxActiveJobs: maxActiveJobs(env),
+    quotaRetryMs: positiveSeconds(env, 'DFCHAIN_QUOTA_RETRY_SECONDS', DEFAULT_QUOTA_RETRY_SECONDS),
   };
 }

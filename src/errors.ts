@@ -114,6 +114,12 @@ export class DataflowTransientError extends RetryableError {
   }
 }
 
+/**
+ * The Dataflow API refused the call for quota (HTTP 429 RESOURCE_EXHAUSTED): nothing was
+ * created. A launch refused so waits for a timer and tries again; it never fails the Task.
+ */
+export class DataflowQuotaError extends DataflowTransientError {}
+
 /** The Dataflow API refused the call for good (400, 403, ...): retrying cannot help. */
 export class DataflowPermanentError extends NonRetryableError {
   constructor(

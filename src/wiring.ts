@@ -84,6 +84,8 @@ export function createDeps(config: Config): HandlerDeps {
     confirmDeadlineMs: config.confirmDeadlineMs,
     confirmPollMs: config.confirmPollMs,
     launchLeaseMs: config.launchLeaseMs,
+    maxActiveJobs: config.maxActiveJobs,
+    quotaRetryMs: config.quotaRetryMs,
     dataflowCallMs: config.dataflowTimeoutMs,
     newToken: randomUUID,
     newNonce: randomUUID,

@@ -281,6 +281,8 @@ export interface ChainDefinition {
   readonly StartAt: string;
   readonly TimeoutSeconds?: number;
   readonly Defaults?: ChainDefaults;
+  /** Most runs of this chain started at once; starts beyond it wait in line. */
+  readonly MaxConcurrentRuns?: number;
   readonly States: Readonly<Record<string, State>>;
 }
 

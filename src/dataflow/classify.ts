@@ -1,5 +1,6 @@
 import {
   DataflowPermanentError,
+  DataflowQuotaError,
   DataflowTransientError,
   DfchainError,
   JobAlreadyExistsError,
@@ -149,7 +150,8 @@ export function classifyDataflowError(
     return new JobNotFoundError(message, details, options);
   }
   if (httpStatus === 409 && !cancel) return new JobAlreadyExistsError(message, details, options);
-  if (httpStatus === 408 || httpStatus === 409 || httpStatus === 429 || (httpStatus ?? 0) >= 500) {
+  if (httpStatus === 429) return new DataflowQuotaError(message, details, options);
+  if (httpStatus === 408 || httpStatus === 409 || (httpStatus ?? 0) >= 500) {
     return new DataflowTransientError(message, details, options);
   }
   if (httpStatus === undefined && (failure.fromGaxios || isNetworkFault(error))) {

@@ -32,10 +32,13 @@ function withLease(run: Run, step: Step, lease: LaunchLease): Run {
 export function leaseNewIntents(transition: Transition, request: LeaseRequest): Transition {
   // Stryker disable next-line ConditionalExpression: `=> false` is equivalent, a shortcut: mapping zero effects returns an equal transition (same run, no effects); `=> true` is killed by every lease test
   if (!transition.effects.some((effect) => effect.kind === 'launch')) return transition;
-  const lease: LaunchLease = { owner: request.owner, until: until(request), holders: 1 };
   let run = transition.run;
   const effects = transition.effects.map((effect) => {
     if (effect.kind !== 'launch') return effect;
+    // A step leased before (a launch refused for quota, now due again) counts its earlier
+    // holders, so the new one looks the job up first.
+    const holders = (effect.step.lease?.holders ?? 0) + 1;
+    const lease: LaunchLease = { owner: request.owner, until: until(request), holders };
     const step = { ...effect.step, lease };
     run = withLease(run, step, lease);
     return { ...effect, step };

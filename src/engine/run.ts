@@ -14,6 +14,23 @@ export const STEP_STATUSES = ['INTENDED', 'LAUNCHED', 'SUCCEEDED', 'FAILED'] as 
 /** Lifecycle of one launched step. */
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/**
+ * A slot of a pool: the right to have one active job (pool `jobs.{project}`) or one started run
+ * of a chain (pool `runs.{chain}`). The store keeps one document per held slot, written in the
+ * same atomic write as the run that holds it, so a slot is held exactly while its holder says so.
+ */
+export interface SlotRef {
+  readonly pool: string;
+  readonly index: number;
+}
+
+/** A place in a pool's queue: holders wait oldest first (`at`, then document and job name). */
+export interface QueuedAt {
+  readonly pool: string;
+  /** ISO time the holder joined the queue. */
+  readonly at: string;
+}
+
 /** An ASL error: a name such as `Dataflow.JobFailed` and a human cause. */
 export interface RunError {
   readonly Error: string;
@@ -60,6 +77,15 @@ export interface Step {
    * failed): the job is cancelled through the API, and its end is recorded without effect.
    */
   readonly abandoned?: true;
+  /** The slot of the project's active-job budget the step holds until its end is recorded. */
+  readonly slot?: SlotRef;
+  /** Set while the intent waits for a slot: no one launches it until it is admitted. */
+  readonly queued?: QueuedAt;
+  /**
+   * Set while a launch refused for quota (429 RESOURCE_EXHAUSTED) waits for its retry timer:
+   * the time it is due and how many such waits the step has had.
+   */
+  readonly quotaWait?: { readonly dueAt: string; readonly waits: number };
 }
 
 /**
@@ -126,7 +152,7 @@ export interface Frame {
 }
 
 /** What a timer does when it fires. */
-export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run'] as const;
+export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run', 'launch'] as const;
 /** What a timer does when it fires. */
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
@@ -139,6 +165,8 @@ export interface Timer {
   readonly dueAt: string;
   /** Wait only: the state's output, handed to Next when the timer fires. */
   readonly output?: Json;
+  /** Launch only: the step whose launch, refused for quota, is tried again. */
+  readonly jobName?: string;
 }
 
 /** One step on the way from the chain's top to a Map's item processor: a state and a branch or item index. */
@@ -216,6 +244,10 @@ export interface Run {
   readonly fatal?: true;
   /** With `fatal`: where it failed (scope path and state), for the run's `run.failed` line. */
   readonly fatalAt?: { readonly scope: string; readonly state?: string };
+  /** The slot of its chain's MaxConcurrentRuns the run holds while it runs. */
+  readonly slot?: SlotRef;
+  /** Set while the run waits for a slot of its chain's MaxConcurrentRuns: it has not begun. */
+  readonly queued?: QueuedAt;
 }
 
 /**

@@ -3,9 +3,9 @@ import type { JsonObject } from '../json.js';
 import { Draft } from './draft.js';
 import { drain, settle } from './interpreter.js';
 import { timerName } from './names.js';
-import type { Run } from './run.js';
+import type { QueuedAt, Run, SlotRef } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
-import type { Transition } from './transition.js';
+import { unchanged, type Transition } from './transition.js';
 
 /** What starting a run needs; `now` is an ISO timestamp from the injected clock. */
 export interface StartRequest {
@@ -20,10 +20,36 @@ export interface StartRequest {
   readonly nonce: string;
   /** The deployment's default worker account, kept with the run so replays launch the same. */
   readonly workerServiceAccount?: string;
+  /**
+   * A chain with MaxConcurrentRuns: the slot the run begins with, or its place in line (it is
+   * stored and begins when admitted, see beginQueuedRun). Absent: the run begins at once.
+   */
+  readonly admission?: { readonly slot: SlotRef } | { readonly queued: QueuedAt };
 }
 
-/** Creates a run and enters its `StartAt` state (and every instant state after it). */
+/** Enters the run's `StartAt` (and every instant state after it) and arms its TimeoutSeconds. */
+function begin(d: Draft, definition: ChainDefinition, run: Run, now: string): Transition {
+  const limit = definition.TimeoutSeconds;
+  if (limit !== undefined) {
+    d.addTimer(timerName(run.nonce ?? run.id, 'run', ROOT_SCOPE, 0), {
+      kind: 'run',
+      scope: ROOT_SCOPE,
+      state: definition.StartAt,
+      attempt: 0,
+      dueAt: new Date(Date.parse(now) + limit * 1000).toISOString(),
+    });
+  }
+  d.agenda.push({ scope: ROOT_SCOPE, state: definition.StartAt, input: run.input });
+  drain(d);
+  return settle(d);
+}
+
+/**
+ * Creates a run and enters its `StartAt` state (and every instant state after it); a run
+ * that must wait for a slot of its chain's MaxConcurrentRuns is only stored, in line.
+ */
 export function startRun(request: StartRequest): Transition {
+  const admission = request.admission;
   const run: Run = {
     id: request.runId,
     chain: request.chain,
@@ -37,20 +63,32 @@ export function startRun(request: StartRequest): Transition {
     steps: {},
     frames: {},
     timers: {},
+    ...(admission && 'slot' in admission ? { slot: admission.slot } : {}),
+    ...(admission && 'queued' in admission ? { queued: admission.queued } : {}),
   };
   const d = new Draft(request.definition, run, request.now);
-  d.event({ event: 'run.started' });
-  const limit = request.definition.TimeoutSeconds;
-  if (limit !== undefined) {
-    d.addTimer(timerName(request.nonce, 'run', ROOT_SCOPE, 0), {
-      kind: 'run',
-      scope: ROOT_SCOPE,
-      state: request.definition.StartAt,
-      attempt: 0,
-      dueAt: new Date(Date.parse(request.now) + limit * 1000).toISOString(),
-    });
+  if (run.queued) {
+    d.event({ event: 'run.queued' });
+    return settle(d);
   }
-  d.agenda.push({ scope: ROOT_SCOPE, state: request.definition.StartAt, input: request.input });
-  drain(d);
-  return settle(d);
+  d.event({ event: 'run.started' });
+  return begin(d, request.definition, run, request.now);
+}
+
+/**
+ * Begins a run that waited in line for a slot of its chain's MaxConcurrentRuns, holding
+ * `slot` from now until it ends. Unchanged when it is not waiting any more (a repeated admission).
+ */
+export function beginQueuedRun(
+  definition: ChainDefinition,
+  run: Run,
+  slot: SlotRef,
+  now: string,
+): Transition {
+  if (run.status !== 'RUNNING' || run.queued === undefined) return unchanged(run);
+  const { queued: _admitted, ...rest } = run;
+  const admitted: Run = { ...rest, slot };
+  const d = new Draft(definition, admitted, now);
+  d.event({ event: 'run.started' });
+  return begin(d, definition, admitted, now);
 }

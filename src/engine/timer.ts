@@ -4,6 +4,7 @@ import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
 import { drain, failRun, finish, raise, retryNow, settle } from './interpreter.js';
 import { placeOf } from './names.js';
+import { resumeLaunch } from './quota.js';
 import type { Run, Timer } from './run.js';
 import { unchanged, type Transition } from './transition.js';
 
@@ -14,6 +15,7 @@ const WAITS = {
   timeout: 'job',
   heartbeat: 'job',
   run: 'job',
+  launch: 'job',
 } as const;
 
 /** Timers of `run` due at `now`, by name: the tick fires them if their delivery was lost. */
@@ -25,6 +27,10 @@ export function dueTimers(run: Run, now: string): string[] {
 }
 
 function fire(d: Draft, timer: Timer): void {
+  if (timer.kind === 'launch') {
+    resumeLaunch(d, timer);
+    return;
+  }
   if (timer.kind === 'run') {
     failRun(d, {
       Error: ERROR_NAMES.timeout,

@@ -40,6 +40,7 @@ export type Effect = LaunchEffect | CancelEffect | TimerEffect | SpawnEffect | A
 
 /** Names of the transitions dfchain logs, one structured line each. */
 export const RUN_EVENTS = [
+  'run.queued',
   'run.started',
   'step.intended',
   'job.launched',

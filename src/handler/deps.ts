@@ -33,6 +33,10 @@ export interface HandlerDeps {
   readonly newNonce: () => string;
   /** Workers' account for Tasks that name none (DFCHAIN_WORKER_SERVICE_ACCOUNT). */
   readonly workerServiceAccount?: string;
+  /** Most active jobs per project (DFCHAIN_MAX_ACTIVE_JOBS); absent or 0: no budget. */
+  readonly maxActiveJobs?: number;
+  /** First wait after a launch refused for quota (DFCHAIN_QUOTA_RETRY_SECONDS); doubled after. */
+  readonly quotaRetryMs?: number;
 }
 
 /** The dependencies of one delivery, with the token that names it as a lease holder. */
@@ -50,4 +54,9 @@ export interface Invocation extends HandlerDeps {
    * creating a part carries out its own launches, and the launch executor calls this in turn.
    */
   readonly carryOutParts: (inv: Invocation, transition: Transition) => Promise<void>;
+  /**
+   * Admits waiters of the pools a committed transition freed a slot of or joined the line of
+   * (src/handler/admit-waiting.ts): injected, since admitting carries out effects in turn.
+   */
+  readonly admitAfter: (inv: Invocation, transition: Transition) => Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { admitIntents } from './admission.js';
+import { admitAfter } from './admit-waiting.js';
 import { RunWriteQueue } from './coalesce.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOutParts, withParts } from './parts.js';
@@ -12,14 +14,18 @@ export function invocation(deps: HandlerDeps): Invocation {
     writes: new RunWriteQueue(
       deps.store,
       (transition) => leased(inv, transition),
-      (before, transition) =>
-        withParts(
+      async (before, transition) =>
+        admitIntents(
           inv,
-          transition,
-          before.status === 'RUNNING' && transition.run.status === 'SUCCEEDED',
+          await withParts(
+            inv,
+            transition,
+            before.status === 'RUNNING' && transition.run.status === 'SUCCEEDED',
+          ),
         ),
     ),
     carryOutParts,
+    admitAfter,
   };
   return inv;
 }

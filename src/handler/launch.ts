@@ -9,6 +9,7 @@ import type { Run, Step } from '../engine/run.js';
 import { launchesOf, unchanged } from '../engine/transition.js';
 import {
   DataflowPermanentError,
+  DataflowQuotaError,
   DataflowTransientError,
   JobAlreadyExistsError,
   JobNotFoundError,
@@ -19,6 +20,8 @@ import { findOwnJob, stepRef } from './own-job.js';
 import { settledAll } from './settled.js';
 import { carryOutCalls } from './side-effects.js';
 import { applyToRun, noteUncalled } from './record.js';
+import { parkForQuota } from './quota-wait.js';
+import { isParked } from '../engine/admission.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
 const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
@@ -102,7 +105,10 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
         return await adoptAfterConflict(inv, run, step, error);
       }
     } catch (error) {
-      const again = error instanceof DataflowTransientError || error instanceof JobNotFoundError;
+      // A quota refusal is not retried here: it waits for a timer (parkForQuota).
+      const again =
+        (error instanceof DataflowTransientError && !(error instanceof DataflowQuotaError)) ||
+        error instanceof JobNotFoundError;
       throw again ? error : new AbortError(error as Error);
     }
   };
@@ -118,6 +124,7 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
     });
   } catch (error) {
     if (error instanceof LeaseLost) return;
+    if (error instanceof DataflowQuotaError) return parkForQuota(inv, run, step, error);
     if (!(error instanceof DataflowPermanentError)) {
       // Every call was answered: none can still create the job, so a redelivery need not wait.
       const answered = error instanceof DataflowTransientError || error instanceof JobNotFoundError;
@@ -244,7 +251,19 @@ async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<Ta
  * looking first; while the lease holds, only adopts a job that already exists.
  */
 export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Promise<TakeOver> {
+  // In line, or waiting out a quota refusal: its admission or its timer hands it back.
+  if (isParked(step) && step.abandoned !== true) return 'held';
   const now = inv.clock.now().toISOString();
+  if (step.queued !== undefined) {
+    // Abandoned while in line: no launch call was ever made for it, so nothing to look up.
+    const dropped = await applyToRun(inv, run.id, (current) =>
+      current.steps[step.jobName]?.queued
+        ? dropAbandonedIntent(current, step.jobName, now)
+        : unchanged(current),
+    );
+    if (dropped?.changed) await carryOutCalls(inv, dropped);
+    return 'settled';
+  }
   if (isLeaseHeld(step, now, inv.launchLeaseMs)) return adoptWhileHeld(inv, run, step);
   // A claim whose answer is lost may still have landed: released with the rest on failure.
   noteUncalled(inv, run.id, step.jobName);
@@ -273,6 +292,7 @@ export async function executeLaunches(inv: Invocation, run: Run, adoptHeld = tru
   const pending = Object.values(run.steps).filter(
     (step) =>
       step.status === 'INTENDED' &&
+      (!isParked(step) || step.abandoned === true) &&
       (run.status === 'RUNNING' || step.abandoned === true) &&
       // Another delivery's launch it still holds is in good hands: looking it up from every
       // delivery of a wide Map would cost each one a jobs.list and a write per pending item.

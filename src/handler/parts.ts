@@ -12,6 +12,9 @@ import {
 import { groupOf, partDocId } from '../engine/part-names.js';
 import type { Run } from '../engine/run.js';
 import type { AbortItemsEffect, SpawnEffect, Transition } from '../engine/transition.js';
+import { StoreTransientError } from '../errors.js';
+import { MAX_CONFLICTS } from '../store/optimistic.js';
+import { admitIntents } from './admission.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
@@ -80,15 +83,29 @@ async function createPart(
   mapDoc: Run,
   spawn: SpawnEffect,
 ): Promise<Transition | undefined> {
-  const now = inv.clock.now().toISOString();
-  const first = leased(inv, startPart(await definitionFor(inv, mapDoc), mapDoc, spawn, now));
-  // A part that ends at once (no job in it) starts its lane's next item with its own create.
-  const mine = await withParts(inv, first, first.run.status === 'SUCCEEDED');
-  const creates = (mine.spawned ?? []).map((part) => part.run);
-  const { created, run } = await inv.store.create(mine.run, creates);
-  if (created) {
-    logTransition(inv, mine);
-    return { ...mine, run };
+  const definition = await definitionFor(inv, mapDoc);
+  let run: Run | undefined;
+  for (let attempt = 0; attempt < MAX_CONFLICTS && run === undefined; attempt++) {
+    const now = inv.clock.now().toISOString();
+    const first = leased(inv, startPart(definition, mapDoc, spawn, now));
+    // A part that ends at once (no job in it) starts its lane's next item with its own create.
+    const mine = await admitIntents(
+      inv,
+      await withParts(inv, first, first.run.status === 'SUCCEEDED'),
+    );
+    const creates = (mine.spawned ?? []).map((part) => part.run);
+    const stored = await inv.store.create(mine.run, creates);
+    if (stored.created) {
+      logTransition(inv, mine);
+      return { ...mine, run: stored.run };
+    }
+    // Not created and not stored: a budget slot it claimed was taken meanwhile; decide again.
+    run = await inv.store.get(mine.run.id);
+  }
+  if (run === undefined) {
+    throw new StoreTransientError(
+      `Map item ${spawn.part.scope} of run ${spawn.part.root}: ${MAX_CONFLICTS} other launches took the budget slots it claimed first; the delivery will be retried`,
+    );
   }
   await rescheduleTimers(inv, run);
   await executeLaunches(inv, run);

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { startRun } from '../engine/start.js';
-import { PoisonMessageError, RunConflictError } from '../errors.js';
+import { freeIndices, runsPool } from '../engine/admission.js';
+import type { QueuedAt, Run, SlotRef } from '../engine/run.js';
+import { PoisonMessageError, RunConflictError, StoreTransientError } from '../errors.js';
+import { MAX_CONFLICTS } from '../store/optimistic.js';
+import { admitIntents } from './admission.js';
 import type { StartSignal } from '../events/signal.js';
 import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
@@ -25,6 +29,22 @@ export function derivedRunId(chain: string, messageId: string): string {
   return `${chain.slice(0, RUN_ID_MAX - RUN_ID_HASH_LENGTH - 1)}-${hash}`;
 }
 
+/**
+ * Where a new run of a chain with MaxConcurrentRuns stands: a free slot of the chain's pool
+ * when one is free and no earlier start waits (first come, first served), else a place in line.
+ */
+async function runAdmission(
+  deps: Invocation,
+  chain: string,
+  limit: number,
+  now: string,
+): Promise<{ slot: SlotRef } | { queued: QueuedAt }> {
+  const pool = runsPool(chain);
+  const [held, waiters] = await Promise.all([deps.store.slots(pool), deps.store.waiters(pool, 1)]);
+  const index = waiters.length === 0 ? freeIndices(held, limit, 1)[0] : undefined;
+  return index === undefined ? { queued: { pool, at: now } } : { slot: { pool, index } };
+}
+
 /** Handles `start`: idempotent by run id; the same id with another input is rejected. */
 export async function handleStart(
   deps: Invocation,
@@ -40,25 +60,39 @@ export async function handleStart(
   }
   const runId = signal.runId ?? derivedRunId(chain.name, messageId);
   await deps.store.putDefinition(chain.hash, chain.definition);
-  const transition = startRun({
-    runId,
-    chain: chain.name,
-    definition: chain.definition,
-    definitionHash: chain.hash,
-    projectId: deps.projectId,
-    input: signal.input,
-    now: deps.clock.now().toISOString(),
-    nonce: deps.newNonce(),
-    ...(deps.workerServiceAccount ? { workerServiceAccount: deps.workerServiceAccount } : {}),
-  });
-  // A Map the run enters at once starts its first items in the run's own create.
-  const mine = await withParts(deps, leased(deps, transition), false);
-  const creates = (mine.spawned ?? []).map((part) => part.run);
-  const { created, run } = await deps.store.create(mine.run, creates);
-  if (created) {
-    logTransition(deps, mine);
-    await carryOut(deps, { ...mine, run });
-    return;
+  let run: Run | undefined;
+  for (let attempt = 0; attempt < MAX_CONFLICTS && run === undefined; attempt++) {
+    const now = deps.clock.now().toISOString();
+    const limit = chain.definition.MaxConcurrentRuns;
+    const transition = startRun({
+      runId,
+      chain: chain.name,
+      definition: chain.definition,
+      definitionHash: chain.hash,
+      projectId: deps.projectId,
+      input: signal.input,
+      now,
+      nonce: deps.newNonce(),
+      ...(deps.workerServiceAccount ? { workerServiceAccount: deps.workerServiceAccount } : {}),
+      ...(limit ? { admission: await runAdmission(deps, chain.name, limit, now) } : {}),
+    });
+    // A Map the run enters at once starts its first items in the run's own create, and its
+    // first jobs take their budget slots there too.
+    const mine = await admitIntents(deps, await withParts(deps, leased(deps, transition), false));
+    const creates = (mine.spawned ?? []).map((part) => part.run);
+    const stored = await deps.store.create(mine.run, creates);
+    if (stored.created) {
+      logTransition(deps, mine);
+      await carryOut(deps, { ...mine, run: stored.run });
+      return;
+    }
+    // Not created and not stored: a slot it claimed was taken meanwhile; decide again.
+    run = await deps.store.get(runId);
+  }
+  if (run === undefined) {
+    throw new StoreTransientError(
+      `start of run ${runId}: ${MAX_CONFLICTS} other starts or launches took the slots it claimed first; the delivery will be retried`,
+    );
   }
   if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input))
     throw new RunConflictError(runId);

@@ -5,6 +5,8 @@ import { ERROR_NAMES } from '../engine/error-names.js';
 import { onLaunchFailed } from '../engine/launched.js';
 import { dueTimers, onTimer } from '../engine/timer.js';
 import { isLeaseHeld } from '../engine/lease.js';
+import { isParked } from '../engine/admission.js';
+import { repairAdmission, type AdmissionRepair } from './admission-repair.js';
 import type { Run, Step } from '../engine/run.js';
 import { JobNotFoundError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
@@ -130,6 +132,25 @@ async function repairAllParts(
   return repairParts(inv, runs, docs, failures);
 }
 
+/** repairAdmission, with a failure logged and kept in `failures` (the rest of the tick goes on). */
+async function repairBudgets(
+  inv: Invocation,
+  runs: readonly Run[],
+  failures: unknown[],
+): Promise<AdmissionRepair> {
+  try {
+    return await repairAdmission(inv, runs);
+  } catch (error) {
+    failures.push(error);
+    inv.logger.write({
+      severity: 'WARNING',
+      event: 'tick.failed',
+      message: `tick: repairing the job and run budgets failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
+    return { admitted: 0, dropped: 0, adopted: 0 };
+  }
+}
+
 /** `work` turned so that this period's window of `size` items comes first. */
 export function rotated<T>(work: readonly T[], size: number, nowMs: number, periodMs: number): T[] {
   // Stryker disable next-line EqualityOperator: `<` is equivalent: at work.length === size the offset (k * size) % size is 0, so the list is returned unturned either way
@@ -161,13 +182,17 @@ export async function handleTick(inv: Invocation): Promise<void> {
     Object.values(run.steps)
       .filter(
         (step) =>
-          step.status === 'INTENDED' && !isLeaseHeld(step, now.toISOString(), inv.launchLeaseMs),
+          step.status === 'INTENDED' &&
+          // In line or waiting out a quota refusal: admission and timers hand those back.
+          (!isParked(step) || step.abandoned === true) &&
+          !isLeaseHeld(step, now.toISOString(), inv.launchLeaseMs),
       )
       .map((step) => ({ run, step, since: step.intendedAt })),
   );
   const fired = await fireDueTimers(inv, runs, now.toISOString());
   const failures: unknown[] = [];
   const parts = await repairAllParts(inv, runs, failures);
+  const admission = await repairBudgets(inv, runs, failures);
   const launched = await launchedSteps(inv, runs);
   await Promise.all(launched.uncancelled.map(({ run, step }) => cancelJob(inv, run, step)));
   const work = [...intents, ...launched.ended].sort((a, b) =>
@@ -203,10 +228,13 @@ export async function handleTick(inv: Invocation): Promise<void> {
   inv.logger.write({
     severity: 'INFO',
     event: 'tick.done',
-    message: `tick: ${running} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
+    message: `tick: ${running} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${admission.admitted} waiter(s) admitted, ${admission.dropped} orphan slot(s) released, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
     runs: running,
     timersFired: fired,
     partsRepaired: parts,
+    admitted: admission.admitted,
+    orphanSlots: admission.dropped,
+    slotsAdopted: admission.adopted,
     ...counts,
     failures: failures.length,
     deferred,

@@ -1,4 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
+import type { QueueEntry, SlotHold } from '../engine/admission.js';
 import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
 import type { RunChange, RunStore } from '../store/port.js';
@@ -115,6 +116,26 @@ export class FaultyRunStore implements RunStore {
   /** Runs that have not ended. */
   listRunning(): Promise<Run[]> {
     return this.call('listRunning', () => this.inner.listRunning());
+  }
+
+  /** The slots held in a pool. */
+  slots(pool: string): Promise<SlotHold[]> {
+    return this.call(`slots ${pool}`, () => this.inner.slots(pool));
+  }
+
+  /** The oldest waiters of a pool. */
+  waiters(pool: string, limit: number): Promise<QueueEntry[]> {
+    return this.call(`waiters ${pool}`, () => this.inner.waiters(pool, limit));
+  }
+
+  /** Waiters ahead of an entry. */
+  placeInLine(entry: QueueEntry): Promise<number> {
+    return this.call(`placeInLine ${entry.pool}`, () => this.inner.placeInLine(entry));
+  }
+
+  /** The tick's repair of a slot whose holder no longer records it. */
+  dropOrphanSlot(hold: SlotHold): Promise<boolean> {
+    return this.call(`dropOrphanSlot ${hold.pool}`, () => this.inner.dropOrphanSlot(hold));
   }
 
   /** Releases connections, without faults. */

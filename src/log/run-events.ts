@@ -5,6 +5,11 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
   const inScope = event.scope ? ` (${event.scope})` : '';
   const where = event.state ? ` state ${event.state}${inScope}` : '';
   switch (event.event) {
+    case 'run.queued':
+      return {
+        severity: 'NOTICE',
+        message: `run ${event.runId} of chain ${event.chain} is queued: its chain's MaxConcurrentRuns runs are running; it begins when one ends`,
+      };
     case 'run.started':
       return { severity: 'NOTICE', message: `run ${event.runId} of chain ${event.chain} started` };
     case 'step.intended':

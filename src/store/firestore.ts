@@ -1,13 +1,35 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { DocumentSnapshot, Firestore, Timestamp } from '@google-cloud/firestore';
+import {
+  FieldPath,
+  type DocumentSnapshot,
+  type Firestore,
+  type Timestamp,
+  type WriteBatch,
+} from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
+import {
+  entryKey,
+  noOps,
+  type AdmissionOps,
+  type QueueEntry,
+  type SlotHold,
+} from '../engine/admission.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { StorePermanentError, StoreTransientError } from '../errors.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
 
 /** Firestore collections dfchain owns. */
-export const COLLECTIONS = { runs: 'dfchainRuns', definitions: 'dfchainDefinitions' } as const;
+export const COLLECTIONS = {
+  runs: 'dfchainRuns',
+  definitions: 'dfchainDefinitions',
+  // One document per pool (`jobs.{project}`, `runs.{chain}`), with subcollections SLOTS and
+  // QUEUE: a query of either reads one pool's documents in id order without a composite index.
+  admission: 'dfchainAdmission',
+} as const;
+
+const SLOTS = 'slots';
+const QUEUE = 'queue';
 
 /** Subcollection of a run document holding its ended steps, one document each. */
 const HISTORY = 'steps';
@@ -17,6 +39,7 @@ const HISTORY = 'steps';
 const INVALID_ARGUMENT = 3;
 const ALREADY_EXISTS = 6;
 const FAILED_PRECONDITION = 9;
+const NOT_FOUND = 5;
 
 function grpcCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -40,6 +63,34 @@ function toDocument(run: Run): Record<string, string> {
     // Queryable: an ended run whose abandoned jobs the tick must still cancel or record.
     unsettled: String(isUnsettled(run)),
     run: JSON.stringify(run),
+  };
+}
+
+function slotFields(hold: SlotHold): Record<string, string | number> {
+  return { doc: hold.doc, jobName: hold.jobName ?? '', index: hold.index };
+}
+
+function holdOf(pool: string, snapshot: DocumentSnapshot): SlotHold {
+  const jobName = String(snapshot.get('jobName') ?? '');
+  return {
+    pool,
+    index: Number(snapshot.id),
+    doc: String(snapshot.get('doc')),
+    ...(jobName ? { jobName } : {}),
+  };
+}
+
+function entryFields(entry: QueueEntry): Record<string, string> {
+  return { at: entry.at, doc: entry.doc, jobName: entry.jobName ?? '' };
+}
+
+function entryOf(pool: string, snapshot: DocumentSnapshot): QueueEntry {
+  const jobName = String(snapshot.get('jobName') ?? '');
+  return {
+    pool,
+    at: String(snapshot.get('at')),
+    doc: String(snapshot.get('doc')),
+    ...(jobName ? { jobName } : {}),
   };
 }
 
@@ -74,21 +125,22 @@ export class FirestoreRunStore extends OptimisticRunStore {
         ? { run: fromSnapshot(snapshot), version: snapshot.updateTime }
         : undefined;
     },
-    insert: (run, creates = []) =>
+    insert: (run, creates, ops) =>
       this.conditional(
         'create',
         async () => {
-          if (creates.length === 0)
+          if (creates.length === 0 && noOps(ops))
             return (await this.runDoc(run.id).create(toDocument(run))).writeTime;
-          // The parts a run or part starts are created with it, or none is.
+          // The parts a run or part starts, and its slots and places in line, come with it or not at all.
           const batch = this.db.batch();
           batch.create(this.runDoc(run.id), toDocument(run));
           for (const created of creates) batch.create(this.runDoc(created.id), toDocument(created));
+          this.admissionWrites(batch, ops);
           return (await batch.commit())[0]?.writeTime;
         },
         [ALREADY_EXISTS],
       ),
-    replace: (run, version, archive, creates = []) =>
+    replace: (run, version, archive, creates, ops) =>
       this.conditional(
         'update',
         async () => {
@@ -103,6 +155,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
             batch.set(doc, { endedAt: step.endedAt ?? '', step: JSON.stringify(step) });
           }
           for (const created of creates) batch.create(this.runDoc(created.id), toDocument(created));
+          this.admissionWrites(batch, ops);
           // The run document's write comes first; its time is the document's new updateTime.
           return (await batch.commit())[0]?.writeTime;
         },
@@ -119,6 +172,30 @@ export class FirestoreRunStore extends OptimisticRunStore {
 
   private runDoc(runId: string) {
     return this.db.collection(COLLECTIONS.runs).doc(runId);
+  }
+
+  private poolDoc(pool: string) {
+    return this.db.collection(COLLECTIONS.admission).doc(pool);
+  }
+
+  private slotDoc(hold: { pool: string; index: number }) {
+    return this.poolDoc(hold.pool).collection(SLOTS).doc(String(hold.index));
+  }
+
+  private entryDoc(entry: QueueEntry) {
+    return this.poolDoc(entry.pool).collection(QUEUE).doc(entryKey(entry));
+  }
+
+  /**
+   * Slot claims are create()s, so two writers can never hold one slot: the loser's whole write
+   * fails with ALREADY_EXISTS and is retried on a fresh read. Releases need no precondition:
+   * only the write that ends the holder's record releases it, and that write happens once.
+   */
+  private admissionWrites(batch: WriteBatch, ops: AdmissionOps): void {
+    for (const hold of ops.release) batch.delete(this.slotDoc(hold));
+    for (const hold of ops.claim) batch.create(this.slotDoc(hold), slotFields(hold));
+    for (const entry of ops.dequeue) batch.delete(this.entryDoc(entry));
+    for (const entry of ops.enqueue) batch.set(this.entryDoc(entry), entryFields(entry));
   }
 
   private async guard<T>(operation: string, call: () => Promise<T>): Promise<T> {
@@ -202,6 +279,43 @@ export class FirestoreRunStore extends OptimisticRunStore {
     const byId = new Map<string, Run>();
     for (const doc of [...running.docs, ...unsettled.docs]) byId.set(doc.id, fromSnapshot(doc));
     return [...byId.values()];
+  }
+
+  async slots(pool: string): Promise<SlotHold[]> {
+    const snapshot = await this.guard('read the slots of a pool', () =>
+      this.poolDoc(pool).collection(SLOTS).get(),
+    );
+    return snapshot.docs.map((doc) => holdOf(pool, doc));
+  }
+
+  async waiters(pool: string, limit: number): Promise<QueueEntry[]> {
+    const query = this.poolDoc(pool).collection(QUEUE).orderBy(FieldPath.documentId()).limit(limit);
+    const snapshot = await this.guard('read the queue of a pool', () => query.get());
+    return snapshot.docs.map((doc) => entryOf(pool, doc));
+  }
+
+  async placeInLine(entry: QueueEntry): Promise<number> {
+    const query = this.poolDoc(entry.pool)
+      .collection(QUEUE)
+      .where(FieldPath.documentId(), '<', entryKey(entry))
+      .count();
+    const snapshot = await this.guard('count a queue', () => query.get());
+    return snapshot.data().count;
+  }
+
+  async dropOrphanSlot(hold: SlotHold): Promise<boolean> {
+    const doc = this.slotDoc(hold);
+    const snapshot = await this.guard('read a slot', () => doc.get());
+    if (!snapshot.exists) return false;
+    const stored = holdOf(hold.pool, snapshot);
+    if (stored.doc !== hold.doc || stored.jobName !== hold.jobName) return false;
+    // Deleted only if nobody wrote it since it was read: a slot released and claimed again stays.
+    const deleted = await this.conditional(
+      'drop a slot',
+      () => doc.delete({ lastUpdateTime: snapshot.updateTime! }),
+      [FAILED_PRECONDITION, NOT_FOUND],
+    );
+    return deleted !== undefined;
   }
 
   close(): Promise<void> {

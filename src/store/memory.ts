@@ -1,4 +1,11 @@
 import type { ChainDefinition } from '../chain/types.js';
+import {
+  entryKey,
+  slotKey,
+  type AdmissionOps,
+  type QueueEntry,
+  type SlotHold,
+} from '../engine/admission.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { OptimisticRunStore } from './optimistic.js';
 import type { VersionedRunTable } from './port.js';
@@ -8,6 +15,9 @@ export class MemoryRunStore extends OptimisticRunStore {
   private readonly runs = new Map<string, { run: Run; version: number }>();
   private readonly histories = new Map<string, Step[]>();
   private readonly definitions = new Map<string, ChainDefinition>();
+  /** Held slots by slotKey, and each pool's queue by entryKey: what Firestore keeps as documents. */
+  private readonly held = new Map<string, SlotHold>();
+  private readonly queues = new Map<string, Map<string, QueueEntry>>();
   /** Round trips a remote store would make: reads and conditional writes of run documents. */
   readonly trips = { reads: 0, writes: 0 };
 
@@ -19,21 +29,27 @@ export class MemoryRunStore extends OptimisticRunStore {
         stored && { run: structuredClone(stored.run), version: stored.version },
       );
     },
-    insert: (run, creates = []) => Promise.resolve(this.write(run, undefined, [], creates)),
-    replace: (run, version, archive, creates = []) =>
-      Promise.resolve(this.write(run, version, archive, creates)),
+    insert: (run, creates, ops) => Promise.resolve(this.write(run, undefined, [], creates, ops)),
+    replace: (run, version, archive, creates, ops) =>
+      Promise.resolve(this.write(run, version, archive, creates, ops)),
   };
 
   private write(
     run: Run,
     version: unknown,
     archive: readonly Step[],
-    creates: readonly Run[] = [],
+    creates: readonly Run[],
+    ops: AdmissionOps,
   ): number | undefined {
     this.trips.writes++;
     const current = this.runs.get(run.id);
     if (current?.version !== version) return undefined;
     if (creates.some((created) => this.runs.has(created.id))) return undefined;
+    // Released first: one write may give a slot back and take it again (claimed with create()).
+    const releasing = new Set(ops.release.map(slotKey));
+    if (ops.claim.some((hold) => this.held.has(slotKey(hold)) && !releasing.has(slotKey(hold))))
+      return undefined;
+    this.applyOps(ops);
     for (const created of creates)
       this.runs.set(created.id, { run: structuredClone(created), version: 1 });
     // Stryker disable next-line ArithmeticOperator: versions are opaque tokens only compared for equality; counting down (-1, -2, ...) gives distinct versions too
@@ -45,6 +61,41 @@ export class MemoryRunStore extends OptimisticRunStore {
       this.histories.set(run.id, [...history, ...structuredClone(archive)]);
     }
     return next;
+  }
+
+  private applyOps(ops: AdmissionOps): void {
+    for (const hold of ops.release) this.held.delete(slotKey(hold));
+    for (const hold of ops.claim) this.held.set(slotKey(hold), { ...hold });
+    for (const entry of ops.dequeue) this.queues.get(entry.pool)?.delete(entryKey(entry));
+    for (const entry of ops.enqueue) {
+      const queue = this.queues.get(entry.pool) ?? new Map<string, QueueEntry>();
+      queue.set(entryKey(entry), { ...entry });
+      this.queues.set(entry.pool, queue);
+    }
+  }
+
+  slots(pool: string): Promise<SlotHold[]> {
+    const held = [...this.held.values()].filter((hold) => hold.pool === pool);
+    return Promise.resolve(structuredClone(held));
+  }
+
+  waiters(pool: string, limit: number): Promise<QueueEntry[]> {
+    const queue = [...(this.queues.get(pool)?.entries() ?? [])];
+    queue.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Promise.resolve(structuredClone(queue.slice(0, limit).map(([, entry]) => entry)));
+  }
+
+  placeInLine(entry: QueueEntry): Promise<number> {
+    const key = entryKey(entry);
+    const keys = [...(this.queues.get(entry.pool)?.keys() ?? [])];
+    return Promise.resolve(keys.filter((other) => other < key).length);
+  }
+
+  dropOrphanSlot(hold: SlotHold): Promise<boolean> {
+    const stored = this.held.get(slotKey(hold));
+    const same = stored?.doc === hold.doc && stored.jobName === hold.jobName;
+    if (same) this.held.delete(slotKey(hold));
+    return Promise.resolve(same);
   }
 
   history(runId: string): Promise<Step[]> {

@@ -1,4 +1,10 @@
 import type { ChainDefinition } from '../chain/types.js';
+import {
+  admissionOps,
+  type AdmissionOps,
+  type QueueEntry,
+  type SlotHold,
+} from '../engine/admission.js';
 import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
 import type { RunChange, RunStore, VersionedRun, VersionedRunTable } from './port.js';
@@ -32,6 +38,17 @@ class RunCache {
   }
 }
 
+/** The slot and queue documents a write of `run` over `before`, creating `creates`, changes. */
+function opsOf(before: Run | undefined, run: Run, creates: readonly Run[]): AdmissionOps {
+  const all = [admissionOps(before, run), ...creates.map((c) => admissionOps(undefined, c))];
+  return {
+    claim: all.flatMap((ops) => ops.claim),
+    release: all.flatMap((ops) => ops.release),
+    enqueue: all.flatMap((ops) => ops.enqueue),
+    dequeue: all.flatMap((ops) => ops.dequeue),
+  };
+}
+
 /**
  * The compare-and-set logic of a RunStore over a {@link VersionedRunTable}. An update starts from
  * the version this instance last saw, so the usual transition costs one conditional write and
@@ -50,7 +67,7 @@ export abstract class OptimisticRunStore implements RunStore {
   }
 
   async create(run: Run, creates: readonly Run[] = []): Promise<{ created: boolean; run: Run }> {
-    const version = await this.table.insert(run, creates);
+    const version = await this.table.insert(run, creates, opsOf(undefined, run, creates));
     if (version !== undefined) {
       this.cache.set(run.id, { run, version });
       return { created: true, run };
@@ -74,8 +91,14 @@ export abstract class OptimisticRunStore implements RunStore {
       const { run, result, archive = [], creates = [] } = await change(current?.run);
       if (run !== undefined) {
         const version = current
-          ? await this.table.replace(run, current.version, archive, creates)
-          : await this.table.insert(run);
+          ? await this.table.replace(
+              run,
+              current.version,
+              archive,
+              creates,
+              opsOf(current.run, run, creates),
+            )
+          : await this.table.insert(run, [], opsOf(undefined, run, []));
         if (version !== undefined) {
           this.cache.set(runId, { run, version });
           return result;
@@ -98,5 +121,9 @@ export abstract class OptimisticRunStore implements RunStore {
   abstract putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   abstract getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   abstract listRunning(): Promise<Run[]>;
+  abstract slots(pool: string): Promise<SlotHold[]>;
+  abstract waiters(pool: string, limit: number): Promise<QueueEntry[]>;
+  abstract placeInLine(entry: QueueEntry): Promise<number>;
+  abstract dropOrphanSlot(hold: SlotHold): Promise<boolean>;
   abstract close(): Promise<void>;
 }

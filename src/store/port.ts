@@ -1,4 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
+import type { AdmissionOps, QueueEntry, SlotHold } from '../engine/admission.js';
 import type { Run, Step } from '../engine/run.js';
 
 /** A change to a run: the next run to write (none: leave it) and what the caller gets back. */
@@ -47,6 +48,20 @@ export interface RunStore {
   getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   /** Runs that have not ended, and ended runs with jobs still in flight, for reconciliation. */
   listRunning(): Promise<Run[]>;
+  /**
+   * The slots of `pool` held now. Slot and queue documents are written by `create` and `update`
+   * in the same atomic write as their holder (see admissionOps), never on their own.
+   */
+  slots(pool: string): Promise<SlotHold[]>;
+  /** The `limit` oldest waiters of `pool`, oldest first. */
+  waiters(pool: string, limit: number): Promise<QueueEntry[]>;
+  /** How many waiters of its pool are ahead of `entry`. */
+  placeInLine(entry: QueueEntry): Promise<number>;
+  /**
+   * The tick's repair: deletes the slot document of `hold` if it still names that holder (one
+   * whose holder no longer records it). True when it was deleted.
+   */
+  dropOrphanSlot(hold: SlotHold): Promise<boolean>;
   /** Releases connections. */
   close(): Promise<void>;
 }
@@ -60,16 +75,21 @@ export interface VersionedRun {
 /** The few primitive operations an adapter supplies; the compare-and-set logic is shared. */
 export interface VersionedRunTable {
   read(runId: string): Promise<VersionedRun | undefined>;
-  /** The new version, or undefined when a run with that id (or one of `creates`) already exists. */
-  insert(run: Run, creates?: readonly Run[]): Promise<unknown>;
   /**
-   * The new version, or undefined when the stored version is no longer `version` or one of
-   * `creates` exists; `archive` and `creates` are written atomically with the run.
+   * The new version, or undefined when a run with that id (or one of `creates`) already exists,
+   * or a slot `ops` claims is taken; `ops` are written atomically with the run.
+   */
+  insert(run: Run, creates: readonly Run[], ops: AdmissionOps): Promise<unknown>;
+  /**
+   * The new version, or undefined when the stored version is no longer `version`, one of
+   * `creates` exists or a slot `ops` claims is taken; `archive`, `creates` and `ops` are
+   * written atomically with the run.
    */
   replace(
     run: Run,
     version: unknown,
     archive: readonly Step[],
-    creates?: readonly Run[],
+    creates: readonly Run[],
+    ops: AdmissionOps,
   ): Promise<unknown>;
 }

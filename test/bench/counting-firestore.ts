@@ -108,17 +108,17 @@ export class CountingFirestoreRunStore extends FirestoreRunStore {
         counts.reads++;
         return inner.read(runId);
       },
-      insert: async (run, creates = []) => {
+      insert: async (run, creates, ops) => {
         const version = await inner
-          .insert(run, creates)
+          .insert(run, creates, ops)
           .catch((error: unknown) => refused(run, error));
         if (version === undefined) conflict();
         else landed(run, 1 + creates.length);
         return version;
       },
-      replace: async (run, version, archive, creates = []) => {
+      replace: async (run, version, archive, creates, ops) => {
         const next = await inner
-          .replace(run, version, archive, creates)
+          .replace(run, version, archive, creates, ops)
           .catch((error: unknown) => refused(run, error));
         if (next === undefined) conflict();
         else landed(run, 1 + archive.length + creates.length);

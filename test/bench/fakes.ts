@@ -6,6 +6,7 @@ import type { ChainDefinition } from '../../src/chain/types.js';
 import type { Clock } from '../../src/clock.js';
 import type { FlexTemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
 import type { DataflowPort } from '../../src/dataflow/port.js';
+import type { QueueEntry, SlotHold } from '../../src/engine/admission.js';
 import type { Run, Step } from '../../src/engine/run.js';
 import { JobNotFoundError } from '../../src/errors.js';
 import type { HandlerDeps } from '../../src/handler/deps.js';
@@ -96,6 +97,8 @@ export const STORE_COUNTERS = [
   'putDefinition',
   'getDefinition',
   'listRunning',
+  'slots',
+  'waiters',
 ] as const;
 /** What CountingRunStore counts. */
 export type StoreCounter = (typeof STORE_COUNTERS)[number];
@@ -161,6 +164,24 @@ export class CountingRunStore implements RunStore {
   listRunning(): Promise<Run[]> {
     this.calls.listRunning++;
     return this.inner.listRunning();
+  }
+
+  slots(pool: string): Promise<SlotHold[]> {
+    this.calls.slots++;
+    return this.inner.slots(pool);
+  }
+
+  waiters(pool: string, limit: number): Promise<QueueEntry[]> {
+    this.calls.waiters++;
+    return this.inner.waiters(pool, limit);
+  }
+
+  placeInLine(entry: QueueEntry): Promise<number> {
+    return this.inner.placeInLine(entry);
+  }
+
+  dropOrphanSlot(hold: SlotHold): Promise<boolean> {
+    return this.inner.dropOrphanSlot(hold);
   }
 
   close(): Promise<void> {

@@ -83,6 +83,8 @@ describe('config: core', () => {
       topic: 'dfchain-events',
       tasksQueue: 'dfchain-timers',
       tasksLocation: 'us-central1',
+      maxActiveJobs: 25,
+      quotaRetryMs: 30_000,
     });
   });
 

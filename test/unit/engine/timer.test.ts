@@ -320,6 +320,24 @@ describe('engine: timers (onTimer)', () => {
       assert.deepEqual(t.run.timers, {}, "the Task's own timeout goes too");
       assert.deepEqual(t.run.frames, {});
     });
+
+    it('still fires after the state the run began in has ended (the timer names that state)', () => {
+      const TWO: ChainDefinition = {
+        StartAt: 'T',
+        TimeoutSeconds: 100,
+        States: { T: task('t', { Next: 'U' }), U: task('u') },
+      };
+      const runTimer = timerName(NONCE, 'run', '', 0);
+      const first = launchAll(start(TWO).run, T0);
+      const second = launchAll(
+        endJob(TWO, first, stepFor(first, 'T'), 'JOB_STATE_DONE', at(10)).run,
+        at(10),
+      );
+      assert.equal(second.timers?.[runTimer]?.dueAt, at(100));
+      const t = onTimer(TWO, second, runTimer, at(100));
+      assert.equal(t.run.status, 'FAILED');
+      assert.equal(t.run.error?.Error, 'States.Timeout');
+    });
   });
 
   describe('dueTimers', () => {

@@ -60,7 +60,7 @@ describe('handler: tick, timers and abandoned jobs', () => {
       assert.equal(tickDone()?.['timersFired'], 1);
       assert.equal(
         tickDone()?.message,
-        'tick: 1 running run(s); 1 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+        'tick: 1 running run(s); 1 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
       );
 
       await handleEvent(kit.deps, timerEvent(PAUSE_TIMER));
@@ -132,7 +132,7 @@ describe('handler: tick, timers and abandoned jobs', () => {
       sinon.assert.notCalled(kit.dataflow.launch);
       assert.equal(
         tickDone()?.message,
-        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 1 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 1 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
       );
     });
 

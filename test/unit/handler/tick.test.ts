@@ -58,7 +58,7 @@ describe('handler: tick', () => {
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
     assert.equal(
       tickDone()?.message,
-      'tick: 2 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+      'tick: 2 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
     );
   });
 
@@ -411,10 +411,13 @@ describe('handler: tick', () => {
         severity: 'INFO',
         event: 'tick.done',
         message:
-          'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+          'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
         runs: 1,
         timersFired: 0,
         partsRepaired: 0,
+        admitted: 0,
+        orphanSlots: 0,
+        slotsAdopted: 0,
         advanced: 0,
         relaunched: 0,
         failed: 0,
@@ -433,7 +436,7 @@ describe('handler: tick', () => {
 
       assert.equal(
         tickDone()?.message,
-        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 1 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 1 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
       );
     });
 
@@ -446,7 +449,7 @@ describe('handler: tick', () => {
       sinon.assert.calledOnce(kit.dataflow.getJob);
       assert.equal(
         tickDone()?.message,
-        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
       );
     });
 
@@ -463,7 +466,7 @@ describe('handler: tick', () => {
       sinon.assert.calledOnce(kit.dataflow.launch); // Transform, by the job-ended delivery
       assert.equal(
         tickDone()?.message,
-        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
+        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
       );
     });
 
@@ -481,7 +484,7 @@ describe('handler: tick', () => {
       });
 
       const waitingOnly =
-        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick';
+        'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick';
 
       it('counts as waiting one another delivery has claimed (held)', async () => {
         const INGEST = jobNameOf('r1', 'Ingest');
@@ -517,7 +520,7 @@ describe('handler: tick', () => {
         sinon.assert.calledOnce(kit.dataflow.launch);
         assert.equal(
           tickDone()?.message,
-          'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 abandoned job(s) cancelled again; 0 advanced, 1 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
+          'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 1 intent(s) taken over, 0 launch(es) never appeared, 0 still waiting, 0 failed, 0 deferred to a later tick',
         );
       });
     });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ChainDefinition } from '../../../src/chain/types.js';
+import type { QueueEntry, SlotHold } from '../../../src/engine/admission.js';
 import type { Run, Step } from '../../../src/engine/run.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import { StoreTransientError } from '../../../src/errors.js';
@@ -32,6 +33,18 @@ class Instance extends OptimisticRunStore {
   }
   listRunning(): Promise<Run[]> {
     return Promise.resolve([]);
+  }
+  slots(): Promise<SlotHold[]> {
+    return Promise.resolve([]);
+  }
+  waiters(): Promise<QueueEntry[]> {
+    return Promise.resolve([]);
+  }
+  placeInLine(): Promise<number> {
+    return Promise.resolve(0);
+  }
+  dropOrphanSlot(): Promise<boolean> {
+    return Promise.resolve(false);
   }
   close(): Promise<void> {
     return Promise.resolve();
@@ -184,8 +197,9 @@ describe('OptimisticRunStore', () => {
           if (counter.hold) await counter.hold;
           return answer;
         },
-        insert: (run) => table.insert(run),
-        replace: (run, version, archive, creates) => table.replace(run, version, archive, creates),
+        insert: (run, creates, ops) => table.insert(run, creates, ops),
+        replace: (run, version, archive, creates, ops) =>
+          table.replace(run, version, archive, creates, ops),
       };
       return { counter, instance: new Instance(wrapped) };
     }
