@@ -126,7 +126,7 @@ export interface Frame {
 }
 
 /** What a timer does when it fires. */
-export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run'] as const;
+export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run', 'deadline'] as const;
 /** What a timer does when it fires. */
 export type TimerKind = (typeof TIMER_KINDS)[number];
 

@@ -1,5 +1,6 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { JsonObject } from '../json.js';
+import { armDeadline } from './deadline.js';
 import { Draft } from './draft.js';
 import { drain, settle } from './interpreter.js';
 import { timerName } from './names.js';
@@ -52,5 +53,6 @@ export function startRun(request: StartRequest): Transition {
   }
   d.agenda.push({ scope: ROOT_SCOPE, state: request.definition.StartAt, input: request.input });
   drain(d);
+  armDeadline(d);
   return settle(d);
 }
