@@ -56,7 +56,9 @@ export function armDeadline(d: Draft): void {
   d.addTimer(timerName(nonce, 'deadline', ROOT_SCOPE, 0), {
     kind: 'deadline',
     scope: ROOT_SCOPE,
-    state: d.definition.StartAt,
+    // No state (names are never empty): a state's end drops the timers of its scope, state and
+    // attempt, and would take a deadline filed under the StartAt state with it.
+    state: '',
     attempt: 0,
     dueAt,
   });
