@@ -1,6 +1,7 @@
 # A run still running past its chain's Deadline logs one run.deadline_missed line at severity
 # ALERT (fired by its timer, not by the run's next event): a metric counts those lines by chain,
-# and an alert policy opens an incident on the first one. infra/deploy.sh creates the same metric.
+# and an alert policy opens an incident on the first one. infra/deploy.sh creates the same metric
+# and policy (same names; its metric has no chain label).
 resource "google_logging_metric" "deadline_missed" {
   project     = var.project_id
   name        = "dfchain-deadline-missed"
@@ -26,7 +27,7 @@ resource "google_logging_metric" "deadline_missed" {
 
 resource "google_monitoring_alert_policy" "deadline_missed" {
   project      = var.project_id
-  display_name = "dfchain: a run missed its deadline"
+  display_name = "dfchain: run deadline missed"
   combiner     = "OR"
   conditions {
     display_name = "run.deadline_missed logged"
@@ -50,7 +51,7 @@ resource "google_monitoring_alert_policy" "deadline_missed" {
   }
   notification_channels = var.alert_notification_channels
   alert_strategy {
-    auto_close = "86400s"
+    auto_close = "1800s"
   }
   documentation {
     mime_type = "text/markdown"

@@ -317,6 +317,8 @@ describe('infra/terraform', function () {
     assert.equal(first(descriptor, 'labels')['key'], 'chain');
 
     const policy = resource('google_monitoring_alert_policy', 'deadline_missed');
+    // deploy.sh finds its policy by this name (infra/alert-deadline-missed.json).
+    assert.equal(policy['display_name'], 'dfchain: run deadline missed');
     const condition = first(first(policy, 'conditions'), 'condition_threshold');
     assert.equal(
       condition['filter'],
