@@ -10,7 +10,8 @@ usage() {
 usage: infra/deploy.sh --project P [--region R] [--chains-dir DIR] [--worker-sa EMAIL]
                        [--build-sa EMAIL] [--firestore-database NAME] [--firestore-location L]
                        [--template-bucket B]… [--max-instances N] [--memory SIZE]
-                       [--no-eventarc] [--dry-run] [--teardown]
+                       [--no-eventarc] [--validate-remote [--validate-input JSON|@FILE]]
+                       [--dry-run] [--teardown]
 
   --project P               project to deploy to (default: $GOOGLE_CLOUD_PROJECT)
   --region R                region of the function, its Pub/Sub trigger and the scheduler
@@ -28,6 +29,11 @@ usage: infra/deploy.sh --project P [--region R] [--chains-dir DIR] [--worker-sa 
   --memory SIZE             memory of one instance (default: 512Mi)
   --no-eventarc             no Eventarc triggers for Dataflow's statusChanged events (default:
                             one per region the chains use)
+  --validate-remote         before deploying, ask Dataflow to validate every Task's launch
+                            without running it (dfchain validate --remote; needs Application
+                            Default Credentials) and stop if it refuses one
+  --validate-input JSON     the run input those launches are resolved with (JSON, or @FILE);
+                            default {}
   --dry-run                 print every gcloud command, runnable as a script, and run nothing
   --teardown                delete what this script creates (keeps the Firestore database and
                             the custom role)
@@ -58,6 +64,8 @@ max_instances=25
 # Measured peak RSS of the function on the local stack: 105-108 MiB (README "Deploying").
 memory=512Mi
 eventarc=true
+validate_remote=false
+validate_input=
 dry_run=false
 teardown=false
 
@@ -67,7 +75,7 @@ while [ $# -gt 0 ]; do
   case $flag in
     --*=*) value=${flag#*=} flag=${flag%%=*} ;;
     --project | --region | --chains-dir | --worker-sa | --build-sa | --firestore-database | \
-      --firestore-location | --template-bucket | --max-instances | --memory)
+      --firestore-location | --template-bucket | --max-instances | --memory | --validate-input)
       [ $# -ge 2 ] || die "$flag needs a value; see --help"
       value=$2
       shift
@@ -86,6 +94,8 @@ while [ $# -gt 0 ]; do
     --memory) memory=$value ;;
     --eventarc) eventarc=true ;; # the default; still accepted so older command lines work
     --no-eventarc) eventarc=false ;;
+    --validate-remote) validate_remote=true ;;
+    --validate-input) validate_input=$value ;;
     --dry-run) dry_run=true ;;
     --teardown) teardown=true ;;
     -h | --help)
@@ -98,6 +108,8 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$project" ] || die "no project: pass --project P or set GOOGLE_CLOUD_PROJECT"
+[ -z "$validate_input" ] || [ "$validate_remote" = true ] ||
+  die "--validate-input is the input of --validate-remote; pass both"
 [ -n "$region" ] || die "--region is empty; pass e.g. --region europe-west4"
 firestore_location=${firestore_location:-$region}
 # The function parses DFCHAIN_FIRESTORE_DATABASE with the same rule (src/config.ts).
@@ -185,10 +197,35 @@ for account in "${chain_sas[@]}"; do
   [ "$account" = "$worker_sa" ] || act_as+=("$account")
 done
 
+deadline_metric=dfchain-deadline-missed
+policy_file=$root/infra/alert-deadline-missed.json
+policy_name=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).displayName' "$policy_file")
+find_policy=(gcloud alpha monitoring policies list --filter="displayName=\"$policy_name\""
+  --format='value(name)' "$p")
+
 if [ "$teardown" = true ]; then
+  # The missed-deadline alert policy (found by its display name, as Cloud Monitoring names it)
+  # and its metric; teardown.sh deletes the rest.
+  if [ "$dry_run" = true ]; then
+    printf '%s 2>/dev/null | xargs -r -n1 %s\n' "$(words "${find_policy[@]}")" \
+      "$(words gcloud alpha monitoring policies delete --quiet "$p")"
+  else
+    policies=$("${find_policy[@]}") || die "could not list the alert policies of $project: $(words "${find_policy[@]}")"
+    for policy in $policies; do run gcloud alpha monitoring policies delete "$policy" --quiet "$p"; done
+  fi
+  remove gcloud logging metrics describe "$deadline_metric" "$p" -- \
+    gcloud logging metrics delete "$deadline_metric" --quiet "$p"
   # shellcheck source=teardown.sh
   source "$root/infra/teardown.sh"
   exit 0
+fi
+
+# Refuse to deploy chains whose launches Dataflow refuses (a dry run: nothing is launched).
+if [ "$validate_remote" = true ]; then
+  remote=(node dist/cli/main.js validate --remote --chains-dir "$chains_dir")
+  [ -z "$validate_input" ] || remote+=(--input "$validate_input")
+  run env GOOGLE_CLOUD_PROJECT="$project" "${remote[@]}" ||
+    die "Dataflow refused launches of the chains in $chains_dir: fix the problems above, then deploy again"
 fi
 
 list() { printf '%s; ' "$@" | sed 's/; $//'; }
@@ -203,6 +240,25 @@ case $chains_rel in
   *) warn "chains folder $chains_rel is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore" ;;
 esac
 filter=$(dfchain sink-filter --chains-dir "$chains_dir")
+
+# Alerting on missed deadlines: a log-based metric counting run.deadline_missed lines and an alert
+# policy on it. Done before the rest, so a project without Cloud Monitoring fails early.
+run gcloud services enable logging.googleapis.com monitoring.googleapis.com "$p"
+deadline_filter='jsonPayload.event="run.deadline_missed"'
+deadline_about='dfchain runs still running at their chain Deadline'
+upsert gcloud logging metrics describe "$deadline_metric" "$p" -- \
+  gcloud logging metrics update "$deadline_metric" --description="$deadline_about" \
+  --log-filter="$deadline_filter" "$p" -- \
+  gcloud logging metrics create "$deadline_metric" --description="$deadline_about" \
+  --log-filter="$deadline_filter" "$p"
+# Cloud Monitoring names a policy itself, so the policy is found again by its display name.
+create_policy=(gcloud alpha monitoring policies create --policy-from-file="$policy_file" "$p")
+if [ "$dry_run" = true ]; then
+  printf '%s 2>/dev/null | grep -q . || %s\n' "$(words "${find_policy[@]}")" "$(words "${create_policy[@]}")"
+else
+  policies=$("${find_policy[@]}") || die "could not list the alert policies of $project: $(words "${find_policy[@]}")"
+  [ -n "$policies" ] || run "${create_policy[@]}"
+fi
 
 # shellcheck source=create.sh
 source "$root/infra/create.sh"

@@ -28,6 +28,7 @@ locals {
     "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
     "logging.googleapis.com", "dataflow.googleapis.com", "firestore.googleapis.com",
     "cloudscheduler.googleapis.com", "iam.googleapis.com", "cloudtasks.googleapis.com",
+    "monitoring.googleapis.com",
   ]
 }
 

@@ -96,3 +96,9 @@ variable "eventarc" {
   type        = bool
   default     = true
 }
+
+variable "alert_notification_channels" {
+  description = "Monitoring notification channels (ids: projects/P/notificationChannels/N) told when a run misses its chain's Deadline; none: the incident shows in the console only."
+  type        = list(string)
+  default     = []
+}

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { SCHEMA_URL } from './schema.js';
 import type { ErrorObject } from 'ajv';
 import type { ChainProblem } from '../errors.js';
+import { isObject } from '../json.js';
 import { operandProblem } from '../engine/choice.js';
+import { TIME_OF_DAY_PATTERN, timeOfDayMessage } from './deadline-checks.js';
 import { didYouMean } from './did-you-mean.js';
 import { MAX_JOB_NAME_PREFIX_LENGTH, suggestJobNamePrefix } from './job-name.js';
 import { dotPath, joinPath, pointerSegments, valueAt } from './json-pointer.js';
@@ -17,7 +19,11 @@ const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
     `${JSON.stringify(v)} is not a Cloud Storage file; use the gs:// path of the template spec file, such as "gs://bucket/templates/ingest.json"`,
   '^gs://[^/]+': (v) =>
     `${JSON.stringify(v)} is not a Cloud Storage path; use one such as "gs://bucket/tmp"`,
+  [TIME_OF_DAY_PATTERN]: timeOfDayMessage,
 };
+
+const DEADLINE_FIELDS =
+  'must set "AfterSeconds" (seconds after the run starts, such as 3600) or "At" (a time of day, such as "07:30")';
 
 /** Turns ajv's errors for a chain file into problems that name the place and the fix. */
 export function schemaProblems(errors: readonly ErrorObject[], data: unknown): ChainProblem[] {
@@ -87,7 +93,14 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
         e.propertyName !== undefined ? 'a state name must not be empty' : 'must not be empty',
       );
     case 'minProperties':
+      if (path === 'Deadline') return at(DEADLINE_FIELDS);
       return at(path === 'States' ? 'must hold at least one state' : 'must not be empty');
+    case 'maxProperties':
+      // Only Deadline limits its fields; with an unknown field, that field's error says it all.
+      if (path !== 'Deadline') return at(`must have at most ${String(params.limit)} fields`);
+      return isObject(value) && 'AfterSeconds' in value && 'At' in value
+        ? at('has both "AfterSeconds" and "At"; keep one')
+        : undefined;
     case 'minItems':
       return at(minItemsMessage(segments.at(-1)));
     case 'minimum':

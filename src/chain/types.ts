@@ -274,15 +274,27 @@ export interface ChainDefaults {
   readonly Environment?: JsonObject;
 }
 
+/**
+ * When a run should have ended (exactly one field): past it, a run still running logs
+ * `run.deadline_missed` at severity ALERT and goes on.
+ */
+export interface ChainDeadline {
+  /** Seconds after the run's start. */
+  readonly AfterSeconds?: number;
+  /** `HH:MM`, 24-hour, in the chain's time zone (UTC): the first such time at or after the start. */
+  readonly At?: string;
+}
+
 /** The JSON of a chain file. */
 export interface ChainDefinition {
   readonly $schema?: string;
   readonly Comment?: string;
   readonly StartAt: string;
   readonly TimeoutSeconds?: number;
-  readonly Defaults?: ChainDefaults;
-  /** Most runs of this chain started at once; starts beyond it wait in line. */
+  readonly Deadline?: ChainDeadline;
+  /** Most runs of this chain running at once; runs started beyond it wait, in start order. */
   readonly MaxConcurrentRuns?: number;
+  readonly Defaults?: ChainDefaults;
   readonly States: Readonly<Record<string, State>>;
 }
 

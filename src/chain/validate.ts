@@ -1,5 +1,6 @@
 import { ChainValidationError, type ChainProblem } from '../errors.js';
 import { choiceProblems } from './choice-checks.js';
+import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
 import { schemaProblems } from './schema-problems.js';
@@ -24,6 +25,7 @@ export function chainProblems(json: unknown): ChainProblem[] {
   validate(json);
   const all = [
     ...schemaProblems(validate.errors ?? [], json),
+    ...deadlineProblems(json),
     ...graphProblems(json),
     ...stateProblems(json),
     ...choiceProblems(json),

@@ -7,6 +7,8 @@ import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
+import { readInputOption } from './input-option.js';
+import { dryRunPortFor, validateRemoteCommand } from './validate-remote.js';
 import { validateCommand } from './validate.js';
 
 const USAGE = `usage: dfchain <command> [options]
@@ -17,6 +19,15 @@ const USAGE = `usage: dfchain <command> [options]
       line per problem on stdout, "FILE: JSON.PATH: message" ((root) for the whole file);
       --json prints {"valid", "problems": [{"file", "path", "message"}]} instead.
       Exit 0 when every chain is valid, 1 otherwise.
+  validate --remote [--input JSON|@FILE] [--chains-dir DIR] [--json] [FILE...]
+      The same, then, when every chain is valid, resolves each Task's Parameters with the
+      input (the run input, taken as every state's input; a Map's first item) and asks
+      Dataflow to validate its launch without running it (validateOnly). Prints one line per
+      refusal, "FILE: JSON.PATH: Dataflow refused: message"; places that read what an earlier
+      state produces are warnings on stderr ("cannot resolve without running: PATH").
+      --json prints {"valid", "problems", "warnings"}. Needs GOOGLE_CLOUD_PROJECT and
+      Application Default Credentials, or DFCHAIN_DATAFLOW_ROOT_URL (the local simulator).
+      Exit 0 when Dataflow accepted every Task, 1 otherwise.
   sink-filter [--chains-dir DIR]
       Print the Log Router sink filter for those chains.
   deploy-facts [--chains-dir DIR] [--json]
@@ -57,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       input: { type: 'string' },
       topic: { type: 'string', default: 'dfchain-events' },
       json: { type: 'boolean', default: false },
+      remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,16 +78,30 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined && !values.help ? 2 : 0;
   }
   switch (command) {
-    case 'validate':
-      return validateCommand(
+    case 'validate': {
+      const options = {
+        dir: values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+        files: positionals.slice(1),
+        json: values.json,
+      };
+      if (!values.remote) return validateCommand(options, out, err);
+      // Read before any call, so a bad --input or environment fails at once.
+      const input = readInputOption(values.input);
+      const config = parseConfig();
+      return validateRemoteCommand(
         {
-          dir: values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
-          files: positionals.slice(1),
-          json: values.json,
+          ...options,
+          input,
+          projectId: config.projectId,
+          ...(config.workerServiceAccount
+            ? { workerServiceAccount: config.workerServiceAccount }
+            : {}),
         },
+        await dryRunPortFor(config),
         out,
         err,
       );
+    }
     case 'sink-filter':
       return sinkFilterCommand(
         values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',

@@ -264,7 +264,8 @@ export function renderRun(view: RunView): string[] {
           t.name,
           t.kind,
           t.scope ?? '-',
-          t.state,
+          // A run's own timers (a Deadline) belong to no state.
+          t.state || '-',
           String(t.attempt),
           t.dueAt,
         ]),

@@ -15,7 +15,7 @@ export interface ValidateOptions {
 }
 
 /** One checked chain file: as given on the command line, or its path in the chains folder. */
-interface Checked {
+export interface Checked {
   readonly file: string;
   readonly name: string;
   readonly problems: readonly ChainProblem[];
@@ -64,15 +64,35 @@ export function validateCommand(
   out: (line: string) => void,
   err: (line: string) => void,
 ): number {
+  return reportChecked(checkChains(options, err), options, out, err);
+}
+
+/**
+ * The chain files `dfchain validate` names, checked: those given (a `schema.json` among them
+ * skipped, with a line on `err`), or every chain of the folder.
+ */
+export function checkChains(
+  options: Pick<ValidateOptions, 'dir' | 'files'>,
+  err: (line: string) => void,
+): Checked[] {
   const files = [...new Set(options.files)].filter((file) => {
     if (basename(file) !== 'schema.json') return true;
     err(`skipped ${file}: the chain schema, not a chain (the function does not load it)`);
     return false;
   });
-  const byFile = options.files.length > 0;
-  const checked = byFile
+  return options.files.length > 0
     ? files.map((file) => ({ file, ...validateChainFile(file) }))
     : checkFolder(options.dir);
+}
+
+/** Prints what {@link checkChains} found as `dfchain validate` does; 0 when every chain is valid. */
+export function reportChecked(
+  checked: readonly Checked[],
+  options: ValidateOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
+  const byFile = options.files.length > 0;
   const invalid = checked.filter((c) => c.problems.length > 0);
   if (options.json) {
     const problems = invalid.flatMap((c) =>

@@ -7,7 +7,7 @@ import {
   type JobRef,
   type JobSummary,
 } from './job.js';
-import type { DataflowPort } from './port.js';
+import type { DataflowDryRunPort, DataflowPort } from './port.js';
 
 /** How to reach the Dataflow REST API. */
 export interface DataflowPortOptions {
@@ -78,8 +78,13 @@ const ALREADY_ENDED =
 /** A refusal that may mean "the job is not running any more", never a fault of the request. */
 const REFUSALS: readonly (number | undefined)[] = [400, 409, 412];
 
-/** A DataflowPort over the googleapis Dataflow client; every failure is a typed dfchain error. */
-export function createDataflowPort(options: DataflowPortOptions = {}): DataflowPort {
+/**
+ * A DataflowPort (with its dry runs) over the googleapis Dataflow client; every failure is a
+ * typed dfchain error.
+ */
+export function createDataflowPort(
+  options: DataflowPortOptions = {},
+): DataflowPort & DataflowDryRunPort {
   const locations = client(options).projects.locations;
   // Only the path fields: googleapis sends any other field of the params as a query parameter.
   const path = (ref: JobRef) => ({ projectId: ref.projectId, location: ref.location });
@@ -132,6 +137,25 @@ export function createDataflowPort(options: DataflowPortOptions = {}): DataflowP
       }
       // Whatever view the answer has, only a jobs.get with labels identifies the job.
       return { ...toJobSummary(data.job, ref), labels: {} };
+    },
+    async validateFlexTemplate(ref, request) {
+      const operation = `flexTemplates.launch ${where(ref)} (validateOnly, job ${request.launchParameter.jobName})`;
+      const { data } = await call(operation, () =>
+        locations.flexTemplates.launch({
+          ...path(ref),
+          requestBody: {
+            ...(request as dataflow_v1b3.Schema$LaunchFlexTemplateRequest),
+            validateOnly: true,
+          },
+        }),
+      );
+      // A dry run answers without a job. One with a job means the request was run for real.
+      if (data.job?.id) {
+        throw new DataflowPermanentError(
+          `Dataflow ${operation} launched job ${data.job.id} instead of only validating: cancel it (gcloud dataflow jobs cancel ${data.job.id} --region ${ref.location}) and check DFCHAIN_DATAFLOW_ROOT_URL points at the Dataflow API`,
+          { operation },
+        );
+      }
     },
     async cancelJob(ref, jobId) {
       const operation = `jobs.update ${where(ref)}/jobs/${jobId} (cancel)`;

@@ -29,3 +29,19 @@ export interface DataflowPort {
    */
   cancelJob(ref: JobRef, jobId: string): Promise<void>;
 }
+
+/**
+ * The dry runs of the launch calls: Dataflow checks a request and launches nothing. Kept apart
+ * from DataflowPort because only `dfchain validate --remote` asks for them; the function and its
+ * wrappers (timing, local faults) never do. Classic templates will add `validateTemplate`
+ * (`templates.launch` with `validateOnly` as a query parameter) beside the Flex one.
+ */
+export interface DataflowDryRunPort {
+  /**
+   * `POST …/locations/{location}/flexTemplates:launch` with `validateOnly: true`: resolves when
+   * Dataflow accepts the request (its answer then holds no job: "The job that was launched, if
+   * the request was not a dry run", googleapis' v1b3 `LaunchFlexTemplateResponse`). A refusal is
+   * a DataflowPermanentError, a fault on the way a DataflowTransientError.
+   */
+  validateFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<void>;
+}

@@ -152,7 +152,15 @@ export interface Frame {
 }
 
 /** What a timer does when it fires. */
-export const TIMER_KINDS = ['wait', 'retry', 'timeout', 'heartbeat', 'run', 'launch'] as const;
+export const TIMER_KINDS = [
+  'wait',
+  'retry',
+  'timeout',
+  'heartbeat',
+  'run',
+  'deadline',
+  'launch',
+] as const;
 /** What a timer does when it fires. */
 export type TimerKind = (typeof TIMER_KINDS)[number];
 

@@ -1,5 +1,6 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { JsonObject } from '../json.js';
+import { armDeadline } from './deadline.js';
 import { Draft } from './draft.js';
 import { drain, settle } from './interpreter.js';
 import { timerName } from './names.js';
@@ -28,7 +29,7 @@ export interface StartRequest {
 }
 
 /** Enters the run's `StartAt` (and every instant state after it) and arms its TimeoutSeconds. */
-function begin(d: Draft, definition: ChainDefinition, run: Run, now: string): Transition {
+function begin(d: Draft, definition: ChainDefinition, run: Run, now: string): void {
   const limit = definition.TimeoutSeconds;
   if (limit !== undefined) {
     d.addTimer(timerName(run.nonce ?? run.id, 'run', ROOT_SCOPE, 0), {
@@ -41,7 +42,6 @@ function begin(d: Draft, definition: ChainDefinition, run: Run, now: string): Tr
   }
   d.agenda.push({ scope: ROOT_SCOPE, state: definition.StartAt, input: run.input });
   drain(d);
-  return settle(d);
 }
 
 /**
@@ -69,15 +69,19 @@ export function startRun(request: StartRequest): Transition {
   const d = new Draft(request.definition, run, request.now);
   if (run.queued) {
     d.event({ event: 'run.queued' });
+    armDeadline(d);
     return settle(d);
   }
   d.event({ event: 'run.started' });
-  return begin(d, request.definition, run, request.now);
+  begin(d, request.definition, run, request.now);
+  armDeadline(d);
+  return settle(d);
 }
 
 /**
  * Begins a run that waited in line for a slot of its chain's MaxConcurrentRuns, holding
- * `slot` from now until it ends. Unchanged when it is not waiting any more (a repeated admission).
+ * `slot` from now until it ends (its Deadline was armed when it was queued: waiting counts).
+ * Unchanged when it is not waiting any more (a repeated admission).
  */
 export function beginQueuedRun(
   definition: ChainDefinition,
@@ -90,5 +94,6 @@ export function beginQueuedRun(
   const admitted: Run = { ...rest, slot };
   const d = new Draft(definition, admitted, now);
   d.event({ event: 'run.started' });
-  return begin(d, definition, admitted, now);
+  begin(d, definition, admitted, now);
+  return settle(d);
 }

@@ -6,6 +6,7 @@ import { drain, failRun, finish, raise, retryNow, settle } from './interpreter.j
 import { placeOf } from './names.js';
 import { resumeLaunch } from './quota.js';
 import type { Run, Timer } from './run.js';
+import { ROOT_SCOPE } from './scope.js';
 import { unchanged, type Transition } from './transition.js';
 
 /** What a frame waits for while each kind of timer is pending. */
@@ -18,8 +19,12 @@ const WAITS = {
   launch: 'job',
 } as const;
 
-/** Timers of `run` due at `now`, by name: the tick fires them if their delivery was lost. */
+/**
+ * Timers of `run` due at `now`, by name: the tick fires them if their delivery was lost. None
+ * for a run that ended: its timers change nothing (a Deadline past the end must not alert).
+ */
 export function dueTimers(run: Run, now: string): string[] {
+  if (run.status !== 'RUNNING') return [];
   const at = Date.parse(now);
   return Object.entries(run.timers ?? {})
     .filter(([, timer]) => Date.parse(timer.dueAt) <= at)
@@ -36,6 +41,12 @@ function fire(d: Draft, timer: Timer): void {
       Error: ERROR_NAMES.timeout,
       Cause: `the run lasted longer than the chain's TimeoutSeconds (due ${timer.dueAt})`,
     });
+    return;
+  }
+  if (timer.kind === 'deadline') {
+    // An alert, not a stop: the run goes on, and the dropped timer makes a redelivery silent.
+    const state = d.frame(ROOT_SCOPE)?.state;
+    d.event({ event: 'run.deadline_missed', dueAt: timer.dueAt, ...(state ? { state } : {}) });
     return;
   }
   const frame = d.frame(timer.scope);
@@ -72,7 +83,7 @@ function fire(d: Draft, timer: Timer): void {
 
 /**
  * Fires timer `name` of the run at `now`: a Wait moves on, a Retry relaunches, a timeout
- * cancels the Task's job and raises States.Timeout. A timer already fired, not yet due, or
+ * cancels the Task's job and raises States.Timeout, a missed Deadline only logs. A timer already fired, not yet due, or
  * whose state has moved on changes nothing (the timer port delivers at least once).
  */
 export function onTimer(

@@ -3,7 +3,7 @@ import type { Frame, TimerKind } from './run.js';
 
 // The run's own timers (TimeoutSeconds of the chain, its Deadline) name the state the run
 // began in, but outlive it: only the run's end drops them.
-const RUN_WIDE: readonly TimerKind[] = ['run'];
+const RUN_WIDE: readonly TimerKind[] = ['run', 'deadline'];
 
 /** Forgets the timers of the state `frame` stands on (its Task timeout, once the job ended). */
 export function dropStateTimers(d: Draft, scope: string, frame: Frame): void {

@@ -53,6 +53,7 @@ export const RUN_EVENTS = [
   'run.succeeded',
   'run.failed',
   'run.cancelled',
+  'run.deadline_missed',
 ] as const;
 /** Names of the transitions dfchain logs. */
 export type RunEventName = (typeof RUN_EVENTS)[number];
@@ -71,7 +72,7 @@ export interface RunEvent {
   readonly error?: RunError;
   /** run.succeeded: the run's output. */
   readonly output?: Json;
-  /** state.retrying / state.waiting: when the timer is due. */
+  /** state.retrying / state.waiting: when the timer is due; run.deadline_missed: the deadline. */
   readonly dueAt?: string;
   readonly attempt?: number;
 }

@@ -16,6 +16,7 @@ import {
 } from './function-process.js';
 import { pubsubTransport } from './pubsub-transport.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
+import { chainTemplates } from './simulator/templates.js';
 import type { Transport } from './transport.js';
 
 /** The log events that end a run. */
@@ -120,7 +121,10 @@ export class LocalStack {
       const emulators = [pubsub, firestore].filter((e): e is Emulator => e !== undefined);
       started.push(...emulators);
       const sink = new ChaosSink();
+      // The chains' template files exist there, so `dfchain validate --remote` passes on them.
+      const templates = options.simulator?.templates ?? chainTemplates(options.chainsDir);
       const simulator = await startSimulator({
+        ...(templates ? { templates } : {}),
         ...options.simulator,
         sink: (entry) => sink.deliver(entry),
       });

@@ -1,5 +1,5 @@
-/** Cloud Logging severities dfchain uses. */
-export const SEVERITIES = ['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR'] as const;
+/** Cloud Logging severities dfchain uses (ALERT: a missed Deadline, for an alert policy). */
+export const SEVERITIES = ['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'ALERT'] as const;
 /** Cloud Logging severities dfchain uses. */
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -62,6 +62,11 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
         severity: 'NOTICE',
         message: `run ${event.runId} of chain ${event.chain} succeeded`,
       };
+    case 'run.deadline_missed':
+      return {
+        severity: 'ALERT',
+        message: `run ${event.runId} of chain ${event.chain} missed its deadline (due ${event.dueAt}): it is still running${event.state ? `, in state ${event.state}` : ''}`,
+      };
     case 'run.failed':
       return {
         severity: 'ERROR',

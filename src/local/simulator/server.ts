@@ -8,6 +8,7 @@ import type { Route } from './routes.js';
 import { matchRoute } from './routes.js';
 import type { CallCounts, Fault, SimulatorOptions } from './types.js';
 import { validateCancel } from './update.js';
+import { checkKnownTemplate } from './templates.js';
 import { validateLaunch } from './validate.js';
 
 const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
@@ -86,7 +87,12 @@ async function perform(
   knownQuery(url, route.operation);
   if (route.operation === 'launch') {
     const launch = validateLaunch(await readJson(req));
-    if (launch.validateOnly) return {};
+    if (launch.validateOnly) {
+      // A dry run reads the template file as a launch does, and answers without a job
+      // (LaunchFlexTemplateResponse.job: "if the request was not a dry run").
+      checkKnownTemplate(launch.containerSpecGcsPath, state.options().templates);
+      return {};
+    }
     const job = state.jobs.create(launch, projectId, location);
     return { job: jobResource(job, Date.now()) };
   }

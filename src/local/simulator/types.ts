@@ -85,6 +85,12 @@ export interface SimulatorOptions {
   readonly lostAnswerShare?: number;
   /** Source of randomness for `faultRate`, default Math.random. */
   readonly random?: () => number;
+  /**
+   * The template files that exist (`containerSpecGcsPath`): a `validateOnly` launch of any other
+   * is refused with 400 INVALID_ARGUMENT, as Dataflow refuses a template it cannot read. Unset:
+   * every path exists. Real launches are not checked against it.
+   */
+  readonly templates?: readonly string[];
   /** The project number shown in log entries' `resource.labels.project_id`. */
   readonly projectNumber?: (projectId: string) => string;
 }

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainPrefixes } from '../../../src/chain/job-name.js';
 import { loadChains } from '../../../src/chain/load.js';
 import { renderFilter, sinkFilter } from '../../../src/deploy/sink-filter.js';
+import { startSimulator } from '../../../src/local/simulator/index.js';
 import {
   flag,
   isCommand,
@@ -253,8 +254,8 @@ describe('infra/deploy.sh', function () {
   });
 
   it('timers: a Cloud Tasks queue in the region, created only when missing; the function enqueues on it alone and publishes its timers as itself', () => {
-    const enable = deploy.commands.find((c) => isCommand(c, 'services', 'enable'))!;
-    assert.ok(enable.includes('cloudtasks.googleapis.com'));
+    const enabled = deploy.commands.filter((c) => isCommand(c, 'services', 'enable')).flat();
+    assert.ok(enabled.includes('cloudtasks.googleapis.com'));
     const queues = deploy.commands.filter((c) => isCommand(c, 'tasks', 'queues'));
     assert.deepEqual(
       queues.map((c) => c.slice(1).join(' ')),
@@ -529,6 +530,7 @@ describe('infra/deploy.sh', function () {
       .filter((c) => c.includes('delete'))
       .map((c) => c.slice(1, c.indexOf('delete') + 2).join(' '));
     assert.deepEqual(deletes, [
+      'logging metrics delete dfchain-deadline-missed',
       'eventarc triggers delete dfchain-dataflow-europe-west4',
       'scheduler jobs delete dfchain-tick',
       'functions delete dfchain',
@@ -551,6 +553,104 @@ describe('infra/deploy.sh', function () {
       .filter((c) => !isCommand(c, 'run') && !isCommand(c, 'pubsub'))
       .map((c) => `${flag(c, 'member')} ${flag(c, 'role')} ${flag(c, 'condition') ?? ''}`);
     assert.deepEqual([...removed].sort(), [...added].sort());
+  });
+
+  it('alerts on missed deadlines: a log-based metric on run.deadline_missed and an alert policy on it, each made once', () => {
+    const metric = (verb: string) =>
+      deploy.commands.find((c) => isCommand(c, 'logging', 'metrics', verb));
+    assert.deepEqual(metric('describe')?.slice(0, 5), [
+      'gcloud',
+      'logging',
+      'metrics',
+      'describe',
+      'dfchain-deadline-missed',
+    ]);
+    for (const verb of ['create', 'update']) {
+      assert.equal(metric(verb)?.[4], 'dfchain-deadline-missed', verb);
+      assert.equal(flag(metric(verb)!, 'log-filter'), 'jsonPayload.event="run.deadline_missed"');
+    }
+    const policy = JSON.parse(
+      readFileSync(join(ROOT, 'infra/alert-deadline-missed.json'), 'utf8'),
+    ) as {
+      displayName: string;
+      conditions: { conditionThreshold: { filter: string } }[];
+    };
+    assert.equal(
+      policy.conditions[0]?.conditionThreshold.filter,
+      'metric.type="logging.googleapis.com/user/dfchain-deadline-missed"',
+    );
+    const list = deploy.commands.find((c) =>
+      isCommand(c, 'alpha', 'monitoring', 'policies', 'list'),
+    );
+    assert.equal(flag(list!, 'filter'), `displayName="${policy.displayName}"`);
+    const create = deploy.commands.find((c) =>
+      isCommand(c, 'alpha', 'monitoring', 'policies', 'create'),
+    );
+    assert.equal(flag(create!, 'policy-from-file'), join(ROOT, 'infra/alert-deadline-missed.json'));
+    const enabled = deploy.commands.filter((c) => isCommand(c, 'services', 'enable')).flat();
+    assert.ok(enabled.includes('monitoring.googleapis.com'));
+    // Created before the function, so a project without Cloud Monitoring stops the deploy early.
+    const at = (c: readonly string[] | undefined) => deploy.commands.indexOf(c!);
+    const fn = deploy.commands.find((c) => isCommand(c, 'functions', 'deploy'));
+    assert.ok(at(create) < at(fn), 'the policy comes before the function');
+  });
+
+  it('--validate-remote: asks Dataflow to validate the launches before deploying, with --validate-input', async () => {
+    const outcome = await deploySh([
+      '--dry-run',
+      '--project',
+      PROJECT,
+      '--validate-remote',
+      '--validate-input',
+      '{"date":"2024-01-31"}',
+    ]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    assert.equal(
+      outcome.stdout.split('\n')[0],
+      `env GOOGLE_CLOUD_PROJECT=${PROJECT} node dist/cli/main.js validate --remote --chains-dir dag --input '{"date":"2024-01-31"}'`,
+    );
+    const lone = await deploySh(['--dry-run', '--project', PROJECT, '--validate-input', '{}']);
+    assert.equal(lone.code, 2);
+    assert.equal(
+      lone.stderr,
+      'deploy.sh: --validate-input is the input of --validate-remote; pass both\n',
+    );
+  });
+
+  it('--validate-remote: a launch Dataflow refuses stops the deploy before any gcloud command', async () => {
+    // Every template is unknown to this simulator, so it refuses every dry run.
+    const simulator = await startSimulator({ templates: [] });
+    try {
+      const outcome = await deploySh(
+        ['--project', PROJECT, '--validate-remote', '--validate-input', '{"date":"2024-01-31"}'],
+        bareEnv({
+          DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
+          METADATA_SERVER_DETECTION: 'none',
+        }),
+      );
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.equal(
+        outcome.stdout.split('\n').filter((l) => l.includes('Dataflow refused')).length,
+        3,
+      );
+      assert.ok(
+        outcome.stdout.startsWith(
+          'dag/example.json: States.Ingest.Parameters: Dataflow refused: Dataflow flexTemplates.launch projects/demo-proj/locations/europe-west4 (validateOnly, job ingest-',
+        ),
+        outcome.stdout,
+      );
+      assert.ok(!/^\+ gcloud/m.test(outcome.stderr), outcome.stderr);
+      assert.ok(
+        outcome.stderr.endsWith(
+          'deploy.sh: Dataflow refused launches of the chains in dag: fix the problems above, then deploy again\n',
+        ),
+        outcome.stderr,
+      );
+      assert.equal(simulator.calls.launch, 3);
+      assert.deepEqual(simulator.jobs(), []);
+    } finally {
+      await simulator.stop();
+    }
   });
 
   it('refuses invalid chains before printing any command', async () => {

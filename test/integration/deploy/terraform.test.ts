@@ -306,4 +306,37 @@ describe('infra/terraform', function () {
     );
     assert.equal(tf['variable']?.['eventarc']?.[0]?.['default'], true);
   });
+
+  it('missed deadlines: a log-based metric of run.deadline_missed by chain, and an alert policy on its first line', () => {
+    const metric = resource('google_logging_metric', 'deadline_missed');
+    assert.equal(metric['name'], 'dfchain-deadline-missed');
+    assert.equal(metric['filter'], 'jsonPayload.event="run.deadline_missed"');
+    assert.deepEqual(metric['label_extractors'], { chain: 'EXTRACT(jsonPayload.chain)' });
+    const descriptor = first(metric, 'metric_descriptor');
+    assert.deepEqual([descriptor['metric_kind'], descriptor['value_type']], ['DELTA', 'INT64']);
+    assert.equal(first(descriptor, 'labels')['key'], 'chain');
+
+    const policy = resource('google_monitoring_alert_policy', 'deadline_missed');
+    // deploy.sh finds its policy by this name (infra/alert-deadline-missed.json).
+    assert.equal(policy['display_name'], 'dfchain: run deadline missed');
+    const condition = first(first(policy, 'conditions'), 'condition_threshold');
+    assert.equal(
+      condition['filter'],
+      'metric.type="logging.googleapis.com/user/${google_logging_metric.deadline_missed.name}"',
+    );
+    assert.deepEqual(
+      [condition['comparison'], condition['threshold_value'], condition['duration']],
+      ['COMPARISON_GT', 0, '0s'],
+    );
+    assert.deepEqual(first(condition, 'aggregations'), {
+      alignment_period: '60s',
+      per_series_aligner: 'ALIGN_SUM',
+      cross_series_reducer: 'REDUCE_SUM',
+      group_by_fields: ['metric.label.chain'],
+    });
+    assert.equal(policy['notification_channels'], '${var.alert_notification_channels}');
+    assert.deepEqual(tf['variable']?.['alert_notification_channels']?.[0]?.['default'], []);
+    assert.match(String(first(policy, 'documentation')['content']), /run\.deadline_missed/);
+    assert.match(readFileSync(join(MODULE, 'main.tf'), 'utf8'), /"monitoring\.googleapis\.com"/);
+  });
 });

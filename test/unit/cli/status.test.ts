@@ -9,6 +9,7 @@ import { onMapJoined, startPart } from '../../../src/engine/part.js';
 import { onLaunched } from '../../../src/engine/launched.js';
 import type { Frame, Run, Step } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
+import { timerName } from '../../../src/engine/names.js';
 import { onTimer } from '../../../src/engine/timer.js';
 import type { Transition } from '../../../src/engine/transition.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
@@ -550,6 +551,40 @@ describe('dfchain status', () => {
       runView(run).scopes?.map((s) => s.scope),
       ['', 'Each@1[3]', 'Each[2]', 'Each[2]/Inner[0]', 'Each[10]'],
     );
+  });
+
+  it("lists a pending Deadline among the timers, as the run's own (no state)", () => {
+    const definition: ChainDefinition = {
+      StartAt: 'Ingest',
+      Deadline: { AfterSeconds: 7200 },
+      Defaults: { Region: 'europe-west4' },
+      States: {
+        Ingest: {
+          Type: 'Task',
+          Resource: 'dataflow:flexTemplate',
+          Parameters: { jobName: 'ingest', containerSpecGcsPath: 'gs://b/ingest.json' },
+          End: true,
+        },
+      },
+    };
+    const { run } = startRun({
+      runId: 'r1',
+      chain: 'daily',
+      definition,
+      definitionHash: 'h',
+      projectId: 'p',
+      input: {},
+      now: T0,
+      nonce: 'n0nce',
+    });
+    const name = timerName('n0nce', 'deadline', '', 0);
+    const due = '2026-11-22T12:00:00.000Z';
+    const view = runView(run);
+    assert.deepEqual(view.timers, [{ name, kind: 'deadline', state: '', attempt: 0, dueAt: due }]);
+    assert.deepEqual(renderRun(view).slice(-2), [
+      `TIMER${' '.repeat(46)}KIND      SCOPE  STATE  ATTEMPT  DUE`,
+      `${name}  deadline  -      -      0        ${due}`,
+    ]);
   });
 
   it('shows an output of up to 200 characters whole', () => {

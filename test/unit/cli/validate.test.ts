@@ -234,7 +234,7 @@ describe('dfchain validate', () => {
       asFolder.err[0]!,
       /^ok {2}branch {2}\(.*branch\.json: \d+ states?, starts at \w+\)$/,
     );
-    assert.equal(asFolder.err.at(-1), `8 chains valid in ${dir}`);
+    assert.equal(asFolder.err.at(-1), `9 chains valid in ${dir}`);
     const asFiles = validate({ dir: valid, files: [join(dir, 'sales.json')] });
     assert.deepEqual(asFiles, {
       code: 0,

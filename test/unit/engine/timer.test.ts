@@ -340,6 +340,68 @@ describe('engine: timers (onTimer)', () => {
     });
   });
 
+  describe('deadline', () => {
+    const CHAIN: ChainDefinition = {
+      StartAt: 'T',
+      Deadline: { AfterSeconds: 2 },
+      States: { T: task('t', { Next: 'U' }), U: task('u') },
+    };
+    const deadline = timerName(NONCE, 'deadline', '', 0);
+
+    /** The run with T's job launched, 1 s in. */
+    function launched(): Run {
+      return launchAll(start(CHAIN).run, at(1));
+    }
+
+    it('logs run.deadline_missed once, with its due time and state, and changes nothing else', () => {
+      const run = launched();
+      assert.deepEqual(onTimer(CHAIN, run, deadline, at(1.999)), unchanged(run));
+
+      const t = onTimer(CHAIN, run, deadline, at(2.001));
+      assert.equal(t.changed, true);
+      const { [deadline]: _fired, ...others } = run.timers ?? {};
+      assert.deepEqual(t.run, { ...run, timers: others }, 'the run goes on: only the timer went');
+      assert.deepEqual(t.events, [
+        { event: 'run.deadline_missed', dueAt: at(2), state: 'T', runId: 'r1', chain: 'c' },
+      ]);
+      assert.deepEqual([t.effects, t.archived], [[], []]);
+
+      assert.deepEqual(onTimer(CHAIN, t.run, deadline, at(3)), unchanged(t.run), 'redelivered');
+    });
+
+    it('the run then ends as it would have, with no second line', () => {
+      const missed = onTimer(CHAIN, launched(), deadline, at(2)).run;
+      const afterT = endJob(CHAIN, missed, stepFor(missed, 'T'), 'JOB_STATE_DONE', at(4));
+      const running = launchAll(afterT.run, at(4));
+      const done = endJob(CHAIN, running, stepFor(running, 'U'), 'JOB_STATE_DONE', at(5));
+      assert.equal(done.run.status, 'SUCCEEDED');
+      assert.deepEqual(
+        [...afterT.events, ...done.events].map((e) => e.event),
+        ['job.confirmed', 'step.intended', 'job.confirmed', 'run.succeeded'],
+      );
+    });
+
+    it("outlives the end of the StartAt state's job, and names the state the run is late in", () => {
+      const afterT = endJob(CHAIN, launched(), stepFor(launched(), 'T'), 'JOB_STATE_DONE', at(1.5));
+      const t = onTimer(CHAIN, afterT.run, deadline, at(2));
+      assert.equal(t.events[0]?.state, 'U');
+    });
+
+    it('a run that ended before its deadline logs nothing, and the tick does not list it', () => {
+      const run = launched();
+      const first = endJob(CHAIN, run, stepFor(run, 'T'), 'JOB_STATE_DONE', at(1.5)).run;
+      const second = launchAll(first, at(1.5));
+      const done = endJob(CHAIN, second, stepFor(second, 'U'), 'JOB_STATE_DONE', at(1.9)).run;
+      assert.equal(done.status, 'SUCCEEDED');
+      assert.ok(done.timers?.[deadline], 'the timer is still stored with the ended run');
+      assert.deepEqual(onTimer(CHAIN, done, deadline, at(2)), unchanged(done));
+      assert.deepEqual(dueTimers(done, at(2)), []);
+      const failed = endJob(CHAIN, run, stepFor(run, 'T'), 'JOB_STATE_FAILED', at(1.5)).run;
+      assert.deepEqual(onTimer(CHAIN, failed, deadline, at(2)), unchanged(failed));
+      assert.deepEqual(dueTimers(failed, at(2)), []);
+    });
+  });
+
   describe('dueTimers', () => {
     it('lists the timers due at or before now', () => {
       const CHAIN: ChainDefinition = {

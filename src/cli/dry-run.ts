@@ -1,0 +1,50 @@
+import { jobNameFor } from '../chain/job-name.js';
+import type { ChainDefinition, TaskResource } from '../chain/types.js';
+import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import type { DataflowDryRunPort } from '../dataflow/port.js';
+import { jobLabels } from '../engine/labels.js';
+import { launchRequest } from '../engine/launch-request.js';
+import { DRY_RUN_ID, type ResolvedTask } from './task-inputs.js';
+
+/** The chain a Task belongs to, and the deployment's defaults its request takes. */
+export interface DryRunChain {
+  readonly chain: string;
+  readonly definition: ChainDefinition;
+  /** `DFCHAIN_WORKER_SERVICE_ACCOUNT`, which the function puts in each launch. */
+  readonly workerServiceAccount?: string;
+}
+
+/** Asks the resource's API to check a Task's request without running it; throws its refusal. */
+export type DryRun = (
+  port: DataflowDryRunPort,
+  task: ResolvedTask,
+  chain: DryRunChain,
+) => Promise<void>;
+
+/** The `flexTemplates.launch` body the function would send for this Task, built by the engine's code. */
+export function flexTemplateRequest(task: ResolvedTask, chain: DryRunChain): FlexTemplateLaunch {
+  const jobName = jobNameFor(task.state.Parameters.jobName, {
+    chain: chain.chain,
+    runId: DRY_RUN_ID,
+    state: task.place,
+    attempt: 0,
+    nonce: '',
+  });
+  return launchRequest(
+    chain.definition.Defaults,
+    task.parameters,
+    jobName,
+    jobLabels(DRY_RUN_ID, chain.chain, task.name),
+    chain.workerServiceAccount,
+  );
+}
+
+/**
+ * The dry run of each Task resource. A Record, so a new resource does not compile without one:
+ * classic templates (`dataflow:template`) will call `templates.launch` with `validateOnly` as a
+ * query parameter; a resource without a validating API (Pub/Sub) gets a dry run that resolves.
+ */
+export const DRY_RUNS: Readonly<Record<TaskResource, DryRun>> = {
+  'dataflow:flexTemplate': (port, task, chain) =>
+    port.validateFlexTemplate(task.ref, flexTemplateRequest(task, chain)),
+};
