@@ -11,6 +11,7 @@ import { startEmulator, type Emulator } from '../../src/local/emulators.js';
 import { FirestoreRunStore } from '../../src/store/firestore.js';
 import type { ChainDefinition, State } from '../../src/chain/types.js';
 import { StorePermanentError } from '../../src/errors.js';
+import { admissionContract } from '../fixtures/admission-contract.js';
 import { threeSteps } from '../fixtures/chains.js';
 
 const PROJECT = 'dfchain-it';
@@ -53,6 +54,10 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
       now: '2026-11-22T10:00:00.000Z',
     }).run;
   }
+
+  describe('slots and lines', () => {
+    admissionContract(() => store);
+  });
 
   it('round-trips a run whose input has keys Firestore treats specially', async () => {
     const run = started('r-roundtrip');

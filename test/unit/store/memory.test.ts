@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { admissionContract } from '../../fixtures/admission-contract.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import { MAX_CONFLICTS } from '../../../src/store/optimistic.js';
 import { StoreTransientError } from '../../../src/errors.js';
@@ -116,4 +117,12 @@ describe('MemoryRunStore: history and definitions', () => {
   it('close answers with a promise that resolves', async () => {
     assert.equal(await new MemoryRunStore().close().then(() => 'closed'), 'closed');
   });
+});
+
+describe('MemoryRunStore: slots and lines', () => {
+  let store: MemoryRunStore;
+  beforeEach(() => {
+    store = new MemoryRunStore();
+  });
+  admissionContract(() => store);
 });
