@@ -8,9 +8,19 @@ import type {
   StepStatus,
   TimerKind,
 } from '../engine/run.js';
+import { isQueued } from '../engine/admission.js';
 import { isUnsettled } from '../engine/run.js';
 import type { Json, JsonObject } from '../json.js';
 import type { RunStore } from '../store/port.js';
+import {
+  launchNote,
+  placeKey,
+  queuedRunLine,
+  readAdmission,
+  type Places,
+  type QueuedView,
+  type QuotaWaitView,
+} from './status-admission.js';
 
 /** One job of a run, as `dfchain status --json` shows it. */
 export interface StepView {
@@ -29,6 +39,10 @@ export interface StepView {
   readonly error?: RunError;
   /** The run stopped waiting for this job (timeout, failed sibling): it is being cancelled. */
   readonly abandoned?: true;
+  /** In flight only: the launch waits for a slot of its project's active-job budget. */
+  readonly queued?: QueuedView;
+  /** In flight only: the launch was refused for quota (429) and waits for its retry timer. */
+  readonly quotaWait?: QuotaWaitView;
 }
 
 /** Where one running scope stands. */
@@ -71,6 +85,8 @@ export interface RunView {
   readonly error?: RunError;
   readonly startTime: string;
   readonly endTime?: string;
+  /** A run waiting for a slot of its chain's MaxConcurrentRuns: it has not begun (status RUNNING). */
+  readonly queued?: QueuedView;
   /** Ended steps oldest first, then the steps in flight in the order they were intended. */
   readonly steps: readonly StepView[];
   /** Running runs only: each running scope, parents before children. */
@@ -94,7 +110,31 @@ function compareScopes(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
-function stepView(step: Step): StepView {
+/** Why a step in flight is not launched yet, as its view carries it. */
+type LaunchWaits = Pick<StepView, 'queued' | 'quotaWait'>;
+
+/** The place in line of a waiter, when it was read. */
+function queuedView(
+  queued: { readonly pool: string; readonly at: string },
+  position: number | undefined,
+): QueuedView {
+  return { pool: queued.pool, since: queued.at, ...(position !== undefined ? { position } : {}) };
+}
+
+/** The waits of a step in flight recorded in document `doc`; none for an abandoned one (it is being cancelled). */
+function launchWaits(step: Step, doc: string, places: Places): LaunchWaits {
+  const parked = step.status === 'INTENDED' && step.abandoned !== true;
+  return {
+    ...(step.queued && isQueued(step)
+      ? { queued: queuedView(step.queued, places.get(placeKey(doc, step.jobName))) }
+      : {}),
+    ...(step.quotaWait && parked
+      ? { quotaWait: { dueAt: step.quotaWait.dueAt, waits: step.quotaWait.waits } }
+      : {}),
+  };
+}
+
+function stepView(step: Step, waits: LaunchWaits = {}): StepView {
   return {
     state: step.state,
     ...(step.scope ? { scope: step.scope } : {}),
@@ -109,6 +149,7 @@ function stepView(step: Step): StepView {
     ...(step.jobState !== undefined ? { jobState: step.jobState } : {}),
     ...(step.error ? { error: step.error } : {}),
     ...(step.abandoned ? { abandoned: true as const } : {}),
+    ...waits,
   };
 }
 
@@ -137,11 +178,13 @@ function scopeView(scope: string, frame: Frame): ScopeView {
 /**
  * The run as `dfchain status` shows it. `history` must be read after `run`: a step that ends
  * between the two reads is then in both (never in neither), and the history's ended copy wins.
+ * `places` gives waiters their place in line (see readAdmission); without it none is shown.
  */
 export function runView(
   run: Run,
   history: readonly Step[] = [],
   parts: readonly Run[] = [],
+  places: Places = new Map(),
 ): RunView {
   // A part's ended steps are in its own document (Run.ended), not in the run's history.
   const all = [...history, ...parts.flatMap((part) => part.ended ?? [])].sort((a, b) =>
@@ -151,9 +194,9 @@ export function runView(
   // A Map item's steps, scopes and timers are in its part; they show as the run's.
   const docs = [run, ...parts.filter((part) => part.status === 'RUNNING' || isUnsettled(part))];
   const live = docs
-    .flatMap((doc) => Object.values(doc.steps))
-    .filter((step) => !ended.has(step.jobName))
-    .sort((a, b) => a.intendedAt.localeCompare(b.intendedAt));
+    .flatMap((doc) => Object.values(doc.steps).map((step) => ({ doc: doc.id, step })))
+    .filter(({ step }) => !ended.has(step.jobName))
+    .sort((a, b) => a.step.intendedAt.localeCompare(b.step.intendedAt));
   const running = run.status === 'RUNNING';
   return {
     id: run.id,
@@ -164,7 +207,13 @@ export function runView(
     ...(run.error ? { error: run.error } : {}),
     startTime: run.startTime,
     ...(run.endTime !== undefined ? { endTime: run.endTime } : {}),
-    steps: [...all, ...live].map(stepView),
+    ...(run.queued && running
+      ? { queued: queuedView(run.queued, places.get(placeKey(run.id))) }
+      : {}),
+    steps: [
+      ...all.map((step) => stepView(step)),
+      ...live.map(({ doc, step }) => stepView(step, launchWaits(step, doc, places))),
+    ],
     ...(running
       ? {
           scopes: docs
@@ -212,14 +261,17 @@ function waitingFor(scope: ScopeView): string {
 }
 
 /**
- * The human view: a status line, the error or output, one row per step (ended, then in flight),
- * then for a running run the state each scope waits in and the pending timers. `-` is the top
- * scope (the run itself) or a job id not known yet.
+ * The human view: a status line, the run's place in line if it waits to begin, the error or
+ * output, one row per step (ended, then in flight; a LAUNCH column when one waits for a slot or
+ * a quota retry), then for a running run the state each scope waits in and the pending timers.
+ * `-` is the top scope (the run itself) or a job id not known yet. `runSlots` is the chain's
+ * MaxConcurrentRuns, for a queued run's line (the JSON leaves it out: the definition has it).
  */
-export function renderRun(view: RunView): string[] {
+export function renderRun(view: RunView, runSlots?: number): string[] {
   const lines = [
     `run ${view.id}  chain ${view.chain}  ${view.status}  started ${view.startTime}${view.endTime ? `  ended ${view.endTime}` : ''}`,
   ];
+  if (view.queued) lines.push(queuedRunLine(view.chain, view.queued, runSlots));
   if (view.error) lines.push(`error ${view.error.Error}: ${view.error.Cause}`);
   if (view.output !== undefined) {
     const text = JSON.stringify(view.output);
@@ -227,16 +279,20 @@ export function renderRun(view: RunView): string[] {
       `output ${text.length > OUTPUT_SHOWN ? `${text.slice(0, OUTPUT_SHOWN)}… (--json shows all)` : text}`,
     );
   }
+  const notes = view.steps.map(launchNote);
+  // The column only when a step waits: most runs never do, and their rows stay as narrow.
+  const launch = notes.some((note) => note !== '');
   lines.push(
     ...table([
-      ['SCOPE', 'STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION'],
-      ...view.steps.map((s) => [
+      ['SCOPE', 'STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION', ...(launch ? ['LAUNCH'] : [])],
+      ...view.steps.map((s, i) => [
         s.scope ?? '-',
         s.state,
         s.status,
         s.jobName,
         s.jobId ?? '-',
         s.location,
+        ...(launch ? [notes[i] ?? ''] : []),
       ]),
     ]),
   );
@@ -282,8 +338,9 @@ export interface StatusOptions {
 }
 
 /**
- * `dfchain status RUN_ID [--json]`: reads the run, then its history (one read each, in that
- * order: see {@link runView}) and prints them. Exit 1 when the run does not exist (the advice
+ * `dfchain status RUN_ID [--json]`: reads the run, then its parts and its history (one read
+ * each, in that order: see {@link runView}), then the place in line of each waiter, and prints
+ * them. Exit 1 when the run does not exist (the advice
  * goes to `err`, so stdout stays empty or JSON), 2 when it FAILED, else 0.
  */
 export async function statusCommand(
@@ -302,8 +359,12 @@ export async function statusCommand(
   }
   // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
   const parts = await store.parts(runId);
-  const view = runView(run, await store.history(runId), parts);
+  const history = await store.history(runId);
+  // Places are read after the documents that record the waiters: one admitted in between still
+  // shows, counted behind those still ahead of it; the next status shows it admitted.
+  const { places, runSlots } = await readAdmission(store, run, parts);
+  const view = runView(run, history, parts, places);
   if (options.json) out(JSON.stringify(view));
-  else renderRun(view).forEach((line) => out(line));
+  else renderRun(view, runSlots).forEach((line) => out(line));
   return run.status === 'FAILED' ? 2 : 0;
 }
