@@ -1,5 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../../src/chain/types.js';
+import type { QueueEntry, SlotHold } from '../../src/engine/admission.js';
 import type { Run } from '../../src/engine/run.js';
 import { COLLECTIONS, FirestoreRunStore } from '../../src/store/firestore.js';
 import type { VersionedRunTable } from '../../src/store/port.js';
@@ -29,6 +30,10 @@ export interface FirestoreCounts {
   refusedRunFieldBytes: number;
   /** Message of the first refusal. */
   firstRefusal?: string;
+  /** Queries of a pool's slots, of its oldest waiters, and counts of a waiter's place in line. */
+  slotQueries: number;
+  waiterQueries: number;
+  placeInLineQueries: number;
 }
 
 /** Fresh counters. */
@@ -45,6 +50,9 @@ export function firestoreCounts(): FirestoreCounts {
     maxRunFieldBytes: 0,
     maxDocumentBytes: 0,
     refusedRunFieldBytes: 0,
+    slotQueries: 0,
+    waiterQueries: 0,
+    placeInLineQueries: 0,
   };
 }
 
@@ -137,5 +145,20 @@ export class CountingFirestoreRunStore extends FirestoreRunStore {
   override async getDefinition(hash: string): Promise<ChainDefinition | undefined> {
     this.counts.definitionReads++;
     return super.getDefinition(hash);
+  }
+
+  override async slots(pool: string): Promise<SlotHold[]> {
+    this.counts.slotQueries++;
+    return super.slots(pool);
+  }
+
+  override async waiters(pool: string, limit: number): Promise<QueueEntry[]> {
+    this.counts.waiterQueries++;
+    return super.waiters(pool, limit);
+  }
+
+  override async placeInLine(entry: QueueEntry): Promise<number> {
+    this.counts.placeInLineQueries++;
+    return super.placeInLine(entry);
   }
 }

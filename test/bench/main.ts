@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { admissionFigures } from './admission.js';
 import { benchReport, formatTable, writeReport, type Figure } from './figures.js';
 import { coldStartFigures } from './cold-start.js';
 import { engineMapFigures } from './engine-map.js';
@@ -50,6 +51,15 @@ function plan(quick: boolean, prefetch: boolean) {
             { inFlight: 10, budgetMs: 240_000 },
           ],
     },
+    // Issue 12: runs queued against DFCHAIN_MAX_ACTIVE_JOBS=25 on the emulator, jobs of 50–200 ms.
+    admission: {
+      runs: quick ? 200 : 1_000,
+      budget: 25,
+      startsInFlight: 10,
+      endsInFlight: 25,
+      jobMs: [50, 200] as const,
+      budgetMs: quick ? 120_000 : 600_000,
+    },
     engineMap: {
       sizes: quick ? [10, 100, 1_000] : [10, 100, 1_000, 10_000],
       maxConcurrencies: [100, undefined],
@@ -100,6 +110,7 @@ export async function main(argv = process.argv.slice(2), cwd = process.cwd()): P
   await section('fanout parallel (Firestore emulator)', figures, () =>
     parallelFanoutFigures(sizes.fanoutParallel),
   );
+  await section('admission (Firestore emulator)', figures, () => admissionFigures(sizes.admission));
   await section('engine Map sizes', figures, () => engineMapFigures(sizes.engineMap));
   await section('cold start', figures, () => coldStartFigures(sizes.coldStart));
   await section('handoff latency (emulators)', figures, () => handoffFigures(sizes.handoff));
