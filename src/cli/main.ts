@@ -36,8 +36,10 @@ const USAGE = `usage: dfchain <command> [options]
       Publish a start command (PUBSUB_EMULATOR_HOST honoured).
   status RUN_ID [--json]
       Show a run from the store: its jobs (ended, then in flight) and, while it runs, the
-      state each scope waits in and the pending timers. --json prints one JSON object
-      {id, chain, status, input, output?, error?, startTime, endTime?, steps, scopes?, timers?}.
+      state each scope waits in and the pending timers; a run or job waiting for a slot
+      (MaxConcurrentRuns, DFCHAIN_MAX_ACTIVE_JOBS) shows its place in line. --json prints one
+      JSON object {id, chain, status, input, output?, error?, startTime, endTime?, queued?,
+      steps, scopes?, timers?}; queued is {pool, since, position} (1 = next).
       Exit 0 when the run is RUNNING, SUCCEEDED or CANCELLED (read its status), 1 when there
       is no such run, 2 when it FAILED.
 
