@@ -79,6 +79,11 @@ export class AdmissionTrace {
     return pairs;
   }
 
+  /** The highest slot index any write claimed; -1 when none did. */
+  maxIndex(): number {
+    return Math.max(-1, ...this.slots.keys());
+  }
+
   private history(index: number): SlotHistory {
     let history = this.slots.get(index);
     if (history === undefined) {

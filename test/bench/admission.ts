@@ -85,6 +85,10 @@ interface AdmissionResult {
   readonly ended: number;
   readonly stopped?: string;
   readonly wallMs: number;
+  /** From the release of the held job ends (performance.now()) to the last run's end, and the line then. */
+  readonly drainFrom: number;
+  readonly drainMs: number;
+  readonly queuedAtDrain: number;
   readonly load: readonly [number, number];
   readonly counts: FirestoreCounts;
   readonly trace: AdmissionTrace;
@@ -122,8 +126,16 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
   const launchedAt = new Map<string, number>();
   let peakActive = 0;
   let published = 0;
+  // Job ends held back until every start is delivered: the emulator starts runs slower than 25
+  // jobs of 50–200 ms end, so without this the line would never form. Then 1,000 − 25 runs wait.
+  let held: JobSummary[] | undefined = [];
   // eslint-disable-next-line prefer-const -- the subscriptions need the port, the port them
   let ends: PushSubscription<HandlerDeps>;
+  const publishEnd = (job: JobSummary): void => {
+    const mention = { jobId: job.id, jobName: job.name, projectId: job.projectId };
+    const entry = completionEntry({ ...mention, location: job.location });
+    ends.publish(pubsubEvent(entry, `${stamp}-e${++published}`), 'jobEnded');
+  };
   const dataflow: TimedFakeDataflow = new TimedFakeDataflow(
     // Called inside each launch call, once the job counts as active.
     (name, at) => {
@@ -132,11 +144,7 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
       const [min, max] = plan.jobMs;
       return min + (max - min) * random();
     },
-    (job: JobSummary) => {
-      const mention = { jobId: job.id, jobName: job.name, projectId: job.projectId };
-      const entry = completionEntry({ ...mention, location: job.location });
-      ends.publish(pubsubEvent(entry, `${stamp}-e${++published}`), 'jobEnded');
-    },
+    (job: JobSummary) => (held ? held.push(job) : publishEnd(job)),
   );
   const chains = { [CHAIN]: definition };
   const instance = (): HandlerDeps => ({
@@ -169,10 +177,21 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
   }
   let stopped: string | undefined;
   let finished = false;
+  let drainFrom = Number.NaN;
+  let queuedAtDrain = 0;
+  // Once every start is in: the line is as long as it gets, and the held job ends go out.
+  const release = async (): Promise<void> => {
+    queuedAtDrain = (await new FirestoreRunStore(db).waiters(jobsPool(PROJECT), plan.runs)).length;
+    const jobs = held ?? [];
+    held = undefined;
+    drainFrom = performance.now();
+    for (const job of jobs) publishEnd(job);
+  };
   const watch = async (): Promise<void> => {
     let quietSince: number | undefined;
     while (!finished) {
       await new Promise((resolve) => setTimeout(resolve, 100));
+      if (held && starts.outstanding === 0) await release();
       const now = performance.now();
       if (now - start > plan.budgetMs) {
         stopped = `gave up after ${Math.round(plan.budgetMs / 1000)} s`;
@@ -190,6 +209,7 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
   await Promise.race([done, watch()]);
   finished = true;
   const wallMs = performance.now() - start;
+  const drainMs = performance.now() - drainFrom;
   const load = [load1, loadavg()[0]!] as const;
   starts.close();
   ends.close();
@@ -203,6 +223,9 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
     ended,
     ...(stopped ? { stopped } : {}),
     wallMs,
+    drainFrom,
+    drainMs,
+    queuedAtDrain,
     load,
     counts,
     trace,
@@ -257,7 +280,8 @@ function admissionReport(
       commitToLaunch.push(launched - admission.at);
     }
     const jobEnd = endOf.get(release.jobName);
-    if (jobEnd !== undefined) endToRecord.push(release.at - jobEnd);
+    // The first jobs' ends were held back until every start was in: not a delivery's delay.
+    if (jobEnd !== undefined && jobEnd >= r.drainFrom) endToRecord.push(release.at - jobEnd);
   }
   const admissions = r.trace.admissions;
   const byPhase = (phase: Phase) => admissions.filter((a) => a.phase === phase).length;
@@ -267,7 +291,7 @@ function admissionReport(
   const admitPhase = byPhase('admit');
   const created = [...r.dataflow.created.values()];
   const duplicated = created.filter((c) => c > 1).length;
-  const maxIndex = Math.max(-1, ...admissions.map((a) => a.index));
+  const maxIndex = r.trace.maxIndex();
   const events = (event: string) => r.seen.events.get(event) ?? 0;
   const load = `load1 ${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`;
   const base = `${plan.runs} one-Task runs, budget ${plan.budget}, jobs ${plan.jobMs[0]}–${plan.jobMs[1]} ms, ${plan.startsInFlight} start + ${plan.endsInFlight} job-end deliveries in flight, Firestore emulator; ${load}`;
@@ -286,6 +310,24 @@ function admissionReport(
       `of ${plan.runs}${r.stopped ? ` (${r.stopped})` : ''}; run.succeeded ${events('run.succeeded')}, run.failed ${events('run.failed')}`,
     ),
     figure(`${n}.wall`, r.wallMs / 1000, 's', `starts published → last run ended; ${base}`),
+    figure(
+      `${n}.queued`,
+      r.queuedAtDrain,
+      'runs',
+      `waiting in line once every start was in (job ends held back until then)`,
+    ),
+    figure(
+      `${n}.drain.wall`,
+      r.drainMs / 1000,
+      's',
+      `held job ends released → last run ended: the line drained by admissions alone`,
+    ),
+    figure(
+      `${n}.drain.runs_per_s`,
+      r.queuedAtDrain / (r.drainMs / 1000),
+      'runs/s',
+      `runs that waited in line / drain time`,
+    ),
     figure(
       `${n}.runs_per_s`,
       r.ended / (r.wallMs / 1000),
