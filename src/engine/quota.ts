@@ -14,7 +14,7 @@ export interface QuotaRefusal {
 
 /** How many quota waits the step had before this one (0 for the first). */
 export function quotaWaitsOf(run: Run, jobName: string): number {
-  return run.steps[jobName]?.quotaWait?.waits ?? 0;
+  return run.steps[jobName]?.quotaWaits ?? 0;
 }
 
 /**
@@ -32,7 +32,7 @@ export function onQuotaRefused(run: Run, jobName: string, refusal: QuotaRefusal)
     step.lease?.owner !== refusal.owner
   )
     return unchanged(run);
-  const waits = (step.quotaWait?.waits ?? 0) + 1;
+  const waits = (step.quotaWaits ?? 0) + 1;
   const dueAt = new Date(Date.parse(refusal.now) + refusal.delayMs).toISOString();
   const name = timerName(run.nonce ?? run.id, 'launch', jobName, waits);
   const timer: Timer = {
@@ -48,6 +48,7 @@ export function onQuotaRefused(run: Run, jobName: string, refusal: QuotaRefusal)
     ...step,
     lease: { ...step.lease, until: refusal.now },
     quotaWait: { dueAt, waits },
+    quotaWaits: waits,
   };
   return {
     run: {

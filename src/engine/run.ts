@@ -86,6 +86,11 @@ export interface Step {
    * the time it is due and how many such waits the step has had.
    */
   readonly quotaWait?: { readonly dueAt: string; readonly waits: number };
+  /**
+   * Quota refusals so far, kept after each wait ends: it numbers the next wait's timer (a timer
+   * port ignores a name it has seen) and doubles its backoff.
+   */
+  readonly quotaWaits?: number;
 }
 
 /**

@@ -143,6 +143,8 @@ export class LocalStack {
         // the Pub/Sub emulator. Without it they cannot reach the function: only a tick fires them.
         DFCHAIN_TIMERS: 'local',
         DFCHAIN_TOPIC: topic,
+        // The simulator's quota frees as soon as a job ends: a quota refusal waits 1 s, not 30.
+        DFCHAIN_QUOTA_RETRY_SECONDS: '1',
         ...(pubsub ? { PUBSUB_EMULATOR_HOST: pubsub.host } : {}),
         ...options.env,
       };

@@ -19,6 +19,11 @@ export interface Simulator {
   readonly calls: Readonly<CallCounts>;
   /** Errors the sink threw or rejected with; the simulator carries on regardless. */
   readonly sinkErrors: readonly unknown[];
+  /**
+   * The most jobs one project ever had active at once (created and not yet really ended), and
+   * how many launches the `activeJobQuota` refused (live counters).
+   */
+  readonly quota: { readonly peakActive: number; readonly refusals: number };
   /** Every launched job, oldest first, with its request and state history. */
   jobs(): SimulatedJob[];
   /** Changes options for calls and launches from now on (jobs already launched keep theirs). */
@@ -70,6 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rootUrl: `http://${host}:${address.port}/`,
     calls,
     sinkErrors: jobs.sinkErrors,
+    quota: jobs.quota,
     jobs: () => jobs.snapshot(),
     configure: (change) => {
       current = { ...current, ...change };

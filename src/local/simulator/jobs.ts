@@ -21,6 +21,8 @@ export class JobTable {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   /** Errors thrown or rejected by the sink, in order. */
   readonly sinkErrors: unknown[] = [];
+  /** Most jobs ever active at once in one project, and launches refused for the jobs quota. */
+  readonly quota = { peakActive: 0, refusals: 0 };
 
   constructor(private readonly options: () => SimulatorOptions) {}
 
@@ -41,6 +43,15 @@ export class JobTable {
       );
     }
     const options = this.options();
+    const running = this.records.filter((j) => j.projectId === projectId && !j.ended).length;
+    if (options.activeJobQuota !== undefined && running >= options.activeJobQuota) {
+      this.quota.refusals++;
+      throw new ApiError(
+        429,
+        `(simulated) Quota exceeded for quota metric 'Concurrent jobs' of service 'dataflow.googleapis.com' for consumer 'project:${projectId}': ${running} of ${options.activeJobQuota} jobs are active.`,
+      );
+    }
+    this.quota.peakActive = Math.max(this.quota.peakActive, running + 1);
     const info = { jobName: launch.jobName, projectId, location, request: launch.request };
     const behaviour = { ...DEFAULT_BEHAVIOUR, ...options.defaults, ...options.behaviour?.(info) };
     if (!JOB_OUTCOMES.includes(behaviour.outcome)) {

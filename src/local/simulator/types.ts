@@ -91,6 +91,11 @@ export interface SimulatorOptions {
    * every path exists. Real launches are not checked against it.
    */
   readonly templates?: readonly string[];
+  /**
+   * Jobs a project may have active at once (Dataflow's concurrent-jobs quota, 25 by default in
+   * a real project); a launch beyond it is answered 429 RESOURCE_EXHAUSTED. Unset: no quota.
+   */
+  readonly activeJobQuota?: number;
   /** The project number shown in log entries' `resource.labels.project_id`. */
   readonly projectNumber?: (projectId: string) => string;
 }

@@ -57,6 +57,28 @@ describe('engine: quota refusals', () => {
     assert.deepEqual(fired.effects, [{ kind: 'launch', step: ready }]);
     assert.equal(fired.run.timers?.[name], undefined);
     assert.deepEqual(onTimer(ONE, fired.run, name, at(6)), unchanged(fired.run));
+    assert.equal(ready.quotaWaits, 1, 'the count outlives the wait');
+  });
+
+  it('numbers each wait after the last, so its timer has a name no port has seen', () => {
+    const run = leased('me');
+    const step = stepFor(run, 'T');
+    const first = onQuotaRefused(run, step.jobName, { owner: 'me', now: T0, delayMs: 1000 }).run;
+    const resumed = onTimer(ONE, first, timerName(NONCE, 'launch', step.jobName, 1), at(1)).run;
+    const lease = { owner: 'me2', until: at(100), holders: 2 };
+    const relaunching = {
+      ...resumed,
+      steps: { [step.jobName]: { ...resumed.steps[step.jobName]!, lease } },
+    };
+    const second = onQuotaRefused(relaunching, step.jobName, {
+      owner: 'me2',
+      now: at(2),
+      delayMs: 2000,
+    });
+    assert.equal(stepFor(second.run, 'T').quotaWait?.waits, 2);
+    assert.deepEqual(second.effects, [
+      { kind: 'timer', name: timerName(NONCE, 'launch', step.jobName, 2), dueAt: at(4) },
+    ]);
   });
 
   it('a second refusal waits again, counted', () => {
