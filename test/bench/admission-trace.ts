@@ -48,6 +48,8 @@ interface SlotHistory {
 export class AdmissionTrace {
   readonly tallies: Record<Phase, Tally> = { start: tally(), end: tally(), admit: tally() };
   readonly admissions: Admission[] = [];
+  /** Each job-end delivery's admitting work, in the order they finished. */
+  readonly perDelivery: DeliveryAdmitting[] = [];
   private readonly slots = new Map<number, SlotHistory>();
 
   /** Records a commit that landed: its slot claims, releases and admissions, at `at`. */
@@ -58,7 +60,10 @@ export class AdmissionTrace {
       // A claim in the write that leaves the line is an admission; one without is a fresh start.
       const admitted = dequeued.has(`${hold.doc}/${hold.jobName ?? ''}`);
       this.history(hold.index).claims.push({ ...this.hold(hold, at), admitted, phase });
-      if (admitted) this.admissions.push({ ...this.hold(hold, at), index: hold.index, phase });
+      if (!admitted) continue;
+      this.admissions.push({ ...this.hold(hold, at), index: hold.index, phase });
+      const mine = context.getStore();
+      if (mine?.admitting) mine.mine.admissions++;
     }
   }
 
@@ -111,12 +116,41 @@ function tally(): Tally {
   };
 }
 
-/** The delivery a store call runs in: its kind, and whether it has begun admitting waiters. */
-const context = new AsyncLocalStorage<{ readonly kind: string; admitting: boolean }>();
+/** What one job-end delivery did while admitting: run reads, lost writes, admissions won. */
+export interface DeliveryAdmitting {
+  reads: number;
+  conflicts: number;
+  admissions: number;
+}
 
-/** Runs one delivery of `kind` (`start`, `jobEnded`) so its store calls are told apart by phase. */
-export function inDelivery<T>(kind: string, work: () => Promise<T>): Promise<T> {
-  return context.run({ kind, admitting: false }, work);
+/** The delivery a store call runs in: its kind, whether it has begun admitting, its tally. */
+interface DeliveryContext {
+  readonly kind: string;
+  admitting: boolean;
+  readonly mine: DeliveryAdmitting;
+}
+
+const context = new AsyncLocalStorage<DeliveryContext>();
+
+/**
+ * Runs one delivery of `kind` (`start`, `jobEnded`) so its store calls are told apart by phase;
+ * a job-end delivery's admitting work is added to `trace.perDelivery` when it is done.
+ */
+export async function inDelivery<T>(
+  trace: AdmissionTrace,
+  kind: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const delivery: DeliveryContext = {
+    kind,
+    admitting: false,
+    mine: { reads: 0, conflicts: 0, admissions: 0 },
+  };
+  try {
+    return await context.run(delivery, work);
+  } finally {
+    if (kind !== 'start') trace.perDelivery.push(delivery.mine);
+  }
 }
 
 function phaseNow(): Phase {
@@ -146,6 +180,8 @@ export class TracedFirestoreRunStore extends CountingFirestoreRunStore {
       const tallied = of();
       if (version === undefined) {
         tallied.conflicts++;
+        const delivery = context.getStore();
+        if (delivery?.admitting) delivery.mine.conflicts++;
         return version;
       }
       tallied.commits++;
@@ -157,6 +193,8 @@ export class TracedFirestoreRunStore extends CountingFirestoreRunStore {
     const table: VersionedRunTable = {
       read: (runId) => {
         of().reads++;
+        const delivery = context.getStore();
+        if (delivery?.admitting) delivery.mine.reads++;
         return inner.read(runId);
       },
       insert: async (run, creates, ops) =>

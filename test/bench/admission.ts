@@ -98,6 +98,8 @@ interface AdmissionResult {
   readonly peakActive: number;
   readonly seen: LogSeen;
   readonly failedDeliveries: number;
+  /** How long each job-end delivery took, in ms. */
+  readonly endDeliveryMs: readonly number[];
   readonly instances: number;
   readonly leftover: { readonly slots: number; readonly waiters: number };
 }
@@ -154,7 +156,7 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
     maxActiveJobs: plan.budget,
   });
   const handle = (deps: HandlerDeps, event: Parameters<typeof handleEvent>[1]) =>
-    inDelivery(deliveryKind(), () => handleEvent(deps, event));
+    inDelivery(trace, deliveryKind(), () => handleEvent(deps, event));
   const redeliveryMs = 1_000;
   const starts = new PushSubscription<HandlerDeps>(
     { maxInFlight: plan.startsInFlight, redeliveryMs },
@@ -234,6 +236,7 @@ async function driveAdmission(db: Firestore, plan: AdmissionPlan): Promise<Admis
     peakActive,
     seen,
     failedDeliveries: deliveries.filter((d) => !d.acked).length,
+    endDeliveryMs: ends.deliveries.map((d) => d.ms),
     instances: starts.instances + ends.instances,
     leftover: { slots: slots.length, waiters: waiters.length },
   };
@@ -284,6 +287,14 @@ function admissionReport(
     if (jobEnd !== undefined && jobEnd >= r.drainFrom) endToRecord.push(release.at - jobEnd);
   }
   const admissions = r.trace.admissions;
+  const tried = r.trace.perDelivery.map((d) => d.reads);
+  const lost = r.trace.perDelivery.map((d) => d.conflicts);
+  const won = r.trace.perDelivery.map((d) => d.admissions);
+  let busyMs = 0;
+  for (const end of r.dataflow.ends) {
+    const launched = r.launchedAt.get(end.name);
+    if (launched !== undefined && launched >= r.drainFrom) busyMs += end.at - launched;
+  }
   const byPhase = (phase: Phase) => admissions.filter((a) => a.phase === phase).length;
   const { tallies } = r.trace;
   const total = sum([tallies.start, tallies.end, tallies.admit]);
@@ -373,6 +384,24 @@ function admissionReport(
       duplicated,
       'names',
       `job names launched more than once (of ${r.dataflow.created.size} names, ${r.dataflow.calls.launch} launch calls)`,
+    ),
+    figure(
+      `${n}.drain.active_mean`,
+      busyMs / r.drainMs,
+      'jobs',
+      `mean jobs running at Dataflow while the line drained (job time launched after the release / drain time; budget ${plan.budget})`,
+    ),
+    figure(
+      `${n}.end_delivery.p50`,
+      quantile(r.endDeliveryMs, 0.5),
+      'ms',
+      `job-end delivery, recording and admitting (${r.endDeliveryMs.length}); p99 ${quantile(r.endDeliveryMs, 0.99).toFixed(0)} ms, max ${Math.max(0, ...r.endDeliveryMs).toFixed(0)} ms`,
+    ),
+    figure(
+      `${n}.end_delivery.waiters_tried`,
+      quantile(tried, 0.5),
+      'reads',
+      `run reads per job-end delivery while admitting (p50; p99 ${quantile(tried, 0.99)}, max ${Math.max(0, ...tried)}); conflicts p50 ${quantile(lost, 0.5)}, max ${Math.max(0, ...lost)}; admissions won p50 ${quantile(won, 0.5)}, max ${Math.max(0, ...won)}, ${won.filter((w) => w === 0).length} of ${won.length} deliveries won none`,
     ),
     perAdmission('reads', 'reads'),
     perAdmission('slotQueries', 'queries'),
