@@ -23,7 +23,7 @@ function peakOverlap(intervals: readonly (readonly [number, number])[]): number 
   const edges = intervals.flatMap(([from, to]) => [
     [from, 1],
     [to, -1],
-  ]) as [number, number][];
+  ]);
   // An end and a start at the same instant do not overlap: ends first.
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
