@@ -20,7 +20,7 @@ function jobsOf(stack: LocalStack, prefix: string): SimulatedJob[] {
 
 /** The most intervals [from, to) that overlap at one instant. */
 function peakOverlap(intervals: readonly (readonly [number, number])[]): number {
-  const edges = intervals.flatMap(([from, to]) => [
+  const edges = intervals.flatMap(([from, to]): [number, number][] => [
     [from, 1],
     [to, -1],
   ]);
