@@ -3,6 +3,7 @@ import { CRASH_MARK } from '../../../src/local/crash.js';
 import type { SimulatedJob } from '../../../src/local/simulator/index.js';
 import type { LocalStack } from '../../../src/local/stack.js';
 import { CHAINS, STATE_LABELS, jobKeyOf, stateOfKey, type RunPlan } from './plans.js';
+import { RELIABILITY_BUDGET } from './stack.js';
 
 /** Lines that mean the function let an error escape: never expected, whatever the faults. */
 const UNHANDLED = /Unhandled|uncaughtException|UnhandledPromiseRejection/;
@@ -69,6 +70,11 @@ export interface Outcome {
   readonly crashedRuns: ReadonlySet<string>;
   /** Process exits the test did not cause. */
   readonly unexpectedExits: number;
+  /**
+   * The active-job budget: the most jobs the simulator ever had active at once, and the
+   * launches its quota (set to the budget) refused: any refusal is a launch beyond the budget.
+   */
+  readonly budget: { readonly limit: number; readonly peak: number; readonly refusals: number };
 }
 
 function actualOf(run: Run | undefined): string {
@@ -205,5 +211,10 @@ export function measure(
     crashes,
     crashedRuns,
     unexpectedExits: stack.fn.exits.length - kills + Math.max(0, kills - crashCount),
+    budget: {
+      limit: RELIABILITY_BUDGET,
+      peak: stack.simulator.quota.peakActive,
+      refusals: stack.simulator.quota.refusals,
+    },
   };
 }

@@ -41,6 +41,18 @@ function targetRows(outcome: Outcome): [string, string, number, boolean][] {
       outcome.joins.unexpected === 0,
     ],
     ['stuck runs', '0', outcome.stuck.length, outcome.stuck.length === 0],
+    [
+      'most jobs active at once (the budget)',
+      `≤ ${outcome.budget.limit}`,
+      outcome.budget.peak,
+      outcome.budget.peak <= outcome.budget.limit,
+    ],
+    [
+      'launches beyond the budget (refused by the quota)',
+      '0',
+      outcome.budget.refusals,
+      outcome.budget.refusals === 0,
+    ],
     ['unhandled errors', '0', outcome.unhandled.length, outcome.unhandled.length === 0],
     ['crashes not caused by the test', '0', outcome.unexpectedExits, outcome.unexpectedExits === 0],
   ];

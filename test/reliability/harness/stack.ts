@@ -12,6 +12,15 @@ export const RELIABILITY_CHAINS = fileURLToPath(
   new URL('../../fixtures/reliability-chains/', import.meta.url),
 );
 
+/**
+ * dfchain's active-job budget in every scenario: a fraction of the jobs a scenario's runs
+ * would run at once (dozens), yet enough to finish within the short form's deadlines (a slot
+ * stays taken until the job's end is recorded, past the API's lag). The simulator's own quota
+ * is the same, so a launch beyond the budget is refused and counted (Outcome.budget) instead
+ * of going unseen.
+ */
+export const RELIABILITY_BUDGET = 6;
+
 /** How to start the stack for one scenario. */
 export interface ReliabilityStackOptions {
   /** Extra function environment, such as DFCHAIN_LOCAL_FAULTS. */
@@ -54,6 +63,7 @@ export async function startReliabilityStack(
     countDeliveries: options.countDeliveries ?? false,
     simulator: {
       defaults: { queuedMs: 100, runMs: 300 },
+      activeJobQuota: RELIABILITY_BUDGET,
       ...options.simulator,
       behaviour: ({ request }) => {
         const labels = labelsOf(request.launchParameter?.['environment']);
@@ -61,7 +71,11 @@ export async function startReliabilityStack(
         return plan?.jobs[jobKeyOf(labels, request.launchParameter?.['parameters'])] ?? {};
       },
     },
-    env: { DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60', ...options.env },
+    env: {
+      DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60',
+      DFCHAIN_MAX_ACTIVE_JOBS: String(RELIABILITY_BUDGET),
+      ...options.env,
+    },
   });
   const db = new Firestore({
     projectId: stack.projectId,

@@ -117,13 +117,15 @@ describe('handler: admission (the active-job budget, MaxConcurrentRuns, quota wa
       const kit = createKit({ maxActiveJobs: 1 });
       await start(kit, 'r1');
       await start(kit, 'r2');
-      // The first read is the job end's own (its next intent queues); the second, admission's.
-      const waiters = sinon.stub(kit.store, 'waiters').callThrough();
-      waiters
-        .onCall(1)
-        .rejects(new StoreTransientError('Firestore read the queue of a pool failed'));
+      // The first read is the job end's own (its next intent queues); admission's reads fail.
+      const read = kit.store.waiters.bind(kit.store);
+      let reads = 0;
+      const waiters = sinon.stub(kit.store, 'waiters').callsFake(async (pool, limit) => {
+        if (reads++ === 0) return read(pool, limit);
+        throw new StoreTransientError('Firestore read the queue of a pool failed');
+      });
       await endJob(kit, jobNameOf('r1', 'Ingest'));
-      assert.equal(kit.logger.named('admission.failed').length, 1);
+      assert.ok(kit.logger.named('admission.failed').length >= 1);
       assert.equal(stepOf(await storedRun(kit.store, 'r2'), 'Ingest').status, 'INTENDED');
       waiters.restore();
       await handleEvent(kit.deps, tickEvent());
