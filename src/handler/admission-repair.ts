@@ -14,6 +14,9 @@ import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
 import { applyToRun } from './record.js';
 
+/** A pool's capacity once its budget is off: the line empties, at most this many per tick. */
+const UNBOUNDED = 1_000;
+
 /** What the tick's repair of the budgets did. */
 export interface AdmissionRepair {
   /** Waiters admitted (their admission after a job end was lost or failed). */
@@ -108,7 +111,8 @@ export async function repairAdmission(
   if (budget !== undefined) pools.set(jobsPool(inv.projectId), budget);
   for (const run of runs) {
     for (const hold of [...heldSlots(run), ...waitingEntries(run)]) {
-      if (hold.jobName !== undefined && budget !== undefined) pools.set(hold.pool, budget);
+      // With the budget turned off, launches still in line are let go, as many as wait.
+      if (hold.jobName !== undefined) pools.set(hold.pool, budget ?? UNBOUNDED);
     }
     if (run.slot !== undefined || run.queued !== undefined) {
       const capacity = (await definitionFor(inv, run)).MaxConcurrentRuns;

@@ -18,6 +18,8 @@ import { applyToRun } from './record.js';
 
 /** Admission rounds one call makes before leaving the rest to the next job end or tick. */
 const MAX_ROUNDS = 20;
+/** Waiters read per round. */
+const MAX_BATCH = 100;
 
 /** A waiter taken out of line: its step gets `slot` and goes to the launch executor. */
 function admitStep(run: Run, jobName: string, at: string, slot: SlotRef): Transition {
@@ -93,7 +95,8 @@ export async function admitWaiting(
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const free = freeIndices(await inv.store.slots(pool), capacity, capacity);
     if (free.length === 0) return admitted;
-    const entries = await inv.store.waiters(pool, free.length);
+    // A bounded read: a tick that admits the first hundred leaves the rest to the next round.
+    const entries = await inv.store.waiters(pool, Math.min(free.length, MAX_BATCH));
     if (entries.length === 0) return admitted;
     let progress = false;
     for (const [i, entry] of entries.entries()) {

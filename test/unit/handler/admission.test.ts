@@ -134,6 +134,18 @@ describe('handler: admission (the active-job budget, MaxConcurrentRuns, quota wa
       assert.equal(done?.['admitted'], 1);
     });
 
+    it('lets the whole line go at the tick once the budget is turned off', async () => {
+      const kit = createKit({ maxActiveJobs: 1 });
+      await start(kit, 'r1');
+      await start(kit, 'r2');
+      await start(kit, 'r3');
+      assert.equal(kit.dataflow.launch.callCount, 1);
+      const off = { ...kit, deps: { ...kit.deps, maxActiveJobs: 0 } };
+      await handleEvent(off.deps, tickEvent());
+      assert.equal(kit.dataflow.launch.callCount, 3);
+      assert.deepEqual(await kit.store.waiters(POOL, 10), []);
+    });
+
     it('drops, at the tick, a slot document no run records', async () => {
       const kit = createKit({ maxActiveJobs: 2 });
       await start(kit, 'r1');
