@@ -131,6 +131,9 @@ run_retrying gcloud pubsub topics add-iam-policy-binding "$topic" \
 # an event function may run; the budget inside it is in README "Deploying". Internal ingress
 # still lets Pub/Sub and Eventarc of this project deliver
 # (https://cloud.google.com/run/docs/securing/ingress).
+# --update-env-vars sets these and keeps any other variable of the function (one set by hand, or
+# by an earlier version of this script); --set-env-vars and --env-vars-file would first remove
+# "All existing environment variables" (gcloud functions deploy --help), on every re-run.
 env_vars=GOOGLE_CLOUD_PROJECT=$project,DFCHAIN_CHAINS_DIR=$chains_rel
 env_vars+=,DFCHAIN_FIRESTORE_DATABASE=$firestore_database,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30
 # Tasks that name no serviceAccountEmail run as the worker account, never the Compute Engine one.
@@ -143,7 +146,7 @@ run gcloud functions deploy "$function_name" --gen2 --runtime=nodejs22 --region=
   --memory="$memory" --max-instances="$max_instances" --ingress-settings=internal-only \
   --service-account="$fn_sa" --trigger-service-account="$trigger_sa" \
   --build-service-account="projects/$project/serviceAccounts/$build_sa" \
-  --no-allow-unauthenticated --set-env-vars="$env_vars" "$p"
+  --no-allow-unauthenticated --update-env-vars="$env_vars" "$p"
 run_retrying gcloud run services add-iam-policy-binding "$function_name" --region="$region" \
   --member="serviceAccount:$trigger_sa" --role=roles/run.invoker "$p"
 
