@@ -21,20 +21,37 @@ export type DryRun = (
   chain: DryRunChain,
 ) => Promise<void>;
 
+/** How a request names its job and its run: a dry run's fixed names unless given. */
+export interface LaunchNaming {
+  readonly jobName: string;
+  /** The `dfchain-run` label. */
+  readonly runId: string;
+  /** The `dfchain-part` label: the key of the branch or item that launches the job. */
+  readonly part?: string;
+}
+
 /** The `flexTemplates.launch` body the function would send for this Task, built by the engine's code. */
-export function flexTemplateRequest(task: ResolvedTask, chain: DryRunChain): FlexTemplateLaunch {
-  const jobName = jobNameFor(task.state.Parameters.jobName, {
-    chain: chain.chain,
+export function flexTemplateRequest(
+  task: Pick<ResolvedTask, 'place' | 'name' | 'state' | 'parameters'>,
+  chain: DryRunChain,
+  naming?: LaunchNaming,
+): FlexTemplateLaunch {
+  // Dataflow checks the whole name, so a dry run sends a real one (with no nonce).
+  const { jobName, runId, part } = naming ?? {
+    jobName: jobNameFor(task.state.Parameters.jobName, {
+      chain: chain.chain,
+      runId: DRY_RUN_ID,
+      state: task.place,
+      attempt: 0,
+      nonce: '',
+    }),
     runId: DRY_RUN_ID,
-    state: task.place,
-    attempt: 0,
-    nonce: '',
-  });
+  };
   return launchRequest(
     chain.definition.Defaults,
     task.parameters,
     jobName,
-    jobLabels(DRY_RUN_ID, chain.chain, task.name),
+    jobLabels(runId, chain.chain, task.name, part),
     chain.workerServiceAccount,
   );
 }

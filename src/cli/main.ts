@@ -8,6 +8,7 @@ import { sinkFilterCommand } from './sink-filter.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { readInputOption } from './input-option.js';
+import { renderCommand } from './render.js';
 import { dryRunPortFor, validateRemoteCommand } from './validate-remote.js';
 import { validateCommand } from './validate.js';
 
@@ -28,6 +29,14 @@ const USAGE = `usage: dfchain <command> [options]
       --json prints {"valid", "problems", "warnings"}. Needs GOOGLE_CLOUD_PROJECT and
       Application Default Credentials, or DFCHAIN_DATAFLOW_ROOT_URL (the local simulator).
       Exit 0 when Dataflow accepted every Task, 1 otherwise.
+  render CHAIN [--chains-dir DIR] [--input JSON|@FILE] [--state S] [--run-id ID] [--json]
+      Print the launch each Task would make (or only Task S, by name or as Fan[0]/S), with
+      no credentials and no network, and launch nothing: resource, project, region, job name
+      prefix (the suffix is new for each run and attempt), dfchain's labels and the full request
+      body, every .$ resolved with the input as each state's input (a Map's first item); what
+      reads an earlier state's result shows as <unresolved: PATH (why)>. CHAIN is a chain's
+      name or a file. --json prints an array of {state, scope?, resource, projectId, location,
+      jobNamePrefix, labels, request, unresolved}. Exit 0, 1 on an unknown or invalid chain.
   sink-filter [--chains-dir DIR]
       Print the Log Router sink filter for those chains.
   deploy-facts [--chains-dir DIR] [--json]
@@ -67,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       'chains-dir': { type: 'string' },
       'run-id': { type: 'string' },
+      state: { type: 'string' },
       input: { type: 'string' },
       topic: { type: 'string', default: 'dfchain-events' },
       json: { type: 'boolean', default: false },
@@ -104,6 +114,20 @@ async function main(argv: string[]): Promise<number> {
         err,
       );
     }
+    case 'render':
+      return renderCommand(
+        {
+          chain: argument,
+          dir: values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+          input: values.input,
+          state: values.state,
+          runId: values['run-id'],
+          json: values.json,
+          env: process.env,
+        },
+        out,
+        err,
+      );
     case 'sink-filter':
       return sinkFilterCommand(
         values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
