@@ -5,7 +5,9 @@ import { DfchainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
-import { startCommand } from './start.js';
+import { endpointOf, failureLine, isMissingCredentials, type FailureContext } from './failure.js';
+import { pubsubPublisher, startCommand } from './start.js';
+import { cliFirestore, MEMORY_STORE_LINE } from './status-store.js';
 import { statusCommand } from './status.js';
 import { readInputOption } from './input-option.js';
 import { renderCommand } from './render.js';
@@ -41,8 +43,11 @@ const USAGE = `usage: dfchain <command> [options]
       Print the Log Router sink filter for those chains.
   deploy-facts [--chains-dir DIR] [--json]
       Print the regions, service accounts and buckets to grant.
-  start CHAIN [--run-id ID] [--input JSON] [--topic T]
-      Publish a start command (PUBSUB_EMULATOR_HOST honoured).
+  start CHAIN [--run-id ID] [--input JSON] [--topic T] [--chains-dir DIR]
+      Publish a start command (PUBSUB_EMULATOR_HOST honoured) and print the run id. Refused
+      before publishing, exit 1: a CHAIN not in the chains folder (did you mean…), a run id
+      not of 1-63 lowercase letters, digits, _ and -. Exit 1 too when the topic does not
+      exist or Pub/Sub fails; 0 when published.
   status RUN_ID [--json]
       Show a run from the store: its jobs (ended, then in flight) and, while it runs, the
       state each scope waits in and the pending timers; a run or job waiting for a slot
@@ -50,12 +55,17 @@ const USAGE = `usage: dfchain <command> [options]
       JSON object {id, chain, status, input, output?, error?, startTime, endTime?, queued?,
       steps, scopes?, timers?}; queued is {pool, since, position} (1 = next).
       Exit 0 when the run is RUNNING, SUCCEEDED or CANCELLED (read its status), 1 when there
-      is no such run, 2 when it FAILED.
+      is no such run or Firestore cannot be read (DFCHAIN_STORE=memory included: that store
+      lives inside the function's process), 2 when it FAILED.
 
-Any command exits 1 on an error (bad option, unreachable store, missing or empty chains
-folder), and 2 when the command is missing or unknown. --chains-dir defaults to
+Any command exits 1 on an error (bad option, missing credentials, an endpoint that does not
+answer within 6 s, missing or empty chains folder), with one line on stderr saying what to
+do, and 2 when the command is missing or unknown. --chains-dir defaults to
 DFCHAIN_CHAINS_DIR, else dag. Configuration comes from the same environment as the function
 (GOOGLE_CLOUD_PROJECT, DFCHAIN_CHAINS_DIR, DFCHAIN_STORE, FIRESTORE_EMULATOR_HOST).`;
+
+/** What the running command calls, for the line a missing-credentials rejection prints. */
+let credentialsContext: FailureContext | undefined;
 
 const out = (line: string) => console.log(line);
 const err = (line: string) => console.error(line);
@@ -142,27 +152,39 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       if (!argument) throw new Error('start needs a chain name: dfchain start CHAIN');
       const config = parseConfig();
+      const endpoint = endpointOf('pubsub');
+      credentialsContext = { command: 'start', endpoint, projectId: config.projectId };
       return startCommand(
         {
           projectId: config.projectId,
           topic: values.topic,
           chain: argument,
-          ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+          ...(values['run-id'] !== undefined ? { runId: values['run-id'] } : {}),
           input: parseInput(values.input),
+          chainsDir: values['chains-dir'] ?? config.chainsDir,
         },
+        () => pubsubPublisher(config.projectId, endpoint),
         out,
+        err,
       );
     }
     case 'status': {
       if (!argument) throw new Error('status needs a run id: dfchain status RUN_ID');
+      // Before parseConfig: with the memory store no project setting would make status work.
+      if (process.env['DFCHAIN_STORE'] === 'memory') {
+        err(MEMORY_STORE_LINE);
+        return 1;
+      }
       const config = parseConfig();
-      const { Firestore } = await import('@google-cloud/firestore');
-      const { FirestoreRunStore } = await import('../store/firestore.js');
-      const store = new FirestoreRunStore(new Firestore({ projectId: config.projectId }));
+      const endpoint = endpointOf('firestore');
+      credentialsContext = { command: 'status', endpoint, projectId: config.projectId };
+      const store = await cliFirestore(config);
+      const options = { json: values.json, endpoint, projectId: config.projectId };
       try {
-        return await statusCommand(store, argument, { json: values.json }, out, err);
+        return await statusCommand(store, argument, options, out, err);
       } finally {
-        await store.close();
+        // A hung channel must not hold the exit: main exits when the command returns.
+        void store.close().catch(() => undefined);
       }
     }
     default:
@@ -170,6 +192,21 @@ async function main(argv: string[]): Promise<number> {
       return 2;
   }
 }
+
+// gcp-metadata warns "All promises were rejected" whenever the machine is not a Google Cloud VM,
+// which a laptop never is: that warning is noise for a command; any other still prints.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'MetadataLookupWarning') console.error(`dfchain: ${warning.message}`);
+});
+
+// The client libraries look for credentials on a promise nobody awaits: without any, the
+// rejection is unhandled and Node would print its stack trace. Said as one line instead.
+process.on('unhandledRejection', (error: unknown) => {
+  if (credentialsContext === undefined || !isMissingCredentials(error)) throw error;
+  console.error(failureLine(error, credentialsContext));
+  process.exit(1);
+});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -12,6 +12,7 @@ import { isQueued } from '../engine/admission.js';
 import { isUnsettled } from '../engine/run.js';
 import type { Json, JsonObject } from '../json.js';
 import type { RunStore } from '../store/port.js';
+import { endpointOf, endpointText, failureLine, withDeadline, type Endpoint } from './failure.js';
 import {
   launchNote,
   placeKey,
@@ -186,11 +187,15 @@ export function runView(
   parts: readonly Run[] = [],
   places: Places = new Map(),
 ): RunView {
-  // A part's ended steps are in its own document (Run.ended), not in the run's history.
-  const all = [...history, ...parts.flatMap((part) => part.ended ?? [])].sort((a, b) =>
-    (a.endedAt ?? '').localeCompare(b.endedAt ?? ''),
-  );
-  const ended = new Set(all.map((step) => step.jobName));
+  // One row per job, by one rule: an ended copy wins over an in-flight one (the history is read
+  // after the run, so its copy is the newer), and of two ended copies the first read stays. A
+  // part's ended steps are in its own document (Run.ended), not in the run's history.
+  const byName = new Map<string, Step>();
+  for (const step of [...history, ...parts.flatMap((part) => part.ended ?? [])]) {
+    if (!byName.has(step.jobName)) byName.set(step.jobName, step);
+  }
+  const all = [...byName.values()].sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''));
+  const ended = new Set(byName.keys());
   // A Map item's steps, scopes and timers are in its part; they show as the run's.
   const docs = [run, ...parts.filter((part) => part.status === 'RUNNING' || isUnsettled(part))];
   const live = docs
@@ -335,13 +340,28 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
 export interface StatusOptions {
   /** One JSON object ({@link RunView}) instead of the human view. */
   readonly json: boolean;
+  /** Where the store's reads go, for the line a failed read prints (default: Firestore per the environment). */
+  readonly endpoint?: Endpoint;
+  readonly projectId?: string;
+}
+
+/** The line `dfchain status` prints when the store has no run of that id. */
+export function noRunLine(runId: string, endpoint: Endpoint): string {
+  return `dfchain status: no run "${runId}" in ${endpointText(endpoint)}: check the run id, GOOGLE_CLOUD_PROJECT${endpoint.emulator ? ' and FIRESTORE_EMULATOR_HOST' : ' and DFCHAIN_FIRESTORE_DATABASE'}`;
+}
+
+/** Everything `dfchain status` reads, in the order {@link runView} needs. */
+interface Read {
+  readonly run: Run;
+  readonly view: RunView;
+  readonly runSlots: number | undefined;
 }
 
 /**
  * `dfchain status RUN_ID [--json]`: reads the run, then its parts and its history (one read
  * each, in that order: see {@link runView}), then the place in line of each waiter, and prints
- * them. Exit 1 when the run does not exist (the advice
- * goes to `err`, so stdout stays empty or JSON), 2 when it FAILED, else 0.
+ * them. Exit 1 when the run does not exist or the store cannot be read, with one line on `err`
+ * (so stdout stays empty or JSON); 2 when it FAILED, else 0. The reads have CLI_DEADLINE_MS.
  */
 export async function statusCommand(
   store: RunStore,
@@ -350,21 +370,32 @@ export async function statusCommand(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const run = await store.get(runId);
-  if (!run) {
-    err(
-      `no run "${runId}" in the store; check the id, GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST`,
-    );
+  const endpoint = options.endpoint ?? endpointOf('firestore');
+  let read: Read | undefined;
+  try {
+    read = await withDeadline(readRun(store, runId));
+  } catch (error) {
+    const projectId = options.projectId ?? process.env['GOOGLE_CLOUD_PROJECT'] ?? '(unset)';
+    err(failureLine(error, { command: 'status', endpoint, projectId }));
     return 1;
   }
+  if (!read) {
+    err(noRunLine(runId, endpoint));
+    return 1;
+  }
+  if (options.json) out(JSON.stringify(read.view));
+  else renderRun(read.view, read.runSlots).forEach((line) => out(line));
+  return read.run.status === 'FAILED' ? 2 : 0;
+}
+
+async function readRun(store: RunStore, runId: string): Promise<Read | undefined> {
+  const run = await store.get(runId);
+  if (!run) return undefined;
   // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
   const parts = await store.parts(runId);
   const history = await store.history(runId);
   // Places are read after the documents that record the waiters: one admitted in between still
   // shows, counted behind those still ahead of it; the next status shows it admitted.
   const { places, runSlots } = await readAdmission(store, run, parts);
-  const view = runView(run, history, parts, places);
-  if (options.json) out(JSON.stringify(view));
-  else renderRun(view, runSlots).forEach((line) => out(line));
-  return run.status === 'FAILED' ? 2 : 0;
+  return { run, view: runView(run, history, parts, places), runSlots };
 }

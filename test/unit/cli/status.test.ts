@@ -472,7 +472,7 @@ describe('dfchain status', () => {
         code: 1,
         out: [],
         err: [
-          'no run "r1" in the store; check the id, GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST',
+          'dfchain status: no run "r1" in Firestore at firestore.googleapis.com: check the run id, GOOGLE_CLOUD_PROJECT and DFCHAIN_FIRESTORE_DATABASE',
         ],
       }),
     },

@@ -1,0 +1,31 @@
+import type { Config } from '../config.js';
+import type { RunStore } from '../store/port.js';
+import { CLI_DEADLINE_MS } from './failure.js';
+
+/**
+ * The one line `dfchain status` prints with DFCHAIN_STORE=memory: that store is a Map inside
+ * the function's process, so no other process (this command included) can read its runs.
+ */
+export const MEMORY_STORE_LINE =
+  "dfchain status: DFCHAIN_STORE=memory keeps runs inside the function's own process, where this command cannot read them: run the local stack with the Firestore emulator (npm start -- --keep) and set FIRESTORE_EMULATOR_HOST to the host it prints, or unset DFCHAIN_STORE to read Firestore";
+
+// Firestore's read RPCs default to 300 s each, retried on UNAVAILABLE: a command gives each
+// call the CLI's deadline instead (withDeadline bounds the whole, Firestore's own retries
+// included). Method names are those of google.firestore.v1.Firestore.
+const READ_METHODS = ['BatchGetDocuments', 'RunQuery', 'RunAggregationQuery', 'ListDocuments'];
+
+/** The run store `dfchain status` reads: Firestore (honours FIRESTORE_EMULATOR_HOST), with short per-call timeouts. */
+export async function cliFirestore(config: Config): Promise<RunStore> {
+  const { Firestore } = await import('@google-cloud/firestore');
+  const { FirestoreRunStore } = await import('../store/firestore.js');
+  const methods = Object.fromEntries(
+    READ_METHODS.map((name) => [name, { timeout_millis: CLI_DEADLINE_MS }]),
+  );
+  return new FirestoreRunStore(
+    new Firestore({
+      projectId: config.projectId,
+      databaseId: config.firestoreDatabase,
+      clientConfig: { interfaces: { 'google.firestore.v1.Firestore': { methods } } },
+    }),
+  );
+}
