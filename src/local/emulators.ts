@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { PORT_TAKEN, PortTakenError, onFreePort, waitForHttp } from './ports.js';
-import { stopProcessGroup } from './process-group.js';
+import { stopProcessGroup, trackGroup } from './process-group.js';
 
 /** Emulators of the google-cloud-cli packages dfchain's local stack uses. */
 export const EMULATORS = {
@@ -16,6 +16,8 @@ export type EmulatorKind = keyof typeof EMULATORS;
 export interface Emulator {
   readonly kind: EmulatorKind;
   readonly host: string;
+  /** The emulator's process group (gcloud's pid), so a caller can tell whether anything of it is left. */
+  readonly pgid: number | undefined;
   /** What the emulator printed, for error messages. */
   output(): string;
   stop(): Promise<void>;
@@ -69,6 +71,8 @@ async function startEmulatorOn(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  // Recorded at once: a signal during the wait below must still find and stop this group.
+  trackGroup(child);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -78,6 +82,7 @@ async function startEmulatorOn(
   const emulator: Emulator = {
     kind,
     host,
+    pgid: child.pid,
     output: () => output,
     stop: () => stopProcessGroup(child),
   };

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PORT_TAKEN, PortTakenError, onFreePort, waitForHttp } from './ports.js';
-import { stopProcessGroup } from './process-group.js';
+import { stopProcessGroup, trackGroup } from './process-group.js';
 
 /** A line the function printed: parsed JSON when it is a structured log line, else raw text. */
 export type FunctionLine =
@@ -24,7 +24,12 @@ export interface FunctionProcess {
   readonly lines: FunctionLine[];
   /** Every unplanned exit of the process, oldest first (with `restart`, each was followed by a restart). */
   readonly exits: readonly FunctionExit[];
-  onLine(listener: (line: FunctionLine) => void): void;
+  /** The process group of the current process (its pid), so a caller can tell whether it is gone. */
+  readonly pgid: number | undefined;
+  /** Calls `listener` with each later line; returns what stops that. */
+  onLine(listener: (line: FunctionLine) => void): () => void;
+  /** Calls `listener` at each later unplanned exit; returns what stops that. */
+  onExit(listener: (exit: FunctionExit) => void): () => void;
   stop(): Promise<void>;
 }
 
@@ -89,7 +94,8 @@ async function startFunctionOn(
     `--source=${source}`,
   ];
   const lines: FunctionLine[] = [];
-  const listeners: ((line: FunctionLine) => void)[] = [];
+  const listeners = new Set<(line: FunctionLine) => void>();
+  const exitListeners = new Set<(exit: FunctionExit) => void>();
   const exits: FunctionExit[] = [];
   const onText = (text: string) => {
     let line: FunctionLine = { text };
@@ -111,11 +117,16 @@ async function startFunctionOn(
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });
+    trackGroup(next);
     if (next.stdout) createInterface({ input: next.stdout }).on('line', onText);
     if (next.stderr) createInterface({ input: next.stderr }).on('line', onText);
     next.once('exit', (code, signal) => {
       if (stopping) return;
-      exits.push({ code, signal, at: Date.now() });
+      const exit = { code, signal, at: Date.now() };
+      exits.push(exit);
+      // The leader is gone: sweep its group now, so the registry does not keep a stale pgid.
+      void stopProcessGroup(next);
+      for (const listener of [...exitListeners]) listener(exit);
       if (!options.restart) return;
       setTimeout(() => {
         if (!stopping) child = spawnChild();
@@ -130,7 +141,17 @@ async function startFunctionOn(
     url,
     lines,
     exits,
-    onLine: (listener) => listeners.push(listener),
+    get pgid() {
+      return child.pid;
+    },
+    onLine: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onExit: (listener) => {
+      exitListeners.add(listener);
+      return () => exitListeners.delete(listener);
+    },
     stop: () => {
       stopping = true;
       return stopProcessGroup(child);

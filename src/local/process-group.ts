@@ -1,26 +1,79 @@
 import type { ChildProcess } from 'node:child_process';
 
+/**
+ * Process groups of the detached children this process started and has not yet swept. A group
+ * can outlive its leader (the emulator's Java outlives gcloud's Python), so it stays listed until
+ * {@link stopProcessGroup} or {@link stopAllGroups} swept it, not merely until the leader exits.
+ */
+const groups = new Set<number>();
+let exitHookInstalled = false;
+
+function signalGroup(pgid: number, name: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, name);
+    return true;
+  } catch {
+    // ESRCH: the group is already gone (EPERM cannot happen: we started it).
+    return false;
+  }
+}
+
+/**
+ * Records `child`, spawned with `detached: true` (so the leader of its own process group), as
+ * ours to stop: {@link stopAllGroups} stops it, and should this process exit without stopping it
+ * (process.exit from anywhere, a fatal error) a last synchronous SIGKILL sweeps its group.
+ */
+export function trackGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  groups.add(child.pid);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // 'exit' handlers run synchronously: no grace period, only a sweep that leaves nothing behind.
+  process.on('exit', () => {
+    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+  });
+}
+
+/** The process groups {@link trackGroup} recorded and nothing has swept yet (pgid = leader pid). */
+export function trackedGroups(): readonly number[] {
+  return [...groups];
+}
+
 /** Stops a detached child and everything it started: SIGTERM to the group, SIGKILL if it lingers. */
 export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // The group is already gone.
+  const pgid = child.pid;
+  if (pgid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    signalGroup(pgid, 'SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+    });
+    if (await Promise.race([exited.then(() => false), timedOut])) {
+      signalGroup(pgid, 'SIGKILL');
+      await exited;
     }
-  };
-  signal('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), graceMs);
-  });
-  if (await Promise.race([exited.then(() => false), timedOut])) {
-    signal('SIGKILL');
-    await exited;
+    clearTimeout(timer);
   }
-  clearTimeout(timer);
-  // Grandchildren (the emulator's Java) may outlive their parent; sweep the group once more.
-  signal('SIGKILL');
+  // Even when the leader is gone, its children (the emulator's Java) may still run in the
+  // group: sweep it whether or not the leader exited first.
+  signalGroup(pgid, 'SIGKILL');
+  groups.delete(pgid);
+}
+
+/**
+ * Stops every group {@link trackGroup} recorded: SIGTERM to each, SIGKILL to those still alive
+ * after `graceMs`. For shutdown paths that have no handle on what is half started.
+ */
+export async function stopAllGroups(graceMs = 5000): Promise<void> {
+  const pending = [...groups].filter((pgid) => signalGroup(pgid, 'SIGTERM'));
+  const deadline = Date.now() + graceMs;
+  while (pending.some((pgid) => signalGroup(pgid, 0)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (const pgid of [...groups]) {
+    signalGroup(pgid, 'SIGKILL');
+    groups.delete(pgid);
+  }
 }

@@ -63,7 +63,7 @@ async function maybeEmulator(
     return undefined;
   }
   const emulator = await startEmulator(kind);
-  progress(`${kind} emulator on ${emulator.host}`);
+  progress(`${kind} emulator on ${emulator.host} (process group ${emulator.pgid ?? '?'})`);
   return emulator;
 }
 
@@ -80,7 +80,29 @@ export class LocalStack {
     private readonly emulators: Emulator[],
     readonly firestoreHost: string | undefined,
     private readonly sink: ChaosSink,
+    /** The events topic the function is pushed from (created on the Pub/Sub emulator when used). */
+    readonly topic: string,
+    readonly chainsDir: string,
+    readonly pubsubHost: string | undefined,
   ) {}
+
+  /**
+   * The environment under which `dfchain start`, `status` and `validate --remote` in another
+   * shell reach this stack: the function's own project, emulators, chains, topic and simulator.
+   * Undefined values mark what this stack lacks (no emulator: the stand-in is in this process).
+   */
+  clientEnv(): Record<string, string | undefined> {
+    return {
+      GOOGLE_CLOUD_PROJECT: this.projectId,
+      PUBSUB_EMULATOR_HOST: this.pubsubHost,
+      FIRESTORE_EMULATOR_HOST: this.firestoreHost,
+      DFCHAIN_STORE: this.firestoreHost ? 'firestore' : undefined,
+      DFCHAIN_CHAINS_DIR: this.chainsDir,
+      DFCHAIN_TOPIC: this.topic,
+      DFCHAIN_DATAFLOW_ROOT_URL: this.simulator.rootUrl,
+      METADATA_SERVER_DETECTION: 'none',
+    };
+  }
 
   /** How the sink duplicates, delays and drops job log entries; see {@link SinkChaos}. */
   get sinkChaos(): SinkChaos {
@@ -158,7 +180,9 @@ export class LocalStack {
         restart: options.restartFunction ?? false,
       });
       started.push(fn);
-      progress(`functions-framework serving dfchain on ${fn.url}`);
+      progress(
+        `functions-framework serving dfchain on ${fn.url} (process group ${fn.pgid ?? '?'})`,
+      );
       const transport = pubsub
         ? await pubsubTransport(pubsub.host, projectId, topic, fn.url, {
             countDeliveries: options.countDeliveries ?? false,
@@ -166,7 +190,18 @@ export class LocalStack {
         : directTransport(projectId, topic, fn.url);
       sink.transport = transport;
       progress(`messages reach the function through ${transport.kind}`);
-      return new LocalStack(projectId, simulator, fn, transport, emulators, firestore?.host, sink);
+      return new LocalStack(
+        projectId,
+        simulator,
+        fn,
+        transport,
+        emulators,
+        firestore?.host,
+        sink,
+        topic,
+        options.chainsDir,
+        pubsub?.host,
+      );
     } catch (error) {
       await Promise.allSettled(started.reverse().map((part) => part.stop()));
       throw error;
@@ -187,20 +222,19 @@ export class LocalStack {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        done = true;
+        off();
         reject(new Error(`no matching function log line within ${timeoutMs} ms`));
       }, timeoutMs);
-      let done = false;
-      this.fn.onLine((line) => {
-        if (done || !predicate(line)) return;
-        done = true;
+      // Unsubscribed once settled: a long-lived stack (npm start -- --keep) waits many times.
+      const off = this.fn.onLine((line) => {
+        if (!predicate(line)) return;
+        off();
         clearTimeout(timer);
         resolve(line);
       });
     });
   }
 
-  /** Structured log lines of one run, in order. */
   /** Resolves with `run.succeeded` or `run.failed` once the run's final line is logged. */
   async waitForRunEnd(runId: string, timeoutMs = 60_000): Promise<'run.succeeded' | 'run.failed'> {
     const line = await this.waitForLine(
@@ -210,6 +244,7 @@ export class LocalStack {
     return line.json?.['event'] === 'run.succeeded' ? 'run.succeeded' : 'run.failed';
   }
 
+  /** Structured log lines of one run, in order. */
   runLines(runId: string): Record<string, unknown>[] {
     return this.fn.lines.flatMap((line) => (line.json?.['runId'] === runId ? [line.json] : []));
   }
