@@ -3,6 +3,7 @@ import { choiceProblems } from './choice-checks.js';
 import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
+import { pathShapeProblems } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { chainSchemaValidator } from './schema.js';
 import { stateProblems } from './state-checks.js';
@@ -31,6 +32,7 @@ export function chainProblems(json: unknown): ChainProblem[] {
     ...choiceProblems(json),
     ...errorProblems(json),
     ...taskProblems(json),
+    ...pathShapeProblems(json),
   ];
   const seen = new Set<string>();
   const unique = all.filter((p) => {

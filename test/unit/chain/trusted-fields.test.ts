@@ -82,11 +82,11 @@ describe('.$ refused on trusted launch environment fields', () => {
           StartAt: 'Copy',
           States: {
             Copy: {
-              ...nested({ 'kmsKeyName.$': '$$.Map.Item.Value' }),
+              ...nested({ 'kmsKeyName.$': '$.key' }),
               Parameters: {
                 jobName: 'copy',
                 containerSpecGcsPath: 'gs://b/t.json',
-                environment: { 'kmsKeyName.$': '$$.Map.Item.Value' },
+                environment: { 'kmsKeyName.$': '$.key' },
               },
             },
           },

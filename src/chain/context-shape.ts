@@ -1,0 +1,58 @@
+import { contextObject } from '../engine/context.js';
+import type { Json } from '../json.js';
+import type { ReferencePath } from './ast.js';
+import { ANY, objectShape, shapeOfJson, type Shape } from './shape.js';
+import { lookupShape } from './shape-path.js';
+
+// Stand-ins for the user's data: wherever the engine puts one, the shape is the user's.
+const RUN_INPUT = { input: 'run' };
+const ITEM_VALUE = { item: 'value' };
+
+/** The shape of a context object, with the user's values (run input, Map item) left unknown. */
+function shapeOf(value: Json): Shape {
+  if (value === RUN_INPUT || value === ITEM_VALUE) return ANY;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    return objectShape(
+      Object.entries(value).map(([key, item]) => [key, shapeOf(item)] as const),
+      true,
+    );
+  }
+  return shapeOfJson(value);
+}
+
+/**
+ * The context object (`$$`) as the engine builds it (src/engine/context.ts, asked here rather
+ * than copied, so the two cannot drift): `inItemSelector` adds `$$.Map`, which the engine
+ * provides only while a Map state selects an item.
+ */
+function contextShape(inItemSelector: boolean): Shape {
+  const run = { id: 'run', input: RUN_INPUT, startTime: '', chain: 'chain' };
+  const item = inItemSelector ? { index: 0, value: ITEM_VALUE } : undefined;
+  return shapeOf(contextObject(run, 'state', '', 0, item));
+}
+
+const OUTSIDE_MAP = contextShape(false);
+const IN_ITEM_SELECTOR = contextShape(true);
+
+/**
+ * Why the context path `path` (`$$…`) cannot resolve, or undefined when it can or when it goes
+ * below a value of the user's (`$$.Execution.Input…`, `$$.Map.Item.Value…`). `inItemSelector`:
+ * the path is read by a Map state's ItemSelector (or its older Parameters).
+ */
+export function contextPathProblem(
+  path: ReferencePath,
+  inItemSelector: boolean,
+): string | undefined {
+  const [first] = path.segments;
+  if (!inItemSelector && first?.kind === 'field' && first.name === 'Map') {
+    return `${JSON.stringify(path.text)} will not be found: $$.Map exists only in a Map state's ItemSelector (or its older Parameters), while each item is selected; pass the value into the item's input there`;
+  }
+  const found = lookupShape(
+    path,
+    inItemSelector ? IN_ITEM_SELECTOR : OUTSIDE_MAP,
+    'the context object',
+  );
+  return found.problem === undefined
+    ? undefined
+    : `${JSON.stringify(path.text)} will not be found: ${found.problem}`;
+}
