@@ -184,16 +184,20 @@ function taskLines(task: RenderedTask, file: string): string[] {
     task.projectId === PROJECT_PLACEHOLDER
       ? `${PROJECT_PLACEHOLDER} (GOOGLE_CLOUD_PROJECT is not set)`
       : task.projectId;
-  const runId =
-    task.labels['dfchain-run'] === RUN_ID_PLACEHOLDER ? ' (pass --run-id to name it)' : '';
+  const notes: string[] = [];
+  if (task.labels['dfchain-run'] === RUN_ID_PLACEHOLDER)
+    notes.push('pass --run-id to name the run');
+  // Each item of a Map runs in a part of its own: the key shown is the first item's.
+  if (task.scope?.includes('[*]'))
+    notes.push("dfchain-part is the first item's, each item has its own");
   const labels = Object.entries(task.labels).map(([k, v]) => `${k}=${v}`);
   const lines = [
     taskTitle(task),
-    `  resource  ${task.resource}, ${task.method}`,
+    `  resource  ${task.resource} (${task.method})`,
     `  project   ${project}`,
     `  region    ${task.location}`,
     `  job name  ${task.jobNamePrefix}-${JOB_NAME_SUFFIX_PLACEHOLDER} (the suffix derives from the run's random nonce: new for each run and each attempt)`,
-    `  labels    ${labels.join(' ')}${runId}`,
+    `  labels    ${labels.join(' ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
     '  request',
     ...JSON.stringify(task.request, null, 2)
       .split('\n')
