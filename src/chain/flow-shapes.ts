@@ -42,7 +42,7 @@ export function stateShapes(name: string, state: UnknownObject, input: Shape): S
 
   let shaped = result;
   if (isObject(state.ResultSelector) && ['Task', 'Parallel', 'Map'].includes(type)) {
-    const origin = `the ResultSelector of ${type} ${name}`;
+    const origin = `the result of ${type} ${name} after its ResultSelector`;
     shaped = templateShape(state.ResultSelector as Json, result, origin);
   }
   const beforeOutputPath = ['Task', 'Pass', 'Parallel', 'Map'].includes(type)

@@ -64,30 +64,34 @@ export function templateShape(template: Json, input: Shape, origin?: string): Sh
 
 /**
  * `target` with `value` placed at `segments` (engine: paths.ts setAtPath, for ResultPath): a
- * missing field of a closed object is created as an object, one an open object may hold is
- * not known. Unknown wherever the engine would fail (ResultPathMatchFailure) or the place is
- * not known. A container that changes loses its origin: it is no longer what it was.
+ * missing field of a closed object is created as an object; the fields an open object may
+ * hold besides its known ones stay unknown. Undefined wherever the engine would fail
+ * (ResultPathMatchFailure) or the place is not known. A container that changes loses its
+ * origin: it is no longer what it was.
  */
-function placed(target: Shape, segments: readonly PathSegment[], value: Shape): Shape {
+function placed(target: Shape, segments: readonly PathSegment[], value: Shape): Shape | undefined {
   const [segment, ...rest] = segments;
   if (segment === undefined) return value;
   if (segment.kind === 'index') {
     const item = target.kind === 'array' ? target.items[segment.index] : undefined;
-    if (target.kind !== 'array' || item === undefined) return ANY;
+    const inner = item === undefined ? undefined : placed(item, rest, value);
+    if (target.kind !== 'array' || inner === undefined) return undefined;
     const items = [...target.items];
-    items[segment.index] = placed(item, rest, value);
+    items[segment.index] = inner;
     return { kind: 'array', items };
   }
   if (target.kind === 'any') {
     // Whatever the input is, it must be an object to take the field: other fields unknown.
-    return objectShape([[segment.name, placed(ANY, rest, value)]], false);
+    const inner = placed(ANY, rest, value);
+    return inner === undefined ? undefined : objectShape([[segment.name, inner]], false);
   }
-  if (target.kind !== 'object') return ANY;
+  if (target.kind !== 'object') return undefined;
   const existing = target.fields.get(segment.name);
-  let inner: Shape;
+  let inner: Shape | undefined;
   if (existing !== undefined) inner = placed(existing, rest, value);
   else if (target.closed) inner = placed(objectShape([], true), rest, value);
   else inner = placed(ANY, rest, value);
+  if (inner === undefined) return undefined;
   const fields = new Map(target.fields);
   fields.set(segment.name, inner);
   return objectShape(fields, target.closed);
@@ -103,5 +107,5 @@ export function resultPathShape(input: Shape, result: Shape, path: unknown): Sha
   if (typeof path !== 'string') return ANY;
   const reference = parsed(path);
   if (reference === undefined || reference.root !== '$') return ANY;
-  return placed(input, reference.segments, result);
+  return placed(input, reference.segments, result) ?? ANY;
 }
