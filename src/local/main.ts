@@ -167,6 +167,8 @@ async function main(argv: string[]): Promise<never> {
       onProgress: say,
     });
   } catch (error) {
+    // A signal stopped the parts mid-start: their failure is its doing, not a fault to report.
+    if (shutdown.stopping) return shutdown.exit(1);
     const message = error instanceof Error ? error.message : String(error);
     const why = options.keep
       ? '; --keep needs both emulators, so that dfchain in another shell reaches the stack: install them, or drop --keep'
@@ -188,7 +190,9 @@ async function main(argv: string[]): Promise<never> {
   });
   let code: number;
   try {
-    code = report(runId, await waitForRunOutcome(fn, runId, messageId, RUN_TIMEOUT_MS), stack);
+    const outcome = await waitForRunOutcome(fn, runId, messageId, RUN_TIMEOUT_MS);
+    if (shutdown.stopping) return shutdown.exit(1);
+    code = report(runId, outcome, stack);
   } catch (error) {
     console.error(`\nnpm start: ${error instanceof Error ? error.message : String(error)}`);
     code = 1;
@@ -199,6 +203,7 @@ async function main(argv: string[]): Promise<never> {
   );
   // Nothing answers the commands of the other shell once the function is gone: say so and stop.
   fn.onExit((exit) => {
+    if (shutdown.stopping) return;
     console.error(
       `\nnpm start: functions-framework exited (${describeExit(exit)}); stopping the local stack. Its last lines:\n${lastOutput(fn.lines)}`,
     );

@@ -20,6 +20,8 @@ export interface ShutdownOptions {
 export interface Shutdown {
   /** Stops everything, then exits the process with `code`. */
   exit(code: number): Promise<never>;
+  /** True once a stop began: what fails from then on is the stop's doing, not news to report. */
+  readonly stopping: boolean;
 }
 
 // A terminal that went away (SIGHUP) makes writes to it fail: losing the report beats crashing.
@@ -77,7 +79,12 @@ export function installShutdown(options: ShutdownOptions): Shutdown {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
-  return { exit: stop };
+  return {
+    exit: stop,
+    get stopping() {
+      return stopping !== undefined;
+    },
+  };
 }
 
 /** An error's message and, for an unexpected one, its stack: what a person needs to report it. */
