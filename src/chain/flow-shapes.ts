@@ -93,7 +93,7 @@ function successors(state: UnknownObject): { normal: string[]; caught: string[] 
 function flowScope(
   scope: Scope,
   start: Shape,
-  scopes: readonly Scope[],
+  nested: ReadonlyMap<Scope, ReadonlyMap<string, readonly Scope[]>>,
   found: Map<string, StateShapes>,
 ): void {
   const inputs = new Map<string, Shape>();
@@ -122,10 +122,8 @@ function flowScope(
     if (!isObject(value)) continue;
     const shapes = stateShapes(name, value, inputs.get(name) ?? ANY);
     found.set(statePlace(scope, name), shapes);
-    for (const inner of scopes) {
-      if (inner.parent === scope && inner.owner === name)
-        flowScope(inner, shapes.innerStart, scopes, found);
-    }
+    for (const inner of nested.get(scope)?.get(name) ?? [])
+      flowScope(inner, shapes.innerStart, nested, found);
   }
 }
 
@@ -136,8 +134,16 @@ function flowScope(
  */
 export function chainShapes(chain: unknown): Map<string, StateShapes> {
   const scopes = chainScopes(chain);
+  // The branches or item processor of each Parallel or Map, by the scope that holds it.
+  const nested = new Map<Scope, Map<string, Scope[]>>();
+  for (const scope of scopes) {
+    if (scope.parent === undefined || scope.owner === undefined) continue;
+    const owners = nested.get(scope.parent) ?? new Map<string, Scope[]>();
+    owners.set(scope.owner, [...(owners.get(scope.owner) ?? []), scope]);
+    nested.set(scope.parent, owners);
+  }
   const found = new Map<string, StateShapes>();
   const top = scopes[0];
-  if (top !== undefined) flowScope(top, ANY, scopes, found);
+  if (top !== undefined) flowScope(top, ANY, nested, found);
   return found;
 }
