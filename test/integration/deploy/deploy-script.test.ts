@@ -1,5 +1,14 @@
 import { strict as assert } from 'node:assert';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainPrefixes } from '../../../src/chain/job-name.js';
@@ -50,7 +59,11 @@ function deploySh(args: string[], env: NodeJS.ProcessEnv = bareEnv()): Promise<O
 
 /** The dry-run script and the warnings printed beside it. */
 async function dryRunWithWarnings(...args: string[]): Promise<[Script, string[]]> {
-  const outcome = await deploySh(['--dry-run', '--project', PROJECT, ...args]);
+  // The Firestore location is stated unless a test states another (or tests its absence).
+  const located = args.includes('--firestore-location')
+    ? args
+    : [...args, '--firestore-location', 'europe-west4'];
+  const outcome = await deploySh(['--dry-run', '--project', PROJECT, ...located]);
   assert.equal(outcome.code, 0, outcome.stderr);
   const warnings = outcome.stderr.split('\n').filter((l) => l.startsWith('deploy.sh: warning: '));
   return [parseScript(outcome.stdout, SAMPLE), warnings];
@@ -161,7 +174,7 @@ describe('infra/deploy.sh', function () {
     assert.equal(flag(command, 'service-account'), FN_SA.slice('serviceAccount:'.length));
     assert.equal(flag(command, 'trigger-service-account'), TRIGGER_SA.slice(15));
     assert.equal(
-      flag(command, 'set-env-vars'),
+      flag(command, 'update-env-vars'),
       'GOOGLE_CLOUD_PROJECT=demo-proj,DFCHAIN_CHAINS_DIR=dag,DFCHAIN_FIRESTORE_DATABASE=dfchain,DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=30,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj.iam.gserviceaccount.com,DFCHAIN_TIMERS=cloudtasks,DFCHAIN_TOPIC=dfchain-events,DFCHAIN_TASKS_QUEUE=dfchain-timers,DFCHAIN_TASKS_LOCATION=europe-west4,DFCHAIN_TIMER_SERVICE_ACCOUNT=dfchain-fn@demo-proj.iam.gserviceaccount.com',
     );
     const everything = [deploy, multi, noEventarc]
@@ -309,7 +322,7 @@ describe('infra/deploy.sh', function () {
   it('runs Tasks that name no worker account as the worker account, and says when the chains would not be uploaded', () => {
     assert.deepEqual(deployWarnings, []);
     const deployFn = deploy.commands.find((c) => isCommand(c, 'functions', 'deploy'));
-    const env = deployFn?.find((word) => word.startsWith('--set-env-vars='));
+    const env = deployFn?.find((word) => word.startsWith('--update-env-vars='));
     assert.match(
       env ?? '',
       /,DFCHAIN_WORKER_SERVICE_ACCOUNT=dfchain-worker@demo-proj\.iam\.gserviceaccount\.com(,|$)/,
@@ -384,7 +397,7 @@ describe('infra/deploy.sh', function () {
   it('named database: --firestore-database names it, and a bad name is refused', async () => {
     const named = await dryRun('--firestore-database', 'runs-db');
     const command = named.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
-    assert.match(flag(command, 'set-env-vars')!, /DFCHAIN_FIRESTORE_DATABASE=runs-db/);
+    assert.match(flag(command, 'update-env-vars')!, /DFCHAIN_FIRESTORE_DATABASE=runs-db/);
     assert.match(
       flag(named.commands.find((c) => flag(c, 'role') === 'roles/datastore.user')!, 'condition')!,
       /resource\.name=="projects\/demo-proj\/databases\/runs-db"/,
@@ -414,7 +427,10 @@ describe('infra/deploy.sh', function () {
           '#!/usr/bin/env bash',
           'echo "$*" >> "$(dirname "$0")/calls"',
           'case "$*" in',
+          '  "config get-value account"*) echo deployer@example.com ;;',
+          '  "functions regions list"*) echo europe-west4 ;;',
           '  "projects describe"*) echo 123456789012 ;;',
+          '  "firestore databases describe"*locationId*) echo europe-west4 ;;',
           '  "firestore databases describe"*) echo DATASTORE_MODE ;;',
           '  *) echo value ;;',
           'esac',
@@ -606,7 +622,7 @@ describe('infra/deploy.sh', function () {
     ]);
     assert.equal(outcome.code, 0, outcome.stderr);
     assert.equal(
-      outcome.stdout.split('\n')[0],
+      outcome.stdout.split('\n').find((line) => !line.startsWith('#')),
       `env GOOGLE_CLOUD_PROJECT=${PROJECT} node dist/cli/main.js validate --remote --chains-dir dag --input '{"date":"2024-01-31"}'`,
     );
     const lone = await deploySh(['--dry-run', '--project', PROJECT, '--validate-input', '{}']);
@@ -622,7 +638,15 @@ describe('infra/deploy.sh', function () {
     const simulator = await startSimulator({ templates: [] });
     try {
       const outcome = await deploySh(
-        ['--project', PROJECT, '--validate-remote', '--validate-input', '{"date":"2024-01-31"}'],
+        [
+          '--project',
+          PROJECT,
+          '--firestore-location',
+          'europe-west4',
+          '--validate-remote',
+          '--validate-input',
+          '{"date":"2024-01-31"}',
+        ],
         bareEnv({
           DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
           METADATA_SERVER_DETECTION: 'none',
@@ -685,6 +709,310 @@ describe('infra/deploy.sh', function () {
       outcome.stderr,
       'deploy.sh: no project: pass --project P or set GOOGLE_CLOUD_PROJECT\n',
     );
+  });
+});
+
+/**
+ * A stand-in gcloud on PATH: `cases` are bash `case "$*" in` arms (the first match answers),
+ * anything else prints "value" and succeeds; every call is appended to the file `calls`.
+ */
+function fakeGcloud(cases: readonly string[]) {
+  const bin = mkdtempSync(join(tmpdir(), 'dfchain-fake-gcloud-'));
+  const fake = join(bin, 'gcloud');
+  writeFileSync(
+    fake,
+    [
+      '#!/usr/bin/env bash',
+      'echo "$*" >> "$(dirname "$0")/calls"',
+      'case "$*" in',
+      ...cases.map((arm) => `  ${arm}`),
+      '  *) echo value ;;',
+      'esac',
+    ].join('\n'),
+  );
+  chmodSync(fake, 0o755);
+  return {
+    env: bareEnv({ PATH: `${bin}:${process.env['PATH'] ?? ''}` }),
+    calls: () => (existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8') : ''),
+    cleanup: () => rmSync(bin, { recursive: true, force: true }),
+  };
+}
+
+/** Signed in, in a project that has the function's region and no dfchain database yet. */
+const SIGNED_IN = [
+  '"config get-value account"*) echo deployer@example.com ;;',
+  '"functions regions list"*) printf "europe-west1\\neurope-west4\\n" ;;',
+];
+
+describe('infra/deploy.sh checks its inputs before changing anything (issue 14)', function () {
+  this.timeout(120_000);
+
+  it('--region europe-west is refused before any gcloud call, with the regions it may mean', async () => {
+    const gcloud = fakeGcloud(SIGNED_IN);
+    try {
+      const outcome = await deploySh(
+        ['--project', PROJECT, '--region', 'europe-west', '--firestore-location', 'eur3'],
+        gcloud.env,
+      );
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.equal(outcome.stdout, '');
+      assert.equal(
+        outcome.stderr,
+        'deploy.sh: --region "europe-west" is not a region; did you mean europe-west1, europe-west4 or europe-west8? (the regions are listed in infra/regions.txt)\n',
+      );
+      assert.equal(gcloud.calls(), '');
+      // Well formed but not a Cloud Functions (2nd gen) region: refused offline too.
+      const unknown = await deploySh([
+        '--dry-run',
+        '--project',
+        PROJECT,
+        '--region',
+        'us-central2',
+      ]);
+      assert.equal(unknown.code, 2);
+      assert.match(
+        unknown.stderr,
+        /^deploy\.sh: --region "us-central2" is not a region where Cloud Functions \(2nd gen\) runs; did you mean us-central1/,
+      );
+      // Online, gcloud has the last word on the regions of this project.
+      const live = await deploySh(
+        ['--project', PROJECT, '--region', 'us-east5', '--firestore-location', 'eur3'],
+        gcloud.env,
+      );
+      assert.equal(live.code, 2, live.stderr);
+      assert.match(
+        live.stderr,
+        /--region "us-east5" is not offered to demo-proj by Cloud Functions/,
+      );
+      assert.doesNotMatch(gcloud.calls(), /create|deploy|add-iam-policy-binding|enable/);
+    } finally {
+      gcloud.cleanup();
+    }
+  });
+
+  it('--project My_Proj is refused before any gcloud call, naming the id it may mean', async () => {
+    const gcloud = fakeGcloud(SIGNED_IN);
+    try {
+      const outcome = await deploySh(
+        ['--project', 'My_Proj', '--firestore-location', 'eur3'],
+        gcloud.env,
+      );
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.equal(outcome.stdout, '');
+      assert.equal(
+        outcome.stderr,
+        'deploy.sh: --project "My_Proj" is not a project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (did you mean my-proj?); pass the project\'s id, not its name or number (gcloud projects list shows it)\n',
+      );
+      assert.equal(gcloud.calls(), '');
+      for (const bad of ['abc', 'my-project-', '1project', 'a'.repeat(31), 'example.com:proj']) {
+        const refused = await deploySh(['--dry-run', '--project', bad]);
+        assert.equal(refused.code, 2, bad);
+        assert.match(refused.stderr, /is not a project id/, bad);
+      }
+      const longest = await deploySh(['--dry-run', '--project', `a${'b'.repeat(28)}9`]);
+      assert.equal(longest.code, 0, longest.stderr);
+    } finally {
+      gcloud.cleanup();
+    }
+  });
+
+  it('Firestore location stated: refused without --firestore-location and a terminal, never taken from the region silently', async () => {
+    const gcloud = fakeGcloud([...SIGNED_IN, '"firestore databases describe"*) exit 1 ;;']);
+    try {
+      const outcome = await deploySh(['--project', PROJECT], gcloud.env);
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.ok(
+        outcome.stderr.endsWith(
+          'deploy.sh: no --firestore-location: a new Firestore database "dfchain" would be created in europe-west4 (the region of the function), and a database\'s location is PERMANENT (it cannot be changed or moved later); this run has no terminal to ask on, so nothing was changed: pass --firestore-location europe-west4 (or a multi-region such as eur3 or nam5) and deploy again\n',
+        ),
+        outcome.stderr,
+      );
+      // Only look-ups ran.
+      assert.doesNotMatch(gcloud.calls(), /create|deploy|add-iam-policy-binding|enable|update/);
+      // Stated: the database is created there.
+      const stated = await dryRun('--firestore-location', 'eur3');
+      const create = stated.commands.find((c) => isCommand(c, 'firestore', 'databases', 'create'));
+      assert.equal(flag(create!, 'location'), 'eur3');
+      // A location Firestore does not have is refused, with the one it may mean.
+      const bad = await deploySh([
+        '--dry-run',
+        '--project',
+        PROJECT,
+        '--firestore-location',
+        'eur4',
+      ]);
+      assert.equal(bad.code, 2);
+      assert.match(
+        bad.stderr,
+        /^deploy\.sh: --firestore-location "eur4" is not a Firestore location; did you mean eur3\?/,
+      );
+    } finally {
+      gcloud.cleanup();
+    }
+    // An existing database keeps its location: another one is refused.
+    const existing = fakeGcloud([
+      ...SIGNED_IN,
+      '"firestore databases describe"*locationId*) echo nam5 ;;',
+    ]);
+    try {
+      const moved = await deploySh(
+        ['--project', PROJECT, '--firestore-location', 'eur3'],
+        existing.env,
+      );
+      assert.equal(moved.code, 2, moved.stderr);
+      assert.match(
+        moved.stderr,
+        /the Firestore database "dfchain" of demo-proj is in nam5, and a database's location is permanent: pass --firestore-location nam5 \(or none\)/,
+      );
+      assert.doesNotMatch(existing.calls(), /create|deploy|add-iam-policy-binding|enable/);
+    } finally {
+      existing.cleanup();
+    }
+  });
+
+  it('--update-env-vars keeps other variables: the function is deployed without --set-env-vars', async () => {
+    const script = await dryRun('--firestore-location', 'europe-west4');
+    const command = script.commands.find((c) => isCommand(c, 'functions', 'deploy'))!;
+    assert.match(flag(command, 'update-env-vars')!, /^GOOGLE_CLOUD_PROJECT=demo-proj,/);
+    for (const wiping of ['set-env-vars', 'env-vars-file']) {
+      assert.equal(flag(command, wiping), undefined, wiping);
+    }
+    assert.ok(!command.includes('--clear-env-vars'));
+    // The installed gcloud documents why: --set-env-vars removes every variable first.
+    const help = await runProgram('gcloud', ['functions', 'deploy', '--help'], {
+      env: bareEnv({ CLOUDSDK_CORE_DISABLE_PROMPTS: '1', PAGER: 'cat' }),
+    });
+    const bold = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+    const text = help.stdout.replace(bold, '').replace(/\s+/g, ' ');
+    assert.match(
+      text,
+      /--set-env-vars=\[KEY=VALUE,…?\.*\] List of key-value pairs to set as environment variables\. All existing environment variables will be removed first\./,
+    );
+    assert.match(
+      text,
+      /--update-env-vars=\[KEY=VALUE,…?\.*\] List of key-value pairs to set as environment variables\. (?!All existing)/,
+    );
+  });
+
+  it('a clone without npm ci: says "run npm ci first" instead of tsc: not found', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'dfchain-clone-'));
+    try {
+      cpSync(join(ROOT, 'infra'), join(clone, 'infra'), {
+        recursive: true,
+        filter: (source) => !source.includes('terraform'),
+      });
+      cpSync(join(ROOT, 'dag'), join(clone, 'dag'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(clone, 'package.json'));
+      const outcome = await runProgram(
+        'bash',
+        ['infra/deploy.sh', '--dry-run', '--project', PROJECT, '--firestore-location', 'eur3'],
+        { cwd: clone, env: bareEnv() },
+      );
+      assert.equal(outcome.code, 2, outcome.stderr);
+      assert.equal(outcome.stdout, '');
+      assert.equal(
+        outcome.stderr,
+        `deploy.sh: no node_modules/.bin/tsc in ${realpathSync(clone)}: run npm ci first (then this script builds dist/ itself)\n`,
+      );
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('the sink-filter warning: a dry run prints the filter it sets and when to re-run; online, prefixes the deployed sink lacks are named', async () => {
+    const outcome = await deploySh([
+      '--dry-run',
+      '--project',
+      PROJECT,
+      '--firestore-location',
+      'eur3',
+    ]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const expected = renderFilter(
+      sinkFilter(chainPrefixes(loadChains(join(ROOT, 'dag')).values())),
+    );
+    assert.ok(
+      outcome.stderr.includes(
+        `deploy.sh: sink filter: the deployed filter was not read (dry run); this deploy sets one selecting the job-name prefixes ingest, publish, transform: ${expected}\n` +
+          'deploy.sh: re-run this deploy after adding a chain or renaming a jobName: until then the sink does not select the new prefix, and the ends of those jobs are never delivered\n',
+      ),
+      outcome.stderr,
+    );
+    // Signed in: the deployed filter (an older chain set) is read and compared.
+    const old = sinkFilter(['ingest', 'legacy']);
+    const gcloud = fakeGcloud([
+      ...SIGNED_IN,
+      `"logging sinks describe"*"value(filter)"*) echo '${renderFilter(old).replace(/'/g, "'\\''")}' ;;`,
+      '"firestore databases describe"*locationId*) echo eur3 ;;',
+      '"firestore databases describe"*) echo FIRESTORE_NATIVE ;;',
+      '"projects describe"*) echo 123456789012 ;;',
+    ]);
+    try {
+      const online = await deploySh(
+        ['--project', PROJECT, '--firestore-location', 'eur3'],
+        gcloud.env,
+      );
+      assert.equal(online.code, 0, online.stderr);
+      assert.match(
+        online.stderr,
+        /deploy\.sh: warning: the deployed sink dfchain-jobs selects job-name prefixes \(ingest legacy\) that differ from the chains' \(ingest, publish, transform\): not delivered until this deploy: publish transform; no longer used: legacy; this deploy updates the filter/,
+      );
+      // The warning comes before anything is changed.
+      const firstChange = online.stderr.indexOf('+ gcloud');
+      assert.ok(online.stderr.indexOf('warning: the deployed sink') < firstChange);
+    } finally {
+      gcloud.cleanup();
+    }
+  });
+
+  it('the dry-run plan: project, region, Firestore location, function, runtime, chains and prefixes, what is created or updated', async () => {
+    const outcome = await deploySh([
+      '--dry-run',
+      '--project',
+      PROJECT,
+      '--chains-dir',
+      MULTI,
+      '--firestore-location',
+      'eur3',
+    ]);
+    assert.equal(outcome.code, 0, outcome.stderr);
+    const plan = outcome.stdout.split('\n').filter((line) => line.startsWith('#'));
+    assert.equal(
+      plan[0],
+      '# dfchain deploy plan (dry run: nothing is changed, no gcloud command was run)',
+    );
+    const text = plan.join('\n');
+    for (const line of [
+      '# project:            demo-proj',
+      '# region:             europe-west4 (function, its Pub/Sub trigger, scheduler job, timers queue)',
+      '# Firestore:          database dfchain in eur3 (stated with --firestore-location; permanent once the database is created)',
+      '# function:           dfchain (Cloud Functions 2nd gen, runtime nodejs22, 512Mi, at most 25 instances)',
+      '# chain multi:        job-name prefixes extract, load',
+      '# sink filter:        jobs named ^(extract|load)-<12 hex>$; re-run after adding a chain or renaming a jobName',
+    ]) {
+      assert.ok(plan.includes(line), `${line}\n---\n${text}`);
+    }
+    assert.match(
+      text,
+      /# creates if missing: .*Firestore database dfchain.*Eventarc triggers \(dfchain-dataflow-europe-west4, dfchain-dataflow-us-central1\)/,
+    );
+    assert.match(
+      text,
+      /# updates: {12}function dfchain \(new source; --update-env-vars keeps variables set by hand\), sink filter/,
+    );
+    // The plan is at the top, before the first command.
+    assert.ok(outcome.stdout.indexOf('\ngcloud ') > outcome.stdout.lastIndexOf('\n#'));
+    // Without --firestore-location the plan says the location is assumed, and a warning says so.
+    const unstated = await deploySh(['--dry-run', '--project', PROJECT]);
+    assert.equal(unstated.code, 0, unstated.stderr);
+    assert.match(
+      unstated.stdout,
+      /^# Firestore: {10}database dfchain in europe-west4 \(NOT STATED: the region is assumed; a deploy asks, or refuses without a terminal; permanent once created\)$/m,
+    );
+    assert.match(unstated.stderr, /deploy\.sh: warning: no --firestore-location: .* PERMANENT/);
+    const teardownPlan = await deploySh(['--dry-run', '--project', PROJECT, '--teardown']);
+    assert.match(teardownPlan.stdout, /^# dfchain teardown plan/);
+    assert.match(teardownPlan.stdout, /^# keeps: {14}Firestore database dfchain/m);
   });
 });
 
