@@ -9,7 +9,7 @@ import {
 import { MAX_VALUE_DEPTH } from './json-depth.js';
 import { scanJson } from './json-syntax.js';
 import type { Chain } from './types.js';
-import { chainProblems } from './validate.js';
+import { chainProblems, type CheckOptions } from './validate.js';
 
 /** A chain's name becomes a Dataflow label value, so it obeys (a strict form of) that rule. */
 export const CHAIN_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -19,9 +19,9 @@ const SET_DIR = 'set DFCHAIN_CHAINS_DIR to the folder that holds the chain files
 /**
  * Loads and validates every chain file (`*.json` but `schema.json`) in `dir`. Throws
  * ConfigError when the folder is missing or empty, and ChainsInvalidError listing every problem
- * of every invalid file.
+ * of every invalid file. `options`: checks beyond the function's own (`dfchain validate`).
  */
-export function loadChains(dir: string): Map<string, Chain> {
+export function loadChains(dir: string, options: CheckOptions = {}): Map<string, Chain> {
   const files = chainFiles(dir);
   const chains = new Map<string, Chain>();
   const errors: ChainValidationError[] = [];
@@ -31,7 +31,7 @@ export function loadChains(dir: string): Map<string, Chain> {
     const problems: ChainProblem[] = [];
     if (!CHAIN_NAME_PATTERN.test(name)) problems.push({ path: '', message: badNameMessage(name) });
     const json = readChainJson(file, problems);
-    if (json !== undefined) problems.push(...chainProblems(json));
+    if (json !== undefined) problems.push(...chainProblems(json, options));
     if (problems.length > 0) errors.push(new ChainValidationError(file, problems));
     else chains.set(name, { name, file, definition: json as Chain['definition'] });
   }

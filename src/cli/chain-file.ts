@@ -16,14 +16,16 @@ export interface ChainFileResult {
 /**
  * Validates one chain file named on the command line, with the checks and messages of
  * `loadChains` for a file of the chains folder (the same reader): the name rule, then reading
- * (BOM, depth, syntax, duplicate keys), then `chainProblems`.
+ * (BOM, depth, syntax, duplicate keys), then `chainProblems`, with the static path checks the
+ * function leaves to run time.
  */
 export function validateChainFile(file: string): ChainFileResult {
   const name = basename(file).replace(/\.json$/, '');
   const problems: ChainProblem[] = [];
   if (!CHAIN_NAME_PATTERN.test(name)) problems.push({ path: '', message: badNameMessage(name) });
   const json = readChainJson(file, problems);
-  if (json !== undefined) problems.push(...chainProblems(json));
+  // Before deploy, also the paths that would only fail at run time.
+  if (json !== undefined) problems.push(...chainProblems(json, { paths: true }));
   return problems.length > 0
     ? { name, problems }
     : { name, problems, definition: json as ChainDefinition };

@@ -34,7 +34,7 @@ export function problemLine(file: string, problem: ChainProblem): string {
  */
 function checkFolder(dir: string): Checked[] {
   try {
-    return [...loadChains(dir).values()].map((chain) => ({
+    return [...loadChains(dir, { paths: true }).values()].map((chain) => ({
       file: chain.file,
       name: chain.name,
       problems: [],

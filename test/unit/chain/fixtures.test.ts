@@ -16,7 +16,9 @@ function jsonFiles(dir: string): string[] {
 /** Each problem as `dfchain validate` prints it after the file name: `JSON.PATH: message`. */
 function lines(file: string): string[] {
   const json = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  return chainProblems(json).map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`));
+  return chainProblems(json, { paths: true }).map((p) =>
+    p.path === '' ? p.message : `${p.path}: ${p.message}`,
+  );
 }
 
 describe('chain fixtures of the language', () => {

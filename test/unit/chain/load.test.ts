@@ -28,6 +28,31 @@ describe('loadChains', () => {
   const write = (files: Record<string, string>): void => {
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   };
+
+  it('loads a chain whose path can only fail at run time (ASL: States.Runtime), which dfchain validate refuses', () => {
+    const late = {
+      StartAt: 'A',
+      States: {
+        A: {
+          Type: 'Task',
+          Resource: 'dataflow:flexTemplate',
+          Region: 'europe-west4',
+          Parameters: { jobName: 'a', containerSpecGcsPath: 'gs://b/t.json' },
+          OutputPath: '$.noSuchField',
+          End: true,
+        },
+      },
+    };
+    write({ 'late.json': JSON.stringify(late) });
+    assert.deepEqual([...loadChains(dir).keys()], ['late']);
+    assert.throws(
+      () => loadChains(dir, { paths: true }),
+      (error: unknown) =>
+        error instanceof ChainsInvalidError &&
+        error.errors[0]?.problems[0]?.message.includes('"$.noSuchField" will not be found') ===
+          true,
+    );
+  });
   const failure = (): ChainsInvalidError => {
     try {
       loadChains(dir);

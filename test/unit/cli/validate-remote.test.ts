@@ -49,6 +49,8 @@ const CHAIN = {
         containerSpecGcsPath: 'gs://b/ingest.json',
         parameters: { 'date.$': '$.date', 'workers.$': '$.workers' },
       },
+      // Publish reads $.ingest from the run's input: the Task's result is dropped.
+      ResultPath: null,
       Next: 'Publish',
     },
     Publish: {
