@@ -222,7 +222,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const projectId = env['GOOGLE_CLOUD_PROJECT'] || (dataflowRootUrl ? LOCAL_PROJECT : undefined);
   if (projectId === undefined) {
     throw new ConfigError(
-      'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --set-env-vars GOOGLE_CLOUD_PROJECT=…)',
+      'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --update-env-vars GOOGLE_CLOUD_PROJECT=…)',
     );
   }
   const store = env['DFCHAIN_STORE'] || 'firestore';

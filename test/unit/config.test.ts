@@ -136,7 +136,7 @@ describe('config: core', () => {
   const errors: [NodeJS.ProcessEnv, string][] = [
     [
       {},
-      'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --set-env-vars GOOGLE_CLOUD_PROJECT=…)',
+      'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --update-env-vars GOOGLE_CLOUD_PROJECT=…)',
     ],
     [{ ...BASE, DFCHAIN_STORE: 'redis' }, 'DFCHAIN_STORE="redis" is not one of firestore, memory'],
     [
