@@ -5,16 +5,14 @@ import type { ChildProcess } from 'node:child_process';
  * can outlive its leader (the emulator's Java outlives gcloud's Python), so it stays listed until
  * {@link stopProcessGroup} or {@link stopAllGroups} swept it, not merely until the leader exits.
  */
-const groups = new Set<number>();
+const groups = new Map<number, ChildProcess>();
 let exitHookInstalled = false;
 
-function signalGroup(pgid: number, name: NodeJS.Signals | 0): boolean {
+function signalGroup(pgid: number, name: NodeJS.Signals): void {
   try {
     process.kill(-pgid, name);
-    return true;
   } catch {
     // ESRCH: the group is already gone (EPERM cannot happen: we started it).
-    return false;
   }
 }
 
@@ -25,18 +23,18 @@ function signalGroup(pgid: number, name: NodeJS.Signals | 0): boolean {
  */
 export function trackGroup(child: ChildProcess): void {
   if (child.pid === undefined) return;
-  groups.add(child.pid);
+  groups.set(child.pid, child);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // 'exit' handlers run synchronously: no grace period, only a sweep that leaves nothing behind.
   process.on('exit', () => {
-    for (const pgid of groups) signalGroup(pgid, 'SIGKILL');
+    for (const pgid of groups.keys()) signalGroup(pgid, 'SIGKILL');
   });
 }
 
 /** The process groups {@link trackGroup} recorded and nothing has swept yet (pgid = leader pid). */
 export function trackedGroups(): readonly number[] {
-  return [...groups];
+  return [...groups.keys()];
 }
 
 /** Stops a detached child and everything it started: SIGTERM to the group, SIGKILL if it lingers. */
@@ -63,17 +61,9 @@ export async function stopProcessGroup(child: ChildProcess, graceMs = 5000): Pro
 }
 
 /**
- * Stops every group {@link trackGroup} recorded: SIGTERM to each, SIGKILL to those still alive
- * after `graceMs`. For shutdown paths that have no handle on what is half started.
+ * Stops every group {@link trackGroup} recorded, as {@link stopProcessGroup} does, all at once.
+ * For shutdown paths that have no handle on what is half started.
  */
 export async function stopAllGroups(graceMs = 5000): Promise<void> {
-  const pending = [...groups].filter((pgid) => signalGroup(pgid, 'SIGTERM'));
-  const deadline = Date.now() + graceMs;
-  while (pending.some((pgid) => signalGroup(pgid, 0)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  for (const pgid of [...groups]) {
-    signalGroup(pgid, 'SIGKILL');
-    groups.delete(pgid);
-  }
+  await Promise.all([...groups.values()].map((child) => stopProcessGroup(child, graceMs)));
 }

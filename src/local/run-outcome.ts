@@ -8,9 +8,12 @@ export type RunOutcome =
   /** functions-framework exited: nothing will ever end the run. */
   | { readonly kind: 'function-exited'; readonly exit: FunctionExit; readonly output: string };
 
-// The handler names the message it gives up on in its text only ("(message ID acknowledged; …)").
+// The handler names the message it gives up on in its text only ("(message ID acknowledged; …)",
+// "ignored malformed message ID: …"): the id as a whole word, so message 1 is not message 17.
 const refersTo = (text: string, messageId: string): boolean =>
-  text.includes(`message ${messageId} `) || text.endsWith(`message ${messageId}`);
+  text
+    .split(/[^A-Za-z0-9_-]+/)
+    .some((word, i, words) => word === messageId && words[i - 1] === 'message');
 
 /**
  * What `line` says about run `runId`, started by message `messageId`: its end, the function's

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,17 +164,26 @@ async function leftOver(
   }
 }
 
-/** True when something accepts TCP connections on `host` (`127.0.0.1:PORT`). */
-function listening(host: string): Promise<boolean> {
-  const [address = '', port = ''] = host.split(':');
-  return new Promise((resolve) => {
-    const socket = connect({ host: address, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+/**
+ * Processes listening on `host` (`127.0.0.1:PORT`) that were already running `beforeMs` ago:
+ * a process that bound the port since is another suite's (it was free once ours stopped), not ours.
+ */
+async function oldListeners(host: string, beforeMs: number): Promise<string[]> {
+  const port = host.split(':')[1] ?? '';
+  const { stdout } = await promisify(execFile)('ss', ['-Hltnp', `sport = :${port}`]);
+  const pids = [...stdout.matchAll(/pid=(\d+)/g)].map((m) => m[1]!);
+  const old: string[] = [];
+  for (const pid of new Set(pids)) {
+    const { stdout: row } = await promisify(execFile)('ps', [
+      '-o',
+      'etimes=,args=',
+      '-p',
+      pid,
+    ]).catch(() => ({ stdout: '' }));
+    const seconds = Number(row.trim().split(/\s+/)[0]);
+    if (row.trim() && seconds * 1000 >= beforeMs) old.push(`${pid}: ${row.trim()}`);
+  }
+  return old;
 }
 
 /** Stops a run a failed test left behind, by SIGTERM: its own handlers stop what it started. */
@@ -221,12 +229,15 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
     assert.ok(fnHost, run.output);
     for (const group of run.printedGroups()) started.groups.add(group);
     assert.ok(started.groups.size >= 1, 'it started process groups of its own');
+    const signalled = Date.now();
     run.child.kill('SIGTERM');
     const exit = await run.exit(30_000);
     assert.deepEqual(exit, { code: 143, signal: null }, run.output);
     assert.deepEqual(await leftOver(started.pids, started.groups), []);
-    for (const host of [...hosts, fnHost])
-      assert.equal(await listening(host), false, `${host} still listens`);
+    // No process that was up before the SIGTERM holds a port it printed (2 s: ps counts whole seconds).
+    for (const host of [...hosts, fnHost]) {
+      assert.deepEqual(await oldListeners(host, Date.now() - signalled + 2000), [], host);
+    }
   });
 
   it('the SIGTERM leak, while the emulators are still starting: exits 143 and leaves none of them', async () => {
