@@ -8,7 +8,7 @@
 export type Service = 'pubsub' | 'firestore';
 
 /** Longest a CLI command waits for a Google service (or its emulator) before giving up. */
-export const CLI_DEADLINE_MS = 6_000;
+export const CLI_DEADLINE_MS = 5_000;
 
 const SERVICES: Readonly<Record<Service, { name: string; variable: string; google: string }>> = {
   pubsub: { name: 'Pub/Sub', variable: 'PUBSUB_EMULATOR_HOST', google: 'pubsub.googleapis.com' },

@@ -7,7 +7,7 @@ import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
 import { endpointOf, failureLine, isMissingCredentials, type FailureContext } from './failure.js';
 import { pubsubPublisher, startCommand } from './start.js';
-import { cliFirestore, MEMORY_STORE_LINE } from './status-store.js';
+import { cliFirestore, memoryStoreRefusal } from './status-store.js';
 import { statusCommand } from './status.js';
 import { readInputOption } from './input-option.js';
 import { renderCommand } from './render.js';
@@ -59,7 +59,7 @@ const USAGE = `usage: dfchain <command> [options]
       lives inside the function's process), 2 when it FAILED.
 
 Any command exits 1 on an error (bad option, missing credentials, an endpoint that does not
-answer within 6 s, missing or empty chains folder), with one line on stderr saying what to
+answer within 5 s, missing or empty chains folder), with one line on stderr saying what to
 do, and 2 when the command is missing or unknown. --chains-dir defaults to
 DFCHAIN_CHAINS_DIR, else dag. Configuration comes from the same environment as the function
 (GOOGLE_CLOUD_PROJECT, DFCHAIN_CHAINS_DIR, DFCHAIN_STORE, FIRESTORE_EMULATOR_HOST).`;
@@ -171,8 +171,9 @@ async function main(argv: string[]): Promise<number> {
     case 'status': {
       if (!argument) throw new Error('status needs a run id: dfchain status RUN_ID');
       // Before parseConfig: with the memory store no project setting would make status work.
-      if (process.env['DFCHAIN_STORE'] === 'memory') {
-        err(MEMORY_STORE_LINE);
+      const refused = memoryStoreRefusal();
+      if (refused !== undefined) {
+        err(refused);
         return 1;
       }
       const config = parseConfig();

@@ -9,6 +9,11 @@ import { CLI_DEADLINE_MS } from './failure.js';
 export const MEMORY_STORE_LINE =
   "dfchain status: DFCHAIN_STORE=memory keeps runs inside the function's own process, where this command cannot read them: run the local stack with the Firestore emulator (npm start -- --keep) and set FIRESTORE_EMULATOR_HOST to the host it prints, or unset DFCHAIN_STORE to read Firestore";
 
+/** MEMORY_STORE_LINE when `env` names the memory store (checked before anything else: no other setting helps). */
+export function memoryStoreRefusal(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env['DFCHAIN_STORE'] === 'memory' ? MEMORY_STORE_LINE : undefined;
+}
+
 // Firestore's read RPCs default to 300 s each, retried on UNAVAILABLE: a command gives each
 // call the CLI's deadline instead (withDeadline bounds the whole, Firestore's own retries
 // included). Method names are those of google.firestore.v1.Firestore.
