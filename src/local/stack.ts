@@ -1,3 +1,4 @@
+import { resolve as absolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LEASE_MARGIN_MS, LOCAL_PROJECT } from '../config.js';
 import { ChaosSink, type SinkChaos, type SinkStats } from './chaos-sink.js';
@@ -97,7 +98,8 @@ export class LocalStack {
       PUBSUB_EMULATOR_HOST: this.pubsubHost,
       FIRESTORE_EMULATOR_HOST: this.firestoreHost,
       DFCHAIN_STORE: this.firestoreHost ? 'firestore' : undefined,
-      DFCHAIN_CHAINS_DIR: this.chainsDir,
+      // Absolute: the other shell may stand in another folder.
+      DFCHAIN_CHAINS_DIR: absolute(this.chainsDir),
       DFCHAIN_TOPIC: this.topic,
       DFCHAIN_DATAFLOW_ROOT_URL: this.simulator.rootUrl,
       METADATA_SERVER_DETECTION: 'none',
