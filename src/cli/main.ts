@@ -44,7 +44,8 @@ const USAGE = `usage: dfchain <command> [options]
   deploy-facts [--chains-dir DIR] [--json]
       Print the regions, service accounts and buckets to grant.
   start CHAIN [--run-id ID] [--input JSON] [--topic T] [--chains-dir DIR]
-      Publish a start command (PUBSUB_EMULATOR_HOST honoured) and print the run id. Refused
+      Publish a start command (PUBSUB_EMULATOR_HOST honoured) on --topic (default
+      DFCHAIN_TOPIC, else dfchain-events) and print the run id. Refused
       before publishing, exit 1: a CHAIN not in the chains folder (did you mean…), a run id
       not of 1-63 lowercase letters, digits, _ and -. Exit 1 too when the topic does not
       exist or Pub/Sub fails; 0 when published.
@@ -88,7 +89,7 @@ async function main(argv: string[]): Promise<number> {
       'run-id': { type: 'string' },
       state: { type: 'string' },
       input: { type: 'string' },
-      topic: { type: 'string', default: 'dfchain-events' },
+      topic: { type: 'string' },
       json: { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -157,7 +158,8 @@ async function main(argv: string[]): Promise<number> {
       return startCommand(
         {
           projectId: config.projectId,
-          topic: values.topic,
+          // The function's own setting (DFCHAIN_TOPIC, default dfchain-events) unless told.
+          topic: values.topic ?? config.topic,
           chain: argument,
           ...(values['run-id'] !== undefined ? { runId: values['run-id'] } : {}),
           input: parseInput(values.input),

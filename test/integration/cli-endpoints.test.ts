@@ -176,5 +176,18 @@ describe('dfchain start and status against endpoints that fail (subprocess, time
         `dfchain start: topic "no-such-topic" does not exist in project p on the Pub/Sub emulator at ${host} (PUBSUB_EMULATOR_HOST): create it on the emulator (the local stack, npm start, creates it), or name the events topic with --topic`,
       );
     });
+
+    it("without --topic, publishes to the function's DFCHAIN_TOPIC", async () => {
+      const host = emulator!.host;
+      const outcome = await cli(['start', 'example', '--chains-dir', 'dag'], {
+        ...offline,
+        PUBSUB_EMULATOR_HOST: host,
+        DFCHAIN_TOPIC: 'events-of-this-deployment',
+      });
+      assertOneLine(
+        outcome,
+        `dfchain start: topic "events-of-this-deployment" does not exist in project p on the Pub/Sub emulator at ${host} (PUBSUB_EMULATOR_HOST): create it on the emulator (the local stack, npm start, creates it), or name the events topic with --topic`,
+      );
+    });
   });
 });
