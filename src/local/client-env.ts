@@ -18,15 +18,13 @@ export function exportLines(env: Readonly<Record<string, string | undefined>>): 
 export interface KeepFacts {
   /** The stack's `clientEnv()`. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly topic: string;
   readonly chain: string;
   readonly input: unknown;
 }
 
 /**
  * The block `npm start -- --keep` prints once the stack is up: the export lines to paste, then
- * the commands to try. `--topic` is spelled out: `dfchain start` takes its topic from that
- * option, not from DFCHAIN_TOPIC (which the function's timers read).
+ * the commands to try (`dfchain start` publishes to the exported DFCHAIN_TOPIC).
  */
 export function keepBanner(facts: KeepFacts): string[] {
   const runId = `${facts.chain}-by-hand`;
@@ -35,7 +33,7 @@ export function keepBanner(facts: KeepFacts): string[] {
     'The local stack stays up (Ctrl-C or SIGTERM stops it all). In another shell, from this folder:',
     '',
     ...exportLines(facts.env),
-    `npx dfchain start ${shellQuote(facts.chain)} --topic ${shellQuote(facts.topic)} --run-id ${runId} --input ${input}`,
+    `npx dfchain start ${shellQuote(facts.chain)} --run-id ${runId} --input ${input}`,
     `npx dfchain status ${runId}`,
     '',
     "The function's lines keep showing here.",

@@ -199,7 +199,7 @@ async function main(argv: string[]): Promise<never> {
   }
   if (!options.keep || fn.exits.length > 0) return shutdown.exit(code);
   console.log(
-    `\n${keepBanner({ env: stack.clientEnv(), topic: stack.topic, chain: options.chain, input: options.input }).join('\n')}\n`,
+    `\n${keepBanner({ env: stack.clientEnv(), chain: options.chain, input: options.input }).join('\n')}\n`,
   );
   // Nothing answers the commands of the other shell once the function is gone: say so and stop.
   fn.onExit((exit) => {

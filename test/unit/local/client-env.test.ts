@@ -20,17 +20,17 @@ describe('local: client environment (npm start -- --keep)', () => {
     ]);
   });
 
-  it('the banner names the topic and the input, as pasteable commands', () => {
+  it('the banner exports the environment and names the input, as pasteable commands', () => {
     const lines = keepBanner({
-      env: { GOOGLE_CLOUD_PROJECT: 'p' },
-      topic: 'dfchain-events',
+      env: { GOOGLE_CLOUD_PROJECT: 'p', DFCHAIN_TOPIC: 'dfchain-events' },
       chain: 'example',
       input: { date: '2026-11-21' },
     });
     assert.ok(lines.includes('export GOOGLE_CLOUD_PROJECT=p'));
+    assert.ok(lines.includes('export DFCHAIN_TOPIC=dfchain-events'));
     assert.ok(
       lines.includes(
-        `npx dfchain start example --topic dfchain-events --run-id example-by-hand --input '{"date":"2026-11-21"}'`,
+        `npx dfchain start example --run-id example-by-hand --input '{"date":"2026-11-21"}'`,
       ),
     );
     assert.ok(lines.includes('npx dfchain status example-by-hand'));
