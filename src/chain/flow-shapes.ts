@@ -1,6 +1,15 @@
 import { isObject, type Json, type UnknownObject } from '../json.js';
 import { chainScopes, statePlace, type Scope } from './graph.js';
-import { ANY, joinShapes, sameShape, shapeOfJson, withOrigin, type Shape } from './shape.js';
+import {
+  ANY,
+  fromTask,
+  joinShapes,
+  lostShape,
+  sameShape,
+  shapeOfJson,
+  withOrigin,
+  type Shape,
+} from './shape.js';
 import { resultPathShape, selectShape, templateShape } from './shape-flow.js';
 import { taskResultShape } from './task-results.js';
 
@@ -22,6 +31,30 @@ export interface StateShapes {
 
 const has = (state: UnknownObject, key: string): boolean => Object.hasOwn(state, key);
 
+/** True when a Task state is nested anywhere in the branches or item processor of `state`. */
+function holdsTask(state: UnknownObject): boolean {
+  const walk = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(walk);
+    if (!isObject(value)) return false;
+    if (value.Type === 'Task') return true;
+    return Object.values(value).some(walk);
+  };
+  return walk(state.Branches) || walk(state.ItemProcessor) || walk(state.Iterator);
+}
+
+/** Why the result of Parallel or Map `name` is not known. */
+function notFollowed(type: 'Parallel' | 'Map', name: string): string {
+  const what = type === 'Parallel' ? "its branches' outputs" : "its items' outputs";
+  return `the result of ${type} ${name} (an array of ${what}) is not followed`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]!}`;
+}
+
 /** The shapes one state reads and gives, when its input has shape `input` (engine: interpreter.ts). */
 export function stateShapes(name: string, state: UnknownObject, input: Shape): StateShapes {
   const type = typeof state.Type === 'string' ? state.Type : '';
@@ -36,8 +69,10 @@ export function stateShapes(name: string, state: UnknownObject, input: Shape): S
   else if (type === 'Pass' && has(state, 'Result'))
     result = withOrigin(shapeOfJson(state.Result as Json), `the Result of Pass ${name}`);
   else if (type === 'Pass') result = afterParameters;
-  // A Parallel's or Map's result is an array of its branches' or items' outputs: not followed.
-  else if (type === 'Parallel' || type === 'Map') result = ANY;
+  // A Parallel's or Map's result is an array of its branches' or items' outputs: not followed,
+  // and worth a warning where a path reads into it when Tasks made it.
+  else if (type === 'Parallel' || type === 'Map')
+    result = holdsTask(state) || fromTask(effective) ? lostShape(notFollowed(type, name)) : ANY;
   else result = effective;
 
   let shaped = result;
@@ -87,8 +122,9 @@ function successors(state: UnknownObject): { normal: string[]; caught: string[] 
 /**
  * Follows the shapes through one scope from its first state's input `start` until nothing
  * changes, then into the scopes nested in it. A state reached with different shapes, from a
- * Catch (its input then carries the error), or not at all gets an unknown input. Each input
- * changes at most twice (from unset to a shape, from a shape to unknown), so this ends.
+ * Catch (its input then carries the error), or not at all gets an unknown input (lost, with
+ * why, where it held a Task's result). Each input changes at most three times (from unset to a
+ * shape, to unknown, to lost; a lost one keeps its first reason), so this ends.
  */
 function flowScope(
   scope: Scope,
@@ -101,11 +137,26 @@ function flowScope(
     const state = Object.hasOwn(scope.states, name) ? scope.states[name] : undefined;
     return isObject(state) ? state : undefined;
   };
+  // Where each state is reached from, in file order ("StartAt" for the scope's start): named
+  // when different inputs there lose what a Task's result made known.
+  const from = new Map<string, string[]>();
+  const reached = (name: string, by: string): void => {
+    const list = from.get(name) ?? [];
+    if (!list.includes(by)) list.push(by);
+    from.set(name, list);
+  };
+  if (typeof scope.startAt === 'string') reached(scope.startAt, 'StartAt');
+  for (const [name, value] of Object.entries(scope.states)) {
+    if (!isObject(value)) continue;
+    const { normal, caught } = successors(value);
+    for (const next of [...normal, ...caught]) reached(next, name);
+  }
   const pending: string[] = [];
   const arrive = (name: string, shape: Shape): void => {
     if (stateOf(name) === undefined) return;
     const before = inputs.get(name);
-    const after = joinShapes(before, shape);
+    const why = `${name} is reached from ${listed(from.get(name) ?? [])} with different inputs`;
+    const after = joinShapes(before, shape, why);
     if (before !== undefined && sameShape(before, after)) return;
     inputs.set(name, after);
     pending.push(name);
@@ -113,10 +164,16 @@ function flowScope(
   if (typeof scope.startAt === 'string') arrive(scope.startAt, start);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
     const state = stateOf(name)!;
-    const { output } = stateShapes(name, state, inputs.get(name)!);
+    const shapes = stateShapes(name, state, inputs.get(name)!);
     const { normal, caught } = successors(state);
-    for (const next of normal) arrive(next, output);
-    for (const next of caught) arrive(next, ANY);
+    for (const next of normal) arrive(next, shapes.output);
+    // What a Catch passes on (the input, the error at the catcher's ResultPath) is not
+    // followed: lost when the state's input or result held something from a Task.
+    const lost = fromTask(shapes.input) || fromTask(shapes.result);
+    for (const next of caught) {
+      const why = `${next} is reached from a Catch of ${name}, whose output is not followed`;
+      arrive(next, lost ? lostShape(why) : ANY);
+    }
   }
   for (const [name, value] of Object.entries(scope.states)) {
     if (!isObject(value)) continue;

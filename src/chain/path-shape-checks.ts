@@ -48,26 +48,40 @@ function parsedExpression(text: unknown): Expression | undefined {
   }
 }
 
-/** Why `path`, read where `reader` says, will not be found, or undefined. */
-function pathProblem(path: ReferencePath, reader: Reader): string | undefined {
-  if (path.root === '$$') return contextPathProblem(path, reader.inItemSelector);
-  const found = lookupShape(path, reader.dollar, reader.root);
-  return found.problem === undefined
-    ? undefined
-    : `${JSON.stringify(path.text)} will not be found: ${found.problem}`;
+/** A problem of a path read somewhere, or (`warning`) why it cannot be checked there. */
+interface Finding extends ChainProblem {
+  readonly warning: boolean;
 }
 
-/** Problems of the path or intrinsic `text` read at `place`. */
-function textProblems(text: unknown, place: string, reader: Reader): ChainProblem[] {
+/** What is wrong with `path` read where `reader` says: sure to fail, or not checkable. */
+function pathFinding(
+  path: ReferencePath,
+  reader: Reader,
+): Pick<Finding, 'message' | 'warning'> | undefined {
+  const text = JSON.stringify(path.text);
+  if (path.root === '$$') {
+    const message = contextPathProblem(path, reader.inItemSelector);
+    return message === undefined ? undefined : { message, warning: false };
+  }
+  const found = lookupShape(path, reader.dollar, reader.root);
+  if (found.problem !== undefined)
+    return { message: `${text} will not be found: ${found.problem}`, warning: false };
+  if (found.lost !== undefined)
+    return { message: `${text} cannot be checked before the run: ${found.lost}`, warning: true };
+  return undefined;
+}
+
+/** Findings of the path or intrinsic `text` read at `place`. */
+function textProblems(text: unknown, place: string, reader: Reader): Finding[] {
   const expression = parsedExpression(text);
   if (expression === undefined) return [];
   return pathsOf(expression).flatMap((path) => {
-    const message = pathProblem(path, reader);
-    return message === undefined ? [] : [{ path: place, message }];
+    const found = pathFinding(path, reader);
+    return found === undefined ? [] : [{ path: place, ...found }];
   });
 }
 
-function templateReads(template: unknown, place: string, reader: Reader): ChainProblem[] {
+function templateReads(template: unknown, place: string, reader: Reader): Finding[] {
   if (!isObject(template)) return [];
   return dynamicEntries(template as Json, place).flatMap((entry) =>
     textProblems(entry.value, entry.place, reader),
@@ -88,9 +102,9 @@ function testsPresence(rules: unknown): boolean {
 }
 
 /** Problems of the paths of Choice rules: Variable and the `…Path` operands. */
-function ruleReads(rule: unknown, place: string, reader: Reader): ChainProblem[] {
+function ruleReads(rule: unknown, place: string, reader: Reader): Finding[] {
   if (!isObject(rule)) return [];
-  const problems: ChainProblem[] = [];
+  const problems: Finding[] = [];
   // IsPresent is how a chain asks whether a path resolves: a missing one is its answer.
   if (!Object.hasOwn(rule, 'IsPresent'))
     problems.push(...textProblems(rule.Variable, `${place}.Variable`, reader));
@@ -123,7 +137,7 @@ function stateReads(
   type: StateType,
   place: string,
   shapes: StateShapes,
-): ChainProblem[] {
+): Finding[] {
   const fields = stateFields(type);
   const has = (key: string): boolean => fields.includes(key) && Object.hasOwn(state, key);
   const input: Reader = { dollar: shapes.input, root: 'the state input', inItemSelector: false };
@@ -132,7 +146,7 @@ function stateReads(
     root: inputName(state),
     inItemSelector: false,
   };
-  const problems: ChainProblem[] = [];
+  const problems: Finding[] = [];
   const read = (field: string, reader: Reader): void => {
     if (has(field)) problems.push(...textProblems(state[field], `${place}.${field}`, reader));
   };
@@ -147,8 +161,11 @@ function stateReads(
   const selecting = { ...effective, inItemSelector: true };
   template('Parameters', type === 'Map' ? selecting : effective);
   template('ItemSelector', selecting);
+  // A Parallel's or Map's own ResultSelector is where its result is meant to be picked apart:
+  // no warning there; what it selects stays lost for the states that read it later.
+  const ownArray = type === 'Parallel' || type === 'Map';
   template('ResultSelector', {
-    dollar: shapes.result,
+    dollar: ownArray && shapes.result.kind === 'any' ? ANY : shapes.result,
     root: `the result of ${type} ${name}`,
     inItemSelector: false,
   });
@@ -171,6 +188,18 @@ function stateReads(
 const isStateType = (value: unknown): value is StateType =>
   (STATE_TYPES as readonly unknown[]).includes(value);
 
+/** Problems and warnings of every path of the chain, in state order. */
+function pathFindings(chain: unknown): Finding[] {
+  const shapes = chainShapes(chain);
+  return chainStates(chain).flatMap(({ name, state, place }) => {
+    const found = shapes.get(place);
+    if (!isStateType(state.Type) || found === undefined) return [];
+    return stateReads(name, state, state.Type, place, found);
+  });
+}
+
+const strip = ({ path, message }: Finding): ChainProblem => ({ path, message });
+
 /**
  * Checks, before the chain runs, every path a state reads against what is known of the value
  * it reads: a `$$` path against the context object the engine builds (src/engine/context.ts),
@@ -180,10 +209,18 @@ const isStateType = (value: unknown): value is StateType =>
  * wherever the shape is not known, nothing is.
  */
 export function pathShapeProblems(chain: unknown): ChainProblem[] {
-  const shapes = chainShapes(chain);
-  return chainStates(chain).flatMap(({ name, state, place }) => {
-    const found = shapes.get(place);
-    if (!isStateType(state.Type) || found === undefined) return [];
-    return stateReads(name, state, state.Type, place, found);
-  });
+  return pathFindings(chain)
+    .filter((f) => !f.warning)
+    .map(strip);
+}
+
+/**
+ * The `$` paths that read into a value a Task's result made known but the flow lost track of
+ * (different inputs joined, a Catch, a Parallel's or Map's result), so they cannot be checked
+ * before the run; paths into the run input, a Map item or other data never known are not here.
+ */
+export function pathShapeWarnings(chain: unknown): ChainProblem[] {
+  return pathFindings(chain)
+    .filter((f) => f.warning)
+    .map(strip);
 }

@@ -2,7 +2,7 @@ import type { Json } from '../json.js';
 import { PathError } from '../errors.js';
 import type { PathSegment, ReferencePath } from './ast.js';
 import { parsePath, parsePathExpression } from './paths.js';
-import { ANY, objectShape, shapeOfJson, type Shape } from './shape.js';
+import { ANY, lostShape, objectShape, shapeOfJson, type Shape } from './shape.js';
 import { lookupShape } from './shape-path.js';
 
 /** The parsed path `text`, or undefined when it does not parse (other checks report that). */
@@ -81,20 +81,22 @@ function placed(target: Shape, segments: readonly PathSegment[], value: Shape): 
     return { kind: 'array', items };
   }
   if (target.kind === 'any') {
-    // Whatever the input is, it must be an object to take the field: other fields unknown.
-    const inner = placed(ANY, rest, value);
-    return inner === undefined ? undefined : objectShape([[segment.name, inner]], false);
+    // Whatever the input is, it must be an object to take the field: other fields unknown
+    // (and lost, if the input was).
+    const inner = placed(target.lost === undefined ? ANY : target, rest, value);
+    if (inner === undefined) return undefined;
+    return objectShape([[segment.name, inner]], false, undefined, target.lost);
   }
   if (target.kind !== 'object') return undefined;
   const existing = target.fields.get(segment.name);
   let inner: Shape | undefined;
   if (existing !== undefined) inner = placed(existing, rest, value);
   else if (target.closed) inner = placed(objectShape([], true), rest, value);
-  else inner = placed(ANY, rest, value);
+  else inner = placed(target.lost === undefined ? ANY : lostShape(target.lost), rest, value);
   if (inner === undefined) return undefined;
   const fields = new Map(target.fields);
   fields.set(segment.name, inner);
-  return objectShape(fields, target.closed);
+  return objectShape(fields, target.closed, undefined, target.lost);
 }
 
 /**

@@ -1,12 +1,15 @@
 import type { ReferencePath } from './ast.js';
 import { didYouMean } from './did-you-mean.js';
 import { renderPath } from './reference-path.js';
-import { ANY, shapeKind, type Shape } from './shape.js';
+import { ANY, lostShape, shapeKind, type Shape } from './shape.js';
 
-/** Where a path leads in a shape: the shape found, or why the path cannot resolve there. */
+/**
+ * Where a path leads in a shape: the shape found, or why the path cannot resolve there. `lost`:
+ * the path went on into a value that was known and no longer is, for that reason.
+ */
 export type ShapeLookup =
-  | { readonly shape: Shape; readonly problem?: never }
-  | { readonly problem: string; readonly shape?: never };
+  | { readonly shape: Shape; readonly problem?: never; readonly lost?: string }
+  | { readonly problem: string; readonly shape?: never; readonly lost?: never };
 
 /**
  * Names the value the first `count` segments of `path` reach, whose shape is `shape`: its
@@ -36,12 +39,13 @@ function fieldHint(name: string, fields: readonly string[]): string {
  * is no longer known; a problem only where the path is sure to fail: a field a closed object
  * lacks, a field of something that is not an object, an index of something that is not an
  * array, an index past the end of an array of known length. `root` names `shape` when it has
- * no origin ("the state input").
+ * no origin ("the state input"). Where it stops in a lost value, it says why that is lost.
  */
 export function lookupShape(path: ReferencePath, shape: Shape, root: string): ShapeLookup {
   let at = shape;
   for (const [i, segment] of path.segments.entries()) {
-    if (at.kind === 'any') return { shape: ANY };
+    if (at.kind === 'any')
+      return at.lost === undefined ? { shape: at } : { shape: at, lost: at.lost };
     const subject = subjectOf(path, i, at, root);
     if (segment.kind === 'field') {
       if (at.kind !== 'object') return { problem: `${subject} is ${shapeKind(at)}, not an object` };
@@ -50,7 +54,11 @@ export function lookupShape(path: ReferencePath, shape: Shape, root: string): Sh
         at = field;
         continue;
       }
-      if (!at.closed) return { shape: ANY };
+      if (!at.closed) {
+        // A field the open object may hold besides its known ones: lost if the rest of it is.
+        if (at.lost === undefined) return { shape: ANY };
+        return { shape: lostShape(at.lost), lost: at.lost };
+      }
       const hint = fieldHint(segment.name, [...at.fields.keys()]);
       return { problem: `${subject} has no field "${segment.name}"${hint}` };
     }

@@ -3,7 +3,7 @@ import { choiceProblems } from './choice-checks.js';
 import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
-import { pathShapeProblems } from './path-shape-checks.js';
+import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { chainSchemaValidator } from './schema.js';
 import { stateProblems } from './state-checks.js';
@@ -44,6 +44,20 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...taskProblems(json),
     ...(options.paths ? pathShapeProblems(json) : []),
   ];
+  return inFileOrder(json, all);
+}
+
+/**
+ * What `dfchain validate` says of a chain's JSON besides its problems, in file order: the `$`
+ * paths that read into a value a Task's result made known but the data flow lost track of, so
+ * they cannot be checked before the run (path-shape-checks.ts). They do not make it invalid.
+ */
+export function chainWarnings(json: unknown): ChainProblem[] {
+  return inFileOrder(json, pathShapeWarnings(json));
+}
+
+/** `all` without duplicates, sorted by where each is in the JSON (stable). */
+function inFileOrder(json: unknown, all: readonly ChainProblem[]): ChainProblem[] {
   const seen = new Set<string>();
   const unique = all.filter((p) => {
     const key = `${p.path}\n${p.message}`;
