@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { CHAIN_NAME_PATTERN, badNameMessage, readChainJson } from '../chain/load.js';
 import type { ChainDefinition } from '../chain/types.js';
-import { chainProblems } from '../chain/validate.js';
+import { chainProblems, chainWarnings } from '../chain/validate.js';
 import type { ChainProblem } from '../errors.js';
 
 /** What validating one chain file found. */
@@ -9,6 +9,8 @@ export interface ChainFileResult {
   /** The chain's name: the file name without `.json`. */
   readonly name: string;
   readonly problems: readonly ChainProblem[];
+  /** Paths that cannot be checked before the run (chainWarnings), read or not it is valid. */
+  readonly warnings: readonly ChainProblem[];
   /** Set when the file has no problem. */
   readonly definition?: ChainDefinition;
 }
@@ -17,7 +19,7 @@ export interface ChainFileResult {
  * Validates one chain file named on the command line, with the checks and messages of
  * `loadChains` for a file of the chains folder (the same reader): the name rule, then reading
  * (BOM, depth, syntax, duplicate keys), then `chainProblems`, with the static path checks the
- * function leaves to run time.
+ * function leaves to run time, and the warnings of the paths those checks cannot decide.
  */
 export function validateChainFile(file: string): ChainFileResult {
   const name = basename(file).replace(/\.json$/, '');
@@ -26,7 +28,8 @@ export function validateChainFile(file: string): ChainFileResult {
   const json = readChainJson(file, problems);
   // Before deploy, also the paths that would only fail at run time.
   if (json !== undefined) problems.push(...chainProblems(json, { paths: true }));
+  const warnings = json === undefined ? [] : chainWarnings(json);
   return problems.length > 0
-    ? { name, problems }
-    : { name, problems, definition: json as ChainDefinition };
+    ? { name, problems, warnings }
+    : { name, problems, warnings, definition: json as ChainDefinition };
 }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
-import { loadChains } from '../chain/load.js';
+import { loadChains, readChainJson } from '../chain/load.js';
 import type { ChainDefinition } from '../chain/types.js';
+import { chainWarnings } from '../chain/validate.js';
 import { ChainsInvalidError, type ChainProblem } from '../errors.js';
 import { validateChainFile } from './chain-file.js';
 
@@ -10,7 +11,10 @@ export interface ValidateOptions {
   readonly dir: string;
   /** Chain files named on the command line; when given, only these are checked. */
   readonly files: readonly string[];
-  /** One JSON object `{valid, problems: [{file, path, message}]}` on stdout instead of lines. */
+  /**
+   * One JSON object `{valid, problems: [{file, path, message}], warnings: [same]}` on stdout
+   * instead of lines.
+   */
   readonly json: boolean;
 }
 
@@ -19,12 +23,25 @@ export interface Checked {
   readonly file: string;
   readonly name: string;
   readonly problems: readonly ChainProblem[];
+  /** Paths that cannot be checked before the run: said, but they do not make it invalid. */
+  readonly warnings: readonly ChainProblem[];
   readonly definition?: ChainDefinition;
 }
 
 /** `FILE: JSON.PATH: message`, `(root)` standing for the whole file. */
 export function problemLine(file: string, problem: ChainProblem): string {
   return `${file}: ${problem.path || '(root)'}: ${problem.message}`;
+}
+
+/** `FILE: JSON.PATH: warning: message`, on stderr beside the problems' lines on stdout. */
+export function warningLine(file: string, warning: ChainProblem): string {
+  return `${file}: ${warning.path || '(root)'}: warning: ${warning.message}`;
+}
+
+/** The warnings of the chain file `file` of the folder (read again: loadChains keeps none). */
+function folderWarnings(file: string): ChainProblem[] {
+  const json = readChainJson(file, []);
+  return json === undefined ? [] : chainWarnings(json);
 }
 
 /**
@@ -38,6 +55,7 @@ function checkFolder(dir: string): Checked[] {
       file: chain.file,
       name: chain.name,
       problems: [],
+      warnings: chainWarnings(chain.definition),
       definition: chain.definition,
     }));
   } catch (error) {
@@ -46,6 +64,7 @@ function checkFolder(dir: string): Checked[] {
       file: e.file,
       name: basename(e.file).replace(/\.json$/, ''),
       problems: e.problems,
+      warnings: folderWarnings(e.file),
     }));
   }
 }
@@ -55,8 +74,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 /**
  * `dfchain validate [--chains-dir DIR] [--json] [FILE…]`: checks the chain files given, or every
  * chain of the folder. Prints one line `FILE: JSON.PATH: message` per problem on `out` (and
- * nothing else there), a line per valid chain and a summary on `err`; returns 0 when every
- * chain is valid, 1 otherwise. A `schema.json` among the files is skipped, as the function
+ * nothing else there), a line `FILE: JSON.PATH: warning: message` per path that cannot be
+ * checked before the run, a line per valid chain and a summary on `err`; returns 0 when every
+ * chain is valid (warnings or not), 1 otherwise. A `schema.json` among the files is skipped, as the function
  * skips it, so `dfchain validate dag/*.json` works.
  */
 export function validateCommand(
@@ -98,11 +118,15 @@ export function reportChecked(
     const problems = invalid.flatMap((c) =>
       c.problems.map((p) => ({ file: c.file, path: p.path, message: p.message })),
     );
-    out(JSON.stringify({ valid: invalid.length === 0, problems }));
+    const warnings = checked.flatMap((c) =>
+      c.warnings.map((w) => ({ file: c.file, path: w.path, message: w.message })),
+    );
+    out(JSON.stringify({ valid: invalid.length === 0, problems, warnings }));
     return invalid.length === 0 ? 0 : 1;
   }
   for (const c of checked) {
     for (const problem of c.problems) out(problemLine(c.file, problem));
+    for (const warning of c.warnings) err(warningLine(c.file, warning));
     if (c.definition) {
       const states = Object.keys(c.definition.States).length;
       err(
@@ -111,8 +135,10 @@ export function reportChecked(
     }
   }
   const where = byFile ? '' : ` in ${options.dir}`;
-  if (invalid.length === 0) err(`${plural(checked.length, 'chain')} valid${where}`);
-  else if (byFile) err(`${invalid.length} of ${plural(checked.length, 'chain')} invalid`);
-  else err(`${plural(invalid.length, 'chain')} invalid${where}`);
+  const count = checked.reduce((n, c) => n + c.warnings.length, 0);
+  const warned = count > 0 ? `; ${plural(count, 'path')} cannot be checked before the run` : '';
+  if (invalid.length === 0) err(`${plural(checked.length, 'chain')} valid${where}${warned}`);
+  else if (byFile) err(`${invalid.length} of ${plural(checked.length, 'chain')} invalid${warned}`);
+  else err(`${plural(invalid.length, 'chain')} invalid${where}${warned}`);
   return invalid.length === 0 ? 0 : 1;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { pathShapeProblems } from '../../../src/chain/path-shape-checks.js';
+import { pathShapeProblems, pathShapeWarnings } from '../../../src/chain/path-shape-checks.js';
 
 type StateJson = Record<string, unknown>;
 
@@ -16,6 +16,13 @@ function task(jobName: string, parameters: StateJson = {}, extra: StateJson = {}
 /** Each problem as `dfchain validate` prints it after the file name; StartAt is the first state. */
 function problems(states: Record<string, StateJson>): string[] {
   return pathShapeProblems({ StartAt: Object.keys(states)[0], States: states }).map(
+    (p) => `${p.path}: ${p.message}`,
+  );
+}
+
+/** Each warning as {@link problems} gives each problem. */
+function warnings(states: Record<string, StateJson>): string[] {
+  return pathShapeWarnings({ StartAt: Object.keys(states)[0], States: states }).map(
     (p) => `${p.path}: ${p.message}`,
   );
 }
@@ -315,5 +322,162 @@ const CASES: { name: string; states: Record<string, StateJson>; expected: string
 describe('pathShapeProblems', () => {
   for (const c of CASES) {
     it(c.name, () => assert.deepEqual(problems(c.states), c.expected));
+  }
+});
+
+const WARNING_CASES: {
+  name: string;
+  states: Record<string, StateJson>;
+  expected: string[];
+  problems?: string[];
+}[] = [
+  {
+    name: 'a join of a Task result with the run input; a Catch of a Task',
+    states: {
+      Start: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.a', IsPresent: true, Next: 'Ingest' }],
+        Default: 'Join',
+      },
+      Ingest: task(
+        'ingest',
+        {},
+        { Next: 'Join', Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Alert' }] },
+      ),
+      Join: task('join', { 'a.$': '$.jobid', 'all.$': '$' }, { End: true }),
+      Alert: { Type: 'Fail', CausePath: '$.jobid' },
+    },
+    expected: [
+      'States.Join.Parameters.parameters.a.$: "$.jobid" cannot be checked before the run: Join is reached from Start and Ingest with different inputs',
+      'States.Alert.CausePath: "$.jobid" cannot be checked before the run: Alert is reached from a Catch of Ingest, whose output is not followed',
+    ],
+  },
+  {
+    name: 'a loop back to the Task: its input is the run input once, the result after',
+    states: {
+      Ingest: task('ingest', { 'a.$': '$.anything' }, { Next: 'Again' }),
+      Again: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.currentState', StringEquals: 'JOB_STATE_FAILED', Next: 'Ingest' }],
+        Default: 'Done',
+      },
+      Done: { Type: 'Succeed' },
+    },
+    expected: [
+      'States.Ingest.Parameters.parameters.a.$: "$.anything" cannot be checked before the run: Ingest is reached from StartAt and Again with different inputs',
+    ],
+  },
+  {
+    name: 'the lost part is kept through ResultPath, InputPath and a Pass',
+    states: {
+      Start: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.a', IsPresent: true, Next: 'Ingest' }],
+        Default: 'Join',
+      },
+      Ingest: task('ingest', {}, { Next: 'Join' }),
+      Join: task('join', {}, { ResultPath: '$.join', Next: 'Copy' }),
+      Copy: { Type: 'Pass', InputPath: '$.x', Next: 'Use' },
+      Use: task('use', { 'a.$': '$.y' }, { End: true }),
+    },
+    expected: [
+      'States.Copy.InputPath: "$.x" cannot be checked before the run: Join is reached from Start and Ingest with different inputs',
+      'States.Use.Parameters.parameters.a.$: "$.y" cannot be checked before the run: Join is reached from Start and Ingest with different inputs',
+    ],
+  },
+  {
+    name: "a Parallel's and a Map's result placed in the run input; their own ResultSelector is not warned",
+    states: {
+      Fan: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'B', States: { B: task('b', {}, { End: true }) } }],
+        ResultPath: '$.fan',
+        Next: 'Each',
+      },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$.items',
+        ItemProcessor: { StartAt: 'L', States: { L: task('l', {}, { End: true }) } },
+        ResultSelector: { 'first.$': '$[0]', 'id.$': '$[0].jobId' },
+        ResultPath: '$.each',
+        Next: 'Use',
+      },
+      Use: task(
+        'use',
+        {
+          'a.$': '$.fan[0].jobId',
+          'b.$': '$.fan',
+          'c.$': '$.each.first.jobName',
+          'd.$': '$.each.id',
+          'e.$': '$.fromTheUser',
+          'f.$': '$.each.jobId',
+        },
+        { End: true },
+      ),
+    },
+    expected: [
+      'States.Use.Parameters.parameters.a.$: "$.fan[0].jobId" cannot be checked before the run: the result of Parallel Fan (an array of its branches\' outputs) is not followed',
+      'States.Use.Parameters.parameters.c.$: "$.each.first.jobName" cannot be checked before the run: the result of Map Each (an array of its items\' outputs) is not followed',
+    ],
+    problems: [
+      'States.Use.Parameters.parameters.f.$: "$.each.jobId" will not be found: $.each, the result of Map Each after its ResultSelector, has no field "jobId"; its fields are "first", "id"',
+    ],
+  },
+  {
+    name: 'no warning: the run input, $$.Execution.Input, $$.Map.Item.Value, a Map without Tasks',
+    states: {
+      Ingest: task(
+        'ingest',
+        { 'a.$': '$.date', 'b.$': '$$.Execution.Input.date' },
+        { Next: 'Join' },
+      ),
+      Join: {
+        Type: 'Pass',
+        Parameters: { 'a.$': '$$.Execution.Input.x.y', 'b.$': '$$.State.Name' },
+        Next: 'Each',
+      },
+      Each: {
+        Type: 'Map',
+        ItemsPath: '$$.Execution.Input.items',
+        ItemSelector: { 'v.$': '$$.Map.Item.Value.deep' },
+        ItemProcessor: {
+          StartAt: 'P',
+          States: { P: { Type: 'Pass', Parameters: { 'x.$': '$.v.deeper' }, End: true } },
+        },
+        Next: 'Use',
+      },
+      Use: { Type: 'Pass', Parameters: { 'x.$': '$[0].x' }, End: true },
+    },
+    expected: [],
+  },
+  {
+    name: 'no warning: a chain with no Task, whose joins differ',
+    states: {
+      Start: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.a', IsPresent: true, Next: 'One' }],
+        Default: 'Two',
+      },
+      One: { Type: 'Pass', Result: { a: 1 }, Next: 'Join' },
+      Two: { Type: 'Pass', Result: { b: 2 }, Next: 'Join' },
+      Join: { Type: 'Pass', Parameters: { 'c.$': '$.c.d' }, Next: 'Try' },
+      Try: {
+        Type: 'Parallel',
+        Branches: [{ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } }],
+        Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+        Next: 'Caught',
+      },
+      Caught: { Type: 'Fail', CausePath: '$[0].x' },
+    },
+    expected: [],
+  },
+];
+
+describe('pathShapeWarnings', () => {
+  for (const c of WARNING_CASES) {
+    it(c.name, () => {
+      assert.deepEqual(warnings(c.states), c.expected);
+      assert.deepEqual(problems(c.states), c.problems ?? []);
+    });
   }
 });

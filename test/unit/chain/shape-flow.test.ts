@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { resultPathShape, selectShape, templateShape } from '../../../src/chain/shape-flow.js';
 import {
   ANY,
+  joinShapes,
+  lostShape,
   objectShape,
   sameShape,
   shapeOfJson,
@@ -91,5 +93,26 @@ describe('shape flow', () => {
         'T',
       ),
     );
+  });
+
+  it('a lost value: joins keep the first reason, and ResultPath and InputPath keep it', () => {
+    const task = objectShape([['id', STRING]], true, 'the result of Task T (r)');
+    const pass = shapeOfJson({ a: 1 });
+    assert.ok(!sameShape(lostShape('x'), ANY));
+    assert.ok(!sameShape(lostShape('x'), lostShape('y')));
+    same(joinShapes(undefined, task, 'why'), task);
+    same(joinShapes(task, task, 'why'), task);
+    same(joinShapes(pass, shapeOfJson({ b: 1 }), 'why'), ANY);
+    same(joinShapes(ANY, task, 'why'), lostShape('why'));
+    same(joinShapes(task, pass), ANY);
+    same(joinShapes(lostShape('x'), lostShape('y'), 'why'), lostShape('x'));
+    same(joinShapes(ANY, lostShape('y'), 'why'), lostShape('y'));
+    same(joinShapes(lostShape('x'), task, 'why'), lostShape('x'));
+    same(
+      resultPathShape(lostShape('x'), RESULT, '$.r'),
+      objectShape([['r', RESULT]], false, undefined, 'x'),
+    );
+    same(selectShape(resultPathShape(lostShape('x'), RESULT, '$.r'), '$.s'), lostShape('x'));
+    same(selectShape(lostShape('x'), '$.a.b'), lostShape('x'));
   });
 });

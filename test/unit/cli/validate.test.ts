@@ -195,6 +195,7 @@ describe('dfchain validate', () => {
                 message: '"A" appears twice; JSON keeps only the last one, so rename or merge them',
               },
             ],
+            warnings: [],
           }),
         ],
         err: [],
@@ -203,7 +204,11 @@ describe('dfchain validate', () => {
     {
       name: '--json on a valid folder',
       run: () => validate({ dir: valid, json: true }),
-      expected: () => ({ code: 0, out: ['{"valid":true,"problems":[]}'], err: [] }),
+      expected: () => ({
+        code: 0,
+        out: ['{"valid":true,"problems":[],"warnings":[]}'],
+        err: [],
+      }),
     },
   ];
 
@@ -234,12 +239,112 @@ describe('dfchain validate', () => {
       asFolder.err[0]!,
       /^ok {2}branch {2}\(.*branch\.json: \d+ states?, starts at \w+\)$/,
     );
-    assert.equal(asFolder.err.at(-1), `9 chains valid in ${dir}`);
+    assert.equal(
+      asFolder.err.at(-1),
+      `9 chains valid in ${dir}; 1 path cannot be checked before the run`,
+    );
     const asFiles = validate({ dir: valid, files: [join(dir, 'sales.json')] });
     assert.deepEqual(asFiles, {
       code: 0,
       out: [],
       err: [`ok  sales  (${join(dir, 'sales.json')}: 3 states, starts at Ingest)`, '1 chain valid'],
+    });
+  });
+
+  describe('warnings: paths that cannot be checked before the run', () => {
+    /** A valid chain whose Alert reads the Catch of a Task; with a state never reached when `broken`. */
+    const chain = (broken: boolean): string =>
+      JSON.stringify({
+        StartAt: 'Ingest',
+        States: {
+          Ingest: {
+            Type: 'Task',
+            Resource: 'dataflow:flexTemplate',
+            Region: 'europe-west1',
+            Parameters: { jobName: 'ingest', containerSpecGcsPath: 'gs://b/t.json' },
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Alert' }],
+            Next: 'Done',
+          },
+          Done: { Type: 'Succeed' },
+          Alert: { Type: 'Fail', CausePath: '$.Cause' },
+          ...(broken ? { Spare: { Type: 'Succeed' } } : {}),
+        },
+      });
+    const WARNING =
+      'States.Alert.CausePath: warning: "$.Cause" cannot be checked before the run: Alert is reached from a Catch of Ingest, whose output is not followed';
+    let dir: string;
+    before(() => {
+      dir = join(root, 'warned');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'caught.json'), chain(false));
+      writeFileSync(join(dir, 'typo.json'), chain(true));
+    });
+    const file = (name: string) => join(dir, name);
+
+    it("on stderr, before the chain's line; stdout and the exit code as without them", () => {
+      assert.deepEqual(validate({ dir: valid, files: [file('caught.json')] }), {
+        code: 0,
+        out: [],
+        err: [
+          `${file('caught.json')}: ${WARNING}`,
+          `ok  caught  (${file('caught.json')}: 3 states, starts at Ingest)`,
+          '1 chain valid; 1 path cannot be checked before the run',
+        ],
+      });
+    });
+
+    it('for an invalid chain too, as a file and in a folder', () => {
+      const problem =
+        'States.Spare: not reachable from StartAt "Ingest"; point a "Next" at it, or remove it';
+      const asFile = validate({ dir: valid, files: [file('typo.json')] });
+      assert.deepEqual(asFile.out, [`${file('typo.json')}: ${problem}`]);
+      assert.deepEqual(asFile.err, [
+        `${file('typo.json')}: ${WARNING}`,
+        '1 of 1 chain invalid; 1 path cannot be checked before the run',
+      ]);
+      const asFolder = validate({ dir });
+      assert.equal(asFolder.code, 1);
+      // A folder with an invalid chain reports the invalid ones alone (as loadChains does).
+      assert.deepEqual(asFolder.err, [
+        `${file('typo.json')}: ${WARNING}`,
+        `1 chain invalid in ${dir}; 1 path cannot be checked before the run`,
+      ]);
+    });
+
+    it('--json: a warnings array beside the problems, nothing on stderr', () => {
+      const warning = {
+        path: 'States.Alert.CausePath',
+        message:
+          '"$.Cause" cannot be checked before the run: Alert is reached from a Catch of Ingest, whose output is not followed',
+      };
+      assert.deepEqual(validate({ dir: valid, files: [file('caught.json')], json: true }), {
+        code: 0,
+        out: [
+          JSON.stringify({
+            valid: true,
+            problems: [],
+            warnings: [{ file: file('caught.json'), ...warning }],
+          }),
+        ],
+        err: [],
+      });
+      assert.deepEqual(validate({ dir, json: true }), {
+        code: 1,
+        out: [
+          JSON.stringify({
+            valid: false,
+            problems: [
+              {
+                file: file('typo.json'),
+                path: 'States.Spare',
+                message: 'not reachable from StartAt "Ingest"; point a "Next" at it, or remove it',
+              },
+            ],
+            warnings: [{ file: file('typo.json'), ...warning }],
+          }),
+        ],
+        err: [],
+      });
     });
   });
 
