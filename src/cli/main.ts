@@ -20,8 +20,10 @@ const USAGE = `usage: dfchain <command> [options]
       Check the chain files given (a chain's name is its file name without .json), or
       without FILE every chain in the folder, as the function's cold start does. Prints one
       line per problem on stdout, "FILE: JSON.PATH: message" ((root) for the whole file);
-      --json prints {"valid", "problems": [{"file", "path", "message"}]} instead.
-      Exit 0 when every chain is valid, 1 otherwise.
+      Paths that cannot be checked before the run are warnings on stderr,
+      "FILE: JSON.PATH: warning: message". --json prints {"valid", "problems": [{"file",
+      "path", "message"}], "warnings": [...]} instead. Exit 0 when every chain is valid
+      (warnings or not), 1 otherwise.
   validate --remote [--input JSON|@FILE] [--chains-dir DIR] [--json] [FILE...]
       The same, then, when every chain is valid, resolves each Task's Parameters with the
       input (the run input, taken as every state's input; a Map's first item) and asks

@@ -10,7 +10,13 @@ import {
 import type { JsonObject } from '../json.js';
 import { DRY_RUNS, type DryRunChain } from './dry-run.js';
 import { resolveTasks, type ResolvedTask } from './task-inputs.js';
-import { checkChains, problemLine, reportChecked, type ValidateOptions } from './validate.js';
+import {
+  checkChains,
+  problemLine,
+  reportChecked,
+  warningLine,
+  type ValidateOptions,
+} from './validate.js';
 
 /** What `dfchain validate --remote` checks, beyond what `dfchain validate` does. */
 export interface RemoteValidateOptions extends ValidateOptions {
@@ -101,7 +107,11 @@ export async function validateRemoteCommand(
     return local;
   }
   const problems: Finding[] = [];
-  const warnings: Finding[] = [];
+  // The local check's warnings too: with --json its own object is not printed.
+  const warnings: Finding[] = checked.flatMap(({ file, warnings: local }) =>
+    local.map((w) => ({ file, path: w.path, message: w.message })),
+  );
+  const localWarnings = warnings.length;
   let accepted = 0;
   let asked = 0;
   for (const { file, name, definition } of checked) {
@@ -141,11 +151,11 @@ export async function validateRemoteCommand(
     return problems.length === 0 ? 0 : 1;
   }
   for (const p of problems) out(problemLine(p.file, p));
-  for (const w of warnings) err(problemLine(w.file, w));
+  // The local warnings were printed already, by reportChecked.
+  for (const w of warnings.slice(localWarnings)) err(warningLine(w.file, w));
+  const remote = warnings.length - localWarnings;
   const unresolved =
-    warnings.length > 0
-      ? `; ${plural(warnings.length, 'place')} cannot be resolved without running`
-      : '';
+    remote > 0 ? `; ${plural(remote, 'place')} cannot be resolved without running` : '';
   err(`Dataflow accepted ${accepted} of ${plural(asked, 'Task')}${unresolved}`);
   return problems.length === 0 ? 0 : 1;
 }

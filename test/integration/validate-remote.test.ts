@@ -86,7 +86,7 @@ describe('dfchain validate --remote against the Dataflow simulator', function ()
 
   const lines = (text: string) => text.split('\n').filter(Boolean);
   const unresolved = (file: string) =>
-    `${file}: States.Publish.Parameters.parameters.source.$: cannot resolve without running: $.ingest.jobName (path "$.ingest.jobName" not found in the state input (the state input has no "ingest"))`;
+    `${file}: States.Publish.Parameters.parameters.source.$: warning: cannot resolve without running: $.ingest.jobName (path "$.ingest.jobName" not found in the state input (the state input has no "ingest"))`;
 
   it("a good chain: Dataflow accepts the Task the input resolves, exit 0; what reads Ingest's result is a warning", async () => {
     const file = join(dir, 'daily.json');

@@ -113,7 +113,7 @@ describe('validateRemoteCommand', () => {
       },
     });
     assert.deepEqual(err.slice(-2), [
-      `${join(dir, 'daily.json')}: States.Publish.Parameters.parameters.rows.$: cannot resolve without running: $.ingest.rows (path "$.ingest.rows" not found in the state input (the state input has no "ingest"))`,
+      `${join(dir, 'daily.json')}: States.Publish.Parameters.parameters.rows.$: warning: cannot resolve without running: $.ingest.rows (path "$.ingest.rows" not found in the state input (the state input has no "ingest"))`,
       'Dataflow accepted 1 of 1 Task; 1 place cannot be resolved without running',
     ]);
   });
@@ -149,6 +149,33 @@ describe('validateRemoteCommand', () => {
       },
     ]);
     assert.equal(printed.warnings.length, 1);
+  });
+
+  it("--json: the local check's warnings (a path it cannot check before the run) are in its warnings too", async () => {
+    // Publish is reached from Ingest and from Ingest's Catch: its input's shape is lost.
+    const caught = {
+      ...CHAIN,
+      States: {
+        ...CHAIN.States,
+        Ingest: {
+          ...CHAIN.States.Ingest,
+          ResultPath: '$.ingest',
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Publish' }],
+        },
+      },
+    };
+    writeFileSync(join(dir, 'daily.json'), JSON.stringify(caught));
+    assert.equal(await run(new FakeDryRun(), { json: true }), 0);
+    const printed = JSON.parse(out[0]!) as { warnings: { path: string; message: string }[] };
+    assert.deepEqual(
+      printed.warnings.map((w) => w.path),
+      [
+        'States.Publish.Parameters.parameters.rows.$',
+        'States.Publish.Parameters.parameters.rows.$',
+      ],
+    );
+    assert.match(printed.warnings[0]!.message, /cannot be checked before the run/);
+    assert.match(printed.warnings[1]!.message, /^cannot resolve without running/);
   });
 
   it('a transient fault is a problem to run again, not a refusal', async () => {
