@@ -20,6 +20,8 @@ export const ERROR_NAMES = {
   jobFailed: 'Dataflow.JobFailed',
   jobCancelled: 'Dataflow.JobCancelled',
   launchFailed: 'Dataflow.LaunchFailed',
+  /** A run ended by the `cancel` command (see engine/cancel.ts for why this name). */
+  cancelled: 'States.Cancelled',
 } as const;
 
 /** An error name dfchain itself raises. */
