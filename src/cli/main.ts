@@ -11,6 +11,7 @@ import { cliFirestore, memoryStoreRefusal } from './status-store.js';
 import { statusCommand } from './status.js';
 import { readInputOption } from './input-option.js';
 import { renderCommand } from './render.js';
+import { graphCommand } from './graph.js';
 import { dryRunPortFor, validateRemoteCommand } from './validate-remote.js';
 import { validateCommand } from './validate.js';
 
@@ -41,6 +42,11 @@ const USAGE = `usage: dfchain <command> [options]
       reads an earlier state's result shows as <unresolved: PATH (why)>. CHAIN is a chain's
       name or a file. --json prints an array of {state, scope?, resource, projectId, location,
       jobNamePrefix, labels, request, unresolved}. Exit 0, 1 on an unknown or invalid chain.
+  graph CHAIN [--format mermaid|dot] [--chains-dir DIR]
+      Print the chain as a picture: a Mermaid flowchart (default) or a Graphviz digraph, one
+      node per state, Parallel branches and Map item processors as nested subgraphs, Choice
+      rules, Catch (dashed) and Retry drawn. CHAIN is a chain's name or a file. Exit 0, 1 on an
+      unknown or invalid chain.
   sink-filter [--chains-dir DIR]
       Print the Log Router sink filter for those chains.
   deploy-facts [--chains-dir DIR] [--json]
@@ -92,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       input: { type: 'string' },
       topic: { type: 'string' },
+      format: { type: 'string' },
       json: { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -137,6 +144,16 @@ async function main(argv: string[]): Promise<number> {
           runId: values['run-id'],
           json: values.json,
           env: process.env,
+        },
+        out,
+        err,
+      );
+    case 'graph':
+      return graphCommand(
+        {
+          chain: argument,
+          dir: values['chains-dir'] ?? process.env['DFCHAIN_CHAINS_DIR'] ?? 'dag',
+          format: values.format,
         },
         out,
         err,
