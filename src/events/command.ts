@@ -5,7 +5,7 @@ import { isObject, malformed, quote, typeName, type UnknownObject } from './insp
 import type { Signal } from './signal.js';
 
 /** The verbs of a dfchain command message. */
-export const COMMAND_VERBS = ['start', 'tick', 'timer'] as const;
+export const COMMAND_VERBS = ['start', 'tick', 'timer', 'cancel'] as const;
 /** A verb of a dfchain command message. */
 export type CommandVerb = (typeof COMMAND_VERBS)[number];
 
@@ -19,7 +19,11 @@ const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   start: ['dfchain', 'chain', 'runId', 'input'],
   tick: ['dfchain'],
   timer: ['dfchain', 'runId', 'timer'],
+  cancel: ['dfchain', 'runId', 'cause'],
 };
+
+/** Longest cause a cancel command may give (it is stored with the run and logged). */
+export const MAX_CANCEL_CAUSE = 4096;
 
 /** A timer name as the engine makes them: kind, '-', hex digest. */
 const TIMER_NAME_PATTERN = /^[a-z]+-[0-9a-f]{1,64}$/;
@@ -86,6 +90,25 @@ function decodeTimer(command: UnknownObject): Signal {
   return { kind: 'timer', runId, timer };
 }
 
+function decodeCancel(command: UnknownObject): Signal {
+  const runId = command['runId'];
+  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
+    const got = typeof runId === 'string' ? quote(runId) : typeName(runId);
+    return malformed(
+      `cancel.runId must be a run id matching ${RUN_ID_PATTERN.source} (lowercase letters, digits, "_" and "-", at most 63), got ${got}`,
+    );
+  }
+  const cause = command['cause'];
+  if (cause === undefined) return { kind: 'cancel', runId };
+  if (typeof cause !== 'string' || cause.length > MAX_CANCEL_CAUSE) {
+    const got = typeof cause === 'string' ? `${cause.length} characters` : typeName(cause);
+    return malformed(
+      `cancel.cause must be a string of at most ${MAX_CANCEL_CAUSE} characters, got ${got}`,
+    );
+  }
+  return { kind: 'cancel', runId, cause };
+}
+
 /** Turns a `{"dfchain": …}` command into `start` or `tick`, or says exactly what is wrong. */
 export function decodeCommand(command: UnknownObject): Signal {
   const verb = command['dfchain'];
@@ -105,5 +128,6 @@ export function decodeCommand(command: UnknownObject): Signal {
   const extra = unknownField(known, command);
   if (extra !== undefined) return malformed(extra);
   if (known === 'start') return decodeStart(command);
+  if (known === 'cancel') return decodeCancel(command);
   return known === 'timer' ? decodeTimer(command) : { kind: 'tick' };
 }

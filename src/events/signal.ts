@@ -41,6 +41,14 @@ export interface TimerSignal {
   readonly timer: string;
 }
 
+/** The `cancel` command: stop a run's jobs and end it CANCELLED. */
+export interface CancelSignal {
+  readonly kind: 'cancel';
+  readonly runId: string;
+  /** Why, as the run's error Cause; the handler gives a default when absent. */
+  readonly cause?: string;
+}
+
 /** A message dfchain will not act on, with the reason it is logged under. */
 export interface IgnoredSignal {
   readonly kind: 'ignored';
@@ -50,7 +58,13 @@ export interface IgnoredSignal {
 }
 
 /** Everything a delivered event can mean to dfchain. */
-export type Signal = JobEndedSignal | StartSignal | TickSignal | TimerSignal | IgnoredSignal;
+export type Signal =
+  | JobEndedSignal
+  | StartSignal
+  | TickSignal
+  | TimerSignal
+  | CancelSignal
+  | IgnoredSignal;
 
 /** What the decoder needs of a CloudEvent (functions-framework's `CloudEvent<unknown>`). */
 export interface IncomingEvent {

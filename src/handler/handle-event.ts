@@ -1,6 +1,7 @@
 import { DfchainError, isRetryable } from '../errors.js';
 import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
+import { handleCancel } from './cancel.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { invocation } from './invocation.js';
 import { handleJobEnded } from './job-ended.js';
@@ -28,6 +29,8 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleJobEnded(deps, signal);
     case 'timer':
       return handleTimer(deps, signal);
+    case 'cancel':
+      return handleCancel(deps, signal);
   }
 }
 

@@ -159,7 +159,7 @@ export async function spawnParts(
 }
 
 /** Stops a part its Map no longer waits for; a part not stored (never spawned) needs nothing. */
-async function stopPart(inv: Invocation, doc: string): Promise<void> {
+export async function stopPart(inv: Invocation, doc: string): Promise<void> {
   const now = inv.clock.now().toISOString();
   const transition = await applyToRun(inv, doc, async (run) =>
     abortPart(await definitionFor(inv, run), run, now),

@@ -230,19 +230,19 @@ const commands: Case[] = [
     'typo verb',
     published({ dfchain: 'strat', chain: 'daily' }),
     'malformed',
-    'unknown command "strat" (expected "start", "tick", "timer"; did you mean "start"?)',
+    'unknown command "strat" (expected "start", "tick", "timer", "cancel"; did you mean "start"?)',
   ],
   [
     'unknown verb',
     published({ dfchain: 'launch' }),
     'malformed',
-    'unknown command "launch" (expected "start", "tick", "timer")',
+    'unknown command "launch" (expected "start", "tick", "timer", "cancel")',
   ],
   [
     'verb not a string',
     published({ dfchain: true }),
     'malformed',
-    'dfchain must be a command name ("start", "tick", "timer"), got boolean',
+    'dfchain must be a command name ("start", "tick", "timer", "cancel"), got boolean',
   ],
   [
     'chain missing',
