@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.js';
 import { DfchainError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { cancelCommand } from './cancel.js';
 import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
 import { endpointOf, failureLine, isMissingCredentials, type FailureContext } from './failure.js';
@@ -57,6 +58,10 @@ const USAGE = `usage: dfchain <command> [options]
       before publishing, exit 1: a CHAIN not in the chains folder (did you mean…), a run id
       not of 1-63 lowercase letters, digits, _ and -. Exit 1 too when the topic does not
       exist or Pub/Sub fails; 0 when published.
+  cancel RUN_ID [--cause TEXT] [--topic T]
+      Publish a cancel command: the function cancels the run's running jobs and ends it
+      CANCELLED with error {"Error": "States.Cancelled", "Cause": TEXT}; a run that already
+      ended stays as it is. Exit 1 on a malformed run id or when Pub/Sub fails; 0 when published.
   status RUN_ID [--json]
       Show a run from the store: its jobs (ended, then in flight) and, while it runs, the
       state each scope waits in and the pending timers; a run or job waiting for a slot
@@ -98,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
       state: { type: 'string' },
       input: { type: 'string' },
       topic: { type: 'string' },
+      cause: { type: 'string' },
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
@@ -183,6 +189,23 @@ async function main(argv: string[]): Promise<number> {
           ...(values['run-id'] !== undefined ? { runId: values['run-id'] } : {}),
           input: parseInput(values.input),
           chainsDir: values['chains-dir'] ?? config.chainsDir,
+        },
+        () => pubsubPublisher(config.projectId, endpoint),
+        out,
+        err,
+      );
+    }
+    case 'cancel': {
+      if (!argument) throw new Error('cancel needs a run id: dfchain cancel RUN_ID');
+      const config = parseConfig();
+      const endpoint = endpointOf('pubsub');
+      credentialsContext = { command: 'cancel', endpoint, projectId: config.projectId };
+      return cancelCommand(
+        {
+          projectId: config.projectId,
+          topic: values.topic ?? config.topic,
+          runId: argument,
+          ...(values.cause !== undefined ? { cause: values.cause } : {}),
         },
         () => pubsubPublisher(config.projectId, endpoint),
         out,
