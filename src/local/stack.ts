@@ -21,7 +21,9 @@ import { chainTemplates } from './simulator/templates.js';
 import type { Transport } from './transport.js';
 
 /** The log events that end a run. */
-const RUN_ENDS: readonly string[] = ['run.succeeded', 'run.failed'];
+const RUN_ENDS = ['run.succeeded', 'run.failed', 'run.cancelled'] as const;
+/** The line that ends a run. */
+export type RunEnd = (typeof RUN_ENDS)[number];
 
 /** The package root, from src/local (tsx) and dist/local (built) alike. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -237,13 +239,18 @@ export class LocalStack {
     });
   }
 
-  /** Resolves with `run.succeeded` or `run.failed` once the run's final line is logged. */
-  async waitForRunEnd(runId: string, timeoutMs = 60_000): Promise<'run.succeeded' | 'run.failed'> {
+  /** Resolves with the event of the run's final line (succeeded, failed, cancelled) once logged. */
+  async waitForRunEnd(runId: string, timeoutMs = 60_000): Promise<RunEnd> {
+    const isEnd = (event: unknown): event is RunEnd => RUN_ENDS.some((end) => end === event);
     const line = await this.waitForLine(
-      (l) => l.json?.['runId'] === runId && RUN_ENDS.includes(String(l.json['event'])),
+      (l) => l.json?.['runId'] === runId && isEnd(l.json['event']),
       timeoutMs,
     );
-    return line.json?.['event'] === 'run.succeeded' ? 'run.succeeded' : 'run.failed';
+    const event = line.json?.['event'];
+    // The predicate matched it: only a change of waitForLine could break this.
+    if (!isEnd(event))
+      throw new Error(`waitForRunEnd matched a line that ends no run: ${String(event)}`);
+    return event;
   }
 
   /** Structured log lines of one run, in order. */

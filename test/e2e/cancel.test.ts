@@ -64,6 +64,7 @@ describe('e2e: the cancel command on the local stack', function () {
     const ended = await stack.waitForLine(
       (l) => l.json?.['runId'] === RUN && l.json['event'] === 'run.cancelled',
     );
+    assert.equal(await stack.waitForRunEnd(RUN), 'run.cancelled');
     const error = { Error: 'States.Cancelled', Cause: 'stopped by the e2e test' };
     assert.deepEqual(ended.json?.['error'], error);
     await until('both jobs are cancelled', () =>
