@@ -113,6 +113,7 @@ export function timedStore(store: RunStore): RunStore {
       timed('store.putDefinition', hash, () => store.putDefinition(hash, definition)),
     getDefinition: (hash) => timed('store.getDefinition', hash, () => store.getDefinition(hash)),
     listRunning: () => timed('store.listRunning', undefined, () => store.listRunning()),
+    listRuns: (listing) => timed('store.listRuns', undefined, () => store.listRuns(listing)),
     slots: (pool) => timed('store.slots', pool, () => store.slots(pool)),
     waiters: (pool, limit) => timed('store.waiters', pool, () => store.waiters(pool, limit)),
     placeInLine: (entry) => timed('store.placeInLine', entry.pool, () => store.placeInLine(entry)),

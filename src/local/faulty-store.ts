@@ -2,7 +2,7 @@ import type { ChainDefinition } from '../chain/types.js';
 import type { QueueEntry, SlotHold } from '../engine/admission.js';
 import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
-import type { RunChange, RunStore } from '../store/port.js';
+import type { RunChange, RunListing, RunStore } from '../store/port.js';
 import { crashProcess, type Crash } from './crash.js';
 
 /** How often a {@link FaultyRunStore} fails and crashes. */
@@ -116,6 +116,11 @@ export class FaultyRunStore implements RunStore {
   /** Runs that have not ended. */
   listRunning(): Promise<Run[]> {
     return this.call('listRunning', () => this.inner.listRunning());
+  }
+
+  /** Runs that started since a time, newest first. */
+  listRuns(listing: RunListing): Promise<Run[]> {
+    return this.call('listRuns', () => this.inner.listRuns(listing));
   }
 
   /** The slots held in a pool. */

@@ -17,7 +17,7 @@ import {
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { StorePermanentError, StoreTransientError } from '../errors.js';
 import { OptimisticRunStore } from './optimistic.js';
-import type { VersionedRunTable } from './port.js';
+import type { RunListing, VersionedRunTable } from './port.js';
 
 /** Firestore collections dfchain owns. */
 export const COLLECTIONS = {
@@ -30,6 +30,11 @@ export const COLLECTIONS = {
 
 const SLOTS = 'slots';
 const QUEUE = 'queue';
+
+/** listRuns reads pages of limit × LIST_MARGIN documents, within [LIST_PAGE_MIN, LIST_PAGE_MAX]. */
+const LIST_MARGIN = 4;
+const LIST_PAGE_MIN = 20;
+const LIST_PAGE_MAX = 1000;
 
 /** Subcollection of a run document holding its ended steps, one document each. */
 const HISTORY = 'steps';
@@ -279,6 +284,39 @@ export class FirestoreRunStore extends OptimisticRunStore {
     const byId = new Map<string, Run>();
     for (const doc of [...running.docs, ...unsettled.docs]) byId.set(doc.id, fromSnapshot(doc));
     return [...byId.values()];
+  }
+
+  /**
+   * One range query on the single field `startTime`, paged: Firestore indexes single fields
+   * itself, while an equality on chain or status plus the order on startTime would need a
+   * composite index that deploy would have to create. So `match` (chain, status) and the
+   * exclusion of parts (whose `root` is another document's id) are applied here, in memory, and
+   * pages are read until `limit` runs passed them or the range is exhausted. Pages are larger
+   * than `limit` because parts and filtered-out runs share the range.
+   */
+  async listRuns({ since, limit, match }: RunListing): Promise<Run[]> {
+    if (limit <= 0) return [];
+    const page = Math.min(Math.max(limit * LIST_MARGIN, LIST_PAGE_MIN), LIST_PAGE_MAX);
+    const base = this.db
+      .collection(COLLECTIONS.runs)
+      .where('startTime', '>=', since)
+      .orderBy('startTime', 'desc')
+      .limit(page);
+    const found: Run[] = [];
+    let after: DocumentSnapshot | undefined;
+    for (;;) {
+      const query = after ? base.startAfter(after) : base;
+      const snapshot = await this.guard('list runs', () => query.get());
+      for (const doc of snapshot.docs) {
+        if (doc.get('root') !== doc.id) continue;
+        const run = fromSnapshot(doc);
+        if (match && !match(run)) continue;
+        found.push(run);
+        if (found.length === limit) return found;
+      }
+      if (snapshot.size < page) return found;
+      after = snapshot.docs[snapshot.size - 1];
+    }
   }
 
   async slots(pool: string): Promise<SlotHold[]> {

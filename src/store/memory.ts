@@ -8,7 +8,12 @@ import {
 } from '../engine/admission.js';
 import { isUnsettled, type Run, type Step } from '../engine/run.js';
 import { OptimisticRunStore } from './optimistic.js';
-import type { VersionedRunTable } from './port.js';
+import type { RunListing, VersionedRunTable } from './port.js';
+
+/** Descending order of two strings, as Firestore orders them (code units, not locale). */
+function compareDesc(a: string, b: string): number {
+  return a < b ? 1 : a > b ? -1 : 0;
+}
 
 /** In-process runs for `DFCHAIN_STORE=memory`, tests and benchmarks; lost when the process ends. */
 export class MemoryRunStore extends OptimisticRunStore {
@@ -132,6 +137,15 @@ export class MemoryRunStore extends OptimisticRunStore {
     const runs = [...this.runs.values()].map((stored) => stored.run);
     const visited = runs.filter((run) => run.status === 'RUNNING' || isUnsettled(run));
     return Promise.resolve(structuredClone(visited));
+  }
+
+  listRuns({ since, limit, match }: RunListing): Promise<Run[]> {
+    const runs = [...this.runs.values()]
+      .map((stored) => stored.run)
+      .filter((run) => run.part === undefined && run.startTime >= since)
+      .sort((a, b) => compareDesc(a.startTime, b.startTime) || compareDesc(a.id, b.id))
+      .filter((run) => match?.(run) ?? true);
+    return Promise.resolve(structuredClone(runs.slice(0, limit)));
   }
 
   close(): Promise<void> {

@@ -7,7 +7,7 @@ import {
 } from '../engine/admission.js';
 import type { Run, Step } from '../engine/run.js';
 import { StoreTransientError } from '../errors.js';
-import type { RunChange, RunStore, VersionedRun, VersionedRunTable } from './port.js';
+import type { RunChange, RunListing, RunStore, VersionedRun, VersionedRunTable } from './port.js';
 
 /** Conflicts per update before giving up; each one means another writer made progress. */
 export const MAX_CONFLICTS = 20;
@@ -121,6 +121,7 @@ export abstract class OptimisticRunStore implements RunStore {
   abstract putDefinition(hash: string, definition: ChainDefinition): Promise<void>;
   abstract getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   abstract listRunning(): Promise<Run[]>;
+  abstract listRuns(listing: RunListing): Promise<Run[]>;
   abstract slots(pool: string): Promise<SlotHold[]>;
   abstract waiters(pool: string, limit: number): Promise<QueueEntry[]>;
   abstract placeInLine(entry: QueueEntry): Promise<number>;

@@ -16,6 +16,16 @@ export interface RunChange<T> {
   readonly result: T;
 }
 
+/** Which runs {@link RunStore.listRuns} returns. */
+export interface RunListing {
+  /** ISO time (as Date.toISOString writes it): runs that started at or after it. */
+  readonly since: string;
+  /** At most this many runs. */
+  readonly limit: number;
+  /** Only runs for which this is true, counted against `limit` (all when absent). */
+  readonly match?: (run: Run) => boolean;
+}
+
 /**
  * Where runs live. `update` is a compare-and-set: it reads the run, asks `change` for the next
  * version, and writes it only if nobody wrote in between, calling `change` again otherwise. So
@@ -48,6 +58,11 @@ export interface RunStore {
   getDefinition(hash: string): Promise<ChainDefinition | undefined>;
   /** Runs that have not ended, and ended runs with jobs still in flight, for reconciliation. */
   listRunning(): Promise<Run[]>;
+  /**
+   * Runs (never their parts: a Map item's or Parallel branch's document) that started at or after
+   * `since` and pass `match`, newest first (ties: id descending), at most `limit`.
+   */
+  listRuns(listing: RunListing): Promise<Run[]>;
   /**
    * The slots of `pool` held now. Slot and queue documents are written by `create` and `update`
    * in the same atomic write as their holder (see admissionOps), never on their own.

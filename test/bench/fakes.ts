@@ -12,7 +12,7 @@ import { JobNotFoundError } from '../../src/errors.js';
 import type { HandlerDeps } from '../../src/handler/deps.js';
 import type { Logger, LogLine } from '../../src/log/port.js';
 import { MemoryRunStore } from '../../src/store/memory.js';
-import type { RunChange, RunStore } from '../../src/store/port.js';
+import type { RunChange, RunListing, RunStore } from '../../src/store/port.js';
 
 /** Project every benchmark run belongs to. */
 export const BENCH_PROJECT = 'bench-proj';
@@ -164,6 +164,10 @@ export class CountingRunStore implements RunStore {
   listRunning(): Promise<Run[]> {
     this.calls.listRunning++;
     return this.inner.listRunning();
+  }
+
+  listRuns(listing: RunListing): Promise<Run[]> {
+    return this.inner.listRuns(listing);
   }
 
   slots(pool: string): Promise<SlotHold[]> {

@@ -12,6 +12,7 @@ import { FirestoreRunStore } from '../../src/store/firestore.js';
 import type { ChainDefinition, State } from '../../src/chain/types.js';
 import { StorePermanentError } from '../../src/errors.js';
 import { admissionContract } from '../fixtures/admission-contract.js';
+import { listRunsContract } from '../fixtures/list-runs-contract.js';
 import { threeSteps } from '../fixtures/chains.js';
 
 const PROJECT = 'dfchain-it';
@@ -141,5 +142,9 @@ describe('FirestoreRunStore against the Firestore emulator', function () {
     await store.create({ ...started('r-b'), status: 'SUCCEEDED', steps: {} });
     await store.create({ ...started('r-c'), status: 'FAILED' });
     assert.deepEqual((await store.listRunning()).map((r) => r.id).sort(), ['r-a', 'r-c']);
+  });
+
+  it('lists root runs by one range query on startTime, paging past parts, newest first', async () => {
+    await listRunsContract(store);
   });
 });

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { admissionContract } from '../../fixtures/admission-contract.js';
+import { listRunsContract } from '../../fixtures/list-runs-contract.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import { MAX_CONFLICTS } from '../../../src/store/optimistic.js';
 import { StoreTransientError } from '../../../src/errors.js';
@@ -89,6 +90,12 @@ function stepStub(name: string) {
     intendedAt: 't',
   };
 }
+
+describe('MemoryRunStore: listing runs', () => {
+  it('lists root runs started since a time, newest first, at most limit, filtered', async () => {
+    await listRunsContract(new MemoryRunStore());
+  });
+});
 
 describe('MemoryRunStore: history and definitions', () => {
   it("appends each update's archived steps to the run's history, in order", async () => {

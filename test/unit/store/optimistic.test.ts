@@ -34,6 +34,9 @@ class Instance extends OptimisticRunStore {
   listRunning(): Promise<Run[]> {
     return Promise.resolve([]);
   }
+  listRuns(): Promise<Run[]> {
+    return Promise.resolve([]);
+  }
   slots(): Promise<SlotHold[]> {
     return Promise.resolve([]);
   }
