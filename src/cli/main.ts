@@ -10,6 +10,7 @@ import { endpointOf, failureLine, isMissingCredentials, type FailureContext } fr
 import { pubsubPublisher, startCommand } from './start.js';
 import { cliFirestore, memoryStoreRefusal } from './status-store.js';
 import { statusCommand } from './status.js';
+import { runsCommand, runsQuery } from './runs.js';
 import { readInputOption } from './input-option.js';
 import { renderCommand } from './render.js';
 import { graphCommand } from './graph.js';
@@ -71,6 +72,14 @@ const USAGE = `usage: dfchain <command> [options]
       Exit 0 when the run is RUNNING, SUCCEEDED or CANCELLED (read its status), 1 when there
       is no such run or Firestore cannot be read (DFCHAIN_STORE=memory included: that store
       lives inside the function's process), 2 when it FAILED.
+  runs [--chain C] [--status S] [--since T] [--limit N] [--json]
+      List runs (not their Map items or branches) started since T (an ISO time, or a duration
+      back from now: 30m, 2h, 3d; default 24h), newest first, at most N (default 50): RUN ID,
+      CHAIN, STATUS, STARTED, DURATION (so far while running), ERROR. S is RUNNING, QUEUED,
+      SUCCEEDED, FAILED or CANCELLED, as the STATUS column shows it: a run waiting for its
+      chain's MaxConcurrentRuns shows "QUEUED n", n its place in line (1 = next). --json prints
+      an array of {id, chain, status, startTime, endTime?, error?, queued?: {pool, since,
+      position}}. Exit 0, 1 on a bad option or when Firestore cannot be read.
 
 Any command exits 1 on an error (bad option, missing credentials, an endpoint that does not
 answer within 5 s, missing or empty chains folder), with one line on stderr saying what to
@@ -105,6 +114,10 @@ async function main(argv: string[]): Promise<number> {
       topic: { type: 'string' },
       cause: { type: 'string' },
       format: { type: 'string' },
+      chain: { type: 'string' },
+      status: { type: 'string' },
+      since: { type: 'string' },
+      limit: { type: 'string' },
       json: { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -229,6 +242,29 @@ async function main(argv: string[]): Promise<number> {
         return await statusCommand(store, argument, options, out, err);
       } finally {
         // A hung channel must not hold the exit: main exits when the command returns.
+        void store.close().catch(() => undefined);
+      }
+    }
+    case 'runs': {
+      // Options first, then the memory store, then the configuration: each refusal its own line.
+      const query = runsQuery(values, new Date());
+      if (typeof query === 'string') {
+        err(query);
+        return 1;
+      }
+      const refused = memoryStoreRefusal(process.env, 'runs');
+      if (refused !== undefined) {
+        err(refused);
+        return 1;
+      }
+      const config = parseConfig();
+      const endpoint = endpointOf('firestore');
+      credentialsContext = { command: 'runs', endpoint, projectId: config.projectId };
+      const store = await cliFirestore(config);
+      const options = { json: values.json, endpoint, projectId: config.projectId };
+      try {
+        return await runsCommand(store, query, options, out, err);
+      } finally {
         void store.close().catch(() => undefined);
       }
     }

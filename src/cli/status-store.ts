@@ -3,15 +3,25 @@ import type { RunStore } from '../store/port.js';
 import { CLI_DEADLINE_MS } from './failure.js';
 
 /**
- * The one line `dfchain status` prints with DFCHAIN_STORE=memory: that store is a Map inside
- * the function's process, so no other process (this command included) can read its runs.
+ * The one line a command that reads runs (`status`, `runs`) prints with DFCHAIN_STORE=memory:
+ * that store is a Map inside the function's process, so no other process can read its runs.
  */
-export const MEMORY_STORE_LINE =
-  "dfchain status: DFCHAIN_STORE=memory keeps runs inside the function's own process, where this command cannot read them: run the local stack with the Firestore emulator (npm start -- --keep) and set FIRESTORE_EMULATOR_HOST to the host it prints, or unset DFCHAIN_STORE to read Firestore";
+export function memoryStoreLine(command: string): string {
+  return `dfchain ${command}: DFCHAIN_STORE=memory keeps runs inside the function's own process, where this command cannot read them: run the local stack with the Firestore emulator (npm start -- --keep) and set FIRESTORE_EMULATOR_HOST to the host it prints, or unset DFCHAIN_STORE to read Firestore`;
+}
 
-/** MEMORY_STORE_LINE when `env` names the memory store (checked before anything else: no other setting helps). */
-export function memoryStoreRefusal(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env['DFCHAIN_STORE'] === 'memory' ? MEMORY_STORE_LINE : undefined;
+/** The line `dfchain status` prints with DFCHAIN_STORE=memory. */
+export const MEMORY_STORE_LINE = memoryStoreLine('status');
+
+/**
+ * The refusal of `command` (default status) when `env` names the memory store (checked before
+ * anything else: no other setting helps).
+ */
+export function memoryStoreRefusal(
+  env: NodeJS.ProcessEnv = process.env,
+  command = 'status',
+): string | undefined {
+  return env['DFCHAIN_STORE'] === 'memory' ? memoryStoreLine(command) : undefined;
 }
 
 // Firestore's read RPCs default to 300 s each, retried on UNAVAILABLE: a command gives each
@@ -19,7 +29,7 @@ export function memoryStoreRefusal(env: NodeJS.ProcessEnv = process.env): string
 // included). Method names are those of google.firestore.v1.Firestore.
 const READ_METHODS = ['BatchGetDocuments', 'RunQuery', 'RunAggregationQuery', 'ListDocuments'];
 
-/** The run store `dfchain status` reads: Firestore (honours FIRESTORE_EMULATOR_HOST), with short per-call timeouts. */
+/** The run store `dfchain status` and `dfchain runs` read: Firestore (honours FIRESTORE_EMULATOR_HOST), with short per-call timeouts. */
 export async function cliFirestore(config: Config): Promise<RunStore> {
   const { Firestore } = await import('@google-cloud/firestore');
   const { FirestoreRunStore } = await import('../store/firestore.js');

@@ -242,7 +242,7 @@ export function runView(
 }
 
 /** Columns padded to their widest cell, two spaces apart. */
-function table(rows: readonly (readonly string[])[]): string[] {
+export function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((cells) =>
     cells
