@@ -42,8 +42,38 @@ function mermaidCluster(cluster: PictureCluster, indent: string): string[] {
   ];
 }
 
-/** A Mermaid flowchart, top down: nodes, subgraphs per scope, then every edge. */
-export function mermaidPicture(picture: Picture): string {
+/** Every node of the picture, scopes' nodes after their own, in drawing order. */
+function allNodes(picture: Pick<Picture, 'nodes' | 'clusters'>): PictureNode[] {
+  return [...picture.nodes, ...picture.clusters.flatMap(allNodes)];
+}
+
+/**
+ * `classDef` and `class` lines for the nodes that have a class: one `classDef` per class of
+ * `classDefs` in use (in its order), then one `class` line per class listing its nodes.
+ */
+function mermaidClasses(picture: Picture, classDefs: Readonly<Record<string, string>>): string[] {
+  const nodes = allNodes(picture);
+  const used = Object.keys(classDefs).filter((c) => nodes.some((n) => n.className === c));
+  return [
+    ...used.map((c) => `  classDef ${c} ${classDefs[c]!}`),
+    ...used.map(
+      (c) =>
+        `  class ${nodes
+          .filter((n) => n.className === c)
+          .map((n) => n.id)
+          .join(',')} ${c}`,
+    ),
+  ];
+}
+
+/**
+ * A Mermaid flowchart, top down: nodes, subgraphs per scope, then every edge; with
+ * `classDefs` (class name to Mermaid style), then the styles of the classes nodes have.
+ */
+export function mermaidPicture(
+  picture: Picture,
+  classDefs: Readonly<Record<string, string>> = {},
+): string {
   return [
     'flowchart TD',
     ...picture.nodes.map((n) => mermaidNode(n, '  ')),
@@ -53,6 +83,7 @@ export function mermaidPicture(picture: Picture): string {
       const label = e.label === undefined ? '' : `|"${mermaidText(e.label)}"|`;
       return `  ${e.from} ${arrow}${label} ${e.to}`;
     }),
+    ...mermaidClasses(picture, classDefs),
   ].join('\n');
 }
 

@@ -21,6 +21,8 @@ export interface PictureNode {
   readonly shape: PictureShape;
   /** Label lines, unescaped. */
   readonly lines: readonly string[];
+  /** A style class (see {@link PictureStyle}); none: drawn plain. */
+  readonly className?: string;
 }
 
 /** A Parallel branch or Map item processor, and the scopes nested in it. */
@@ -37,6 +39,20 @@ export interface PictureEdge {
   readonly to: string;
   readonly label?: string;
   readonly dashed?: true;
+}
+
+/**
+ * What a picture may add to each state (`dfchain status --graph`): a style class and label
+ * lines, by the state's scope in the picture (`[]` at the top, `['Fan', '1']` for a Parallel's
+ * branch, `['Each', 'items']` for a Map's item processor) and name, and a suffix to a scope's
+ * title by the same path. Without one the picture is the chain alone (`dfchain graph`).
+ */
+export interface PictureStyle {
+  readonly classOf?: (scope: readonly string[], name: string) => string | undefined;
+  readonly extraLines?: (scope: readonly string[], name: string) => readonly string[];
+  readonly titleSuffix?: (scope: readonly string[]) => string | undefined;
+  /** The end node's class (a run that reached it). */
+  readonly endClass?: string;
 }
 
 /** A chain as nodes, nested scopes and edges, in file order; what mermaid and dot draw. */
@@ -105,6 +121,23 @@ function mapTitle(name: string, state: State & { Type: 'Map' }): string {
 
 interface Builder {
   readonly edges: PictureEdge[];
+  readonly style: PictureStyle;
+}
+
+/** A state's node, with the style's class and extra lines when it has any. */
+function stateNode(
+  scope: readonly string[],
+  name: string,
+  state: State,
+  style: PictureStyle,
+): PictureNode {
+  const className = style.classOf?.(scope, name);
+  return {
+    id: stateId(scope, name),
+    shape: state.Type,
+    lines: [...stateLines(name, state), ...(style.extraLines?.(scope, name) ?? [])],
+    ...(className !== undefined ? { className } : {}),
+  };
 }
 
 /**
@@ -124,7 +157,7 @@ function drawScope(
   b.edges.push({ from: entry, to: id(branch.StartAt) });
   for (const [name, state] of Object.entries(branch.States)) {
     const self = id(name);
-    nodes.push({ id: self, shape: state.Type, lines: stateLines(name, state) });
+    nodes.push(stateNode(scope, name, state, b.style));
     let after = self;
     if (state.Type === 'Parallel' || state.Type === 'Map') {
       after = `${self}_j_`;
@@ -135,7 +168,12 @@ function drawScope(
       for (const [br, key, title] of inner) {
         const path = [...scope, name, key];
         const drawn = drawScope(br, path, self, after, b);
-        clusters.push({ id: `c_${path.map(idSegment).join('_z_')}`, title, ...drawn });
+        const suffix = b.style.titleSuffix?.(path);
+        clusters.push({
+          id: `c_${path.map(idSegment).join('_z_')}`,
+          title: suffix === undefined ? title : `${title} · ${suffix}`,
+          ...drawn,
+        });
       }
       nodes.push({ id: after, shape: 'join', lines: [`${name} done`] });
     }
@@ -165,15 +203,23 @@ function drawScope(
 export const START_ID = 'start';
 export const END_ID = 'finish';
 
-/** The picture of a valid chain: start, every state (scopes nested), end, and the edges. */
-export function chainPicture(definition: ChainDefinition): Picture {
-  const b: Builder = { edges: [] };
+/**
+ * The picture of a valid chain: start, every state (scopes nested), end, and the edges;
+ * `style` adds classes and label text (none by default).
+ */
+export function chainPicture(definition: ChainDefinition, style: PictureStyle = {}): Picture {
+  const b: Builder = { edges: [], style };
   const drawn = drawScope(definition, [], START_ID, END_ID, b);
   return {
     nodes: [
       { id: START_ID, shape: 'start', lines: ['start'] },
       ...drawn.nodes,
-      { id: END_ID, shape: 'end', lines: ['end'] },
+      {
+        id: END_ID,
+        shape: 'end',
+        lines: ['end'],
+        ...(style.endClass !== undefined ? { className: style.endClass } : {}),
+      },
     ],
     clusters: drawn.clusters,
     edges: b.edges,

@@ -10,6 +10,7 @@ import type {
 } from '../engine/run.js';
 import { isQueued } from '../engine/admission.js';
 import { isUnsettled } from '../engine/run.js';
+import type { ChainDefinition } from '../chain/types.js';
 import type { Json, JsonObject } from '../json.js';
 import type { RunStore } from '../store/port.js';
 import { endpointOf, endpointText, failureLine, withDeadline, type Endpoint } from './failure.js';
@@ -22,6 +23,7 @@ import {
   type QueuedView,
   type QuotaWaitView,
 } from './status-admission.js';
+import { statusGraph } from './status-graph.js';
 
 /** One job of a run, as `dfchain status --json` shows it. */
 export interface StepView {
@@ -340,6 +342,11 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
 export interface StatusOptions {
   /** One JSON object ({@link RunView}) instead of the human view. */
   readonly json: boolean;
+  /**
+   * `--graph`: the Mermaid flowchart of the run's own (stored) definition, states coloured by
+   * status, after the human view (a blank line between) or as the JSON's `graph` field.
+   */
+  readonly graph?: boolean;
   /** Where the store's reads go, for the line a failed read prints (default: Firestore per the environment). */
   readonly endpoint?: Endpoint;
   readonly projectId?: string;
@@ -355,13 +362,18 @@ interface Read {
   readonly run: Run;
   readonly view: RunView;
   readonly runSlots: number | undefined;
+  readonly parts: readonly Run[];
+  /** Read for `--graph` only; undefined too when the store lacks it. */
+  readonly definition: ChainDefinition | undefined;
 }
 
 /**
- * `dfchain status RUN_ID [--json]`: reads the run, then its parts and its history (one read
- * each, in that order: see {@link runView}), then the place in line of each waiter, and prints
- * them. Exit 1 when the run does not exist or the store cannot be read, with one line on `err`
- * (so stdout stays empty or JSON); 2 when it FAILED, else 0. The reads have CLI_DEADLINE_MS.
+ * `dfchain status RUN_ID [--json] [--graph]`: reads the run, then its parts and its history (one
+ * read each, in that order: see {@link runView}), then the place in line of each waiter (and,
+ * with `--graph`, the run's stored definition), and prints them. Exit 1 when the run does not
+ * exist or the store cannot be read, with one line on `err` (so stdout stays empty or JSON), and
+ * with `--graph` when the store lacks the run's definition (the view is printed without the
+ * graph); 2 when it FAILED, else 0. The reads have CLI_DEADLINE_MS.
  */
 export async function statusCommand(
   store: RunStore,
@@ -373,7 +385,7 @@ export async function statusCommand(
   const endpoint = options.endpoint ?? endpointOf('firestore');
   let read: Read | undefined;
   try {
-    read = await withDeadline(readRun(store, runId));
+    read = await withDeadline(readRun(store, runId, options.graph === true));
   } catch (error) {
     const projectId = options.projectId ?? process.env['GOOGLE_CLOUD_PROJECT'] ?? '(unset)';
     err(failureLine(error, { command: 'status', endpoint, projectId }));
@@ -383,12 +395,26 @@ export async function statusCommand(
     err(noRunLine(runId, endpoint));
     return 1;
   }
-  if (options.json) out(JSON.stringify(read.view));
-  else renderRun(read.view, read.runSlots).forEach((line) => out(line));
+  const { definition } = read;
+  const graph =
+    options.graph === true && definition
+      ? statusGraph(definition, read.view, read.parts)
+      : undefined;
+  if (options.json) out(JSON.stringify(graph === undefined ? read.view : { ...read.view, graph }));
+  else {
+    renderRun(read.view, read.runSlots).forEach((line) => out(line));
+    if (graph !== undefined) out(`\n${graph}`);
+  }
+  if (options.graph === true && graph === undefined) {
+    err(
+      `dfchain status: no graph: the run's definition (hash ${read.run.definitionHash}) is not in the store`,
+    );
+    return 1;
+  }
   return read.run.status === 'FAILED' ? 2 : 0;
 }
 
-async function readRun(store: RunStore, runId: string): Promise<Read | undefined> {
+async function readRun(store: RunStore, runId: string, graph: boolean): Promise<Read | undefined> {
   const run = await store.get(runId);
   if (!run) return undefined;
   // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
@@ -397,5 +423,7 @@ async function readRun(store: RunStore, runId: string): Promise<Read | undefined
   // Places are read after the documents that record the waiters: one admitted in between still
   // shows, counted behind those still ahead of it; the next status shows it admitted.
   const { places, runSlots } = await readAdmission(store, run, parts);
-  return { run, view: runView(run, history, parts, places), runSlots };
+  // The run's own definition: the chain file may have changed since the run started.
+  const definition = graph ? await store.getDefinition(run.definitionHash) : undefined;
+  return { run, view: runView(run, history, parts, places), runSlots, parts, definition };
 }
