@@ -63,12 +63,14 @@ const USAGE = `usage: dfchain <command> [options]
       Publish a cancel command: the function cancels the run's running jobs and ends it
       CANCELLED with error {"Error": "States.Cancelled", "Cause": TEXT}; a run that already
       ended stays as it is. Exit 1 on a malformed run id or when Pub/Sub fails; 0 when published.
-  status RUN_ID [--json]
+  status RUN_ID [--json] [--graph]
       Show a run from the store: its jobs (ended, then in flight) and, while it runs, the
       state each scope waits in and the pending timers; a run or job waiting for a slot
       (MaxConcurrentRuns, DFCHAIN_MAX_ACTIVE_JOBS) shows its place in line. --json prints one
       JSON object {id, chain, status, input, output?, error?, startTime, endTime?, queued?,
-      steps, scopes?, timers?}; queued is {pool, since, position} (1 = next).
+      steps, scopes?, timers?}; queued is {pool, since, position} (1 = next). --graph adds the
+      Mermaid flowchart of the run's own definition, each state coloured by its status (after
+      a blank line, or as the JSON's graph field; exit 1 when the store lacks the definition).
       Exit 0 when the run is RUNNING, SUCCEEDED or CANCELLED (read its status), 1 when there
       is no such run or Firestore cannot be read (DFCHAIN_STORE=memory included: that store
       lives inside the function's process), 2 when it FAILED.
@@ -119,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
       since: { type: 'string' },
       limit: { type: 'string' },
       json: { type: 'boolean', default: false },
+      graph: { type: 'boolean', default: false },
       remote: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -237,7 +240,12 @@ async function main(argv: string[]): Promise<number> {
       const endpoint = endpointOf('firestore');
       credentialsContext = { command: 'status', endpoint, projectId: config.projectId };
       const store = await cliFirestore(config);
-      const options = { json: values.json, endpoint, projectId: config.projectId };
+      const options = {
+        json: values.json,
+        graph: values.graph,
+        endpoint,
+        projectId: config.projectId,
+      };
       try {
         return await statusCommand(store, argument, options, out, err);
       } finally {
