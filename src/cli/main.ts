@@ -14,6 +14,8 @@ import { runsCommand, runsQuery } from './runs.js';
 import { readInputOption } from './input-option.js';
 import { renderCommand } from './render.js';
 import { graphCommand } from './graph.js';
+import { logsCommand, logsQuery } from './logs.js';
+import { cliEntriesPort, loggingRootUrl } from './logs-entries.js';
 import { dryRunPortFor, validateRemoteCommand } from './validate-remote.js';
 import { validateCommand } from './validate.js';
 
@@ -82,6 +84,14 @@ const USAGE = `usage: dfchain <command> [options]
       chain's MaxConcurrentRuns shows "QUEUED n", n its place in line (1 = next). --json prints
       an array of {id, chain, status, startTime, endTime?, error?, queued?: {pool, since,
       position}}. Exit 0, 1 on a bad option or when Firestore cannot be read.
+  logs RUN_ID [--follow] [--since T] [--json]
+      Print the run's entries in Cloud Logging since T (as for runs; default 7d), oldest
+      first, "TIME  SEVERITY  EVENT  message", then the Logs Explorer URL of the same query.
+      --follow asks again every 2 s until the run's end line (run.succeeded, run.failed,
+      run.cancelled) or Ctrl-C. --json prints one JSON object per entry (its jsonPayload with
+      timestamp, severity, insertId) and the URL on stderr. Needs GOOGLE_CLOUD_PROJECT and
+      roles/logging.viewer, or DFCHAIN_LOGGING_ROOT_URL (a local stand-in of the Logging API).
+      Exit 0, 1 when there are no entries (the URL still printed) or Cloud Logging cannot be read.
 
 Any command exits 1 on an error (bad option, missing credentials, an endpoint that does not
 answer within 5 s, missing or empty chains folder), with one line on stderr saying what to
@@ -115,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
       input: { type: 'string' },
       topic: { type: 'string' },
       cause: { type: 'string' },
+      follow: { type: 'boolean', default: false },
       format: { type: 'string' },
       chain: { type: 'string' },
       status: { type: 'string' },
@@ -275,6 +286,22 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         void store.close().catch(() => undefined);
       }
+    }
+    case 'logs': {
+      const query = logsQuery({ runId: argument, since: values.since }, new Date());
+      if (typeof query === 'string') {
+        err(query);
+        return 1;
+      }
+      const root = loggingRootUrl();
+      const projectId = parseConfig().projectId;
+      const options = {
+        json: values.json,
+        follow: values.follow,
+        projectId,
+        ...(root ? { root } : {}),
+      };
+      return logsCommand(await cliEntriesPort(projectId, root), query, options, out, err);
     }
     default:
       out(`unknown command "${command}"\n\n${USAGE}`);
