@@ -1,6 +1,5 @@
 import { MAX_CANCEL_CAUSE, RUN_ID_PATTERN } from '../events/command.js';
-import { failureLine, withDeadline } from './failure.js';
-import type { Publisher } from './start.js';
+import { publishCommand, type Publisher } from './start.js';
 
 /** What `dfchain cancel` publishes. */
 export interface CancelOptions {
@@ -42,29 +41,14 @@ export async function cancelCommand(
     err(refused);
     return 1;
   }
-  const publisher = await connect();
-  try {
-    const command = {
-      dfchain: 'cancel',
-      runId: options.runId,
-      ...(options.cause !== undefined ? { cause: options.cause } : {}),
-    };
-    const id = await withDeadline(publisher.publish(options.topic, command));
-    out(`published cancel of run ${options.runId} as message ${id} on ${options.topic}`);
-    out(`follow it: dfchain status ${options.runId}`);
-    return 0;
-  } catch (error) {
-    err(
-      failureLine(error, {
-        command: 'cancel',
-        endpoint: publisher.endpoint,
-        projectId: options.projectId,
-        topic: options.topic,
-      }),
-    );
-    return 1;
-  } finally {
-    // Closing waits for nothing the command needs: a hung channel must not hold the exit.
-    void publisher.close().catch(() => undefined);
-  }
+  const command = {
+    dfchain: 'cancel',
+    runId: options.runId,
+    ...(options.cause !== undefined ? { cause: options.cause } : {}),
+  };
+  const id = await publishCommand('cancel', options, command, connect, err);
+  if (id === undefined) return 1;
+  out(`published cancel of run ${options.runId} as message ${id} on ${options.topic}`);
+  out(`follow it: dfchain status ${options.runId}`);
+  return 0;
 }

@@ -109,30 +109,45 @@ export async function startCommand(
     err(refused);
     return 1;
   }
+  const command = {
+    dfchain: 'start',
+    chain: options.chain,
+    ...(options.runId ? { runId: options.runId } : {}),
+    input: options.input,
+  };
+  const id = await publishCommand('start', options, command, connect, err);
+  if (id === undefined) return 1;
+  out(`published start of chain ${options.chain} as message ${id} on ${options.topic}`);
+  // Without a run id the function derives one from the message id: the same rule, so it matches.
+  out(`follow it: dfchain status ${options.runId ?? derivedRunId(options.chain, id)}`);
+  return 0;
+}
+
+/**
+ * Publishes one command of `dfchain <name>` on the events topic, once (a retried publish whose
+ * first try arrived would be a second command), under the CLI's deadline. Resolves to the
+ * message id, or undefined after one line on `err`.
+ */
+export async function publishCommand(
+  name: string,
+  where: { readonly projectId: string; readonly topic: string },
+  command: JsonObject,
+  connect: () => Promise<Publisher>,
+  err: (line: string) => void,
+): Promise<string | undefined> {
   const publisher = await connect();
   try {
-    const command = {
-      dfchain: 'start',
-      chain: options.chain,
-      ...(options.runId ? { runId: options.runId } : {}),
-      input: options.input,
-    };
-    const id = await withDeadline(publisher.publish(options.topic, command));
-    out(`published start of chain ${options.chain} as message ${id} on ${options.topic}`);
-    // Without a run id the function derives one from the message id: the same rule, so it matches.
-    const runId = options.runId ?? derivedRunId(options.chain, id);
-    out(`follow it: dfchain status ${runId}`);
-    return 0;
+    return await withDeadline(publisher.publish(where.topic, command));
   } catch (error) {
     err(
       failureLine(error, {
-        command: 'start',
+        command: name,
         endpoint: publisher.endpoint,
-        projectId: options.projectId,
-        topic: options.topic,
+        projectId: where.projectId,
+        topic: where.topic,
       }),
     );
-    return 1;
+    return undefined;
   } finally {
     // Closing waits for nothing the command needs: a hung channel must not hold the exit.
     void publisher.close().catch(() => undefined);
