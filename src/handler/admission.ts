@@ -8,11 +8,10 @@ export function jobBudget(deps: HandlerDeps): number | undefined {
   return deps.maxActiveJobs ? deps.maxActiveJobs : undefined;
 }
 
-/** What one write knows of a pool: the slots taken and whether anyone waits. */
+/** What one write knows of a pool: its free slots, and whether anyone waits. */
 interface PoolView {
-  readonly taken: SlotRef[];
   waiting: boolean;
-  free: number[];
+  readonly free: number[];
 }
 
 async function viewOf(
@@ -28,7 +27,7 @@ async function viewOf(
   const waiting =
     waiters.length > 0 ||
     inWrite.some((run) => waitingEntries(run).some((entry) => entry.pool === pool));
-  return { taken, waiting, free: freeIndices(taken, capacity, capacity) };
+  return { waiting, free: freeIndices(taken, capacity, capacity) };
 }
 
 function withStep(transition: Transition, step: Step, launch: boolean): Transition {
