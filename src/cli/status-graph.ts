@@ -2,7 +2,7 @@ import { chainPicture, type PictureStyle } from '../chain/picture.js';
 import { mermaidPicture } from '../chain/picture-text.js';
 import { mapProcessor, type ChainDefinition, type State } from '../chain/types.js';
 import type { Run, RunError } from '../engine/run.js';
-import type { RunView, StepView } from './status.js';
+import type { RunView, StepView } from './status-view.js';
 
 /** How `dfchain status --graph` colours a state; a state with no record has none. */
 export type StateClass = 'succeeded' | 'failed' | 'running' | 'queued' | 'cancelled';
