@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../config.js';
+import { parseConfig, type Config } from '../config.js';
 import { DfchainError } from '../errors.js';
+import type { RunStore } from '../store/port.js';
 import type { JsonObject } from '../json.js';
 import { cancelCommand } from './cancel.js';
 import { deployFactsCommand } from './deploy-facts.js';
 import { sinkFilterCommand } from './sink-filter.js';
-import { endpointOf, failureLine, isMissingCredentials, type FailureContext } from './failure.js';
-import { pubsubPublisher, startCommand } from './start.js';
+import {
+  endpointOf,
+  failureLine,
+  isMissingCredentials,
+  type Endpoint,
+  type FailureContext,
+} from './failure.js';
+import { pubsubPublisher, startCommand, type Publisher } from './start.js';
 import { cliFirestore, memoryStoreRefusal } from './status-store.js';
 import { statusCommand } from './status.js';
 import { runsCommand, runsQuery } from './runs.js';
@@ -114,6 +121,39 @@ function parseInput(text: string | undefined): JsonObject {
   return value as JsonObject;
 }
 
+/** The configuration and a Pub/Sub publisher for a command that publishes (start, cancel). */
+function publisherFor(command: string): { config: Config; connect: () => Promise<Publisher> } {
+  const config = parseConfig();
+  const endpoint = endpointOf('pubsub');
+  credentialsContext = { command, endpoint, projectId: config.projectId };
+  return { config, connect: () => pubsubPublisher(config.projectId, endpoint) };
+}
+
+/**
+ * Runs a command that reads the store (status, runs): refused in one line with the memory
+ * store (before parseConfig: no project setting would make it work), the Firestore client
+ * closed without waiting once the command returns (a hung channel must not hold the exit).
+ */
+async function withStore(
+  command: string,
+  use: (store: RunStore, where: { endpoint: Endpoint; projectId: string }) => Promise<number>,
+): Promise<number> {
+  const refused = memoryStoreRefusal(process.env, command);
+  if (refused !== undefined) {
+    err(refused);
+    return 1;
+  }
+  const config = parseConfig();
+  const endpoint = endpointOf('firestore');
+  credentialsContext = { command, endpoint, projectId: config.projectId };
+  const store = await cliFirestore(config);
+  try {
+    return await use(store, { endpoint, projectId: config.projectId });
+  } finally {
+    void store.close().catch(() => undefined);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -204,9 +244,7 @@ async function main(argv: string[]): Promise<number> {
       );
     case 'start': {
       if (!argument) throw new Error('start needs a chain name: dfchain start CHAIN');
-      const config = parseConfig();
-      const endpoint = endpointOf('pubsub');
-      credentialsContext = { command: 'start', endpoint, projectId: config.projectId };
+      const { config, connect } = publisherFor('start');
       return startCommand(
         {
           projectId: config.projectId,
@@ -217,16 +255,14 @@ async function main(argv: string[]): Promise<number> {
           input: parseInput(values.input),
           chainsDir: values['chains-dir'] ?? config.chainsDir,
         },
-        () => pubsubPublisher(config.projectId, endpoint),
+        connect,
         out,
         err,
       );
     }
     case 'cancel': {
       if (!argument) throw new Error('cancel needs a run id: dfchain cancel RUN_ID');
-      const config = parseConfig();
-      const endpoint = endpointOf('pubsub');
-      credentialsContext = { command: 'cancel', endpoint, projectId: config.projectId };
+      const { config, connect } = publisherFor('cancel');
       return cancelCommand(
         {
           projectId: config.projectId,
@@ -234,35 +270,22 @@ async function main(argv: string[]): Promise<number> {
           runId: argument,
           ...(values.cause !== undefined ? { cause: values.cause } : {}),
         },
-        () => pubsubPublisher(config.projectId, endpoint),
+        connect,
         out,
         err,
       );
     }
     case 'status': {
       if (!argument) throw new Error('status needs a run id: dfchain status RUN_ID');
-      // Before parseConfig: with the memory store no project setting would make status work.
-      const refused = memoryStoreRefusal();
-      if (refused !== undefined) {
-        err(refused);
-        return 1;
-      }
-      const config = parseConfig();
-      const endpoint = endpointOf('firestore');
-      credentialsContext = { command: 'status', endpoint, projectId: config.projectId };
-      const store = await cliFirestore(config);
-      const options = {
-        json: values.json,
-        graph: values.graph,
-        endpoint,
-        projectId: config.projectId,
-      };
-      try {
-        return await statusCommand(store, argument, options, out, err);
-      } finally {
-        // A hung channel must not hold the exit: main exits when the command returns.
-        void store.close().catch(() => undefined);
-      }
+      return withStore('status', (store, where) =>
+        statusCommand(
+          store,
+          argument,
+          { json: values.json, graph: values.graph, ...where },
+          out,
+          err,
+        ),
+      );
     }
     case 'runs': {
       // Options first, then the memory store, then the configuration: each refusal its own line.
@@ -271,21 +294,9 @@ async function main(argv: string[]): Promise<number> {
         err(query);
         return 1;
       }
-      const refused = memoryStoreRefusal(process.env, 'runs');
-      if (refused !== undefined) {
-        err(refused);
-        return 1;
-      }
-      const config = parseConfig();
-      const endpoint = endpointOf('firestore');
-      credentialsContext = { command: 'runs', endpoint, projectId: config.projectId };
-      const store = await cliFirestore(config);
-      const options = { json: values.json, endpoint, projectId: config.projectId };
-      try {
-        return await runsCommand(store, query, options, out, err);
-      } finally {
-        void store.close().catch(() => undefined);
-      }
+      return withStore('runs', (store, where) =>
+        runsCommand(store, query, { json: values.json, ...where }, out, err),
+      );
     }
     case 'logs': {
       const query = logsQuery({ runId: argument, since: values.since }, new Date());
