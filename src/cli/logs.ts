@@ -1,3 +1,4 @@
+import { sinceTime } from './since.js';
 import { LOG_LABELS } from '../log/cloud-logging.js';
 import type { EntriesPort, LogEntryView } from './logs-entries.js';
 import { isMissingCredentials, NoAnswerError, withDeadline } from './failure.js';
@@ -10,14 +11,6 @@ export const FOLLOW_EVERY_MS = 2_000;
 
 /** The events that end a run: --follow stops after one. */
 export const END_EVENTS: readonly string[] = ['run.succeeded', 'run.failed', 'run.cancelled'];
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  s: 1000,
-  m: 60_000,
-  h: 3600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
 
 /** The options of `dfchain logs` as typed. */
 export interface LogsArgs {
@@ -32,23 +25,10 @@ export interface LogsQuery {
   readonly since: string;
 }
 
-/** `--since`: an ISO time or a duration back from `now` (90s, 30m, 2h, 3d, 1w); default 7 days. */
-function sinceTime(text: string | undefined, now: Date): string | undefined {
-  if (text === undefined) return new Date(now.getTime() - DEFAULT_SINCE_MS).toISOString();
-  const duration = /^(\d+)([smhdw])$/.exec(text);
-  if (duration) {
-    const time = new Date(now.getTime() - Number(duration[1]) * UNIT_MS[duration[2]!]!);
-    return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
-  }
-  if (!/^\d{4}-\d{2}-\d{2}([T ]|$)/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
-}
-
 /** The query the options ask for, or the one line that refuses them (exit 1). */
 export function logsQuery(args: LogsArgs, now: Date): LogsQuery | string {
   if (!args.runId) return 'dfchain logs: needs a run id: dfchain logs RUN_ID';
-  const since = sinceTime(args.since, now);
+  const since = sinceTime(args.since, now, DEFAULT_SINCE_MS);
   if (since === undefined) {
     return `dfchain logs: --since must be an ISO time (2026-11-22T10:00:00Z) or a duration back from now (30m, 2h, 3d), got "${args.since}"`;
   }

@@ -1,3 +1,4 @@
+import { sinceTime } from './since.js';
 import { RUN_STATUSES, type Run, type RunStatus } from '../engine/run.js';
 import type { RunStore } from '../store/port.js';
 import { endpointOf, failureLine, withDeadline, type Endpoint } from './failure.js';
@@ -14,14 +15,6 @@ export const MAX_LIMIT = 1000;
 
 /** The window when --since is not given: the last 24 hours. */
 const DEFAULT_SINCE_MS = 24 * 3600_000;
-
-const UNIT_MS: Readonly<Record<string, number>> = {
-  s: 1000,
-  m: 60_000,
-  h: 3600_000,
-  d: 86_400_000,
-  w: 7 * 86_400_000,
-};
 
 /** The options of `dfchain runs` as typed (strings, unchecked). */
 export interface RunsArgs {
@@ -53,7 +46,7 @@ export function runsQuery(args: RunsArgs, now: Date): RunsQuery | string {
       return `dfchain runs: --status must be one of ${LISTED_STATUSES.join(', ')}, got "${args.status}"`;
     }
   }
-  const since = sinceTime(args.since, now);
+  const since = sinceTime(args.since, now, DEFAULT_SINCE_MS);
   if (since === undefined) {
     return `dfchain runs: --since must be an ISO time (2026-11-22T10:00:00Z) or a duration back from now (30m, 2h, 3d), got "${args.since}"`;
   }
@@ -70,20 +63,6 @@ export function runsQuery(args: RunsArgs, now: Date): RunsQuery | string {
     since,
     limit,
   };
-}
-
-function sinceTime(text: string | undefined, now: Date): string | undefined {
-  if (text === undefined) return new Date(now.getTime() - DEFAULT_SINCE_MS).toISOString();
-  const duration = /^(\d+)([smhdw])$/.exec(text);
-  if (duration) {
-    const ms = Number(duration[1]) * UNIT_MS[duration[2]!]!;
-    const time = new Date(now.getTime() - ms);
-    return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
-  }
-  // A date, with or without a time: Date.parse alone would take "1" or "March 3".
-  if (!/^\d{4}-\d{2}-\d{2}([T ]|$)/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
 /** The STATUS a run is listed with. */
