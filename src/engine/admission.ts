@@ -63,7 +63,7 @@ export function slotKey(slot: SlotRef): string {
 }
 
 /** The id of a queue entry's document inside its pool: sorts oldest first. */
-export function entryKey(entry: QueueEntry): string {
+export function lineKey(entry: QueueEntry): string {
   return `${entry.at}~${entry.doc}~${entry.jobName ?? '-'}`;
 }
 
@@ -82,7 +82,7 @@ export function admissionOps(before: Run | undefined, after: Run): AdmissionOps 
   const holds = heldSlots(after);
   const waiting = before ? waitingEntries(before) : [];
   const waits = waitingEntries(after);
-  const entry = (e: QueueEntry) => `${e.pool}/${entryKey(e)}`;
+  const entry = (e: QueueEntry) => `${e.pool}/${lineKey(e)}`;
   return {
     claim: minus(holds, held, holdKey),
     release: minus(held, holds, holdKey),

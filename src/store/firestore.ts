@@ -8,7 +8,7 @@ import {
 } from '@google-cloud/firestore';
 import type { ChainDefinition } from '../chain/types.js';
 import {
-  entryKey,
+  lineKey,
   noOps,
   type AdmissionOps,
   type QueueEntry,
@@ -188,7 +188,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
   }
 
   private entryDoc(entry: QueueEntry) {
-    return this.poolDoc(entry.pool).collection(QUEUE).doc(entryKey(entry));
+    return this.poolDoc(entry.pool).collection(QUEUE).doc(lineKey(entry));
   }
 
   /**
@@ -335,7 +335,7 @@ export class FirestoreRunStore extends OptimisticRunStore {
   async placeInLine(entry: QueueEntry): Promise<number> {
     const query = this.poolDoc(entry.pool)
       .collection(QUEUE)
-      .where(FieldPath.documentId(), '<', entryKey(entry))
+      .where(FieldPath.documentId(), '<', lineKey(entry))
       .count();
     const snapshot = await this.guard('count a queue', () => query.get());
     return snapshot.data().count;

@@ -1,6 +1,6 @@
 import type { ChainDefinition } from '../chain/types.js';
 import {
-  entryKey,
+  lineKey,
   slotKey,
   type AdmissionOps,
   type QueueEntry,
@@ -20,7 +20,7 @@ export class MemoryRunStore extends OptimisticRunStore {
   private readonly runs = new Map<string, { run: Run; version: number }>();
   private readonly histories = new Map<string, Step[]>();
   private readonly definitions = new Map<string, ChainDefinition>();
-  /** Held slots by slotKey, and each pool's queue by entryKey: what Firestore keeps as documents. */
+  /** Held slots by slotKey, and each pool's queue by lineKey: what Firestore keeps as documents. */
   private readonly held = new Map<string, SlotHold>();
   private readonly queues = new Map<string, Map<string, QueueEntry>>();
   /** Round trips a remote store would make: reads and conditional writes of run documents. */
@@ -71,10 +71,10 @@ export class MemoryRunStore extends OptimisticRunStore {
   private applyOps(ops: AdmissionOps): void {
     for (const hold of ops.release) this.held.delete(slotKey(hold));
     for (const hold of ops.claim) this.held.set(slotKey(hold), { ...hold });
-    for (const entry of ops.dequeue) this.queues.get(entry.pool)?.delete(entryKey(entry));
+    for (const entry of ops.dequeue) this.queues.get(entry.pool)?.delete(lineKey(entry));
     for (const entry of ops.enqueue) {
       const queue = this.queues.get(entry.pool) ?? new Map<string, QueueEntry>();
-      queue.set(entryKey(entry), { ...entry });
+      queue.set(lineKey(entry), { ...entry });
       this.queues.set(entry.pool, queue);
     }
   }
@@ -91,7 +91,7 @@ export class MemoryRunStore extends OptimisticRunStore {
   }
 
   placeInLine(entry: QueueEntry): Promise<number> {
-    const key = entryKey(entry);
+    const key = lineKey(entry);
     const keys = [...(this.queues.get(entry.pool)?.keys() ?? [])];
     return Promise.resolve(keys.filter((other) => other < key).length);
   }

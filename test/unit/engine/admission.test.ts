@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   admissionOps,
-  entryKey,
+  lineKey,
   freeIndices,
   heldSlots,
   isParked,
@@ -90,8 +90,8 @@ describe('engine: admission (slots and places in line, derived from the run)', (
   });
 
   it('orders line entries by time, then document and job', () => {
-    const a = entryKey({ pool: 'x', at: '2026-01-01T00:00:00.000Z', doc: 'b', jobName: 'j' });
-    const b = entryKey({ pool: 'x', at: '2026-01-01T00:00:00.001Z', doc: 'a' });
+    const a = lineKey({ pool: 'x', at: '2026-01-01T00:00:00.000Z', doc: 'b', jobName: 'j' });
+    const b = lineKey({ pool: 'x', at: '2026-01-01T00:00:00.001Z', doc: 'a' });
     assert.ok(a < b);
     assert.equal(b, '2026-01-01T00:00:00.001Z~a~-');
   });
