@@ -9,7 +9,7 @@ export interface MapItem {
 
 /** The ASL context object (`$$`) a state sees when it is entered. */
 export function contextObject(
-  run: Pick<Run, 'id' | 'input' | 'startTime' | 'chain'>,
+  run: Pick<Run, 'id' | 'input' | 'startTime' | 'chain' | 'scheduledTime' | 'redriveCount'>,
   state: string,
   enteredTime: string,
   attempt: number,
@@ -21,7 +21,8 @@ export function contextObject(
       Name: run.id,
       Input: run.input,
       StartTime: run.startTime,
-      RedriveCount: 0,
+      RedriveCount: run.redriveCount ?? 0,
+      ...(run.scheduledTime === undefined ? {} : { ScheduledTime: run.scheduledTime }),
     },
     State: { Name: state, EnteredTime: enteredTime, RetryCount: attempt },
     StateMachine: { Id: run.chain, Name: run.chain },

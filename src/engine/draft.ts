@@ -36,7 +36,15 @@ export class Draft {
   private fixedFields:
     | Pick<
         Run,
-        'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
+        | 'id'
+        | 'chain'
+        | 'nonce'
+        | 'projectId'
+        | 'workerServiceAccount'
+        | 'input'
+        | 'startTime'
+        | 'scheduledTime'
+        | 'redriveCount'
       >
     | undefined;
   readonly effects: Effect[] = [];
@@ -82,7 +90,15 @@ export class Draft {
   /** The run's id (the run's, in a part too), chain, nonce and other fixed fields. */
   get fixed(): Pick<
     Run,
-    'id' | 'chain' | 'nonce' | 'projectId' | 'workerServiceAccount' | 'input' | 'startTime'
+    | 'id'
+    | 'chain'
+    | 'nonce'
+    | 'projectId'
+    | 'workerServiceAccount'
+    | 'input'
+    | 'startTime'
+    | 'scheduledTime'
+    | 'redriveCount'
   > {
     this.fixedFields ??= this.base.part ? { ...this.base, id: this.base.part.root } : this.base;
     return this.fixedFields;

@@ -231,6 +231,10 @@ export interface Run {
   readonly input: JsonObject;
   readonly status: RunStatus;
   readonly startTime: string;
+  /** A scheduled (or backfilled) run: the cron tick it stands for (`$$.Execution.ScheduledTime`). */
+  readonly scheduledTime?: string;
+  /** How many times the run was redriven (`$$.Execution.RedriveCount`); absent means 0. */
+  readonly redriveCount?: number;
   readonly endTime?: string;
   /**
    * Steps still in flight (INTENDED or LAUNCHED), by job name. Ended steps move to the run's

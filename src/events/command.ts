@@ -5,7 +5,7 @@ import { isObject, malformed, quote, typeName, type UnknownObject } from './insp
 import type { Signal } from './signal.js';
 
 /** The verbs of a dfchain command message. */
-export const COMMAND_VERBS = ['start', 'tick', 'timer', 'cancel'] as const;
+export const COMMAND_VERBS = ['start', 'tick', 'timer', 'cancel', 'redrive'] as const;
 /** A verb of a dfchain command message. */
 export type CommandVerb = (typeof COMMAND_VERBS)[number];
 
@@ -20,6 +20,7 @@ const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   tick: ['dfchain'],
   timer: ['dfchain', 'runId', 'timer'],
   cancel: ['dfchain', 'runId', 'cause'],
+  redrive: ['dfchain', 'runId'],
 };
 
 /** Longest cause a cancel command may give (it is stored with the run and logged). */
@@ -90,14 +91,24 @@ function decodeTimer(command: UnknownObject): Signal {
   return { kind: 'timer', runId, timer };
 }
 
-function decodeCancel(command: UnknownObject): Signal {
+/** The run id of a command that names a run (cancel, redrive), or what is wrong with it. */
+function commandRunId(verb: CommandVerb, command: UnknownObject): string | Signal {
   const runId = command['runId'];
-  if (typeof runId !== 'string' || !RUN_ID_PATTERN.test(runId)) {
-    const got = typeof runId === 'string' ? quote(runId) : typeName(runId);
-    return malformed(
-      `cancel.runId must be a run id matching ${RUN_ID_PATTERN.source} (lowercase letters, digits, "_" and "-", at most 63), got ${got}`,
-    );
-  }
+  if (typeof runId === 'string' && RUN_ID_PATTERN.test(runId)) return runId;
+  const got = typeof runId === 'string' ? quote(runId) : typeName(runId);
+  return malformed(
+    `${verb}.runId must be a run id matching ${RUN_ID_PATTERN.source} (lowercase letters, digits, "_" and "-", at most 63), got ${got}`,
+  );
+}
+
+function decodeRedrive(command: UnknownObject): Signal {
+  const runId = commandRunId('redrive', command);
+  return typeof runId === 'string' ? { kind: 'redrive', runId } : runId;
+}
+
+function decodeCancel(command: UnknownObject): Signal {
+  const runId = commandRunId('cancel', command);
+  if (typeof runId !== 'string') return runId;
   const cause = command['cause'];
   if (cause === undefined) return { kind: 'cancel', runId };
   if (typeof cause !== 'string' || cause.length > MAX_CANCEL_CAUSE) {
@@ -129,5 +140,6 @@ export function decodeCommand(command: UnknownObject): Signal {
   if (extra !== undefined) return malformed(extra);
   if (known === 'start') return decodeStart(command);
   if (known === 'cancel') return decodeCancel(command);
+  if (known === 'redrive') return decodeRedrive(command);
   return known === 'timer' ? decodeTimer(command) : { kind: 'tick' };
 }

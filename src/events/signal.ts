@@ -49,6 +49,12 @@ export interface CancelSignal {
   readonly cause?: string;
 }
 
+/** The `redrive` command: resume a FAILED or CANCELLED run from the states that did not succeed. */
+export interface RedriveSignal {
+  readonly kind: 'redrive';
+  readonly runId: string;
+}
+
 /** A message dfchain will not act on, with the reason it is logged under. */
 export interface IgnoredSignal {
   readonly kind: 'ignored';
@@ -64,6 +70,7 @@ export type Signal =
   | TickSignal
   | TimerSignal
   | CancelSignal
+  | RedriveSignal
   | IgnoredSignal;
 
 /** What the decoder needs of a CloudEvent (functions-framework's `CloudEvent<unknown>`). */
