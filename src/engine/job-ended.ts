@@ -98,6 +98,10 @@ export function onJobEnded(
     jobName: job.name,
     jobId: job.id,
     jobState: job.currentState,
+    // The step-duration metric's value (docs/observability.md): launch recorded to end confirmed.
+    ...(step.launchedAt !== undefined
+      ? { durationSeconds: (Date.parse(now) - Date.parse(step.launchedAt)) / 1000 }
+      : {}),
   });
   const frame = step.abandoned ? undefined : frameOf(d, step);
   if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return settle(d);

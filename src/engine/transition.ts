@@ -75,6 +75,8 @@ export interface RunEvent {
   /** state.retrying / state.waiting: when the timer is due; run.deadline_missed: the deadline. */
   readonly dueAt?: string;
   readonly attempt?: number;
+  /** job.confirmed: seconds from the recorded launch to the confirmed end (absent if never recorded launched). */
+  readonly durationSeconds?: number;
 }
 
 /** The engine's answer: the next run (unchanged when nothing happened), effects and log events. */
