@@ -285,6 +285,19 @@ export interface ChainDeadline {
   readonly At?: string;
 }
 
+/**
+ * When Cloud Scheduler starts runs of the chain (deploy makes one Cloud Scheduler job per
+ * chain with a Schedule). See src/schedule/ for the ticks and the run ids they give.
+ */
+export interface ChainSchedule {
+  /** unix-cron, 5 fields: minute hour day-of-month month day-of-week, such as `0 5 * * *`. */
+  readonly Cron: string;
+  /** IANA (tz database) name the cron is read in, such as `Europe/Paris`; default `Etc/UTC`. */
+  readonly TimeZone?: string;
+  /** The input of every scheduled run; default `{}`. */
+  readonly Input?: JsonObject;
+}
+
 /** The JSON of a chain file. */
 export interface ChainDefinition {
   readonly $schema?: string;
@@ -294,6 +307,7 @@ export interface ChainDefinition {
   readonly Deadline?: ChainDeadline;
   /** Most runs of this chain running at once; runs started beyond it wait, in start order. */
   readonly MaxConcurrentRuns?: number;
+  readonly Schedule?: ChainSchedule;
   readonly Defaults?: ChainDefaults;
   readonly States: Readonly<Record<string, State>>;
 }

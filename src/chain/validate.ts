@@ -5,6 +5,7 @@ import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
 import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
+import { scheduleProblems } from './schedule-checks.js';
 import { chainSchemaValidator } from './schema.js';
 import { stateProblems } from './state-checks.js';
 import { taskProblems } from './task-checks.js';
@@ -37,6 +38,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
   const all = [
     ...schemaProblems(validate.errors ?? [], json),
     ...deadlineProblems(json),
+    ...scheduleProblems(json),
     ...graphProblems(json),
     ...stateProblems(json),
     ...choiceProblems(json),
