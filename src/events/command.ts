@@ -1,4 +1,5 @@
 import { didYouMean } from '../chain/did-you-mean.js';
+import { parseTimestamp } from '../engine/timestamp.js';
 import type { JsonObject } from '../json.js';
 import { inputLimitProblem } from './input-limits.js';
 import { isObject, malformed, quote, typeName, type UnknownObject } from './inspect.js';
@@ -16,7 +17,7 @@ export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const DOC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}(?:\.[0-9a-f]{20})?$/;
 
 const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
-  start: ['dfchain', 'chain', 'runId', 'input'],
+  start: ['dfchain', 'chain', 'runId', 'input', 'scheduled', 'scheduledTime'],
   tick: ['dfchain'],
   timer: ['dfchain', 'runId', 'timer'],
   cancel: ['dfchain', 'runId', 'cause'],
@@ -47,12 +48,52 @@ function unknownField(verb: CommandVerb, command: UnknownObject): string | undef
   return `${verb} has unknown field ${quote(extra)} (expected ${allowed.join(', ')}${hint})`;
 }
 
-function decodeStart(command: UnknownObject): Signal {
+/** What the envelope of a command tells besides its data (Pub/Sub: the publish time). */
+export interface CommandEnvelope {
+  /** RFC 3339 time the message was published, when the envelope has one. */
+  readonly publishTime?: string;
+}
+
+/**
+ * `value` as an ISO time (UTC, milliseconds) when it is an RFC 3339 timestamp with a zone (as
+ * Pub/Sub's publishTime and `dfchain backfill` write them), else undefined.
+ */
+function isoTime(value: unknown): string | undefined {
+  const ms = typeof value === 'string' ? parseTimestamp(value) : undefined;
+  return ms === undefined ? undefined : new Date(ms).toISOString();
+}
+
+/**
+ * `{"dfchain":"start","chain":"C","scheduled":true}`: the fixed message of a Cloud Scheduler
+ * job (a Pub/Sub target cannot vary it). The tick, run id and input come from the chain's
+ * Schedule and the message's publish time, so nothing else may be given.
+ */
+function decodeScheduled(command: UnknownObject, chain: string, envelope: CommandEnvelope): Signal {
+  const given = ['runId', 'input', 'scheduledTime'].filter((key) => command[key] !== undefined);
+  if (given.length > 0) {
+    return malformed(
+      `start.scheduled derives the run id, input and scheduled time from the chain's Schedule; drop ${given.join(', ')} (or drop scheduled and give scheduledTime)`,
+    );
+  }
+  const publishTime = isoTime(envelope.publishTime);
+  if (publishTime === undefined) {
+    return malformed(
+      `start.scheduled needs the Pub/Sub message's publishTime, which this delivery lacks (got ${typeName(envelope.publishTime)}): a scheduled start comes from Cloud Scheduler through the topic`,
+    );
+  }
+  return { kind: 'start', chain, input: {}, trigger: { publishTime } };
+}
+
+function decodeStart(command: UnknownObject, envelope: CommandEnvelope): Signal {
   const chain = command['chain'];
   if (typeof chain !== 'string' || chain.trim() === '') {
     const got = typeof chain === 'string' ? 'an empty string' : typeName(chain);
     return malformed(`start.chain must be a non-empty string naming a chain file, got ${got}`);
   }
+  const scheduled = command['scheduled'];
+  if (scheduled !== undefined && scheduled !== true)
+    return malformed(`start.scheduled must be true when given, got ${typeName(scheduled)}`);
+  if (scheduled === true) return decodeScheduled(command, chain, envelope);
   const runId = command['runId'];
   if (runId !== undefined && typeof runId !== 'string') {
     return malformed(`start.runId must be a string, got ${typeName(runId)}`);
@@ -63,6 +104,14 @@ function decodeStart(command: UnknownObject): Signal {
       `start.runId ${quote(runId)} must match ${RUN_ID_PATTERN.source} because it becomes a Dataflow label value: use lowercase letters, digits, "_" and "-", at most 63`,
     );
   }
+  const rawTime = command['scheduledTime'];
+  const scheduledTime = isoTime(rawTime);
+  if (rawTime !== undefined && scheduledTime === undefined) {
+    const got = typeof rawTime === 'string' ? quote(rawTime) : typeName(rawTime);
+    return malformed(
+      `start.scheduledTime must be an RFC 3339 timestamp with a zone, such as "2026-01-05T04:00:00Z", got ${got}`,
+    );
+  }
   const input = command['input'] ?? {};
   if (!isObject(input))
     return malformed(`start.input must be a JSON object, got ${typeName(input)}`);
@@ -70,8 +119,13 @@ function decodeStart(command: UnknownObject): Signal {
   const json = input as JsonObject;
   const tooBig = inputLimitProblem(json);
   if (tooBig !== undefined) return malformed(tooBig);
-  const signal = { kind: 'start', chain, input: json } as const;
-  return runId === undefined ? signal : { ...signal, runId };
+  return {
+    kind: 'start',
+    chain,
+    input: json,
+    ...(runId === undefined ? {} : { runId }),
+    ...(scheduledTime === undefined ? {} : { scheduledTime }),
+  };
 }
 
 function decodeTimer(command: UnknownObject): Signal {
@@ -120,8 +174,11 @@ function decodeCancel(command: UnknownObject): Signal {
   return { kind: 'cancel', runId, cause };
 }
 
-/** Turns a `{"dfchain": …}` command into `start` or `tick`, or says exactly what is wrong. */
-export function decodeCommand(command: UnknownObject): Signal {
+/**
+ * Turns a `{"dfchain": …}` command into its signal, or says exactly what is wrong. `envelope`
+ * is what the delivery says around it (a scheduled start reads its publish time).
+ */
+export function decodeCommand(command: UnknownObject, envelope: CommandEnvelope = {}): Signal {
   const verb = command['dfchain'];
   if (typeof verb !== 'string') {
     return malformed(
@@ -138,7 +195,7 @@ export function decodeCommand(command: UnknownObject): Signal {
   const known = verb as CommandVerb;
   const extra = unknownField(known, command);
   if (extra !== undefined) return malformed(extra);
-  if (known === 'start') return decodeStart(command);
+  if (known === 'start') return decodeStart(command, envelope);
   if (known === 'cancel') return decodeCancel(command);
   if (known === 'redrive') return decodeRedrive(command);
   return known === 'timer' ? decodeTimer(command) : { kind: 'tick' };

@@ -16,7 +16,7 @@ function decodePubSub(data: unknown): Signal {
       `message.data is JSON ${typeName(value)}, neither a LogEntry nor a dfchain command`,
     );
   }
-  if (looksLikeCommand(value)) return decodeCommand(value);
+  if (looksLikeCommand(value)) return decodeCommand(value, payload);
   if (looksLikeLogEntry(value)) return decodeLogEntry(value);
   const keys = Object.keys(value).slice(0, 5).join(', ');
   return foreign(

@@ -30,19 +30,31 @@ function base64Problem(text: string): string | undefined {
   return undefined;
 }
 
+/** What a Pub/Sub message carries: its JSON data, and when it was published. */
+export interface PubSubPayload {
+  readonly value: unknown;
+  /** `message.publishTime` (RFC 3339, set by Pub/Sub) when the envelope has it as a string. */
+  readonly publishTime?: string;
+}
+
 /**
  * The JSON value a Pub/Sub CloudEvent carries in `data.message.data` (base64), checked strictly:
  * Eventarc sends `{message, subscription}`; functions-framework converts a raw push body into
  * `{message: {'@type', data, attributes, messageId, publishTime}}`. Both read the same here.
+ * A push body names it `publish_time` too (PubsubMessage in google/pubsub/v1/pubsub.proto is
+ * `publish_time`; its JSON name is `publishTime`): either is read.
  */
-export function readPubSubPayload(data: unknown): { readonly value: unknown } | IgnoredSignal {
+export function readPubSubPayload(data: unknown): PubSubPayload | IgnoredSignal {
   if (!isObject(data))
     return malformed(`Pub/Sub event data must be an object, got ${typeName(data)}`);
   const message: unknown = data['message'];
   if (!isObject(message)) {
     return malformed(`Pub/Sub event data.message must be an object, got ${typeName(message)}`);
   }
-  return readMessageData(message);
+  const payload = readMessageData(message);
+  if ('kind' in payload) return payload;
+  const publishTime: unknown = message['publishTime'] ?? message['publish_time'];
+  return typeof publishTime === 'string' ? { ...payload, publishTime } : payload;
 }
 
 function readMessageData(message: UnknownObject): { readonly value: unknown } | IgnoredSignal {

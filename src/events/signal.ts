@@ -23,9 +23,20 @@ export interface JobEndedSignal {
 export interface StartSignal {
   readonly kind: 'start';
   readonly chain: string;
-  /** Absent: dfchain derives one from the message id, so redeliveries start one run. */
+  /**
+   * Absent: dfchain derives one, from the scheduled time when there is one (the same id
+   * whoever starts that tick), else from the message id, so redeliveries start one run.
+   */
   readonly runId?: string;
+  /** The run input; a scheduled trigger's is the chain's `Schedule.Input` instead. */
   readonly input: JsonObject;
+  /** The cron tick the run stands for (ISO, UTC): `$$.Execution.ScheduledTime`. */
+  readonly scheduledTime?: string;
+  /**
+   * A scheduled trigger (`"scheduled": true`, Cloud Scheduler's fixed message): the run stands
+   * for the last tick of the chain's Schedule at or before the message's publish time (ISO).
+   */
+  readonly trigger?: { readonly publishTime: string };
 }
 
 /** The `tick` command (Cloud Scheduler): reconcile running runs. */

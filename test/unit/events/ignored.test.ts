@@ -296,7 +296,7 @@ const commands: Case[] = [
     'typo field',
     published({ dfchain: 'start', chain: 'daily', imput: {} }),
     'malformed',
-    'start has unknown field "imput" (expected dfchain, chain, runId, input; did you mean "input"?)',
+    'start has unknown field "imput" (expected dfchain, chain, runId, input, scheduled, scheduledTime; did you mean "input"?)',
   ],
   [
     'tick with extra field',

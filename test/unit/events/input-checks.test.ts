@@ -91,7 +91,7 @@ describe('did-you-mean bounded: a 1 MB key in a command', () => {
       signal,
       ignored(
         'malformed',
-        `start has unknown field "${'k'.repeat(80)}…" (expected dfchain, chain, runId, input)`,
+        `start has unknown field "${'k'.repeat(80)}…" (expected dfchain, chain, runId, input, scheduled, scheduledTime)`,
       ),
     );
     // Decoding parses the 1.4 MB base64 message itself; the suggestion adds nothing to that.
