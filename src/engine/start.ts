@@ -21,6 +21,8 @@ export interface StartRequest {
   readonly nonce: string;
   /** The deployment's default worker account, kept with the run so replays launch the same. */
   readonly workerServiceAccount?: string;
+  /** A scheduled or backfilled run: the cron tick it stands for (ISO), `$$.Execution.ScheduledTime`. */
+  readonly scheduledTime?: string;
   /**
    * A chain with MaxConcurrentRuns: the slot the run begins with, or its place in line (it is
    * stored and begins when admitted, see beginQueuedRun). Absent: the run begins at once.
@@ -58,6 +60,7 @@ export function startRun(request: StartRequest): Transition {
     ...(request.workerServiceAccount ? { workerServiceAccount: request.workerServiceAccount } : {}),
     projectId: request.projectId,
     input: request.input,
+    ...(request.scheduledTime === undefined ? {} : { scheduledTime: request.scheduledTime }),
     status: 'RUNNING',
     startTime: request.now,
     steps: {},

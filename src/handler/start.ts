@@ -4,6 +4,7 @@ import { startRun } from '../engine/start.js';
 import { freeIndices, runsPool } from '../engine/admission.js';
 import type { QueuedAt, Run, SlotRef } from '../engine/run.js';
 import { PoisonMessageError, RunConflictError, StoreTransientError } from '../errors.js';
+import { startTarget } from '../schedule/start-target.js';
 import { MAX_CONFLICTS } from '../store/optimistic.js';
 import { admitIntents } from './admission.js';
 import type { StartSignal } from '../events/signal.js';
@@ -45,7 +46,19 @@ async function runAdmission(
   return index === undefined ? { queued: { pool, at: now } } : { slot: { pool, index } };
 }
 
-/** Handles `start`: idempotent by run id; the same id with another input is rejected. */
+/**
+ * True when `run` already stands for the tick a scheduled or backfilled start asks for: that
+ * tick has run (or runs), whatever input it was given, so the start is a duplicate, not a conflict.
+ */
+function sameTick(run: Run, chain: string, scheduledTime: string | undefined): boolean {
+  return scheduledTime !== undefined && run.chain === chain && run.scheduledTime === scheduledTime;
+}
+
+/**
+ * Handles `start`: idempotent by run id; the same id with another input is rejected, except
+ * for a tick that already has its run (sameTick). A scheduled trigger's run id, input and tick
+ * come from the chain's Schedule (startTarget).
+ */
 export async function handleStart(
   deps: Invocation,
   signal: StartSignal,
@@ -58,7 +71,8 @@ export async function handleStart(
       `start: unknown chain "${signal.chain}" (deployed chains: ${known}); add ${signal.chain}.json to the chains folder and redeploy, or fix the name`,
     );
   }
-  const runId = signal.runId ?? derivedRunId(chain.name, messageId);
+  const target = startTarget(chain, signal);
+  const runId = target.runId ?? derivedRunId(chain.name, messageId);
   await deps.store.putDefinition(chain.hash, chain.definition);
   let run: Run | undefined;
   for (let attempt = 0; attempt < MAX_CONFLICTS && run === undefined; attempt++) {
@@ -70,7 +84,8 @@ export async function handleStart(
       definition: chain.definition,
       definitionHash: chain.hash,
       projectId: deps.projectId,
-      input: signal.input,
+      input: target.input,
+      ...(target.scheduledTime === undefined ? {} : { scheduledTime: target.scheduledTime }),
       now,
       nonce: deps.newNonce(),
       ...(deps.workerServiceAccount ? { workerServiceAccount: deps.workerServiceAccount } : {}),
@@ -94,12 +109,18 @@ export async function handleStart(
       `start of run ${runId}: ${MAX_CONFLICTS} other starts or launches took the slots it claimed first; the delivery will be retried`,
     );
   }
-  if (run.chain !== chain.name || !isDeepStrictEqual(run.input, signal.input))
-    throw new RunConflictError(runId);
+  const duplicate =
+    sameTick(run, chain.name, target.scheduledTime) ||
+    (run.chain === chain.name && isDeepStrictEqual(run.input, target.input));
+  if (!duplicate) throw new RunConflictError(runId);
+  const what =
+    target.scheduledTime === undefined
+      ? 'with the same input'
+      : `for the tick ${target.scheduledTime}`;
   deps.logger.write({
     severity: 'INFO',
     event: 'message.duplicate',
-    message: `start: run ${runId} already exists with the same input (${run.status}); nothing to do`,
+    message: `start: run ${runId} already exists ${what} (${run.status}); nothing to do`,
     runId,
     chain: chain.name,
   });
