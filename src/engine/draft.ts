@@ -32,6 +32,8 @@ export class Draft {
   private timers: Record<string, Timer>;
   private hasFrames: boolean;
   private kids: Map<string, Set<string>> | undefined;
+  // The document's own scope frame as it was when dropped: an ended run keeps it to be redriven.
+  private ownDropped: Frame | undefined;
   // Made once: the context object asks for it on every evaluation, and it never changes.
   private fixedFields:
     | Pick<
@@ -100,7 +102,16 @@ export class Draft {
     | 'scheduledTime'
     | 'redriveCount'
   > {
-    this.fixedFields ??= this.base.part ? { ...this.base, id: this.base.part.root } : this.base;
+    // A redriven document names its jobs and timers anew: the redrive count joins the nonce.
+    const nonce =
+      this.base.redriven === undefined
+        ? {}
+        : { nonce: `${this.base.nonce ?? ''}\nredrive ${this.base.redriven}` };
+    this.fixedFields ??= {
+      ...this.base,
+      ...nonce,
+      ...(this.base.part ? { id: this.base.part.root } : {}),
+    };
     return this.fixedFields;
   }
 
@@ -155,6 +166,7 @@ export class Draft {
 
   /** Removes the frame of `scope`: the scope ended. */
   dropFrame(scope: string): void {
+    if (scope === (this.base.part?.scope ?? '')) this.ownDropped = this.frames[scope];
     const parent = this.frames[scope]?.parent;
     if (parent !== undefined) this.kids?.get(parent)?.delete(scope);
     delete this.frames[scope];
@@ -222,7 +234,18 @@ export class Draft {
     status: Exclude<RunStatus, 'RUNNING'>,
     fields: Pick<Run, 'output' | 'error' | 'fatal' | 'fatalAt'>,
   ): void {
-    this.base = { ...this.base, ...fields, status, endTime: this.now };
+    const stopped = status === 'SUCCEEDED' ? undefined : (this.ownDropped ?? this.ownFrame());
+    this.base = {
+      ...this.base,
+      ...fields,
+      status,
+      endTime: this.now,
+      ...(stopped === undefined ? {} : { stopped }),
+    };
+  }
+
+  private ownFrame(): Frame | undefined {
+    return this.frames[this.base.part?.scope ?? ''];
   }
 
   /**

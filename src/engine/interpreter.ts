@@ -277,6 +277,16 @@ export function retryNow(d: Draft, scope: string): void {
   );
 }
 
+/**
+ * Enters the state of `scope` afresh with the input it had (a redrive): attempt 0, no retries
+ * used, the same visit (the document's redrive count makes its job and timer names new).
+ */
+export function reenter(d: Draft, scope: string): void {
+  const frame = d.frame(scope);
+  if (frame === undefined) return;
+  enter(d, { scope, state: frame.state, input: frame.input }, { attempt: 0, retries: {} });
+}
+
 /** Fails `scope` with `error`: the run at the top, else the branch or item, reported to its parent. */
 function failScope(d: Draft, scope: string, error: RunError): void {
   if (scope === ROOT_SCOPE) failRun(d, error, scope, d.frame(scope)?.state);

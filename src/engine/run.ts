@@ -235,6 +235,20 @@ export interface Run {
   readonly scheduledTime?: string;
   /** How many times the run was redriven (`$$.Execution.RedriveCount`); absent means 0. */
   readonly redriveCount?: number;
+  /**
+   * How many times this document was redriven (a part can be redriven less often than its
+   * run): it goes into the names of the jobs and timers the document makes from then on, so a
+   * redriven state never meets the job or timer of the attempt that failed.
+   */
+  readonly redriven?: number;
+  /** The message id of the redrive command that last redrove the run: its redelivery is a no-op. */
+  readonly redrivenBy?: string;
+  /**
+   * Set when the document ended FAILED or CANCELLED: the frame of its own scope as it stood
+   * then (the state that failed or was stopped, its input, a Map's or Parallel's children).
+   * Redrive resumes the document from it.
+   */
+  readonly stopped?: Frame;
   readonly endTime?: string;
   /**
    * Steps still in flight (INTENDED or LAUNCHED), by job name. Ended steps move to the run's

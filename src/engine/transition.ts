@@ -53,6 +53,7 @@ export const RUN_EVENTS = [
   'run.succeeded',
   'run.failed',
   'run.cancelled',
+  'run.redriven',
   'run.deadline_missed',
 ] as const;
 /** Names of the transitions dfchain logs. */
@@ -77,6 +78,8 @@ export interface RunEvent {
   readonly attempt?: number;
   /** job.confirmed: seconds from the recorded launch to the confirmed end (absent if never recorded launched). */
   readonly durationSeconds?: number;
+  /** run.redriven: how many times the run has been redriven, this time included. */
+  readonly redriveCount?: number;
 }
 
 /** The engine's answer: the next run (unchanged when nothing happened), effects and log events. */

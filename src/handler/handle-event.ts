@@ -6,6 +6,7 @@ import type { HandlerDeps, Invocation } from './deps.js';
 import { invocation } from './invocation.js';
 import { handleJobEnded } from './job-ended.js';
 import { releaseUncalled } from './launch.js';
+import { handleRedrive } from './redrive.js';
 import { handleStart } from './start.js';
 import { handleTick } from './tick.js';
 import { handleTimer } from './timer.js';
@@ -31,6 +32,8 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleTimer(deps, signal);
     case 'cancel':
       return handleCancel(deps, signal);
+    case 'redrive':
+      return handleRedrive(deps, signal, event.id ?? '');
   }
 }
 

@@ -10,6 +10,11 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
         severity: 'NOTICE',
         message: `run ${event.runId} of chain ${event.chain} is queued: its chain's MaxConcurrentRuns runs are running; it begins when one ends`,
       };
+    case 'run.redriven':
+      return {
+        severity: 'NOTICE',
+        message: `run ${event.runId} of chain ${event.chain} was redriven (redrive ${event.redriveCount ?? 1}): it resumes from the states that did not succeed`,
+      };
     case 'run.started':
       return { severity: 'NOTICE', message: `run ${event.runId} of chain ${event.chain} started` };
     case 'step.intended':

@@ -1,13 +1,20 @@
 import { strict as assert } from 'node:assert';
 import { fileURLToPath } from 'node:url';
 import { LocalStack } from '../../src/local/stack.js';
-import type { JobBehaviour, SimulatedJob } from '../../src/local/simulator/index.js';
+import type {
+  JobBehaviour,
+  LaunchRequestBody,
+  SimulatedJob,
+} from '../../src/local/simulator/index.js';
 
 /** The e2e chains folder (test/fixtures/e2e-chains). */
 export const E2E_CHAINS = fileURLToPath(new URL('../fixtures/e2e-chains/', import.meta.url));
 
 /** Per-run job behaviour, keyed by the `dfchain-run` label the function puts on every job. */
-export const behaviours = new Map<string, (jobName: string) => Partial<JobBehaviour>>();
+export const behaviours = new Map<
+  string,
+  (jobName: string, request: LaunchRequestBody) => Partial<JobBehaviour>
+>();
 
 /** The whole stack with both emulators required (tests must not pass on a stand-in). */
 export function startE2eStack(): Promise<LocalStack> {
@@ -26,7 +33,7 @@ export function startE2eStack(): Promise<LocalStack> {
           }
         )?.additionalUserLabels;
         const plan = behaviours.get(labels?.['dfchain-run'] ?? '');
-        return plan ? plan(jobName) : {};
+        return plan ? plan(jobName, request) : {};
       },
     },
     env: { DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60' },
