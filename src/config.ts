@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { SETTINGS, settingValue, type DefaultedName, type SettingName } from './settings.js';
 
 /** Run stores dfchain can use. */
 export const STORE_KINDS = ['firestore', 'memory'] as const;
@@ -76,23 +77,32 @@ export type LocalFaultKey = (typeof LOCAL_FAULT_KEYS)[number];
 /** Project id used when talking to local stand-ins, where any id works. */
 export const LOCAL_PROJECT = 'dfchain-local';
 
-// Well below the 540 s ceiling of an event function, and well above the API's ~30 s lag.
-const DEFAULT_CONFIRM_DEADLINE_SECONDS = 120;
-// A launch follows the API's lag by half this on average; each pending job costs one jobs.get
-// per interval while the API lags (up to ~150 calls over a 30 s lag).
-const DEFAULT_CONFIRM_POLL_SECONDS = 0.2;
-// A flex template launch validates the template before it answers: allow it well over 10 s.
-const DEFAULT_DATAFLOW_TIMEOUT_SECONDS = 60;
-// Two launch calls' timeouts: a holder whose first call timed out can still make a second.
-const DEFAULT_LAUNCH_LEASE_SECONDS = 150;
-// Dataflow's default quota of concurrent jobs per project
-// (https://cloud.google.com/dataflow/quotas: "Each Google Cloud project can run at most 25
-// concurrent Dataflow jobs"); raise it with the project's quota.
-const DEFAULT_MAX_ACTIVE_JOBS = 25;
+/** A setting's default as a number (the table keeps defaults as text, as the README shows them). */
+function numericDefault(name: DefaultedName): number {
+  return Number(SETTINGS[name].default);
+}
+
+// The defaults are in src/settings.ts; why each is what it is:
+// - confirm deadline 120: well below the 540 s ceiling of an event function, and well above
+//   the API's ~30 s lag.
+// - confirm poll 0.2: a launch follows the API's lag by half this on average; each pending job
+//   costs one jobs.get per interval while the API lags (up to ~150 calls over a 30 s lag).
+// - Dataflow timeout 60: a flex template launch validates the template before it answers:
+//   allow it well over 10 s.
+// - launch lease 150: two launch calls' timeouts: a holder whose first call timed out can still
+//   make a second.
+// - max active jobs 25: Dataflow's default quota of concurrent jobs per project
+//   (https://cloud.google.com/dataflow/quotas: "Each Google Cloud project can run at most 25
+//   concurrent Dataflow jobs"); raise it with the project's quota.
+// - quota retry 30: a 429 is a project-wide condition: waiting half a minute before the first
+//   retry spares the quota a burst of refused calls; the wait doubles up to QUOTA_RETRY_CAP_MS.
+const DEFAULT_CONFIRM_DEADLINE_SECONDS = numericDefault('confirmDeadlineSeconds');
+const DEFAULT_CONFIRM_POLL_SECONDS = numericDefault('confirmPollSeconds');
+const DEFAULT_DATAFLOW_TIMEOUT_SECONDS = numericDefault('dataflowTimeoutSeconds');
+const DEFAULT_LAUNCH_LEASE_SECONDS = numericDefault('launchLeaseSeconds');
+const DEFAULT_MAX_ACTIVE_JOBS = numericDefault('maxActiveJobs');
 const MAX_ACTIVE_JOBS_LIMIT = 10_000;
-// A 429 is a project-wide condition: waiting half a minute before the first retry spares the
-// quota a burst of refused calls; the wait doubles up to QUOTA_RETRY_CAP_MS.
-const DEFAULT_QUOTA_RETRY_SECONDS = 30;
+const DEFAULT_QUOTA_RETRY_SECONDS = numericDefault('quotaRetrySeconds');
 /** Margin for clock skew between instances, kept free at both ends of a launch lease. */
 export const LEASE_MARGIN_MS = 5_000;
 // Firestore database ids: https://cloud.google.com/firestore/docs/manage-databases#database_id
@@ -106,41 +116,41 @@ const TOPIC_PATTERN = /^(?!goog)[A-Za-z][A-Za-z0-9._~+%-]{2,254}$/;
 const QUEUE_PATTERN = /^[A-Za-z0-9-]{1,100}$/;
 // Cloud Tasks locations are regions: europe-west4, us-central1, northamerica-northeast1, …
 const LOCATION_PATTERN = /^[a-z]+-[a-z]+[0-9]+$/;
-const DEFAULT_TOPIC = 'dfchain-events';
-const DEFAULT_TASKS_QUEUE = 'dfchain-timers';
+const DEFAULT_TOPIC = SETTINGS.topic.default;
+const DEFAULT_TASKS_QUEUE = SETTINGS.tasksQueue.default;
 // Cloud Functions (2nd gen) exposes no region variable to the function: infra/deploy.sh sets
 // DFCHAIN_TASKS_LOCATION to the function's region, and this default only serves a hand-made setup.
-const DEFAULT_TASKS_LOCATION = 'us-central1';
+const DEFAULT_TASKS_LOCATION = SETTINGS.tasksLocation.default;
 
 /** DFCHAIN_TIMERS and the variables of the kind it names. */
 function timerConfig(
   env: NodeJS.ProcessEnv,
 ): Pick<Config, 'timers' | 'topic' | 'tasksQueue' | 'tasksLocation' | 'timerServiceAccount'> {
-  const timers = env['DFCHAIN_TIMERS'] || 'cloudtasks';
+  const timers = settingValue('timers', env);
   if (!(TIMER_KINDS as readonly string[]).includes(timers)) {
     throw new ConfigError(
       `DFCHAIN_TIMERS="${timers}" is not one of ${TIMER_KINDS.join(', ')} (cloudtasks: a Cloud Tasks queue, for a deployed function; local: in this process, for the local stack)`,
     );
   }
-  const topic = env['DFCHAIN_TOPIC'] || DEFAULT_TOPIC;
+  const topic = settingValue('topic', env);
   if (!TOPIC_PATTERN.test(topic)) {
     throw new ConfigError(
       `DFCHAIN_TOPIC="${topic}" is not a Pub/Sub topic id (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog"); name the topic alone, not projects/…/topics/…, or unset it for ${DEFAULT_TOPIC}`,
     );
   }
-  const tasksQueue = env['DFCHAIN_TASKS_QUEUE'] || DEFAULT_TASKS_QUEUE;
+  const tasksQueue = settingValue('tasksQueue', env);
   if (!QUEUE_PATTERN.test(tasksQueue)) {
     throw new ConfigError(
       `DFCHAIN_TASKS_QUEUE="${tasksQueue}" is not a Cloud Tasks queue id (1-100 letters, digits and '-'); name the queue alone, not projects/…/queues/…, or unset it for ${DEFAULT_TASKS_QUEUE}`,
     );
   }
-  const tasksLocation = env['DFCHAIN_TASKS_LOCATION'] || DEFAULT_TASKS_LOCATION;
+  const tasksLocation = settingValue('tasksLocation', env);
   if (!LOCATION_PATTERN.test(tasksLocation)) {
     throw new ConfigError(
       `DFCHAIN_TASKS_LOCATION="${tasksLocation}" is not a Cloud Tasks location such as europe-west4: set it to the queue's region, or unset it for ${DEFAULT_TASKS_LOCATION}`,
     );
   }
-  const timerServiceAccount = env['DFCHAIN_TIMER_SERVICE_ACCOUNT'] || undefined;
+  const timerServiceAccount = settingValue('timerServiceAccount', env);
   if (timerServiceAccount !== undefined && !SERVICE_ACCOUNT_PATTERN.test(timerServiceAccount)) {
     throw new ConfigError(
       `DFCHAIN_TIMER_SERVICE_ACCOUNT="${timerServiceAccount}" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com): set it to the function's service account`,
@@ -150,7 +160,11 @@ function timerConfig(
   // container (https://cloud.google.com/run/docs/container-contract), a Cloud Function
   // of the 2nd generation included. Elsewhere (unit tests, the CLI, functions-framework on a
   // laptop) the function still starts, and a timer fails when scheduled, naming this variable.
-  if (timers === 'cloudtasks' && timerServiceAccount === undefined && env['K_SERVICE']) {
+  if (
+    timers === 'cloudtasks' &&
+    timerServiceAccount === undefined &&
+    settingValue('kService', env)
+  ) {
     throw new ConfigError(
       `DFCHAIN_TIMER_SERVICE_ACCOUNT is not set: with DFCHAIN_TIMERS=cloudtasks each timer's task publishes to the topic with an OAuth token of that account; set it to the function's service account, NAME@PROJECT.iam.gserviceaccount.com (infra/deploy.sh does), or set DFCHAIN_TIMERS=local`,
     );
@@ -164,7 +178,8 @@ function timerConfig(
   };
 }
 
-function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function positiveSeconds(env: NodeJS.ProcessEnv, setting: SettingName, fallback: number): number {
+  const name = SETTINGS[setting].env;
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback * 1000;
   const value = Number(raw);
@@ -177,7 +192,7 @@ function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number)
 }
 
 function maxActiveJobs(env: NodeJS.ProcessEnv): number {
-  const raw = env['DFCHAIN_MAX_ACTIVE_JOBS'];
+  const raw = env[SETTINGS.maxActiveJobs.env];
   if (raw === undefined || raw === '') return DEFAULT_MAX_ACTIVE_JOBS;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > MAX_ACTIVE_JOBS_LIMIT) {
@@ -189,7 +204,7 @@ function maxActiveJobs(env: NodeJS.ProcessEnv): number {
 }
 
 function localFaults(env: NodeJS.ProcessEnv): LocalFaults | undefined {
-  const raw = env['DFCHAIN_LOCAL_FAULTS'];
+  const raw = env[SETTINGS.localFaults.env];
   if (raw === undefined || raw.trim() === '') return undefined;
   const values: Record<LocalFaultKey, number> = { store: 0, crash: 0, seed: 1 };
   for (const part of raw.split(',')) {
@@ -213,70 +228,62 @@ function localFaults(env: NodeJS.ProcessEnv): LocalFaults | undefined {
 
 /** Parses dfchain's configuration from `env`, failing with a message that names the variable. */
 export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const dataflowRootUrl = env['DFCHAIN_DATAFLOW_ROOT_URL'] || undefined;
+  const dataflowRootUrl = settingValue('dataflowRootUrl', env);
   if (dataflowRootUrl !== undefined && !/^https?:\/\/[^/]+/.test(dataflowRootUrl)) {
     throw new ConfigError(
       `DFCHAIN_DATAFLOW_ROOT_URL="${dataflowRootUrl}" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ or unset it for Google's API`,
     );
   }
-  const projectId = env['GOOGLE_CLOUD_PROJECT'] || (dataflowRootUrl ? LOCAL_PROJECT : undefined);
+  const projectId = settingValue('project', env) || (dataflowRootUrl ? LOCAL_PROJECT : undefined);
   if (projectId === undefined) {
     throw new ConfigError(
       'GOOGLE_CLOUD_PROJECT is not set: set it to the project that owns the runs and the Dataflow jobs (gcloud functions deploy --update-env-vars GOOGLE_CLOUD_PROJECT=…)',
     );
   }
-  const store = env['DFCHAIN_STORE'] || 'firestore';
+  const store = settingValue('store', env);
   if (!(STORE_KINDS as readonly string[]).includes(store)) {
     throw new ConfigError(`DFCHAIN_STORE="${store}" is not one of ${STORE_KINDS.join(', ')}`);
   }
   const faults = localFaults(env);
   const dataflowTimeoutMs = positiveSeconds(
     env,
-    'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS',
+    'dataflowTimeoutSeconds',
     DEFAULT_DATAFLOW_TIMEOUT_SECONDS,
   );
-  const launchLeaseMs = positiveSeconds(
-    env,
-    'DFCHAIN_LAUNCH_LEASE_SECONDS',
-    DEFAULT_LAUNCH_LEASE_SECONDS,
-  );
+  const launchLeaseMs = positiveSeconds(env, 'launchLeaseSeconds', DEFAULT_LAUNCH_LEASE_SECONDS);
   if (launchLeaseMs < dataflowTimeoutMs + 2 * LEASE_MARGIN_MS) {
     throw new ConfigError(
       `DFCHAIN_LAUNCH_LEASE_SECONDS=${launchLeaseMs / 1000} is shorter than one launch call (DFCHAIN_DATAFLOW_TIMEOUT_SECONDS=${dataflowTimeoutMs / 1000}) plus ${(2 * LEASE_MARGIN_MS) / 1000} s of clock margin: raise it to at least ${(dataflowTimeoutMs + 2 * LEASE_MARGIN_MS) / 1000}`,
     );
   }
-  const firestoreDatabase = env['DFCHAIN_FIRESTORE_DATABASE'] || '(default)';
+  const firestoreDatabase = settingValue('firestoreDatabase', env);
   if (!FIRESTORE_DATABASE_PATTERN.test(firestoreDatabase)) {
     throw new ConfigError(
       `DFCHAIN_FIRESTORE_DATABASE="${firestoreDatabase}" is not a Firestore database id (4-63 lowercase letters, digits and '-', starting with a letter, or "(default)")`,
     );
   }
-  const workerServiceAccount = env['DFCHAIN_WORKER_SERVICE_ACCOUNT'] || undefined;
+  const workerServiceAccount = settingValue('workerServiceAccount', env);
   if (workerServiceAccount !== undefined && !SERVICE_ACCOUNT_PATTERN.test(workerServiceAccount)) {
     throw new ConfigError(
       `DFCHAIN_WORKER_SERVICE_ACCOUNT="${workerServiceAccount}" is not a service account email (NAME@PROJECT.iam.gserviceaccount.com); unset it to let each Task name its own`,
     );
   }
-  const timing = env['DFCHAIN_TIMING'] || '0';
+  const timing = settingValue('timing', env);
   if (timing !== '0' && timing !== '1') {
     throw new ConfigError(`DFCHAIN_TIMING="${timing}" is not 1 (time each delivery) or 0`);
   }
   const timers = timerConfig(env);
   return {
     projectId,
-    chainsDir: env['DFCHAIN_CHAINS_DIR'] || 'dag',
+    chainsDir: settingValue('chainsDir', env),
     ...(dataflowRootUrl ? { dataflowRootUrl } : {}),
     store: store as StoreKind,
     confirmDeadlineMs: positiveSeconds(
       env,
-      'DFCHAIN_CONFIRM_DEADLINE_SECONDS',
+      'confirmDeadlineSeconds',
       DEFAULT_CONFIRM_DEADLINE_SECONDS,
     ),
-    confirmPollMs: positiveSeconds(
-      env,
-      'DFCHAIN_CONFIRM_POLL_SECONDS',
-      DEFAULT_CONFIRM_POLL_SECONDS,
-    ),
+    confirmPollMs: positiveSeconds(env, 'confirmPollSeconds', DEFAULT_CONFIRM_POLL_SECONDS),
     dataflowTimeoutMs,
     launchLeaseMs,
     firestoreDatabase,
@@ -285,6 +292,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(timing === '1' ? { timing: true as const } : {}),
     ...timers,
     maxActiveJobs: maxActiveJobs(env),
-    quotaRetryMs: positiveSeconds(env, 'DFCHAIN_QUOTA_RETRY_SECONDS', DEFAULT_QUOTA_RETRY_SECONDS),
+    quotaRetryMs: positiveSeconds(env, 'quotaRetrySeconds', DEFAULT_QUOTA_RETRY_SECONDS),
   };
 }

@@ -44,7 +44,7 @@ export const SETTINGS = {
     env: 'DFCHAIN_FIRESTORE_DATABASE',
     default: '(default)',
     readBy: ['function', 'command'],
-    description: 'Firestore database of the runs and definitions',
+    description: 'Firestore database of the runs and definitions (the deployment sets dfchain)',
   },
   topic: {
     env: 'DFCHAIN_TOPIC',
@@ -62,7 +62,8 @@ export const SETTINGS = {
   workerServiceAccount: {
     env: 'DFCHAIN_WORKER_SERVICE_ACCOUNT',
     readBy: ['function', 'command'],
-    description: 'Service account of the Dataflow workers when a Task names none',
+    description:
+      'Service account of the Dataflow workers when a Task names none (the deployment sets dfchain-worker)',
   },
   confirmDeadlineSeconds: {
     env: 'DFCHAIN_CONFIRM_DEADLINE_SECONDS',
@@ -81,7 +82,8 @@ export const SETTINGS = {
     env: 'DFCHAIN_DATAFLOW_TIMEOUT_SECONDS',
     default: '60',
     readBy: ['function'],
-    description: 'Timeout of each Dataflow API call (a flex template launch validates first)',
+    description:
+      'Timeout of each Dataflow API call, a timed-out call retried (the deployment sets 30)',
   },
   launchLeaseSeconds: {
     env: 'DFCHAIN_LAUNCH_LEASE_SECONDS',
@@ -101,7 +103,8 @@ export const SETTINGS = {
     env: 'DFCHAIN_QUOTA_RETRY_SECONDS',
     default: '30',
     readBy: ['function'],
-    description: 'First wait after a launch refused for quota (429), then doubled',
+    description:
+      'First wait after a launch refused for quota (429), then doubled up to 10 min (local stack: 1)',
   },
   timers: {
     env: 'DFCHAIN_TIMERS',
@@ -181,7 +184,15 @@ export const SETTINGS = {
 /** A setting's name in {@link SETTINGS}. */
 export type SettingName = keyof typeof SETTINGS;
 
+/** The settings that have a default, so that a value is always there. */
+export type DefaultedName = {
+  [K in SettingName]: (typeof SETTINGS)[K] extends { readonly default: string } ? K : never;
+}[SettingName];
+
 /** The value of a setting under `env`: its variable when set and not empty, else its default. */
+export function settingValue(name: DefaultedName, env?: NodeJS.ProcessEnv): string;
+/** The value of a setting under `env`: its variable when set and not empty, else undefined. */
+export function settingValue(name: SettingName, env?: NodeJS.ProcessEnv): string | undefined;
 export function settingValue(
   name: SettingName,
   env: NodeJS.ProcessEnv = process.env,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { cancel } from './cancel.js';
 import type { Cli } from './cli.js';
+import { configTableCommand } from './config-table.js';
 import { deployFacts } from './deploy-facts.js';
 import { COMMON_EXIT_CODES } from './exit-codes.js';
 import { graph } from './graph.js';
@@ -27,6 +28,7 @@ const COMMANDS: readonly ((cli: Cli) => Command)[] = [
   status,
   runs,
   logs,
+  configTableCommand,
 ];
 
 /** Commander's codes of the errors that are the typist's: exit 2, as a missing command. */
