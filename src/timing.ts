@@ -82,6 +82,12 @@ export function timedDataflow(dataflow: DataflowPort): DataflowPort {
       timed('dataflow.listActiveJobs', undefined, () => dataflow.listActiveJobs(ref)),
     cancelJob: (ref, jobId) =>
       timed('dataflow.cancelJob', jobId, () => dataflow.cancelJob(ref, jobId)),
+    ...(dataflow.getMetrics
+      ? {
+          getMetrics: (ref, jobId) =>
+            timed('dataflow.getMetrics', jobId, () => dataflow.getMetrics!(ref, jobId)),
+        }
+      : {}),
     launchFlexTemplate: (ref, request) =>
       timed('dataflow.launchFlexTemplate', request.launchParameter.jobName, () =>
         dataflow.launchFlexTemplate(ref, request),

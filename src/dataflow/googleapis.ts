@@ -157,6 +157,13 @@ export function createDataflowPort(
         );
       }
     },
+    async getMetrics(ref, jobId) {
+      // IAM: "Requires the `dataflow.metrics.get` permission on the job" (googleapis' v1b3 docs).
+      const { data } = await call(`jobs.getMetrics ${where(ref)}/jobs/${jobId}`, () =>
+        locations.jobs.getMetrics({ ...path(ref), jobId }),
+      );
+      return { metricTime: data.metricTime ?? null, metrics: data.metrics ?? [] };
+    },
     async cancelJob(ref, jobId) {
       const operation = `jobs.update ${where(ref)}/jobs/${jobId} (cancel)`;
       try {

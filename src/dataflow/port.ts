@@ -1,3 +1,4 @@
+import type { JobMetrics } from '../cost/metrics.js';
 import type { FlexTemplateLaunch, JobRef, JobSummary } from './job.js';
 
 /**
@@ -28,6 +29,13 @@ export interface DataflowPort {
    * location); transient faults are DataflowTransientError.
    */
   cancelJob(ref: JobRef, jobId: string): Promise<void>;
+  /**
+   * `GET …/locations/{location}/jobs/{jobId}/metrics` (jobs.getMetrics): the job's metrics,
+   * `{metricTime, metrics: MetricUpdate[]}`, the resource totals among them (docs/cost.md). A 404
+   * is a DataflowPermanentError (no such job there), transient faults DataflowTransientError.
+   * Optional: a port without it (a test fake, an older wrapper) records job ends with no usage.
+   */
+  getMetrics?(ref: JobRef, jobId: string): Promise<JobMetrics>;
 }
 
 /**

@@ -28,6 +28,7 @@ export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): Dat
     listJobsByName: (ref, name) => inner.listJobsByName(ref, name),
     listActiveJobs: (ref) => inner.listActiveJobs(ref),
     cancelJob: (ref, jobId) => inner.cancelJob(ref, jobId),
+    ...(inner.getMetrics ? { getMetrics: (ref, jobId) => inner.getMetrics!(ref, jobId) } : {}),
     async launchFlexTemplate(ref, request) {
       const job = await inner.launchFlexTemplate(ref, request);
       if (faults.crashRate > 0 && faults.random() < faults.crashRate)
