@@ -1,4 +1,20 @@
 import type { Chain } from '../chain/types.js';
+import { scheduleZone } from '../schedule/ticks.js';
+
+/** One Cloud Scheduler job to create: a chain's Schedule and the exact message it publishes. */
+export interface ScheduleFact {
+  readonly chain: string;
+  /** unix-cron, as validated (Schedule.Cron). */
+  readonly cron: string;
+  /** IANA time zone; `Etc/UTC` when the Schedule names none (Cloud Scheduler's default). */
+  readonly timeZone: string;
+  /**
+   * The exact JSON body the job publishes on the events topic: the fixed scheduled trigger
+   * `{"dfchain":"start","chain":CHAIN,"scheduled":true}` (a Pub/Sub target cannot vary it;
+   * the function derives the tick from the message's publish time).
+   */
+  readonly message: string;
+}
 
 /**
  * What a deployment must grant or create for a set of chains, read from the chain files the
@@ -20,6 +36,20 @@ export interface ChainFacts {
   readonly computedServiceAccounts: readonly string[];
   /** Tasks that name no worker service account: Dataflow runs them as its default one. */
   readonly defaultServiceAccountTasks: readonly string[];
+  /** The chains' Schedules, by chain name: one Cloud Scheduler job each. */
+  readonly schedules: readonly ScheduleFact[];
+}
+
+/** The Cloud Scheduler job of `chain`'s Schedule, or undefined when it has none. */
+export function scheduleFact(chain: Chain): ScheduleFact | undefined {
+  const schedule = chain.definition.Schedule;
+  if (schedule === undefined) return undefined;
+  return {
+    chain: chain.name,
+    cron: schedule.Cron,
+    timeZone: scheduleZone(schedule),
+    message: JSON.stringify({ dfchain: 'start', chain: chain.name, scheduled: true }),
+  };
 }
 
 /** A chain state as this reader sees it: any JSON object, since it only looks for a few keys. */
@@ -87,7 +117,10 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const computedTemplatePaths: string[] = [];
   const computedServiceAccounts: string[] = [];
   const defaultServiceAccountTasks: string[] = [];
+  const schedules: ScheduleFact[] = [];
   for (const chain of chains) {
+    const schedule = scheduleFact(chain);
+    if (schedule !== undefined) schedules.push(schedule);
     const defaults: Fields = isFields(chain.definition.Defaults) ? chain.definition.Defaults : {};
     const defaultEnv = isFields(defaults['Environment']) ? defaults['Environment'] : undefined;
     for (const { place, state } of tasks(chain)) {
@@ -137,6 +170,7 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     computedTemplatePaths: sorted(computedTemplatePaths),
     computedServiceAccounts: sorted(computedServiceAccounts),
     defaultServiceAccountTasks: sorted(defaultServiceAccountTasks),
+    schedules: schedules.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)),
   };
 }
 
@@ -149,11 +183,17 @@ export const FACT_KINDS = {
   'computed-template-path': 'computedTemplatePaths',
   'computed-service-account': 'computedServiceAccounts',
   'default-service-account': 'defaultServiceAccountTasks',
-} as const satisfies Record<string, keyof ChainFacts>;
+} as const satisfies Record<string, Exclude<keyof ChainFacts, 'schedules'>>;
 
-/** The facts as `kind value` lines (values hold no newline), in FACT_KINDS order. */
+/**
+ * The facts as `kind value` lines (values hold no newline), in FACT_KINDS order, then one
+ * `schedule CHAIN TIMEZONE CRON` line per schedule (the cron last: it holds spaces).
+ */
 export function renderFacts(facts: ChainFacts): string[] {
-  return Object.entries(FACT_KINDS).flatMap(([kind, key]) =>
-    facts[key].map((value) => `${kind} ${value}`),
-  );
+  return [
+    ...Object.entries(FACT_KINDS).flatMap(([kind, key]) =>
+      facts[key].map((value) => `${kind} ${value}`),
+    ),
+    ...facts.schedules.map((s) => `schedule ${s.chain} ${s.timeZone} ${s.cron}`),
+  ];
 }

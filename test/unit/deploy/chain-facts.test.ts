@@ -33,7 +33,34 @@ describe('deploy facts of the chains', () => {
         'example: States.Publish',
         'example: States.Transform',
       ],
+      schedules: [],
     });
+  });
+
+  it('schedules: one Cloud Scheduler job per chain with a Schedule, with the exact message it publishes', () => {
+    const facts = chainFacts([
+      chain('zeta', { Schedule: { Cron: '0 5 * * *', TimeZone: 'Europe/Paris' }, States: {} }),
+      chain('alpha', { Schedule: { Cron: '*/15 * * * *', Input: { a: 1 } }, States: {} }),
+      chain('plain', { States: {} }),
+    ]);
+    assert.deepEqual(facts.schedules, [
+      {
+        chain: 'alpha',
+        cron: '*/15 * * * *',
+        timeZone: 'Etc/UTC',
+        message: '{"dfchain":"start","chain":"alpha","scheduled":true}',
+      },
+      {
+        chain: 'zeta',
+        cron: '0 5 * * *',
+        timeZone: 'Europe/Paris',
+        message: '{"dfchain":"start","chain":"zeta","scheduled":true}',
+      },
+    ]);
+    assert.deepEqual(renderFacts(facts), [
+      'schedule alpha Etc/UTC */15 * * * *',
+      'schedule zeta Europe/Paris 0 5 * * *',
+    ]);
   });
 
   it('eventarc per region: every region a Task or Defaults.Region names, once', () => {
