@@ -3,9 +3,8 @@ import { chainFacts, renderFacts } from '../deploy/chain-facts.js';
 
 /**
  * `dfchain deploy-facts`: prints what a deployment of the chains in `dir` must create and grant
- * (regions, service accounts, buckets, Cloud Scheduler jobs of the chains' Schedules), as `kind value`
- * lines or, with `json`, one JSON object
- * (the Terraform module's `chain_facts` input).
+ * (regions, service accounts, buckets, one Cloud Scheduler job per Schedule), as `kind value`
+ * lines or, with `json`, one JSON object (the Terraform module's `chain_facts` input).
  */
 export function deployFactsCommand(
   dir: string,
