@@ -169,6 +169,8 @@ upsert gcloud scheduler jobs describe "$scheduler_job" --location="$region" "$p"
   gcloud scheduler jobs update pubsub "$scheduler_job" "${schedule[@]}" -- \
   gcloud scheduler jobs create pubsub "$scheduler_job" "${schedule[@]}" \
   --description='dfchain tick: reconcile running runs'
+# The chains' Schedules: one job each on the same topic (infra/schedules.sh).
+schedules_deploy
 
 if [ "$eventarc" = true ]; then
   # Direct events from Dataflow (unlike Pub/Sub ones) need the receiver role on the trigger.

@@ -12,7 +12,7 @@ usage: infra/deploy.sh --project P [--region R] [--chains-dir DIR] [--worker-sa 
                        [--build-sa EMAIL] [--firestore-database NAME] [--firestore-location L]
                        [--template-bucket B]… [--max-instances N] [--memory SIZE]
                        [--no-eventarc] [--validate-remote [--validate-input JSON|@FILE]]
-                       [--dry-run] [--teardown]
+                       [--notification-channel CHANNEL_ID]… [--dry-run] [--teardown]
 
   --project P               project id to deploy to (default: $GOOGLE_CLOUD_PROJECT); 6-30
                             lowercase letters, digits and hyphens, starting with a letter
@@ -40,6 +40,12 @@ usage: infra/deploy.sh --project P [--region R] [--chains-dir DIR] [--worker-sa 
                             Default Credentials) and stop if it refuses one
   --validate-input JSON     the run input those launches are resolved with (JSON, or @FILE);
                             default {}
+  --notification-channel CHANNEL_ID
+                            a Cloud Monitoring notification channel (its id, or
+                            projects/P/notificationChannels/ID) told when a run fails or misses
+                            its Deadline; repeat for several. It replaces the channels of the
+                            alert policies; without it, new policies have none and existing
+                            ones keep theirs
   --dry-run                 print a commented plan, then every gcloud command, runnable as a
                             script, and run nothing
   --teardown                delete what this script creates (keeps the Firestore database and
@@ -73,6 +79,7 @@ memory=512Mi
 eventarc=true
 validate_remote=false
 validate_input=
+notification_channels=()
 dry_run=false
 teardown=false
 
@@ -82,7 +89,8 @@ while [ $# -gt 0 ]; do
   case $flag in
     --*=*) value=${flag#*=} flag=${flag%%=*} ;;
     --project | --region | --chains-dir | --worker-sa | --build-sa | --firestore-database | \
-      --firestore-location | --template-bucket | --max-instances | --memory | --validate-input)
+      --firestore-location | --template-bucket | --max-instances | --memory | --validate-input | \
+      --notification-channel)
       [ $# -ge 2 ] || die "$flag needs a value; see --help"
       value=$2
       shift
@@ -103,6 +111,7 @@ while [ $# -gt 0 ]; do
     --no-eventarc) eventarc=false ;;
     --validate-remote) validate_remote=true ;;
     --validate-input) validate_input=$value ;;
+    --notification-channel) notification_channels+=("$value") ;;
     --dry-run) dry_run=true ;;
     --teardown) teardown=true ;;
     -h | --help)
@@ -129,6 +138,10 @@ check_region "$region"
   die "--firestore-database \"$firestore_database\" is not a database id (4-63 lowercase letters, digits and '-', starting with a letter); dfchain keeps its runs in a named database of its own, not (default)"
 [[ $max_instances =~ ^[1-9][0-9]*$ ]] ||
   die "--max-instances \"$max_instances\" is not a positive whole number"
+for channel in "${notification_channels[@]}"; do
+  [[ $channel =~ ^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/notificationChannels/)?[0-9]+$ ]] ||
+    die "--notification-channel \"$channel\" is not a notification channel: pass its numeric id or projects/P/notificationChannels/ID (gcloud beta monitoring channels list --format='value(name)' lists them)"
+done
 for bucket in "${extra_template_buckets[@]}"; do
   [[ $bucket =~ ^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$ ]] ||
     die "--template-bucket \"$bucket\" is not a bucket name; pass the bucket alone, e.g. --template-bucket my-templates"
@@ -149,7 +162,12 @@ if [ ! -f dist/cli/deploy-facts.js ] || [ ! -f dist/cli/sink-filter.js ]; then
   echo "dist/cli is missing or older than this script; building it (npm run build)" >&2
   npm run --silent build >&2 || die "npm run build failed: see above"
 fi
-dfchain() { node dist/cli/main.js "$@"; }
+# DFCHAIN_DEPLOY_CLI: an executable standing in for the CLI (tests give it canned deploy facts).
+if [ -n "${DFCHAIN_DEPLOY_CLI:-}" ]; then
+  dfchain() { "$DFCHAIN_DEPLOY_CLI" "$@"; }
+else
+  dfchain() { node dist/cli/main.js "$@"; }
+fi
 
 topic=dfchain-events
 dead_topic=dfchain-events-dead
@@ -174,11 +192,14 @@ launcher_role_id=dfchainLauncher
 launcher_role=projects/$project/roles/$launcher_role_id
 database_condition="expression=resource.name==\"projects/$project/databases/$firestore_database\",title=dfchain-database-only,description=Only the dfchain database"
 scheduler_job=dfchain-tick
-deadline_metric=dfchain-deadline-missed
 p=--project=$project
 
 # shellcheck source=steps.sh
 source "$root/infra/steps.sh"
+# shellcheck source=observability.sh
+source "$root/infra/observability.sh"
+# shellcheck source=schedules.sh
+source "$root/infra/schedules.sh"
 
 # Refuse to deploy chains the function would refuse to load.
 dfchain validate --chains-dir "$chains_dir" >&2 ||
@@ -207,6 +228,8 @@ done <<<"$facts"
 for bucket in "${extra_template_buckets[@]}"; do
   [[ " ${template_buckets[*]} " == *" $bucket "* ]] || template_buckets+=("$bucket")
 done
+# The chains' Schedules, one Cloud Scheduler job each (infra/schedules.sh).
+[ "$teardown" = true ] || read_schedules
 # The function may act as the default worker account and as every account a chain names.
 act_as=("$worker_sa")
 for account in "${chain_sas[@]}"; do
@@ -327,32 +350,23 @@ if [ "$dry_run" = true ]; then
     eventarc_triggers=$(printf 'dfchain-dataflow-%s, ' "${regions[@]}" | sed 's/, $//')
   fi
   if [ "$teardown" = true ]; then
-    plan deletes: "function $function_name, Eventarc triggers ($eventarc_triggers), scheduler job $scheduler_job, sink $sink, topics $topic and $dead_topic, the dfchain service accounts and their bindings, metric $deadline_metric and its alert policy"
+    plan deletes: "function $function_name, Eventarc triggers ($eventarc_triggers), scheduler job $scheduler_job and every ${schedule_prefix}* job, sink $sink, topics $topic and $dead_topic, the dfchain service accounts and their bindings, the log metrics ${metric_names[*]} and the dfchain alert policies"
     plan keeps: "Firestore database $firestore_database, role $launcher_role_id, queue $tasks_queue (purged)"
   else
-    plan "creates if missing:" "topics $topic and $dead_topic, service accounts dfchain-fn, dfchain-trigger$([ "$own_build_sa" = false ] || echo ', dfchain-build')$([ "$own_worker_sa" = false ] || echo ', dfchain-worker'), Firestore database $firestore_database, sink $sink, queue $tasks_queue, scheduler job $scheduler_job, metric $deadline_metric and its alert policy, Eventarc triggers ($eventarc_triggers)"
+    plan "creates if missing:" "topics $topic and $dead_topic, service accounts dfchain-fn, dfchain-trigger$([ "$own_build_sa" = false ] || echo ', dfchain-build')$([ "$own_worker_sa" = false ] || echo ', dfchain-worker'), Firestore database $firestore_database, sink $sink, queue $tasks_queue, scheduler job $scheduler_job, Eventarc triggers ($eventarc_triggers)"
     plan updates: "function $function_name (new source; --update-env-vars keeps variables set by hand), sink filter, role $launcher_role_id, schedule, dead-letter policy, IAM bindings (added, never removed)"
+    plan "creates or updates:" "log metrics and alert policies (below), one scheduler job per chain Schedule (below)"
+    observability_plan
+    schedules_plan
   fi
   echo "#"
 fi
 
-policy_file=$root/infra/alert-deadline-missed.json
-policy_name=$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).displayName' "$policy_file")
-find_policy=(gcloud alpha monitoring policies list --filter="displayName=\"$policy_name\""
-  --format='value(name)' "$p")
-
 if [ "$teardown" = true ]; then
-  # The missed-deadline alert policy (found by its display name, as Cloud Monitoring names it)
-  # and its metric; teardown.sh deletes the rest.
-  if [ "$dry_run" = true ]; then
-    printf '%s 2>/dev/null | xargs -r -n1 %s\n' "$(words "${find_policy[@]}")" \
-      "$(words gcloud alpha monitoring policies delete --quiet "$p")"
-  else
-    policies=$("${find_policy[@]}") || die "could not list the alert policies of $project: $(words "${find_policy[@]}")"
-    for policy in $policies; do run gcloud alpha monitoring policies delete "$policy" --quiet "$p"; done
-  fi
-  remove gcloud logging metrics describe "$deadline_metric" "$p" -- \
-    gcloud logging metrics delete "$deadline_metric" --quiet "$p"
+  # The alert policies (found by their display names, as Cloud Monitoring names them), the log
+  # metrics and the chains' scheduler jobs; teardown.sh deletes the rest.
+  observability_teardown
+  schedules_delete_except
   # shellcheck source=teardown.sh
   source "$root/infra/teardown.sh"
   exit 0
@@ -378,24 +392,12 @@ case $chains_rel in
   *) warn "chains folder $chains_rel is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore" ;;
 esac
 
-# Alerting on missed deadlines: a log-based metric counting run.deadline_missed lines and an alert
-# policy on it. Done before the rest, so a project without Cloud Monitoring fails early.
+# Log-based metrics and alert policies (infra/observability.sh). Done before the rest, so a
+# project without Cloud Monitoring fails early.
+observability_note
 run gcloud services enable logging.googleapis.com monitoring.googleapis.com "$p"
-deadline_filter='jsonPayload.event="run.deadline_missed"'
-deadline_about='dfchain runs still running at their chain Deadline'
-upsert gcloud logging metrics describe "$deadline_metric" "$p" -- \
-  gcloud logging metrics update "$deadline_metric" --description="$deadline_about" \
-  --log-filter="$deadline_filter" "$p" -- \
-  gcloud logging metrics create "$deadline_metric" --description="$deadline_about" \
-  --log-filter="$deadline_filter" "$p"
-# Cloud Monitoring names a policy itself, so the policy is found again by its display name.
-create_policy=(gcloud alpha monitoring policies create --policy-from-file="$policy_file" "$p")
-if [ "$dry_run" = true ]; then
-  printf '%s 2>/dev/null | grep -q . || %s\n' "$(words "${find_policy[@]}")" "$(words "${create_policy[@]}")"
-else
-  policies=$("${find_policy[@]}") || die "could not list the alert policies of $project: $(words "${find_policy[@]}")"
-  [ -n "$policies" ] || run "${create_policy[@]}"
-fi
+observability_metrics
+observability_policies
 
 # shellcheck source=create.sh
 source "$root/infra/create.sh"

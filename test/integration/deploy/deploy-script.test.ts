@@ -24,6 +24,7 @@ import {
   type Outcome,
   type Script,
 } from './shell-script.js';
+import { POLICY_SAMPLE } from './observability-sample.js';
 
 const PROJECT = 'demo-proj';
 const FN_SA = `serviceAccount:dfchain-fn@${PROJECT}.iam.gserviceaccount.com`;
@@ -36,6 +37,7 @@ const SAMPLE = {
   WRITER_IDENTITY: 'serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com',
   EVENTARC_TRIGGER: 'dfchain-123456',
   TRIGGER_SUBSCRIPTION: `projects/${PROJECT}/subscriptions/eventarc-europe-west4-dfchain-123456-sub-001`,
+  ...POLICY_SAMPLE,
 };
 const PUBSUB_AGENT = `serviceAccount:service-${SAMPLE.PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 const NO_ACCOUNT = /You do not currently have an active account selected/;
@@ -94,6 +96,9 @@ function shape(command: readonly string[]): string {
         .replace(/^(--(?:role|member|display-name|description)=).*/, '$1*')
         .replace(/^gs:\/\/.*/, 'gs://*')
         .replace(/dfchain-(?:events-dead|events|fn|trigger|build|worker)/g, 'dfchain-*')
+        .replace(/^dfchain-(?:runs-\w+|step-duration|deadline-missed)$/, 'dfchain-metric')
+        .replace(/^(--(?:config-from-file|policy-from-file|filter))=.*/, '$1=*')
+        .replace(/^projects\/demo-proj\/alertPolicies\/\d+$/, 'POLICY')
         .replace(/dfchain-dataflow-[a-z0-9-]+/, 'dfchain-dataflow-*')
         .replace(/^(--(?:location|region))=.*/, '$1=*'),
     )
@@ -547,6 +552,10 @@ describe('infra/deploy.sh', function () {
       .map((c) => c.slice(1, c.indexOf('delete') + 2).join(' '));
     assert.deepEqual(deletes, [
       'logging metrics delete dfchain-deadline-missed',
+      'logging metrics delete dfchain-runs-failed',
+      'logging metrics delete dfchain-runs-started',
+      'logging metrics delete dfchain-runs-succeeded',
+      'logging metrics delete dfchain-step-duration',
       'eventarc triggers delete dfchain-dataflow-europe-west4',
       'scheduler jobs delete dfchain-tick',
       'functions delete dfchain',
@@ -583,7 +592,10 @@ describe('infra/deploy.sh', function () {
     ]);
     for (const verb of ['create', 'update']) {
       assert.equal(metric(verb)?.[4], 'dfchain-deadline-missed', verb);
-      assert.equal(flag(metric(verb)!, 'log-filter'), 'jsonPayload.event="run.deadline_missed"');
+      const file = flag(metric(verb)!, 'config-from-file')!;
+      assert.equal(file, join(ROOT, 'infra/metrics/dfchain-deadline-missed.json'), verb);
+      const config = JSON.parse(readFileSync(file, 'utf8')) as { filter: string };
+      assert.equal(config.filter, 'jsonPayload.event="run.deadline_missed"');
     }
     const policy = JSON.parse(
       readFileSync(join(ROOT, 'infra/alert-deadline-missed.json'), 'utf8'),
@@ -595,14 +607,18 @@ describe('infra/deploy.sh', function () {
       policy.conditions[0]?.conditionThreshold.filter,
       'metric.type="logging.googleapis.com/user/dfchain-deadline-missed"',
     );
-    const list = deploy.commands.find((c) =>
-      isCommand(c, 'alpha', 'monitoring', 'policies', 'list'),
+    const list = deploy.commands.find(
+      (c) =>
+        isCommand(c, 'alpha', 'monitoring', 'policies', 'list') &&
+        flag(c, 'filter') === `displayName="${policy.displayName}"`,
     );
-    assert.equal(flag(list!, 'filter'), `displayName="${policy.displayName}"`);
-    const create = deploy.commands.find((c) =>
-      isCommand(c, 'alpha', 'monitoring', 'policies', 'create'),
+    assert.ok(list, 'the policy is found by its display name');
+    const create = deploy.commands.find(
+      (c) =>
+        isCommand(c, 'alpha', 'monitoring', 'policies', 'create') &&
+        flag(c, 'policy-from-file') === join(ROOT, 'infra/alert-deadline-missed.json'),
     );
-    assert.equal(flag(create!, 'policy-from-file'), join(ROOT, 'infra/alert-deadline-missed.json'));
+    assert.ok(create, 'the policy is created from infra/alert-deadline-missed.json');
     const enabled = deploy.commands.filter((c) => isCommand(c, 'services', 'enable')).flat();
     assert.ok(enabled.includes('monitoring.googleapis.com'));
     // Created before the function, so a project without Cloud Monitoring stops the deploy early.
