@@ -55,6 +55,9 @@ export function startPart(
     input: table !== undefined && mayReadRunInput(table) ? parent.input : {},
     status: 'RUNNING',
     startTime: parent.startTime,
+    // The item's $$.Execution is the run's: its tick and how often it was redriven.
+    ...(parent.scheduledTime !== undefined ? { scheduledTime: parent.scheduledTime } : {}),
+    ...(parent.redriveCount !== undefined ? { redriveCount: parent.redriveCount } : {}),
     steps: {},
     frames: {},
     timers: {},

@@ -4,7 +4,7 @@ import { drain, reenter, settle } from './interpreter.js';
 import { timerName } from './names.js';
 import { groupOf } from './part-names.js';
 import { itemSpawns, onMapJoined } from './part.js';
-import type { Children, Frame, Run } from './run.js';
+import type { Children, Frame, Run, SlotRef } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
 import { unchanged, type Transition } from './transition.js';
 
@@ -14,6 +14,8 @@ export interface RedriveMark {
   readonly count: number;
   /** The redrive command's message id, kept on the run so its redelivery is a no-op. */
   readonly by?: string;
+  /** The run's slot of its chain's MaxConcurrentRuns, claimed anew (the old one was given back). */
+  readonly slot?: SlotRef;
 }
 
 /** The scope a document runs: the run's top level, or its part's branch or item. */
@@ -94,6 +96,7 @@ function resumed(doc: Run, mark: RedriveMark, now: string): Run {
     fatal: _fatal,
     fatalAt: _fatalAt,
     stopped: _stopped,
+    slot: _slot,
     ...rest
   } = doc;
   return {
@@ -102,6 +105,7 @@ function resumed(doc: Run, mark: RedriveMark, now: string): Run {
     redriveCount: mark.count,
     redriven: (doc.redriven ?? 0) + 1,
     ...(mark.by !== undefined ? { redrivenBy: mark.by } : {}),
+    ...(mark.slot !== undefined && doc.queued === undefined ? { slot: mark.slot } : {}),
     // A run cancelled while in line for MaxConcurrentRuns joins the line again, at its end.
     ...(doc.queued !== undefined ? { queued: { ...doc.queued, at: now } } : {}),
   };

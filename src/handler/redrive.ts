@@ -1,3 +1,4 @@
+import { freeIndices, runsPool } from '../engine/admission.js';
 import {
   laneWork,
   redriveDoc,
@@ -5,7 +6,7 @@ import {
   stoppedGroup,
   type RedriveMark,
 } from '../engine/redrive.js';
-import type { Run } from '../engine/run.js';
+import type { Run, SlotRef } from '../engine/run.js';
 import type { Transition } from '../engine/transition.js';
 import type { RedriveSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
@@ -46,6 +47,25 @@ async function redriveParts(inv: Invocation, doc: Run, mark: RedriveMark): Promi
   return done;
 }
 
+/**
+ * The slot of its chain's MaxConcurrentRuns a redriven run takes, or why it cannot run now:
+ * a run ended gave its slot back, and a redrive does not jump the runs waiting in line.
+ */
+async function runSlot(
+  inv: Invocation,
+  run: Run,
+  limit: number | undefined,
+): Promise<{ slot?: SlotRef } | { refused: string }> {
+  if (!limit || run.queued !== undefined) return {};
+  const pool = runsPool(run.chain);
+  const [held, waiters] = await Promise.all([inv.store.slots(pool), inv.store.waiters(pool, 1)]);
+  const index = waiters.length === 0 ? freeIndices(held, limit, 1)[0] : undefined;
+  if (index !== undefined) return { slot: { pool, index } };
+  return {
+    refused: `run ${run.id}: chain ${run.chain} already runs its MaxConcurrentRuns (${limit}) runs${waiters.length > 0 ? ' and others wait in line' : ''}; redrive it again when one has ended`,
+  };
+}
+
 /** Logs a redrive command that finds nothing to redrive, and acknowledges it. */
 function ignore(inv: Invocation, signal: RedriveSignal, reason: string): void {
   inv.logger.write({
@@ -81,9 +101,15 @@ export async function handleRedrive(
     ignore(inv, signal, problem);
     return;
   }
+  const admission = await runSlot(inv, run, (await definitionFor(inv, run)).MaxConcurrentRuns);
+  if ('refused' in admission) {
+    ignore(inv, signal, admission.refused);
+    return;
+  }
   const mark: RedriveMark = {
     count: (run.redriveCount ?? 0) + 1,
     ...(messageId !== '' ? { by: messageId } : {}),
+    ...admission,
   };
   const parts = await redriveParts(inv, run, mark);
   const transition = await applyToRun(inv, signal.runId, async (stored) =>
