@@ -1,4 +1,5 @@
 import type { ChainDefinition } from '../chain/types.js';
+import { addToTotals, isFlexRS, mergeTotals, usageKey, type ResourceUsage } from '../cost/usage.js';
 import type { EndedJob } from '../dataflow/job.js';
 import type { JsonObject } from '../json.js';
 import { Draft } from './draft.js';
@@ -62,17 +63,43 @@ function frameOf(d: Draft, step: Step): Frame | undefined {
   return legacy;
 }
 
+/** What an ended job used, as its end is recorded: `metricTime` says as of when. */
+export type JobUsage = ResourceUsage & { readonly metricTime?: string };
+
+/** The transition with the job's usage added to its document's running total. */
+function withUsage(transition: Transition, step: Step, usage: JobUsage | undefined): Transition {
+  if (usage === undefined) return transition;
+  const { metricTime: _at, ...figures } = usage;
+  const key = usageKey(step.location, isFlexRS(step.request.launchParameter.environment));
+  const run = { ...transition.run, usage: addToTotals(transition.run.usage, key, figures) };
+  return { ...transition, run };
+}
+
+/**
+ * A Map's join with its items' running totals added to the joining document's: each item's part
+ * keeps the total of its own jobs (and of its own Maps' items), so the run's total, and its end
+ * line, count every job of the run once.
+ */
+export function withItemsUsage(transition: Transition, items: readonly Run[]): Transition {
+  if (!transition.changed || items.every((item) => item.usage === undefined)) return transition;
+  const usage = items.reduce((sum, item) => mergeTotals(sum, item.usage), transition.run.usage);
+  return { ...transition, run: { ...transition.run, usage } };
+}
+
 /**
  * Applies a confirmed terminal job to its run: the Task's result goes on through the pipeline
  * (ResultSelector, ResultPath, OutputPath, Next), any other terminal state raises its error
  * down the failure path (Retry, Catch, fail the scope). Duplicates and stale events change
- * nothing; the end of a job the run abandoned is recorded and nothing more.
+ * nothing; the end of a job the run abandoned is recorded and nothing more. `usage` (read by
+ * the caller from jobs.getMetrics, when it could) is stored on the step and added to the
+ * document's running total, so a run's end line can carry the total.
  */
 export function onJobEnded(
   definition: ChainDefinition,
   run: Run,
   job: EndedJob,
   now: string,
+  usage?: JobUsage,
 ): Transition {
   const step = run.steps[job.name];
   // Stryker disable next-line ConditionalExpression: `step === undefined` => false is equivalent, staleReason also answers for a missing step
@@ -89,6 +116,7 @@ export function onJobEnded(
     endedAt: now,
     jobState: job.currentState,
     ...(error ? { error } : {}),
+    ...(usage ? { usage } : {}),
   });
   const scope = step.scope ?? ROOT_SCOPE;
   d.event({
@@ -104,10 +132,12 @@ export function onJobEnded(
       : {}),
   });
   const frame = step.abandoned ? undefined : frameOf(d, step);
-  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return settle(d);
+  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) {
+    return withUsage(settle(d), step, usage);
+  }
   dropStateTimers(d, scope, frame);
   if (error) raise(d, scope, error);
   else finish(d, scope, taskResult(job));
   drain(d);
-  return settle(d);
+  return withUsage(settle(d), step, usage);
 }

@@ -4,6 +4,7 @@ import { abortBelow } from './abort.js';
 import { failureOf, type Ended } from './children.js';
 import { Draft } from './draft.js';
 import { drain, effectiveInputOf, failRun, finish, raise, settle } from './interpreter.js';
+import { withItemsUsage } from './job-ended.js';
 import { partDocId, spawnStillWanted } from './part-names.js';
 import type { MapState, ParallelState } from '../chain/types.js';
 import type { Children, Frame, Part, Run, RunError } from './run.js';
@@ -234,7 +235,7 @@ export function onMapJoined(
   const fatal = failures.find((failure) => failure.fatal);
   if (fatal !== undefined) {
     failRun(d, fatal.error, fatal.at?.scope ?? part.parent, fatal.at?.state);
-    return settle(d);
+    return withItemsUsage(settle(d), [...byIndex.values()]);
   }
   // As if the failures had been reported in index order (a report may still be on its way):
   // the first one beyond the tolerance fails the Map, with the count the report would give.
@@ -245,7 +246,7 @@ export function onMapJoined(
   if (error !== undefined) raise(d, part.parent, error);
   else finish(d, part.parent, outputs);
   drain(d);
-  return settle(d);
+  return withItemsUsage(settle(d), [...byIndex.values()]);
 }
 
 /** True when the Map no longer waits for this running part (it failed, retried, or ended): it should stop. */

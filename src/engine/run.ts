@@ -1,3 +1,4 @@
+import type { ResourceUsage, UsageTotals } from '../cost/usage.js';
 import type { FlexTemplateLaunch } from '../dataflow/job.js';
 import type { Json, JsonObject } from '../json.js';
 
@@ -72,6 +73,11 @@ export interface Step {
   readonly endedAt?: string;
   readonly jobState?: string;
   readonly error?: RunError;
+  /**
+   * What the ended job used, from `jobs.getMetrics` when its end was recorded (docs/cost.md);
+   * absent when the metrics could not be read in time. `metricTime`: as of when.
+   */
+  readonly usage?: ResourceUsage & { readonly metricTime?: string };
   /**
    * Set when the run no longer waits for this job (its Task timed out, or a sibling branch
    * failed): the job is cancelled through the API, and its end is recorded without effect.
@@ -277,6 +283,11 @@ export interface Run {
   readonly fatalAt?: { readonly scope: string; readonly state?: string };
   /** The slot of its chain's MaxConcurrentRuns the run holds while it runs. */
   readonly slot?: SlotRef;
+  /**
+   * Running total of the usage of this document's ended jobs, by pricing class (region, FlexRS);
+   * a Map adds its items' parts' totals when it joins (docs/cost.md, "Totals").
+   */
+  readonly usage?: UsageTotals;
   /** Set while the run waits for a slot of its chain's MaxConcurrentRuns: it has not begun. */
   readonly queued?: QueuedAt;
 }
