@@ -5,6 +5,7 @@ import {
   PICTURE_FORMATS,
   type PictureFormat,
 } from '../chain/picture-text.js';
+import { scheduleLines } from '../schedule/describe.js';
 import { findChain } from './render-chain.js';
 
 /** What `dfchain graph` was asked for. */
@@ -14,13 +15,26 @@ export interface GraphCommandOptions {
   readonly dir: string;
   /** `--format`; default mermaid. */
   readonly format: string | undefined;
+  /** When the next fire times of a Schedule are counted from; default the wall clock. */
+  readonly now?: Date;
+}
+
+/**
+ * The picture with its chain's Schedule as comments after the first line (`%%` in Mermaid,
+ * `//` in DOT), so the picture itself draws the same; a chain without Schedule gets none.
+ */
+function withSchedule(text: string, comment: string, lines: readonly string[]): string {
+  if (lines.length === 0) return text;
+  const [first, ...rest] = text.split('\n');
+  return [first, ...lines.map((line) => `  ${comment} ${line}`), ...rest].join('\n');
 }
 
 const isFormat = (format: string): format is PictureFormat =>
   (PICTURE_FORMATS as readonly string[]).includes(format);
 
 /**
- * `dfchain graph CHAIN`: prints the chain as a Mermaid flowchart or a DOT digraph. Exit 0, or
+ * `dfchain graph CHAIN`: prints the chain as a Mermaid flowchart or a DOT digraph, with its
+ * Schedule and next fire times as comments when it has one. Exit 0, or
  * 1 (one line, or the chain's problems, on stderr) for a bad format or an unknown or invalid chain.
  */
 export function graphCommand(
@@ -43,6 +57,12 @@ export function graphCommand(
     return 1;
   }
   const picture = chainPicture(found.definition);
-  out(format === 'mermaid' ? mermaidPicture(picture) : dotPicture(picture, found.name));
+  const schedule = found.definition.Schedule;
+  const lines = schedule ? scheduleLines(schedule, options.now ?? new Date()) : [];
+  out(
+    format === 'mermaid'
+      ? withSchedule(mermaidPicture(picture), '%%', lines)
+      : withSchedule(dotPicture(picture, found.name), '//', lines),
+  );
   return 0;
 }

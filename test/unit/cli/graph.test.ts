@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chainPicture } from '../../../src/chain/picture.js';
@@ -181,5 +181,45 @@ describe('dfchain graph', () => {
     const printed = graph({ format: 'svg' });
     assert.equal(printed.code, 1);
     assert.deepEqual(printed.err, ['unknown --format "svg": use mermaid or dot']);
+  });
+});
+
+describe('dfchain graph: a chain with a Schedule', () => {
+  const NIGHTLY = 'test/fixtures/schedule-chains/nightly.json';
+  const now = new Date('2026-01-05T04:00:00Z');
+
+  it('prints the schedule and its next 3 fire times as Mermaid comments after the first line', () => {
+    const out: string[] = [];
+    const code = graphCommand(
+      { chain: NIGHTLY, dir: 'dag', format: undefined, now },
+      (l) => out.push(l),
+      (l) => assert.fail(l),
+    );
+    assert.equal(code, 0);
+    const lines = out.join('\n').split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      'flowchart TD',
+      '  %% schedule: "0 4 * * *" in Etc/UTC',
+      '  %% next: 2026-01-06T04:00Z, 2026-01-07T04:00Z, 2026-01-08T04:00Z',
+    ]);
+    // The picture itself is the one a chain without Schedule draws.
+    const { Schedule: _schedule, ...plain } = JSON.parse(
+      readFileSync(NIGHTLY, 'utf8'),
+    ) as ChainDefinition;
+    assert.deepEqual(lines.slice(3), mermaidPicture(chainPicture(plain)).split('\n').slice(1));
+  });
+
+  it('prints them as // comments in DOT', () => {
+    const out: string[] = [];
+    graphCommand(
+      { chain: NIGHTLY, dir: 'dag', format: 'dot', now },
+      (l) => out.push(l),
+      (l) => assert.fail(l),
+    );
+    assert.deepEqual(out.join('\n').split('\n').slice(0, 3), [
+      'digraph "nightly" {',
+      '  // schedule: "0 4 * * *" in Etc/UTC',
+      '  // next: 2026-01-06T04:00Z, 2026-01-07T04:00Z, 2026-01-08T04:00Z',
+    ]);
   });
 });
