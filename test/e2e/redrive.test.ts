@@ -81,7 +81,7 @@ describe('e2e: the redrive command on the local stack', function () {
     for (const file of ['b', 'c']) {
       assert.equal(after[file]?.length, 2, `${file} runs again once`);
       assert.notEqual(after[file]?.[0]?.name, after[file]?.[1]?.name);
-      assert.equal(stateOf(after[file]![1]!), 'JOB_STATE_DONE');
+      assert.equal(stateOf(after[file][1]!), 'JOB_STATE_DONE');
     }
     // d, e, f never started before: they start now, once each.
     for (const file of ['d', 'e', 'f']) assert.equal(after[file]?.length, 1, file);
@@ -99,9 +99,7 @@ describe('e2e: the redrive command on the local stack', function () {
     const run = 'rd-report';
     let healed = false;
     behaviours.set(run, (name) =>
-      name.startsWith('r-report-') && !healed
-        ? { outcome: 'FAILED', runMs: 100 }
-        : { runMs: 100 },
+      name.startsWith('r-report-') && !healed ? { outcome: 'FAILED', runMs: 100 } : { runMs: 100 },
     );
     await stack.publish({
       dfchain: 'start',
