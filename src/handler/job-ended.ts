@@ -1,11 +1,12 @@
 import { couldBeChainJob } from '../chain/job-name.js';
 import { LABEL_KEYS } from '../chain/labels.js';
+import { readUsage } from '../cost/read-usage.js';
 import { confirmJobEnded } from '../dataflow/confirm.js';
 import { isTerminalJobState, type EndedJob } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { failRunNow } from '../engine/launched.js';
 import { PART_KEY_PATTERN, partDocId } from '../engine/part-names.js';
-import { onJobEnded, staleReason } from '../engine/job-ended.js';
+import { onJobEnded, staleReason, type JobUsage } from '../engine/job-ended.js';
 import { JobNeverVisibleError, PoisonMessageError, StorePermanentError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
@@ -66,12 +67,35 @@ async function confirmed(inv: Invocation, signal: JobEndedSignal): Promise<Ended
   }
 }
 
+/**
+ * What the ended job used, best effort within a bounded time (src/cost/read-usage.ts): a job
+ * whose metrics cannot be read is recorded all the same, with no usage, and a line says why.
+ */
+async function usageOf(inv: Invocation, ended: EndedJob): Promise<JobUsage | undefined> {
+  // A port that reads no metrics (a test's fake) has nothing to report either.
+  if (inv.dataflow.getMetrics === undefined) return undefined;
+  const ref = { projectId: ended.projectId, location: ended.location };
+  const read = await readUsage(inv.dataflow, ref, ended.id);
+  if (read.usage !== undefined) {
+    return { ...read.usage, ...(read.metricTime ? { metricTime: read.metricTime } : {}) };
+  }
+  inv.logger.write({
+    severity: 'INFO',
+    event: 'job.usage_unknown',
+    message: `job ${ended.name} (${ended.id}): no resource usage recorded: ${read.reason}`,
+    jobName: ended.name,
+    jobId: ended.id,
+  });
+  return undefined;
+}
+
 /** Records a job's end; a run Firestore refuses to store that way fails instead of staying RUNNING. */
 async function recordEnd(inv: Invocation, runId: string, ended: EndedJob) {
   const now = () => inv.clock.now().toISOString();
+  const usage = await usageOf(inv, ended);
   try {
     return await applyToRun(inv, runId, async (run) =>
-      onJobEnded(await definitionFor(inv, run), run, ended, now()),
+      onJobEnded(await definitionFor(inv, run), run, ended, now(), usage),
     );
   } catch (error) {
     if (!(error instanceof StorePermanentError)) throw error;

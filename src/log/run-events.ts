@@ -1,3 +1,7 @@
+import { estimateTotals } from '../cost/estimate.js';
+import { DEFAULT_PRICE_TABLE, type PriceTable } from '../cost/prices.js';
+import { totalUsage } from '../cost/usage.js';
+import type { Run } from '../engine/run.js';
 import type { RunEvent } from '../engine/transition.js';
 import type { LogLine, Severity } from './port.js';
 
@@ -80,7 +84,36 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
   }
 }
 
-/** The log line for an engine transition. */
-export function runEventLine(event: RunEvent): LogLine {
-  return { ...describe(event), ...event };
+/** The events that end a run: their lines carry its total usage and estimated cost. */
+const END_EVENTS: readonly string[] = ['run.succeeded', 'run.failed', 'run.cancelled'];
+
+/**
+ * The run's total usage and estimated cost (docs/cost.md) for its end line: `usage` sums every
+ * recorded job, `cost` prices each region and FlexRS class at `prices`. None for a run that
+ * recorded no usage.
+ */
+function costFields(run: Run | undefined, prices: PriceTable) {
+  if (run?.usage === undefined || Object.keys(run.usage).length === 0) return undefined;
+  const cost = estimateTotals(run.usage, prices);
+  return { usage: totalUsage(run.usage), cost: { ...cost, currency: prices.currency } };
+}
+
+/**
+ * The log line for an engine transition. `run` is the document after the transition: a run's
+ * end line (run.succeeded, run.failed, run.cancelled) carries its total usage and estimated
+ * cost, and its message ends with the estimate.
+ */
+export function runEventLine(
+  event: RunEvent,
+  run?: Run,
+  prices: PriceTable = DEFAULT_PRICE_TABLE,
+): LogLine {
+  const line = { ...describe(event), ...event };
+  const cost = END_EVENTS.includes(event.event) ? costFields(run, prices) : undefined;
+  if (cost === undefined) return line;
+  return {
+    ...line,
+    message: `${line.message} (estimated cost ${cost.cost.usd.toFixed(4)} USD)`,
+    ...cost,
+  };
 }
