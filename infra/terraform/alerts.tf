@@ -1,7 +1,8 @@
 # A run still running past its chain's Deadline logs one run.deadline_missed line at severity
 # ALERT (fired by its timer, not by the run's next event): a metric counts those lines by chain,
-# and an alert policy opens an incident on the first one. infra/deploy.sh creates the same metric
-# and policy (same names; its metric has no chain label).
+# and an alert policy opens an incident on the first one. A failed run opens an incident of its
+# own (a log-match policy, below). infra/deploy.sh creates the same metrics and policies
+# (infra/metrics/dfchain-deadline-missed.json, infra/alert-*.json; same names).
 resource "google_logging_metric" "deadline_missed" {
   project     = var.project_id
   name        = "dfchain-deadline-missed"
@@ -56,6 +57,41 @@ resource "google_monitoring_alert_policy" "deadline_missed" {
   documentation {
     mime_type = "text/markdown"
     content   = "A dfchain run is still running past its chain's Deadline (chain: $${metric.label.chain}). The run goes on; Cloud Logging query: `jsonPayload.event=\"run.deadline_missed\"`; then `dfchain status RUN_ID` for where it stands."
+  }
+  depends_on = [google_project_service.apis]
+}
+
+# A failed run, line by line: Google advises a log-based alerting policy "if you want a
+# notification in near real time when a message has appeared in your logs", and log-based
+# metrics to count over time (https://cloud.google.com/logging/docs/alerting/monitoring-logs;
+# dfchain-runs-failed counts them for charts). The extracted labels name the chain, run and error
+# in the notification; a LogMatch condition requires notification_rate_limit
+# (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.alertPolicies).
+resource "google_monitoring_alert_policy" "runs_failed" {
+  project      = var.project_id
+  display_name = "dfchain: run failed"
+  combiner     = "OR"
+  conditions {
+    display_name = "run.failed logged"
+    condition_matched_log {
+      filter = "jsonPayload.event=\"run.failed\""
+      label_extractors = {
+        chain = "EXTRACT(jsonPayload.chain)"
+        run   = "EXTRACT(jsonPayload.runId)"
+        error = "EXTRACT(jsonPayload.error.Error)"
+      }
+    }
+  }
+  notification_channels = var.alert_notification_channels
+  alert_strategy {
+    notification_rate_limit {
+      period = "300s"
+    }
+    auto_close = "1800s"
+  }
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A dfchain run failed (log line `run.failed`, severity ERROR). The incident's labels name the chain, the run and the error. See what happened with `dfchain status RUN_ID` and `dfchain logs RUN_ID`, or the log query `jsonPayload.event=\"run.failed\"`; resume it from the states that did not succeed with the redrive command `{\"dfchain\":\"redrive\",\"runId\":\"RUN_ID\"}` on the dfchain-events topic."
   }
   depends_on = [google_project_service.apis]
 }

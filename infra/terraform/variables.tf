@@ -98,7 +98,7 @@ variable "eventarc" {
 }
 
 variable "alert_notification_channels" {
-  description = "Monitoring notification channels (ids: projects/P/notificationChannels/N) told when a run misses its chain's Deadline; none: the incident shows in the console only."
+  description = "Monitoring notification channels (ids: projects/P/notificationChannels/N) told when a run fails or misses its chain's Deadline (infra/deploy.sh --notification-channel); none: the incidents show in the console only."
   type        = list(string)
   default     = []
 }

@@ -14,13 +14,27 @@ type Block = Record<string, unknown>;
 
 const MODULE = join(ROOT, 'infra/terraform');
 
-/** All .tf files of the module, merged by block kind (resource, variable, …). */
+/**
+ * All .tf files of the module, merged by block kind (resource, variable, …); resources and data
+ * sources by type too, so a type declared in two files (google_logging_metric) keeps every name.
+ */
 async function loadModule(): Promise<Record<string, Record<string, Block[]>>> {
   const merged: Record<string, Record<string, Block[]>> = {};
   for (const file of readdirSync(MODULE).filter((f) => f.endsWith('.tf'))) {
     const parsed = await parse(file, readFileSync(join(MODULE, file), 'utf8'));
     for (const [kind, blocks] of Object.entries(parsed)) {
-      merged[kind] = { ...merged[kind], ...(blocks as Record<string, Block[]>) };
+      // `locals` blocks come as a list: every file's are kept.
+      if (Array.isArray(blocks)) {
+        const before = (merged[kind] ?? []) as unknown as Block[];
+        merged[kind] = [...before, ...(blocks as Block[])] as unknown as Record<string, Block[]>;
+        continue;
+      }
+      const into: Record<string, unknown> = { ...merged[kind] };
+      for (const [key, value] of Object.entries(blocks as Record<string, unknown>)) {
+        const typed = kind === 'resource' || kind === 'data';
+        into[key] = typed ? { ...(into[key] as object), ...(value as object) } : value;
+      }
+      merged[kind] = into as Record<string, Block[]>;
     }
   }
   return merged;
@@ -338,5 +352,111 @@ describe('infra/terraform', function () {
     assert.deepEqual(tf['variable']?.['alert_notification_channels']?.[0]?.['default'], []);
     assert.match(String(first(policy, 'documentation')['content']), /run\.deadline_missed/);
     assert.match(readFileSync(join(MODULE, 'main.tf'), 'utf8'), /"monitoring\.googleapis\.com"/);
+  });
+
+  it('declares the metrics deploy.sh makes from infra/metrics/*.json: same names, filters, extractors, kinds and buckets', () => {
+    const metrics = Object.values(
+      (tf['resource']?.['google_logging_metric'] ?? {}) as unknown as Record<string, Block[]>,
+    ).map((blocks) => blocks[0]!);
+    const files = readdirSync(join(ROOT, 'infra/metrics')).filter((f) => f.endsWith('.json'));
+    assert.deepEqual(
+      metrics.map((m) => m['name']).sort(),
+      files.map((f) => f.replace(/\.json$/, '')).sort(),
+      'the same metric names in Terraform and infra/metrics',
+    );
+    for (const file of files) {
+      const config = JSON.parse(readFileSync(join(ROOT, 'infra/metrics', file), 'utf8')) as {
+        filter: string;
+        labelExtractors: Record<string, string>;
+        valueExtractor?: string;
+        metricDescriptor: {
+          metricKind: string;
+          valueType: string;
+          unit: string;
+          labels: { key: string }[];
+        };
+        bucketOptions?: {
+          exponentialBuckets: { numFiniteBuckets: number; growthFactor: number; scale: number };
+        };
+      };
+      const metric = metrics.find((m) => m['name'] === file.replace(/\.json$/, ''))!;
+      assert.equal(metric['filter'], config.filter, file);
+      assert.deepEqual(metric['label_extractors'], config.labelExtractors, file);
+      assert.equal(metric['value_extractor'], config.valueExtractor, file);
+      const descriptor = first(metric, 'metric_descriptor');
+      assert.deepEqual(
+        [descriptor['metric_kind'], descriptor['value_type'], descriptor['unit']],
+        [
+          config.metricDescriptor.metricKind,
+          config.metricDescriptor.valueType,
+          config.metricDescriptor.unit,
+        ],
+        file,
+      );
+      assert.deepEqual(
+        (descriptor['labels'] as Block[]).map((l) => l['key']),
+        config.metricDescriptor.labels.map((l) => l.key),
+        file,
+      );
+      if (config.bucketOptions) {
+        const buckets = first(first(metric, 'bucket_options'), 'exponential_buckets');
+        const want = config.bucketOptions.exponentialBuckets;
+        assert.deepEqual(
+          [buckets['num_finite_buckets'], buckets['growth_factor'], buckets['scale']],
+          [want.numFiniteBuckets, want.growthFactor, want.scale],
+          file,
+        );
+      } else assert.equal(metric['bucket_options'], undefined, file);
+    }
+  });
+
+  it('failed runs: a log-match alert policy like infra/alert-runs-failed.json, told the same channels', () => {
+    const policy = resource('google_monitoring_alert_policy', 'runs_failed');
+    const json = JSON.parse(readFileSync(join(ROOT, 'infra/alert-runs-failed.json'), 'utf8')) as {
+      displayName: string;
+      documentation: { content: string };
+      conditions: {
+        displayName: string;
+        conditionMatchedLog: { filter: string; labelExtractors: Record<string, string> };
+      }[];
+      alertStrategy: { notificationRateLimit: { period: string }; autoClose: string };
+    };
+    assert.equal(policy['display_name'], json.displayName);
+    const condition = first(policy, 'conditions');
+    assert.equal(condition['display_name'], json.conditions[0]!.displayName);
+    const matched = first(condition, 'condition_matched_log');
+    assert.equal(matched['filter'], json.conditions[0]!.conditionMatchedLog.filter);
+    assert.deepEqual(
+      matched['label_extractors'],
+      json.conditions[0]!.conditionMatchedLog.labelExtractors,
+    );
+    const strategy = first(policy, 'alert_strategy');
+    assert.equal(
+      first(strategy, 'notification_rate_limit')['period'],
+      json.alertStrategy.notificationRateLimit.period,
+    );
+    assert.equal(strategy['auto_close'], json.alertStrategy.autoClose);
+    assert.equal(first(policy, 'documentation')['content'], json.documentation.content);
+    assert.equal(policy['notification_channels'], '${var.alert_notification_channels}');
+  });
+
+  it('schedules: one scheduler job per chain Schedule of chain_facts, named and published as deploy.sh does', () => {
+    const job = resource('google_cloud_scheduler_job', 'schedule');
+    assert.equal(job['for_each'], '${local.schedules}');
+    const locals = tf['locals'] as unknown as Block[];
+    assert.equal(
+      locals.find((l) => 'schedules' in l)?.['schedules'],
+      '${{ for s in try(local.facts.schedules, []) : s.chain => s }}',
+    );
+    assert.equal(job['name'], 'dfchain-schedule-${each.key}');
+    assert.equal(job['schedule'], '${each.value.cron}');
+    assert.equal(job['time_zone'], '${try(each.value.timeZone, "Etc/UTC")}');
+    assert.equal(job['region'], '${var.region}');
+    const target = first(job, 'pubsub_target');
+    assert.equal(target['topic_name'], '${google_pubsub_topic.events.id}');
+    assert.equal(
+      target['data'],
+      '${base64encode(try(tostring(each.value.message), jsonencode(each.value.message)))}',
+    );
   });
 });
