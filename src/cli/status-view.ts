@@ -1,3 +1,4 @@
+import type { RunCost, StepCost } from '../cost/view.js';
 import type { FrameWait, RunError, RunStatus, StepStatus, TimerKind } from '../engine/run.js';
 import type { Json, JsonObject } from '../json.js';
 import type { QueuedView, QuotaWaitView } from './status-admission.js';
@@ -23,6 +24,12 @@ export interface StepView {
   readonly queued?: QueuedView;
   /** In flight only: the launch was refused for quota (429) and waits for its retry timer. */
   readonly quotaWait?: QuotaWaitView;
+  /** Ended only, when its metrics were read: what the job used (docs/cost.md). */
+  readonly usage?: StepCost['usage'];
+  /** With `usage`: the estimated cost in USD at the step's region and kind. */
+  readonly cost?: number;
+  /** Launched with FlexRS (priced at FlexRS rates). */
+  readonly flexrs?: true;
 }
 
 /** Where one running scope stands. */
@@ -69,6 +76,11 @@ export interface RunView {
   readonly queued?: QueuedView;
   /** Ended steps oldest first, then the steps in flight in the order they were intended. */
   readonly steps: readonly StepView[];
+  /**
+   * Once a step recorded usage: the run's total usage and estimated cost, summed over its
+   * ended steps (Map items' included), and the price table used (docs/cost.md).
+   */
+  readonly total?: RunCost;
   /** Running runs only: each running scope, parents before children. */
   readonly scopes?: readonly ScopeView[];
   /** Running runs only: pending timers, soonest first. */

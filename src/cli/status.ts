@@ -2,6 +2,8 @@ import type { Frame, Run, Step } from '../engine/run.js';
 import { isQueued } from '../engine/admission.js';
 import { isUnsettled } from '../engine/run.js';
 import type { ChainDefinition } from '../chain/types.js';
+import { DEFAULT_PRICE_TABLE, type PriceTable } from '../cost/prices.js';
+import { runCost, runCostLine, stepCost, vcpuHours } from '../cost/view.js';
 import type { RunStore } from '../store/port.js';
 import { endpointOf, endpointText, failureLine, withDeadline, type Endpoint } from './failure.js';
 import {
@@ -56,7 +58,8 @@ function launchWaits(step: Step, doc: string, places: Places): LaunchWaits {
   };
 }
 
-function stepView(step: Step, waits: LaunchWaits = {}): StepView {
+function stepView(step: Step, waits: LaunchWaits = {}, prices = DEFAULT_PRICE_TABLE): StepView {
+  const cost = stepCost(step, prices);
   return {
     state: step.state,
     ...(step.scope ? { scope: step.scope } : {}),
@@ -72,6 +75,7 @@ function stepView(step: Step, waits: LaunchWaits = {}): StepView {
     ...(step.error ? { error: step.error } : {}),
     ...(step.abandoned ? { abandoned: true as const } : {}),
     ...waits,
+    ...cost,
   };
 }
 
@@ -107,6 +111,7 @@ export function runView(
   history: readonly Step[] = [],
   parts: readonly Run[] = [],
   places: Places = new Map(),
+  prices: PriceTable = DEFAULT_PRICE_TABLE,
 ): RunView {
   // One row per job, by one rule: an ended copy wins over an in-flight one (the history is read
   // after the run, so its copy is the newer), and of two ended copies the first read stays. A
@@ -124,6 +129,7 @@ export function runView(
     .filter(({ step }) => !ended.has(step.jobName))
     .sort((a, b) => a.step.intendedAt.localeCompare(b.step.intendedAt));
   const running = run.status === 'RUNNING';
+  const total = runCost(all, prices);
   return {
     id: run.id,
     chain: run.chain,
@@ -137,9 +143,10 @@ export function runView(
       ? { queued: queuedView(run.queued, places.get(placeKey(run.id))) }
       : {}),
     steps: [
-      ...all.map((step) => stepView(step)),
+      ...all.map((step) => stepView(step, {}, prices)),
       ...live.map(({ doc, step }) => stepView(step, launchWaits(step, doc, places))),
     ],
+    ...(total ? { total } : {}),
     ...(running
       ? {
           scopes: docs
@@ -171,6 +178,14 @@ export function table(rows: readonly (readonly string[])[]): string[] {
       .join('  ')
       .trimEnd(),
   );
+}
+
+/** A step's VCPU-H and COST USD cells: `-` in flight, `?` ended without metrics. */
+function stepCostCells(step: StepView): string[] {
+  if (step.usage !== undefined && step.cost !== undefined) {
+    return [vcpuHours(step.usage), `${step.cost.toFixed(4)}${step.flexrs ? ' (FlexRS)' : ''}`];
+  }
+  return step.endedAt === undefined ? ['-', '-'] : ['?', '?'];
 }
 
 /** Longest output shown in the human view; `--json` shows all of it. */
@@ -208,9 +223,20 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
   const notes = view.steps.map(launchNote);
   // The column only when a step waits: most runs never do, and their rows stay as narrow.
   const launch = notes.some((note) => note !== '');
+  // Cost columns once a step recorded usage; `?` for an ended step without metrics.
+  const costs = view.total !== undefined;
   lines.push(
     ...table([
-      ['SCOPE', 'STATE', 'STATUS', 'JOB NAME', 'JOB ID', 'LOCATION', ...(launch ? ['LAUNCH'] : [])],
+      [
+        'SCOPE',
+        'STATE',
+        'STATUS',
+        'JOB NAME',
+        'JOB ID',
+        'LOCATION',
+        ...(costs ? ['VCPU-H', 'COST USD'] : []),
+        ...(launch ? ['LAUNCH'] : []),
+      ],
       ...view.steps.map((s, i) => [
         s.scope ?? '-',
         s.state,
@@ -218,10 +244,12 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
         s.jobName,
         s.jobId ?? '-',
         s.location,
+        ...(costs ? stepCostCells(s) : []),
         ...(launch ? [notes[i] ?? ''] : []),
       ]),
     ]),
   );
+  if (view.total) lines.push(runCostLine(view.total));
   if (view.scopes && view.scopes.length > 0) {
     lines.push(
       '',
@@ -269,6 +297,8 @@ export interface StatusOptions {
   /** Where the store's reads go, for the line a failed read prints (default: Firestore per the environment). */
   readonly endpoint?: Endpoint;
   readonly projectId?: string;
+  /** Prices of the cost estimate (default DEFAULT_PRICE_TABLE; docs/cost.md). */
+  readonly prices?: PriceTable;
 }
 
 /** The line `dfchain status` prints when the store has no run of that id. */
@@ -304,7 +334,7 @@ export async function statusCommand(
   const endpoint = options.endpoint ?? endpointOf('firestore');
   let read: Read | undefined;
   try {
-    read = await withDeadline(readRun(store, runId, options.graph === true));
+    read = await withDeadline(readRun(store, runId, options.graph === true, options.prices));
   } catch (error) {
     const projectId = options.projectId ?? process.env['GOOGLE_CLOUD_PROJECT'] ?? '(unset)';
     err(failureLine(error, { command: 'status', endpoint, projectId }));
@@ -333,7 +363,12 @@ export async function statusCommand(
   return read.run.status === 'FAILED' ? 2 : 0;
 }
 
-async function readRun(store: RunStore, runId: string, graph: boolean): Promise<Read | undefined> {
+async function readRun(
+  store: RunStore,
+  runId: string,
+  graph: boolean,
+  prices?: PriceTable,
+): Promise<Read | undefined> {
   const run = await store.get(runId);
   if (!run) return undefined;
   // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
@@ -344,5 +379,6 @@ async function readRun(store: RunStore, runId: string, graph: boolean): Promise<
   const { places, runSlots } = await readAdmission(store, run, parts);
   // The run's own definition: the chain file may have changed since the run started.
   const definition = graph ? await store.getDefinition(run.definitionHash) : undefined;
-  return { run, view: runView(run, history, parts, places), runSlots, parts, definition };
+  const view = runView(run, history, parts, places, prices);
+  return { run, view, runSlots, parts, definition };
 }

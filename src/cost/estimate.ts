@@ -3,7 +3,7 @@ import { parseUsageKey, type ResourceUsage, type UsageTotals } from './usage.js'
 
 /** An estimated cost in USD, with its parts, so a reader can check the sum. */
 export interface CostEstimate {
-  /** USD, rounded to the cent's hundredth (4 decimals). */
+  /** USD, the sum of the exact parts rounded to 4 decimals (each part rounded alike). */
   readonly usd: number;
   readonly vcpu: number;
   readonly memory: number;
@@ -23,20 +23,23 @@ const MB_PER_GB = 1024;
 
 const round4 = (usd: number) => Math.round(usd * 1e4) / 1e4;
 
+/** The exact USD parts of a cost, before rounding: sums are made of these, then rounded once. */
+export type CostParts = Omit<CostEstimate, 'usd'>;
+
 /**
- * The estimated cost of `usage` for a job in `location`, FlexRS or batch, at `prices`: time
- * metrics are seconds, priced per hour; shuffle uses the billable GB when Dataflow reported any,
- * else the total processed.
+ * The exact cost parts of `usage` for a job in `location`, FlexRS or batch, at `table`'s
+ * prices: time metrics are seconds, priced per hour; shuffle uses the billable GB when
+ * Dataflow reported any, else the total processed.
  */
-export function estimateCost(
+export function costParts(
   usage: ResourceUsage,
   location: string,
   flexrs: boolean,
   table: PriceTable,
-): CostEstimate {
+): CostParts {
   const { prices } = pricesFor(table, location, flexrs);
   const shuffled = usage.billableShuffleGb > 0 ? usage.billableShuffleGb : usage.shuffleGb;
-  const parts = {
+  return {
     vcpu: (usage.vcpuSeconds / SECONDS_PER_HOUR) * prices.vcpuHour,
     memory: (usage.memoryMbSeconds / MB_PER_GB / SECONDS_PER_HOUR) * prices.memoryGbHour,
     pd: (usage.pdGbSeconds / SECONDS_PER_HOUR) * prices.pdGbHour,
@@ -44,14 +47,23 @@ export function estimateCost(
     shuffle: shuffled * prices.shuffleGb,
     streaming: usage.streamingGb * prices.streamingGb,
   };
-  return sumEstimates([{ usd: 0, ...parts }]);
 }
 
-/** Several estimates added, part by part. */
-export function sumEstimates(estimates: readonly CostEstimate[]): CostEstimate {
+/** The estimated cost of `usage` for a job in `location`, FlexRS or batch (see costParts). */
+export function estimateCost(
+  usage: ResourceUsage,
+  location: string,
+  flexrs: boolean,
+  table: PriceTable,
+): CostEstimate {
+  return sumEstimates([costParts(usage, location, flexrs, table)]);
+}
+
+/** Exact cost parts added part by part, then rounded once (4 decimals), with their total. */
+export function sumEstimates(parts: readonly CostParts[]): CostEstimate {
   const keys = ['vcpu', 'memory', 'pd', 'ssd', 'shuffle', 'streaming'] as const;
   const sum = { vcpu: 0, memory: 0, pd: 0, ssd: 0, shuffle: 0, streaming: 0 };
-  for (const estimate of estimates) for (const key of keys) sum[key] += estimate[key];
+  for (const part of parts) for (const key of keys) sum[key] += part[key];
   const usd = keys.reduce((total, key) => total + sum[key], 0);
   return {
     usd: round4(usd),
@@ -69,7 +81,7 @@ export function estimateTotals(totals: UsageTotals | undefined, table: PriceTabl
   return sumEstimates(
     Object.entries(totals ?? {}).map(([key, usage]) => {
       const { location, flexrs } = parseUsageKey(key);
-      return estimateCost(usage, location, flexrs, table);
+      return costParts(usage, location, flexrs, table);
     }),
   );
 }

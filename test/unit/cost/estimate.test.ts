@@ -1,5 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { estimateCost, estimateTotals, sumEstimates } from '../../../src/cost/estimate.js';
+import {
+  costParts,
+  estimateCost,
+  estimateTotals,
+  sumEstimates,
+} from '../../../src/cost/estimate.js';
 import { DEFAULT_PRICE_TABLE, parsePriceTable } from '../../../src/cost/prices.js';
 import { NO_USAGE, type ResourceUsage } from '../../../src/cost/usage.js';
 
@@ -86,8 +91,10 @@ describe('cost: totals by pricing class', () => {
     assert.equal(estimateTotals(undefined, DEFAULT_PRICE_TABLE).usd, 0);
   });
 
-  it('sumEstimates adds part by part', () => {
-    const one = estimateCost(USAGE, 'us-central1', false, DEFAULT_PRICE_TABLE);
+  it('sumEstimates adds the exact parts, then rounds once', () => {
+    const one = costParts(USAGE, 'us-central1', false, DEFAULT_PRICE_TABLE);
+    // Memory: 2 x 0.0266775 = 0.053355 (two rounded parts would make 0.0534 as well; the total
+    // 0.502755 would be 0.5028 either way: see the status test for a case where order matters).
     assert.deepEqual(sumEstimates([one, one]), {
       usd: 0.5028,
       vcpu: 0.224,
