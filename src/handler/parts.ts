@@ -9,7 +9,7 @@ import {
   successorOf,
   waitsOnParts,
 } from '../engine/part.js';
-import { groupOf, partDocId } from '../engine/part-names.js';
+import { groupOf, partDocId, spawnStillWanted } from '../engine/part-names.js';
 import type { Run } from '../engine/run.js';
 import type { AbortItemsEffect, SpawnEffect, Transition } from '../engine/transition.js';
 import { StoreTransientError } from '../errors.js';
@@ -20,6 +20,7 @@ import type { Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { executeLaunches } from './launch.js';
 import { applyToRun, leased, logTransition } from './record.js';
+import { redrivePart } from './redrive.js';
 import { settledAll } from './settled.js';
 import { rescheduleTimers } from './side-effects.js';
 
@@ -259,7 +260,14 @@ async function repairGroup(
   );
   const definition = await definitionFor(inv, mapDoc);
   await spawnParts(inv, mapDoc, itemSpawns(definition, mapDoc, scope, heads));
-  for (const part of latest.values()) await itemEnded(inv, part, true);
+  for (const part of latest.values()) {
+    // Stopped while its Map still waits for it: only a stop that crossed a redrive of the
+    // Map does that (a stop read the Map before the redrive). Resume it as the redrive would.
+    if (part.status === 'CANCELLED' && part.part && spawnStillWanted(frame, part.part)) {
+      const resumed = await redrivePart(inv, part, { count: mapDoc.redriveCount ?? 0 });
+      for (const transition of resumed) await carryOut(inv, transition);
+    } else await itemEnded(inv, part, true);
+  }
   return heads.length + latest.size;
 }
 

@@ -30,21 +30,32 @@ async function redriveParts(inv: Invocation, doc: Run, mark: RedriveMark): Promi
   if (stopped === undefined) return [];
   const work = laneWork(stopped, await stoppedParts(inv, doc));
   const done: Transition[] = [];
-  for (const part of work.redrive) {
-    if (redriveProblem(part) !== undefined) continue;
-    done.push(...(await redriveParts(inv, part, mark)));
-    const transition = await applyToRun(inv, part.id, async (stored) =>
-      redriveDoc(
-        await definitionFor(inv, stored),
-        stored,
-        await stoppedParts(inv, stored),
-        inv.clock.now().toISOString(),
-        { count: mark.count },
-      ),
-    );
-    if (transition?.changed) done.push(transition);
-  }
+  for (const part of work.redrive) done.push(...(await redrivePart(inv, part, mark)));
   return done;
+}
+
+/**
+ * Redrives one ended part and, first, the unsuccessful parts under it; returns the
+ * transitions to carry out (none when the part cannot be redriven: its Map then sees its
+ * failure again and fails as before).
+ */
+export async function redrivePart(
+  inv: Invocation,
+  part: Run,
+  mark: RedriveMark,
+): Promise<Transition[]> {
+  if (redriveProblem(part) !== undefined) return [];
+  const done = await redriveParts(inv, part, mark);
+  const transition = await applyToRun(inv, part.id, async (stored) =>
+    redriveDoc(
+      await definitionFor(inv, stored),
+      stored,
+      await stoppedParts(inv, stored),
+      inv.clock.now().toISOString(),
+      { count: mark.count },
+    ),
+  );
+  return transition?.changed ? [...done, transition] : done;
 }
 
 /**
