@@ -46,7 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let current: SimulatorOptions = { ...options };
   const jobs = new JobTable(() => current);
   const faults = new FaultPlan();
-  const calls: CallCounts = { launch: 0, get: 0, list: 0, update: 0, other: 0 };
+  const calls: CallCounts = { launch: 0, get: 0, list: 0, update: 0, metrics: 0, other: 0 };
   const held = new Set<IncomingMessage>();
   const sockets = new Set<Socket>();
   const state = { jobs, faults, calls, held, options: () => current };

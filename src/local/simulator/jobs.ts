@@ -5,6 +5,7 @@ import { DEFAULT_BEHAVIOUR, FINAL_STATE, jobResource, visibleState } from './lif
 import type { JobRecord, JobView } from './lifecycle.js';
 import type { LogEntry } from './log-entry.js';
 import { jobMessageEntry } from './log-message.js';
+import { jobMetrics } from './metrics.js';
 import type { SimulatedJob, SimulatorOptions } from './types.js';
 import { JOB_OUTCOMES } from './types.js';
 import type { ValidLaunch } from './validate.js';
@@ -78,6 +79,11 @@ export class JobTable {
   /** `jobs.get`: the job as the API shows it now in `view`, or 404 (unknown, or still `notFoundMs`). */
   get(project: string, location: string, jobId: string, view: JobView): Record<string, unknown> {
     return jobResource(this.visible(project, location, jobId), Date.now(), view);
+  }
+
+  /** `jobs.getMetrics`: the job's resource totals so far (see jobMetrics), or 404 as `get`. */
+  metrics(project: string, location: string, jobId: string): Record<string, unknown> {
+    return jobMetrics(this.visible(project, location, jobId), Date.now());
   }
 
   /**

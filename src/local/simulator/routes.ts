@@ -12,8 +12,9 @@ const PREFIX = '^/v1b3/projects/([^/]+)/locations/([^/]+)';
 const LAUNCH = new RegExp(`${PREFIX}/flexTemplates:launch$`);
 const GET = new RegExp(`${PREFIX}/jobs/([^/]+)$`);
 const LIST = new RegExp(`${PREFIX}/jobs$`);
+const METRICS = new RegExp(`${PREFIX}/jobs/([^/]+)/metrics$`);
 
-/** Matches the `locations` forms of launch, get, list and update; undefined for anything else. */
+/** Matches the `locations` forms of launch, get, list, update and getMetrics; undefined for anything else. */
 export function matchRoute(method: string, pathname: string): Route | undefined {
   // Clients may percent-encode the ':' of the custom method.
   const path = pathname.replace(/%3A/gi, ':');
@@ -22,6 +23,7 @@ export function matchRoute(method: string, pathname: string): Route | undefined 
     ['GET', GET, 'get'],
     ['GET', LIST, 'list'],
     ['PUT', GET, 'update'],
+    ['GET', METRICS, 'metrics'],
   ];
   for (const [verb, pattern, operation] of table) {
     const match = method === verb ? pattern.exec(path) : null;

@@ -64,6 +64,7 @@ const QUERY_PARAMETERS: Record<Route['operation'], readonly string[]> = {
   get: ['view', 'location'],
   list: ['name', 'filter', 'pageSize', 'pageToken', 'view', 'location'],
   update: ['updateMask', 'location'],
+  metrics: ['startTime', 'location'],
 };
 
 /** Rejects unknown query parameters with Google's 400, as the real API does. */
@@ -99,6 +100,9 @@ async function perform(
   if (route.operation === 'update') {
     validateCancel(await readJson(req), url.searchParams.get('updateMask'));
     return state.jobs.requestCancel(projectId, location, route.jobId ?? '');
+  }
+  if (route.operation === 'metrics') {
+    return state.jobs.metrics(projectId, location, route.jobId ?? '');
   }
   if (route.operation === 'get') {
     const view = url.searchParams.get('view');
@@ -146,7 +150,7 @@ export async function handle(
   const route = matchRoute(req.method ?? 'GET', url.pathname);
   if (!route) {
     state.calls.other += 1;
-    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel)`;
+    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics`;
     send(res, 404, new ApiError(404, message).body());
     return;
   }

@@ -39,8 +39,11 @@ export interface LaunchRequestBody {
   readonly [key: string]: unknown;
 }
 
-/** The API calls the simulator counts and can fault; `update` is `jobs.update` (cancel). */
-export const OPERATIONS = ['launch', 'get', 'list', 'update'] as const;
+/**
+ * The API calls the simulator counts and can fault; `update` is `jobs.update` (cancel),
+ * `metrics` is `jobs.getMetrics`.
+ */
+export const OPERATIONS = ['launch', 'get', 'list', 'update', 'metrics'] as const;
 
 /** An API call the simulator counts and can fault. */
 export type Operation = (typeof OPERATIONS)[number];

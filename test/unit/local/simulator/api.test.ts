@@ -181,7 +181,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
       error: {
         code: 404,
         message:
-          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel)',
+          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics',
         status: 'NOT_FOUND',
       },
     });
@@ -197,6 +197,9 @@ describe('simulator: REST shapes through the googleapis client', () => {
         status: 'INVALID_ARGUMENT',
       },
     });
-    assert.deepEqual({ ...h.sim.calls }, { launch: 1, get: 0, list: 0, update: 0, other: 1 });
+    assert.deepEqual(
+      { ...h.sim.calls },
+      { launch: 1, get: 0, list: 0, update: 0, metrics: 0, other: 1 },
+    );
   });
 });

@@ -215,7 +215,10 @@ describe('simulator: cancel (jobs.update)', () => {
     h.sim.injectFaults({ operation: 'update', count: 1, fault: 500, afterEffect: true });
     assert.equal((await rejection(h.update(job.id!))).status, 500);
     assert.deepEqual(states(), ['JOB_STATE_QUEUED', 'JOB_STATE_CANCELLING']);
-    assert.deepEqual({ ...h.sim.calls }, { launch: 1, get: 0, list: 0, update: 2, other: 0 });
+    assert.deepEqual(
+      { ...h.sim.calls },
+      { launch: 1, get: 0, list: 0, update: 2, metrics: 0, other: 0 },
+    );
   });
 
   it("the googleapis adapter's cancelJob: accepted, replayed while cancelling, and replayed after the end are all success", async () => {

@@ -59,7 +59,10 @@ describe('simulator: faults', () => {
     assert.equal((await rejection(h.get(job.id!))).status, 503);
     assert.equal((await rejection(h.get(job.id!))).status, 503);
     assert.equal((await h.get(job.id!)).id, job.id);
-    assert.deepEqual({ ...h.sim.calls }, { launch: 1, get: 3, list: 1, update: 0, other: 0 });
+    assert.deepEqual(
+      { ...h.sim.calls },
+      { launch: 1, get: 3, list: 1, update: 0, metrics: 0, other: 0 },
+    );
   });
 
   it('the client retries a GET on 503 by default and then succeeds', async () => {
@@ -88,7 +91,10 @@ describe('simulator: faults', () => {
     assert.equal((await rejection(h.list())).status, 503);
     assert.deepEqual(await h.list(), {});
     assert.deepEqual(await h.list(), {});
-    assert.deepEqual({ ...h.sim.calls }, { launch: 0, get: 0, list: 3, update: 0, other: 0 });
+    assert.deepEqual(
+      { ...h.sim.calls },
+      { launch: 0, get: 0, list: 3, update: 0, metrics: 0, other: 0 },
+    );
   });
 
   it('rejects a count that is not a positive integer, naming the fix', () => {

@@ -167,7 +167,10 @@ describe('simulator: job lifecycle', () => {
     await clock.tickAsync(Q + RUN);
     const second = await h.launch('done-dup');
     assert.notEqual(second.id, first.id);
-    assert.deepEqual({ ...h.sim.calls }, { launch: 3, get: 0, list: 0, update: 0, other: 0 });
+    assert.deepEqual(
+      { ...h.sim.calls },
+      { launch: 3, get: 0, list: 0, update: 0, metrics: 0, other: 0 },
+    );
   });
 
   it('409 lasts until the API shows the end (T + apiLagMs), not just until the log', async () => {
