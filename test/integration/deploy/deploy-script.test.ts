@@ -15,16 +15,8 @@ import { chainPrefixes } from '../../../src/chain/job-name.js';
 import { loadChains } from '../../../src/chain/load.js';
 import { renderFilter, sinkFilter } from '../../../src/deploy/sink-filter.js';
 import { startSimulator } from '../../../src/local/simulator/index.js';
-import {
-  flag,
-  isCommand,
-  parseScript,
-  ROOT,
-  runProgram,
-  type Outcome,
-  type Script,
-} from './shell-script.js';
-import { POLICY_SAMPLE } from './observability-sample.js';
+import { flag, isCommand, parseScript, ROOT, runProgram, type Script } from './shell-script.js';
+import { bareEnv, deploySh, fakeGcloud, SAMPLE, SIGNED_IN } from './deploy-env.js';
 
 const PROJECT = 'demo-proj';
 const FN_SA = `serviceAccount:dfchain-fn@${PROJECT}.iam.gserviceaccount.com`;
@@ -32,32 +24,8 @@ const TRIGGER_SA = `serviceAccount:dfchain-trigger@${PROJECT}.iam.gserviceaccoun
 const BUILD_SA = `dfchain-build@${PROJECT}.iam.gserviceaccount.com`;
 const WORKER_SA = `dfchain-worker@${PROJECT}.iam.gserviceaccount.com`;
 const MULTI = 'test/integration/deploy/chains';
-const SAMPLE = {
-  PROJECT_NUMBER: '123456789012',
-  WRITER_IDENTITY: 'serviceAccount:service-123456789012@gcp-sa-logging.iam.gserviceaccount.com',
-  EVENTARC_TRIGGER: 'dfchain-123456',
-  TRIGGER_SUBSCRIPTION: `projects/${PROJECT}/subscriptions/eventarc-europe-west4-dfchain-123456-sub-001`,
-  ...POLICY_SAMPLE,
-};
 const PUBSUB_AGENT = `serviceAccount:service-${SAMPLE.PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 const NO_ACCOUNT = /You do not currently have an active account selected/;
-
-/** Environment without any Google credentials or gcloud settings of the machine. */
-function bareEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !key.startsWith('CLOUDSDK_') &&
-        key !== 'GOOGLE_APPLICATION_CREDENTIALS' &&
-        key !== 'GOOGLE_CLOUD_PROJECT',
-    ),
-  );
-  return { ...env, ...extra };
-}
-
-function deploySh(args: string[], env: NodeJS.ProcessEnv = bareEnv()): Promise<Outcome> {
-  return runProgram('bash', ['infra/deploy.sh', ...args], { cwd: ROOT, env });
-}
 
 /** The dry-run script and the warnings printed beside it. */
 async function dryRunWithWarnings(...args: string[]): Promise<[Script, string[]]> {
@@ -727,38 +695,6 @@ describe('infra/deploy.sh', function () {
     );
   });
 });
-
-/**
- * A stand-in gcloud on PATH: `cases` are bash `case "$*" in` arms (the first match answers),
- * anything else prints "value" and succeeds; every call is appended to the file `calls`.
- */
-function fakeGcloud(cases: readonly string[]) {
-  const bin = mkdtempSync(join(tmpdir(), 'dfchain-fake-gcloud-'));
-  const fake = join(bin, 'gcloud');
-  writeFileSync(
-    fake,
-    [
-      '#!/usr/bin/env bash',
-      'echo "$*" >> "$(dirname "$0")/calls"',
-      'case "$*" in',
-      ...cases.map((arm) => `  ${arm}`),
-      '  *) echo value ;;',
-      'esac',
-    ].join('\n'),
-  );
-  chmodSync(fake, 0o755);
-  return {
-    env: bareEnv({ PATH: `${bin}:${process.env['PATH'] ?? ''}` }),
-    calls: () => (existsSync(join(bin, 'calls')) ? readFileSync(join(bin, 'calls'), 'utf8') : ''),
-    cleanup: () => rmSync(bin, { recursive: true, force: true }),
-  };
-}
-
-/** Signed in, in a project that has the function's region and no dfchain database yet. */
-const SIGNED_IN = [
-  '"config get-value account"*) echo deployer@example.com ;;',
-  '"functions regions list"*) printf "europe-west1\\neurope-west4\\n" ;;',
-];
 
 describe('infra/deploy.sh checks its inputs before changing anything (issue 14)', function () {
   this.timeout(120_000);
