@@ -1,10 +1,15 @@
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { LocalStack } from '../../src/local/stack.js';
 import type { SimulatedJob } from '../../src/local/simulator/index.js';
 import type { LaunchRequestBody } from '../../src/local/simulator/types.js';
 import { behaviours, jobsOfRun, startE2eStack } from './harness.js';
 
 const FILES = ['a', 'b', 'c', 'd', 'e', 'f'];
+const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
 
 const stateOf = (job: SimulatedJob) => job.history.at(-1)?.state;
 const fileOf = (request: LaunchRequestBody) =>
@@ -28,6 +33,20 @@ describe('e2e: the redrive command on the local stack', function () {
   before(async () => {
     stack = await startE2eStack();
   });
+
+  /** Runs the built CLI against the stack; resolves with its exit code and output. */
+  async function dfchain(...args: string[]): Promise<{ code: number; out: string }> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+        env: { ...process.env, ...stack.clientEnv() },
+        timeout: 30_000,
+      });
+      return { code: 0, out: `${stdout}${stderr}` };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
+    }
+  }
 
   after(async () => {
     await stack?.stop();
@@ -112,13 +131,27 @@ describe('e2e: the redrive command on the local stack', function () {
     assert.equal(loads, FILES.length);
 
     healed = true;
-    const message = await stack.publish({ dfchain: 'redrive', runId: run });
+    const published = await dfchain('redrive', run);
+    assert.equal(published.code, 0, published.out);
+    assert.match(published.out, /published redrive of run rd-report as message \S+/);
+    assert.match(published.out, /it resumes from state Report/);
     assert.equal(await endAfterRedrive(run, 1), 'run.succeeded');
     const jobs = jobsOfRun(stack, run);
     assert.equal(jobs.length - reportsOf(jobs).length, FILES.length, 'no item ran again');
     assert.equal(reportsOf(jobs).length, 2);
 
-    // A second redrive of a run that succeeded changes nothing and says why.
+    // The command refuses a run that succeeded, or that does not exist, before publishing.
+    const refused = await dfchain('redrive', run);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.out.trim(),
+      'dfchain redrive: run rd-report is SUCCEEDED: only a FAILED or CANCELLED run can be redriven',
+    );
+    const unknown = await dfchain('redrive', 'rd-nobody-here');
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.out, /^dfchain redrive: no run rd-nobody-here in the store; /);
+
+    // The function, sent one anyway, changes nothing and says why.
     await stack.publish({ dfchain: 'redrive', runId: run });
     const ignored = await stack.waitForLine(
       (l) =>
@@ -130,7 +163,6 @@ describe('e2e: the redrive command on the local stack', function () {
       String(ignored.json?.['message']),
       /only a FAILED or CANCELLED run can be redriven/,
     );
-    assert.ok(message.length > 0);
   });
 
   it('redrives a cancelled run, and a redrive of an unknown run is logged and acknowledged', async () => {

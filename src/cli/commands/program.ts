@@ -6,6 +6,7 @@ import { deployFacts } from './deploy-facts.js';
 import { COMMON_EXIT_CODES } from './exit-codes.js';
 import { graph } from './graph.js';
 import { logs } from './logs.js';
+import { redrive } from './redrive.js';
 import { render } from './render.js';
 import { runs } from './runs.js';
 import { sinkFilter } from './sink-filter.js';
@@ -25,6 +26,7 @@ const COMMANDS: readonly ((cli: Cli) => Command)[] = [
   deployFacts,
   start,
   cancel,
+  redrive,
   status,
   runs,
   logs,
