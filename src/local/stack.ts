@@ -16,6 +16,7 @@ import {
   type FunctionProcess,
 } from './function-process.js';
 import { pubsubTransport } from './pubsub-transport.js';
+import { startLoggingStandIn, type LoggingStandIn } from './logging-stand-in.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { chainTemplates } from './simulator/templates.js';
 import type { Transport } from './transport.js';
@@ -87,6 +88,7 @@ export class LocalStack {
     readonly topic: string,
     readonly chainsDir: string,
     readonly pubsubHost: string | undefined,
+    private readonly logging: LoggingStandIn,
   ) {}
 
   /**
@@ -104,6 +106,7 @@ export class LocalStack {
       DFCHAIN_CHAINS_DIR: absolute(this.chainsDir),
       DFCHAIN_TOPIC: this.topic,
       DFCHAIN_DATAFLOW_ROOT_URL: this.simulator.rootUrl,
+      DFCHAIN_LOGGING_ROOT_URL: this.logging.rootUrl,
       METADATA_SERVER_DETECTION: 'none',
     };
   }
@@ -193,6 +196,8 @@ export class LocalStack {
           })
         : directTransport(projectId, topic, fn.url);
       sink.transport = transport;
+      const logging = await startLoggingStandIn(fn);
+      started.push(logging);
       progress(`messages reach the function through ${transport.kind}`);
       return new LocalStack(
         projectId,
@@ -205,6 +210,7 @@ export class LocalStack {
         topic,
         options.chainsDir,
         pubsub?.host,
+        logging,
       );
     } catch (error) {
       await Promise.allSettled(started.reverse().map((part) => part.stop()));
@@ -268,6 +274,7 @@ export class LocalStack {
   /** Stops everything, in reverse order of start. */
   async stop(): Promise<void> {
     this.sink.stop();
+    await this.logging.stop();
     await this.transport.stop();
     await this.fn.stop();
     await this.simulator.stop();
