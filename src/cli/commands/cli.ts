@@ -1,6 +1,7 @@
 import { parseConfig, type Config } from '../../config.js';
 import type { JsonObject } from '../../json.js';
 import type { RunStore } from '../../store/port.js';
+import { readInputOption } from '../input-option.js';
 import { endpointOf, type Endpoint, type FailureContext } from '../failure.js';
 import { pubsubPublisher, type Publisher } from '../start.js';
 import { cliFirestore, memoryStoreRefusal } from '../status-store.js';
@@ -29,14 +30,9 @@ export function processCli(): Cli {
   };
 }
 
-/** `--input` of start: a JSON object, or {} when not given. */
+/** `--input JSON|@FILE` of start: a JSON object, or {} when not given (readInputOption). */
 export function parseInput(text: string | undefined): JsonObject {
-  if (text === undefined) return {};
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`--input must be a JSON object, got ${text}`);
-  }
-  return value as JsonObject;
+  return readInputOption(text);
 }
 
 /** The configuration and a Pub/Sub publisher for a command that publishes (start, cancel). */
