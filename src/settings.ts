@@ -141,10 +141,22 @@ export const SETTINGS = {
     readBy: ['function', 'local'],
     description: 'Local-stack tests only: faults to inject, e.g. store=0.2,crash=0.05,seed=7',
   },
+  prices: {
+    env: 'DFCHAIN_PRICES',
+    readBy: ['function', 'command'],
+    description:
+      "Price table of the cost estimates: inline JSON, or a JSON file's path (unset: the built-in table)",
+  },
   loggingRootUrl: {
     env: 'DFCHAIN_LOGGING_ROOT_URL',
     readBy: ['command'],
     description: "dfchain logs: root URL of a stand-in of the Cloud Logging API (unset: Google's)",
+  },
+  noColor: {
+    env: 'NO_COLOR',
+    readBy: ['command'],
+    description:
+      'Set and not empty: no colour and no spinner in --follow and --watch (https://no-color.org)',
   },
   pubsubEmulatorHost: {
     env: 'PUBSUB_EMULATOR_HOST',

@@ -3,6 +3,7 @@ import type { JsonObject } from '../../json.js';
 import type { RunStore } from '../../store/port.js';
 import { readInputOption } from '../input-option.js';
 import { endpointOf, type Endpoint, type FailureContext } from '../failure.js';
+import type { Screen } from '../follow-terminal.js';
 import { pubsubPublisher, type Publisher } from '../start.js';
 import { cliFirestore, memoryStoreRefusal } from '../status-store.js';
 
@@ -13,6 +14,8 @@ export interface Cli {
   readonly env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (colour, spinners and redraws only then). */
   readonly tty: boolean;
+  /** Stdout as a stream, for the redraws of --follow and --watch. */
+  readonly screen: Screen;
   /** The exit code the command's action set. */
   code: number;
   /** What the running command calls, for the line a missing-credentials rejection prints. */
@@ -26,6 +29,10 @@ export function processCli(): Cli {
     err: (line) => console.error(line),
     env: process.env,
     tty: process.stdout.isTTY === true,
+    screen: {
+      write: (text) => void process.stdout.write(text),
+      columns: () => process.stdout.columns,
+    },
     code: 0,
   };
 }

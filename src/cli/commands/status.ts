@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { styleFor } from '../follow-terminal.js';
 import { statusCommand } from '../status.js';
+import { watchStatus } from '../watch.js';
 import { withStore, type Cli } from './cli.js';
 import { withExitCodes } from './exit-codes.js';
 import { jsonOption } from './options.js';
@@ -7,6 +9,7 @@ import { jsonOption } from './options.js';
 interface Options {
   readonly json?: true;
   readonly graph?: true;
+  readonly watch?: true;
 }
 
 /** `dfchain status RUN_ID`. */
@@ -26,22 +29,33 @@ export function status(cli: Cli): Command {
       '--graph',
       "add the Mermaid flowchart of the run's own definition, each state coloured by its status",
     )
+    .option(
+      '--watch',
+      'show it again every 2 s until the run ends: redrawn in place on a terminal, else printed again when it changed (--json: one object per line)',
+    )
     .action(async (runId: string, options: Options) => {
+      const json = options.json === true;
+      const graph = options.graph === true;
       cli.code = await withStore(cli, 'status', (store, where) =>
-        statusCommand(
-          store,
-          runId,
-          { json: options.json === true, graph: options.graph === true, ...where },
-          cli.out,
-          cli.err,
-        ),
+        options.watch
+          ? watchStatus(
+              store,
+              { runId, json, graph, style: styleFor(cli.tty, json, cli.env), ...where },
+              cli.screen,
+              cli.out,
+              cli.err,
+            )
+          : statusCommand(store, runId, { json, graph, ...where }, cli.out, cli.err),
       );
     });
   return withExitCodes(command, [
-    [0, 'the run is RUNNING, SUCCEEDED or CANCELLED (read its status)'],
+    [
+      0,
+      'the run is RUNNING, SUCCEEDED or CANCELLED (read its status); with --watch: it ended SUCCEEDED or CANCELLED',
+    ],
     [
       1,
-      'no such run, Firestore cannot be read (DFCHAIN_STORE=memory included: that store lives inside the function), or --graph without the definition in the store',
+      'no such run, Firestore cannot be read (DFCHAIN_STORE=memory included: that store lives inside the function), or --graph without the definition in the store; with --watch: as soon as one render fails',
     ],
     [2, 'the run FAILED'],
   ]);

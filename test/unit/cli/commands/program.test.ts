@@ -12,6 +12,7 @@ function testCli(env: NodeJS.ProcessEnv = {}): Cli & { lines: string[]; errors: 
     err: (line) => errors.push(line),
     env,
     tty: false,
+    screen: { write: (text) => lines.push(text), columns: () => 80 },
     code: 0,
     lines,
     errors,
