@@ -10,7 +10,7 @@ import { onJobEnded, staleReason, type JobUsage } from '../engine/job-ended.js';
 import { JobNeverVisibleError, PoisonMessageError, StorePermanentError } from '../errors.js';
 import type { JobEndedSignal } from '../events/signal.js';
 import { definitionFor } from './definition.js';
-import type { Invocation } from './deps.js';
+import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { applyToRun } from './record.js';
 
@@ -71,7 +71,10 @@ async function confirmed(inv: Invocation, signal: JobEndedSignal): Promise<Ended
  * What the ended job used, best effort within a bounded time (src/cost/read-usage.ts): a job
  * whose metrics cannot be read is recorded all the same, with no usage, and a line says why.
  */
-async function usageOf(inv: Invocation, ended: EndedJob): Promise<JobUsage | undefined> {
+export async function usageOf(
+  inv: Pick<HandlerDeps, 'dataflow' | 'logger'>,
+  ended: EndedJob,
+): Promise<JobUsage | undefined> {
   // A port that reads no metrics (a test's fake) has nothing to report either.
   if (inv.dataflow.getMetrics === undefined) return undefined;
   const ref = { projectId: ended.projectId, location: ended.location };

@@ -10,6 +10,7 @@ import { repairAdmission, type AdmissionRepair } from './admission-repair.js';
 import type { Run, Step } from '../engine/run.js';
 import { JobNotFoundError, isRetryable } from '../errors.js';
 import { definitionFor } from './definition.js';
+import { usageOf } from './job-ended.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { takeOverLaunch } from './launch.js';
@@ -87,8 +88,15 @@ async function checkLaunched(
   }
   const ended = endedJob(job);
   if (ended === undefined) return 'waiting';
+  const usage = await usageOf(deps, ended);
   const transition = await applyToRun(deps, run.id, async (current) =>
-    onJobEnded(await definitionFor(deps, current), current, ended, deps.clock.now().toISOString()),
+    onJobEnded(
+      await definitionFor(deps, current),
+      current,
+      ended,
+      deps.clock.now().toISOString(),
+      usage,
+    ),
   );
   // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and this run was just listed from the store, which has no delete
   if (transition?.changed) {

@@ -12,6 +12,7 @@ import {
   startEvent,
   stepOf,
   storedRun,
+  tickEvent,
   type Kit,
 } from './kit.js';
 
@@ -86,5 +87,21 @@ describe('handler: a job end records the job usage from jobs.getMetrics', () => 
       'step.intended',
       'job.launched',
     ]);
+  });
+
+  it('a job end the tick finds (no event came) records its usage too', async () => {
+    getMetrics.resolves(METRICS);
+    const ingest = kit.dataflow.setState(INGEST, 'JOB_STATE_DONE');
+
+    await handleEvent(kit.deps, tickEvent());
+
+    sinon.assert.calledOnceWithExactly(
+      getMetrics,
+      { projectId: PROJECT, location: 'europe-west4' },
+      ingest.id,
+    );
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(stepOf(run, 'Ingest').usage?.vcpuSeconds, 7200);
+    assert.equal(stepOf(run, 'Transform').status, 'LAUNCHED');
   });
 });
