@@ -296,6 +296,7 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
       'DFCHAIN_CHAINS_DIR',
       'DFCHAIN_TOPIC',
       'DFCHAIN_DATAFLOW_ROOT_URL',
+      'DFCHAIN_LOGGING_ROOT_URL',
       'METADATA_SERVER_DETECTION',
     ]);
     const started = await startedBy(run.child.pid!);
@@ -316,6 +317,9 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
     assert.equal(view.id, runId);
     assert.equal(view.status, 'SUCCEEDED');
     assert.equal(view.steps.length, 3);
+    const logs = await shell(`node ${CLI} logs ${runId}`);
+    assert.match(logs.stdout, /run\.started/);
+    assert.match(logs.stdout, /run\.succeeded/);
     run.child.kill('SIGINT');
     const exit = await run.exit(30_000);
     assert.deepEqual(exit, { code: 130, signal: null }, run.output);
