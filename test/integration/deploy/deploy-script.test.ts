@@ -113,7 +113,9 @@ describe('infra/deploy.sh', function () {
       ]);
   });
 
-  it('prints only commands that the real gcloud accepts (offline: exit 1 for no account)', async () => {
+  it('prints only commands that the real gcloud accepts (offline: exit 1 for no account)', async function () {
+    // About 40 gcloud starts, two at a time, on a machine shared with other test runs.
+    this.timeout(300_000);
     const config = mkdtempSync(join(tmpdir(), 'dfchain-gcloud-'));
     try {
       const env = bareEnv({ CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' });

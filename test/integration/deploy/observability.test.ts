@@ -251,6 +251,29 @@ describe('infra/deploy.sh: log metrics, alert policies and schedules (issue 9)',
     }
   });
 
+  it("a chain's Schedule, read by the real deploy-facts: its job publishes the start command at its Cron in its TimeZone", async () => {
+    const { plan, script } = await dryRun([
+      '--chains-dir',
+      'test/integration/deploy/scheduled-chains',
+    ]);
+    assert.equal(
+      planLine(plan, 'schedule morning:'),
+      'job dfchain-schedule-morning: "30 6 * * 1-5" in Europe/Amsterdam, publishes {"dfchain":"start","chain":"morning","scheduled":true}',
+    );
+    for (const verb of ['create', 'update']) {
+      const job = find(script, 'scheduler', 'jobs', verb, 'pubsub').find(
+        (c) => c[5] === 'dfchain-schedule-morning',
+      );
+      assert.ok(job, verb);
+      assert.equal(flag(job, 'schedule'), '30 6 * * 1-5');
+      assert.equal(flag(job, 'time-zone'), 'Europe/Amsterdam');
+      assert.equal(
+        flag(job, 'message-body'),
+        '{"dfchain":"start","chain":"morning","scheduled":true}',
+      );
+    }
+  });
+
   it('no chain has a Schedule: the plan says so and every dfchain-schedule-* job goes', () => {
     assert.equal(
       planLine(plain.plan, 'schedules:'),
