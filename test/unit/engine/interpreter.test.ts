@@ -76,8 +76,18 @@ describe('engine: the interpreter', () => {
       Error: 'States.Runtime',
       Cause: 'States.Missing: no such state in chain "daily"',
     };
+    // The frame it failed in is kept: a redrive resumes from it.
+    const stopped = {
+      state: 'Missing',
+      input: {},
+      enteredTime: T0,
+      visit: 0,
+      visits: { Missing: 1 },
+      attempt: 0,
+      wait: 'job',
+    };
     assert.deepEqual(t, {
-      run: { ...run, status: 'FAILED', endTime: T0, error, frames: {}, timers: {} },
+      run: { ...run, status: 'FAILED', endTime: T0, error, frames: {}, timers: {}, stopped },
       changed: true,
       effects: [],
       events: [{ event: 'run.failed', runId: 'r1', chain: 'daily', error }],
