@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { fileURLToPath } from 'node:url';
 import { Firestore } from '@google-cloud/firestore';
 import { backfillCommand, INTERRUPTED, type BackfillIo } from '../../src/cli/backfill.js';
+import { backfill as backfillProgram } from '../../src/cli/backfill-command.js';
+import { processCli, type Cli } from '../../src/cli/commands/cli.js';
 import type { BackfillOptions } from '../../src/cli/backfill-plan.js';
 import { endpointOf } from '../../src/cli/failure.js';
 import { pubsubPublisher } from '../../src/cli/start.js';
@@ -47,7 +49,11 @@ describe('e2e: schedules and backfill on the local stack', function () {
   this.timeout(240_000);
   let stack: LocalStack;
   let store: FirestoreRunStore;
-  const savedPubsubHost = process.env['PUBSUB_EMULATOR_HOST'];
+  // The clients read their emulator hosts from the process's environment.
+  const saved = {
+    PUBSUB_EMULATOR_HOST: process.env['PUBSUB_EMULATOR_HOST'],
+    FIRESTORE_EMULATOR_HOST: process.env['FIRESTORE_EMULATOR_HOST'],
+  };
 
   before(async () => {
     stack = await LocalStack.start({
@@ -61,6 +67,7 @@ describe('e2e: schedules and backfill on the local stack', function () {
     });
     // The backfill publishes through the real Pub/Sub client, as the command does.
     process.env['PUBSUB_EMULATOR_HOST'] = stack.pubsubHost;
+    process.env['FIRESTORE_EMULATOR_HOST'] = stack.firestoreHost;
     store = new FirestoreRunStore(
       new Firestore({
         projectId: stack.projectId,
@@ -72,8 +79,10 @@ describe('e2e: schedules and backfill on the local stack', function () {
   });
 
   after(async () => {
-    if (savedPubsubHost === undefined) delete process.env['PUBSUB_EMULATOR_HOST'];
-    else process.env['PUBSUB_EMULATOR_HOST'] = savedPubsubHost;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     await store?.close();
     await stack?.stop();
   });
@@ -157,5 +166,42 @@ describe('e2e: schedules and backfill on the local stack', function () {
     assert.equal(jobsOfRun(stack, runId).length, 1);
     const lines = stack.runLines(runId).map((line) => line['event']);
     assert.equal(lines.filter((event) => event === 'run.started').length, 1);
+  });
+
+  it('the backfill command module (as program.ts will register it) runs a range and prints --json', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli: Cli = {
+      // The process's parts as the program gets them, its lines kept here.
+      ...processCli(),
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      env: { ...process.env, ...stack.clientEnv() },
+      tty: false,
+      code: -1,
+    };
+    await backfillProgram(cli).parseAsync(
+      ['nightly', '--from', '2026-02-01', '--to', '2026-02-02', '--concurrency', '2', '--json'],
+      { from: 'user' },
+    );
+    assert.equal(cli.code, 0, err.join('\n'));
+    const summary = JSON.parse(out.at(-1)!) as { succeeded: number; runs: { runId: string }[] };
+    assert.equal(summary.succeeded, 2);
+    assert.deepEqual(
+      summary.runs.map((run) => run.runId),
+      ['nightly-20260201t0400z', 'nightly-20260202t0400z'],
+    );
+
+    await backfillProgram(cli).parseAsync(
+      ['nightly', '--from', '2026-02-03', '--to', '2026-02-01'],
+      {
+        from: 'user',
+      },
+    );
+    assert.equal(cli.code, 1);
+    assert.equal(
+      err.at(-1),
+      'dfchain backfill: --from 2026-02-03 is after --to 2026-02-01: give the earlier one as --from',
+    );
   });
 });
