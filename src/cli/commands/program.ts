@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { cancel } from './cancel.js';
 import type { Cli } from './cli.js';
+import { completion } from './completion.js';
 import { configTableCommand } from './config-table.js';
 import { deployFacts } from './deploy-facts.js';
 import { COMMON_EXIT_CODES } from './exit-codes.js';
@@ -31,6 +32,7 @@ const COMMANDS: readonly ((cli: Cli) => Command)[] = [
   runs,
   logs,
   configTableCommand,
+  completion,
 ];
 
 /** Commander's codes of the errors that are the typist's: exit 2, as a missing command. */
