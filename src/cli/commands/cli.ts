@@ -14,8 +14,8 @@ export interface Cli {
   readonly env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (colour, spinners and redraws only then). */
   readonly tty: boolean;
-  /** Stdout as a stream, for the redraws of --follow and --watch. */
-  readonly screen: Screen;
+  /** Stdout as a stream, for the redraws of --follow and --watch; the process's when absent. */
+  readonly screen?: Screen;
   /** The exit code the command's action set. */
   code: number;
   /** What the running command calls, for the line a missing-credentials rejection prints. */
@@ -29,13 +29,16 @@ export function processCli(): Cli {
     err: (line) => console.error(line),
     env: process.env,
     tty: process.stdout.isTTY === true,
-    screen: {
-      write: (text) => void process.stdout.write(text),
-      columns: () => process.stdout.columns,
-    },
+    screen: PROCESS_SCREEN,
     code: 0,
   };
 }
+
+/** The process's stdout as a Screen. */
+export const PROCESS_SCREEN: Screen = {
+  write: (text) => void process.stdout.write(text),
+  columns: () => process.stdout.columns,
+};
 
 /** `--input JSON|@FILE` of start: a JSON object, or {} when not given (readInputOption). */
 export function parseInput(text: string | undefined): JsonObject {

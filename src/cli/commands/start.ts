@@ -4,7 +4,7 @@ import { styleFor } from '../follow-terminal.js';
 import { followRun } from '../follow-run.js';
 import { startCommand, type Publisher } from '../start.js';
 import { memoryStoreRefusal } from '../status-store.js';
-import { parseInput, publisherFor, withStore, type Cli } from './cli.js';
+import { parseInput, PROCESS_SCREEN, publisherFor, withStore, type Cli } from './cli.js';
 import { withExitCodes } from './exit-codes.js';
 import { chainsDir, chainsDirOption, topicOption } from './options.js';
 import { startLocal } from './start-local.js';
@@ -31,7 +31,10 @@ export function start(cli: Cli): Command {
     )
     .argument('<CHAIN>', 'a chain of the chains folder the function was deployed with')
     .option('--run-id <ID>', 'the run id (default: derived from the message id)')
-    .option('--input <JSON>', 'the run input, a JSON object (default: {}; with --local: today)')
+    .option(
+      '--input <JSON|@FILE>',
+      'the run input, a JSON object or @FILE holding one (default: {}; with --local: {"date": today})',
+    )
     .addOption(topicOption())
     .addOption(chainsDirOption())
     .option('--follow', 'after publishing, show the run live until it ends')
@@ -91,7 +94,7 @@ async function publish(cli: Cli, chain: string, options: Options): Promise<numbe
     followRun(
       store,
       { runId, command: 'start', style: styleFor(cli.tty, false, cli.env), ...where },
-      cli.screen,
+      cli.screen ?? PROCESS_SCREEN,
       cli.out,
       cli.err,
     ),
@@ -107,11 +110,11 @@ async function local(cli: Cli, chain: string, options: Options): Promise<number>
     cli.err(`dfchain start --local: drop ${ignored.join(' and ')}`);
     return 1;
   }
-  // The same check as without --local: an object, or a one-line refusal.
-  if (options.input !== undefined) parseInput(options.input);
+  // The same reading as without --local (an object, or @FILE), handed on as JSON text.
+  const input = options.input !== undefined ? JSON.stringify(parseInput(options.input)) : undefined;
   return startLocal(cli, {
     chain,
     chainsDir: chainsDir(options.chainsDir, cli.env),
-    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(input !== undefined ? { input } : {}),
   });
 }

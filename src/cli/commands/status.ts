@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { styleFor } from '../follow-terminal.js';
 import { statusCommand } from '../status.js';
 import { watchStatus } from '../watch.js';
-import { withStore, type Cli } from './cli.js';
+import { PROCESS_SCREEN, withStore, type Cli } from './cli.js';
 import { withExitCodes } from './exit-codes.js';
 import { jsonOption } from './options.js';
 
@@ -41,7 +41,7 @@ export function status(cli: Cli): Command {
           ? watchStatus(
               store,
               { runId, json, graph, style: styleFor(cli.tty, json, cli.env), ...where },
-              cli.screen,
+              cli.screen ?? PROCESS_SCREEN,
               cli.out,
               cli.err,
             )

@@ -63,7 +63,7 @@ describe('cli program: commander frame', () => {
     const start = await dfchain(['start', '-h']);
     assert.match(
       start.out,
-      /--topic <T> +Pub\/Sub topic to publish on \(default: DFCHAIN_TOPIC, else\s+dfchain-events\)/,
+      /--topic <T>\s+Pub\/Sub topic to publish on\s+\(default:\s+DFCHAIN_TOPIC,\s+else\s+dfchain-events\)/,
     );
   });
 
