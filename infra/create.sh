@@ -56,9 +56,10 @@ fi
 # needs dataflow.jobs.create (https://cloud.google.com/dataflow/docs/concepts/access-control:
 # each method needs the permission of its name; a launch creates a job), and a cancel, jobs.update
 # with requestedState JOB_STATE_CANCELLED, which "Requires the dataflow.jobs.cancel permission"
-# (REST reference, projects.locations.jobs.update). roles/dataflow.developer would add update,
-# snapshots, messages and metrics on every job of the project.
-launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel
+# (REST reference, projects.locations.jobs.update), and jobs.getMetrics when a job ends (the
+# cost of a run, docs/cost.md), which needs dataflow.metrics.get (same page's method table).
+# roles/dataflow.developer would add update, snapshots and messages on every job of the project.
+launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get
 upsert gcloud iam roles describe "$launcher_role_id" "$p" -- \
   gcloud iam roles update "$launcher_role_id" --permissions="$launcher_permissions" "$p" -- \
   gcloud iam roles create "$launcher_role_id" --title='dfchain launcher' \

@@ -114,13 +114,14 @@ resource "google_service_account" "worker" {
 
 # Only the Dataflow calls dfchain makes: jobs.get, jobs.list, flexTemplates.launch (which
 # needs dataflow.jobs.create): https://cloud.google.com/dataflow/docs/concepts/access-control,
-# and a cancel (jobs.update "Requires the dataflow.jobs.cancel permission to cancel a job").
+# a cancel (jobs.update "Requires the dataflow.jobs.cancel permission to cancel a job"), and
+# jobs.getMetrics when a job ends (the cost of a run), which needs dataflow.metrics.get.
 resource "google_project_iam_custom_role" "launcher" {
   project     = var.project_id
   role_id     = "dfchainLauncher"
   title       = "dfchain launcher"
-  description = "Launch flex templates, read and cancel jobs: what the dfchain function calls"
-  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list", "dataflow.jobs.cancel"]
+  description = "Launch flex templates, read and cancel jobs, read their metrics: what the dfchain function calls"
+  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list", "dataflow.jobs.cancel", "dataflow.metrics.get"]
 }
 
 resource "google_project_iam_member" "function_launcher" {

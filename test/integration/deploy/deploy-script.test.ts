@@ -315,7 +315,7 @@ describe('infra/deploy.sh', function () {
       assert.equal(command[4], 'dfchainLauncher');
       assert.equal(
         flag(command, 'permissions'),
-        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel',
+        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get',
       );
     }
     const fn = bindings(deploy).filter((b) => b.includes(`| ${FN_SA} |`));

@@ -205,6 +205,7 @@ describe('infra/terraform', function () {
       'dataflow.jobs.get',
       'dataflow.jobs.list',
       'dataflow.jobs.cancel',
+      'dataflow.metrics.get',
     ]);
     const datastore = resource('google_project_iam_member', 'function_datastore');
     assert.equal(datastore['role'], 'roles/datastore.user');
