@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { backfill } from '../backfill-command.js';
 import { cancel } from './cancel.js';
 import type { Cli } from './cli.js';
 import { completion } from './completion.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((cli: Cli) => Command)[] = [
   sinkFilter,
   deployFacts,
   start,
+  backfill,
   cancel,
   redrive,
   status,

@@ -37,10 +37,14 @@ describe('cli program: commander frame', () => {
       'sink-filter',
       'deploy-facts',
       'start',
+      'backfill',
       'cancel',
+      'redrive',
       'status',
       'runs',
       'logs',
+      'completion',
+      'config-table',
     ]) {
       assert.match(out, new RegExp(`^  ${name} `, 'm'), name);
     }
