@@ -26,7 +26,9 @@ function shapeOf(value: Json): Shape {
  * provides only while a Map state selects an item.
  */
 function contextShape(inItemSelector: boolean): Shape {
-  const run = { id: 'run', input: RUN_INPUT, startTime: '', chain: 'chain' };
+  // ScheduledTime is there on scheduled and backfilled runs only: a path to it is allowed, and
+  // a run started by hand that reads it fails at run time (README, Schedules).
+  const run = { id: 'run', input: RUN_INPUT, startTime: '', chain: 'chain', scheduledTime: '' };
   const item = inItemSelector ? { index: 0, value: ITEM_VALUE } : undefined;
   return shapeOf(contextObject(run, 'state', '', 0, item));
 }

@@ -20,12 +20,7 @@ const DAY_MS = 86_400_000;
 
 /** The zone `At` is read in: the chain's `Schedule.TimeZone` when it has one, else UTC. */
 export function deadlineZone(definition: ChainDefinition): string {
-  // Chains have no Schedule yet (the schema refuses it); read defensively so it applies once they do.
-  const schedule: unknown = (definition as { readonly Schedule?: unknown }).Schedule;
-  const zone =
-    typeof schedule === 'object' && schedule !== null
-      ? (schedule as { readonly TimeZone?: unknown }).TimeZone
-      : undefined;
+  const zone = definition.Schedule?.TimeZone;
   return typeof zone === 'string' && zone !== '' ? zone : 'UTC';
 }
 

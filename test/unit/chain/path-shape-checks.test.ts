@@ -68,6 +68,7 @@ const CASES: { name: string; states: Record<string, StateJson>; expected: string
           'i.$': '$$.Execution.Input.x[3].y',
           'j.$': '$$',
           'k.$': "States.Format('{}', $$.State.Name)",
+          'l.$': '$$.Execution.ScheduledTime',
         },
         { End: true },
       ),
