@@ -2,7 +2,7 @@ import type { Run } from '../../../src/engine/run.js';
 import { CRASH_MARK } from '../../../src/local/crash.js';
 import type { SimulatedJob } from '../../../src/local/simulator/index.js';
 import type { LocalStack } from '../../../src/local/stack.js';
-import { CHAINS, STATE_LABELS, jobKeyOf, stateOfKey, type RunPlan } from './plans.js';
+import { CHAINS, STATE_LABELS, jobKeyOf, launchesOf, stateOfKey, type RunPlan } from './plans.js';
 import { RELIABILITY_BUDGET } from './stack.js';
 
 /** Lines that mean the function let an error escape: never expected, whatever the faults. */
@@ -24,7 +24,7 @@ export interface LaunchRow {
   /** Launches expected: a number, or `min–max` when a failed branch abandons jobs. */
   readonly expected: string | number;
   readonly actual: number;
-  /** Runs that launched one job of this state (same job key) twice or more. */
+  /** Runs that launched one job of this state (same job key) more often than planned (twice+, or three times+ for a key a redrive relaunches). */
   readonly dup: number;
 }
 
@@ -93,7 +93,9 @@ function launchProblem(plan: RunPlan, counts: ReadonlyMap<string, number>): stri
   const problems: string[] = [];
   for (const key of plan.launched) {
     const n = counts.get(key) ?? 0;
-    if (n !== 1) problems.push(`${key} launched ${n}x, expected once`);
+    const want = launchesOf(plan, key);
+    if (n !== want)
+      problems.push(`${key} launched ${n}x, expected ${want === 1 ? 'once' : 'twice'}`);
   }
   const allowed = new Set([...plan.launched, ...plan.mayLaunch]);
   for (const [key, n] of counts) {
@@ -142,7 +144,10 @@ export function measure(
     if (ofChain.length === 0) return [];
     return STATE_LABELS[chain].map((state): LaunchRow => {
       const keys = (list: readonly string[]) => list.filter((key) => stateOfKey(key) === state);
-      const min = ofChain.reduce((sum, plan) => sum + keys(plan.launched).length, 0);
+      const min = ofChain.reduce(
+        (sum, plan) => sum + keys(plan.launched).reduce((s, key) => s + launchesOf(plan, key), 0),
+        0,
+      );
       const max = min + ofChain.reduce((sum, plan) => sum + keys(plan.mayLaunch).length, 0);
       const ofState = (plan: RunPlan) =>
         [...counts(plan)].filter(([key]) => stateOfKey(key) === state);
@@ -153,7 +158,9 @@ export function measure(
           (sum, plan) => sum + ofState(plan).reduce((s, [, n]) => s + n, 0),
           0,
         ),
-        dup: ofChain.filter((plan) => ofState(plan).some(([, n]) => n > 1)).length,
+        dup: ofChain.filter((plan) =>
+          ofState(plan).some(([key, n]) => n > Math.max(1, launchesOf(plan, key))),
+        ).length,
       };
     });
   });
@@ -162,7 +169,7 @@ export function measure(
   const joining = fans.filter((plan) => plan.launched.includes('join'));
   const joins = {
     expected: joining.length,
-    once: joining.filter((plan) => counts(plan).get('join') === 1).length,
+    once: joining.filter((plan) => counts(plan).get('join') === launchesOf(plan, 'join')).length,
     unexpected: fans.filter(
       (plan) => !plan.launched.includes('join') && (counts(plan).get('join') ?? 0) > 0,
     ).length,

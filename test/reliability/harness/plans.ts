@@ -71,6 +71,17 @@ export interface RunPlan {
    * branch's jobs, and whether those were launched (then cancelled) before it is a race.
    */
   readonly mayLaunch: readonly string[];
+  /**
+   * Job keys of `launched` that a redrive launches once more (they failed or were stopped
+   * before it): each is launched exactly twice, under two names. Absent: none.
+   */
+  readonly relaunched?: readonly string[];
+}
+
+/** How many times the plan launches `key`: once if in `launched`, once more if `relaunched`. */
+export function launchesOf(plan: RunPlan, key: string): number {
+  if (!plan.launched.includes(key)) return 0;
+  return plan.relaunched?.includes(key) ? 2 : 1;
 }
 
 /** Knobs of {@link planRuns}. */
