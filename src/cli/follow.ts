@@ -1,5 +1,5 @@
 import type { RunStatus } from '../engine/run.js';
-import { duration } from './runs.js';
+import { duration } from './duration.js';
 import type { RunView, StepView } from './status-view.js';
 
 /** What a follower has already shown of a run, to print only what is new. */

@@ -2,6 +2,7 @@ import type { RunCost, StepCost } from '../cost/view.js';
 import type { FrameWait, RunError, RunStatus, StepStatus, TimerKind } from '../engine/run.js';
 import type { Json, JsonObject } from '../json.js';
 import type { QueuedView, QuotaWaitView } from './status-admission.js';
+import type { ScheduleView } from './status-extras.js';
 
 /** One job of a run, as `dfchain status --json` shows it. */
 export interface StepView {
@@ -30,6 +31,10 @@ export interface StepView {
   readonly cost?: number;
   /** Launched with FlexRS (priced at FlexRS rates). */
   readonly flexrs?: true;
+  /** The job's page in the Dataflow console, once its id is known. */
+  readonly consoleUrl?: string;
+  /** Seconds from the recorded launch to the recorded end (ended steps). */
+  readonly durationSeconds?: number;
 }
 
 /** Where one running scope stands. */
@@ -72,6 +77,12 @@ export interface RunView {
   readonly error?: RunError;
   readonly startTime: string;
   readonly endTime?: string;
+  /** How many times the run was redriven (`$$.Execution.RedriveCount`), when at least once. */
+  readonly redriveCount?: number;
+  /** A scheduled or backfilled run: the cron tick it stands for (`$$.Execution.ScheduledTime`). */
+  readonly scheduledTime?: string;
+  /** The chain's Schedule (from the run's own definition) and its next fire times. */
+  readonly schedule?: ScheduleView;
   /** A run waiting for a slot of its chain's MaxConcurrentRuns: it has not begun (status RUNNING). */
   readonly queued?: QueuedView;
   /** Ended steps oldest first, then the steps in flight in the order they were intended. */

@@ -14,7 +14,9 @@ import {
   type Places,
   type QueuedView,
 } from './status-admission.js';
+import { consoleUrl, scheduleView, stepSeconds } from './status-extras.js';
 import { statusGraph } from './status-graph.js';
+import { duration } from './duration.js';
 import type { RunView, ScopeView, StepView } from './status-view.js';
 
 export type { RunView, ScopeView, StepView, TimerView } from './status-view.js';
@@ -60,6 +62,8 @@ function launchWaits(step: Step, doc: string, places: Places): LaunchWaits {
 
 function stepView(step: Step, waits: LaunchWaits = {}, prices = DEFAULT_PRICE_TABLE): StepView {
   const cost = stepCost(step, prices);
+  const url = consoleUrl(step);
+  const seconds = stepSeconds(step);
   return {
     state: step.state,
     ...(step.scope ? { scope: step.scope } : {}),
@@ -76,6 +80,8 @@ function stepView(step: Step, waits: LaunchWaits = {}, prices = DEFAULT_PRICE_TA
     ...(step.abandoned ? { abandoned: true as const } : {}),
     ...waits,
     ...cost,
+    ...(url !== undefined ? { consoleUrl: url } : {}),
+    ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
   };
 }
 
@@ -139,6 +145,8 @@ export function runView(
     ...(run.error ? { error: run.error } : {}),
     startTime: run.startTime,
     ...(run.endTime !== undefined ? { endTime: run.endTime } : {}),
+    ...(run.redriveCount ? { redriveCount: run.redriveCount } : {}),
+    ...(run.scheduledTime !== undefined ? { scheduledTime: run.scheduledTime } : {}),
     ...(run.queued && running
       ? { queued: queuedView(run.queued, places.get(placeKey(run.id))) }
       : {}),
@@ -210,8 +218,9 @@ function waitingFor(scope: ScopeView): string {
  */
 export function renderRun(view: RunView, runSlots?: number): string[] {
   const lines = [
-    `run ${view.id}  chain ${view.chain}  ${view.status}  started ${view.startTime}${view.endTime ? `  ended ${view.endTime}` : ''}`,
+    `run ${view.id}  chain ${view.chain}  ${view.status}  started ${view.startTime}${view.endTime ? `  ended ${view.endTime}` : ''}${view.redriveCount ? `  redriven ${view.redriveCount}x` : ''}`,
   ];
+  if (view.scheduledTime) lines.push(`scheduled for ${view.scheduledTime}`);
   if (view.queued) lines.push(queuedRunLine(view.chain, view.queued, runSlots));
   if (view.error) lines.push(`error ${view.error.Error}: ${view.error.Cause}`);
   if (view.output !== undefined) {
@@ -234,6 +243,7 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
         'JOB NAME',
         'JOB ID',
         'LOCATION',
+        'DURATION',
         ...(costs ? ['VCPU-H', 'COST USD'] : []),
         ...(launch ? ['LAUNCH'] : []),
       ],
@@ -244,12 +254,29 @@ export function renderRun(view: RunView, runSlots?: number): string[] {
         s.jobName,
         s.jobId ?? '-',
         s.location,
+        s.durationSeconds === undefined ? '-' : duration(s.durationSeconds * 1000),
         ...(costs ? stepCostCells(s) : []),
         ...(launch ? [notes[i] ?? ''] : []),
       ]),
     ]),
   );
   if (view.total) lines.push(runCostLine(view.total));
+  // The jobs worth opening: those running and those that failed (a Map may have thousands).
+  const open = view.steps.filter(
+    (s) => s.consoleUrl !== undefined && (s.status === 'LAUNCHED' || s.status === 'FAILED'),
+  );
+  if (open.length > 0) {
+    lines.push(
+      '',
+      ...open.map((s) => `console  ${s.scope ? `${s.scope}/` : ''}${s.state}  ${s.consoleUrl}`),
+    );
+  }
+  if (view.schedule) {
+    lines.push(
+      '',
+      `schedule ${JSON.stringify(view.schedule.cron)} in ${view.schedule.timeZone}, next: ${view.schedule.next.join(', ') || 'none'}`,
+    );
+  }
   if (view.scopes && view.scopes.length > 0) {
     lines.push(
       '',
@@ -377,8 +404,14 @@ async function readRun(
   // Places are read after the documents that record the waiters: one admitted in between still
   // shows, counted behind those still ahead of it; the next status shows it admitted.
   const { places, runSlots } = await readAdmission(store, run, parts);
-  // The run's own definition: the chain file may have changed since the run started.
-  const definition = graph ? await store.getDefinition(run.definitionHash) : undefined;
-  const view = runView(run, history, parts, places, prices);
-  return { run, view, runSlots, parts, definition };
+  // The run's own definition: the chain file may have changed since the run started. Read for
+  // --graph, and for the next fire times of a scheduled run's chain.
+  const wanted = graph || run.scheduledTime !== undefined;
+  const definition = wanted ? await store.getDefinition(run.definitionHash) : undefined;
+  const schedule = scheduleView(definition, new Date());
+  const view = {
+    ...runView(run, history, parts, places, prices),
+    ...(schedule !== undefined ? { schedule } : {}),
+  };
+  return { run, view, runSlots, parts, definition: graph ? definition : undefined };
 }

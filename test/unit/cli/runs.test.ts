@@ -1,13 +1,8 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import type { Endpoint } from '../../../src/cli/failure.js';
-import {
-  duration,
-  runsCommand,
-  runsQuery,
-  type RunsArgs,
-  type RunsQuery,
-} from '../../../src/cli/runs.js';
+import { duration } from '../../../src/cli/duration.js';
+import { runsCommand, runsQuery, type RunsArgs, type RunsQuery } from '../../../src/cli/runs.js';
 import { memoryStoreRefusal } from '../../../src/cli/status-store.js';
 import type { Run } from '../../../src/engine/run.js';
 import { StoreTransientError } from '../../../src/errors.js';

@@ -139,7 +139,7 @@ describe('dfchain status: admission', () => {
       out: [
         `run q2  chain serial  RUNNING  started ${T1}`,
         `queued: waiting for one of chain serial's 2 run slots (MaxConcurrentRuns), 2nd in line since ${T1}`,
-        'SCOPE  STATE  STATUS  JOB NAME  JOB ID  LOCATION',
+        'SCOPE  STATE  STATUS  JOB NAME  JOB ID  LOCATION  DURATION',
       ],
       err: [],
     });
@@ -180,8 +180,8 @@ describe('dfchain status: admission', () => {
       code: 0,
       out: [
         `run r1  chain one  RUNNING  started ${T0}`,
-        `SCOPE  STATE  STATUS    JOB NAME${pad}  JOB ID  LOCATION      LAUNCH`,
-        `-      Load   INTENDED  ${name}  -       europe-west4  waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 2nd in line`,
+        `SCOPE  STATE  STATUS    JOB NAME${pad}  JOB ID  LOCATION      DURATION  LAUNCH`,
+        `-      Load   INTENDED  ${name}  -       europe-west4  -         waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 2nd in line`,
         '',
         'SCOPE  STATE  WAITING FOR' + ' '.repeat(name.length - 5) + 'ATTEMPT  SINCE',
         `-      Load   job ${name}  0        ${T0}`,
@@ -222,8 +222,8 @@ describe('dfchain status: admission', () => {
       code: 0,
       out: [
         `run r1  chain one  RUNNING  started ${T0}`,
-        `SCOPE  STATE  STATUS    JOB NAME${pad}  JOB ID  LOCATION      LAUNCH`,
-        `-      Load   INTENDED  ${name}  -       europe-west4  launch refused for quota (429), retrying at ${DUE} (wait 1)`,
+        `SCOPE  STATE  STATUS    JOB NAME${pad}  JOB ID  LOCATION      DURATION  LAUNCH`,
+        `-      Load   INTENDED  ${name}  -       europe-west4  -         launch refused for quota (429), retrying at ${DUE} (wait 1)`,
         '',
         'SCOPE  STATE  WAITING FOR' + ' '.repeat(name.length - 5) + 'ATTEMPT  SINCE',
         `-      Load   job ${name}  0        ${T0}`,
@@ -275,9 +275,9 @@ describe('dfchain status: admission', () => {
       code: 0,
       out: [
         `run r1  chain fan  RUNNING  started ${T0}`,
-        `SCOPE   STATE  STATUS    ${'JOB NAME'.padEnd(a.jobName.length)}  JOB ID  LOCATION      LAUNCH`,
-        `Fan[0]  A      INTENDED  ${a.jobName}  -       europe-west4  waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 1st in line`,
-        `Fan[1]  B      INTENDED  ${b.jobName}  -       europe-west4  waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 2nd in line`,
+        `SCOPE   STATE  STATUS    ${'JOB NAME'.padEnd(a.jobName.length)}  JOB ID  LOCATION      DURATION  LAUNCH`,
+        `Fan[0]  A      INTENDED  ${a.jobName}  -       europe-west4  -         waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 1st in line`,
+        `Fan[1]  B      INTENDED  ${b.jobName}  -       europe-west4  -         waiting for a slot of jobs.p (DFCHAIN_MAX_ACTIVE_JOBS), 2nd in line`,
         '',
         'SCOPE   STATE  WAITING FOR                ATTEMPT  SINCE',
         `-       Fan    children (2 of 2 running)  0        ${T0}`,

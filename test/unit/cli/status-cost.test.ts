@@ -105,11 +105,14 @@ describe('dfchain status: resource use and estimated cost', () => {
 
   it('prints VCPU-H and COST USD columns and a total line once a step has usage', () => {
     const lines = renderRun(runView(run(), [INGEST, LOAD, BLIND]));
-    assert.match(lines[1]!, /^SCOPE +STATE +STATUS +JOB NAME +JOB ID +LOCATION +VCPU-H +COST USD$/);
-    assert.match(lines[2]!, /^- +Ingest +SUCCEEDED .* us-central1 +1\.000 +0\.0927$/);
-    assert.match(lines[3]!, /^- +Load +SUCCEEDED .* us-central1 +1\.000 +0\.0650 \(FlexRS\)$/);
-    assert.match(lines[4]!, /^- +Blind +SUCCEEDED .* us-central1 +\? +\?$/);
-    assert.match(lines[5]!, /^- +Publish +LAUNCHED .* us-central1 +- +-$/);
+    assert.match(
+      lines[1]!,
+      /^SCOPE +STATE +STATUS +JOB NAME +JOB ID +LOCATION +DURATION +VCPU-H +COST USD$/,
+    );
+    assert.match(lines[2]!, /^- +Ingest +SUCCEEDED .* us-central1 +\S+ \S+ +1\.000 +0\.0927$/);
+    assert.match(lines[3]!, /^- +Load +SUCCEEDED .* us-central1 +\S+ \S+ +1\.000 +0\.0650 \(FlexRS\)$/);
+    assert.match(lines[4]!, /^- +Blind +SUCCEEDED .* us-central1 +\S+ \S+ +\? +\?$/);
+    assert.match(lines[5]!, /^- +Publish +LAUNCHED .* us-central1 +- +- +-$/);
     assert.equal(
       lines[6],
       'total 2.000 vCPU-h, 7.500 GB-h memory, 50.000 GB-h PD, 4.000 GB shuffle; estimated cost 0.1576 USD (1 step(s) without metrics left out) (prices: 2026-11-30)',
@@ -120,7 +123,7 @@ describe('dfchain status: resource use and estimated cost', () => {
     const view = runView(run(), [BLIND]);
     assert.equal(view.total, undefined);
     const lines = renderRun(view);
-    assert.match(lines[1]!, /LOCATION$/);
+    assert.match(lines[1]!, /LOCATION +DURATION$/);
     assert.equal(
       lines.some((line) => line.startsWith('total ')),
       false,

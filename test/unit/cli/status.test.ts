@@ -221,6 +221,9 @@ describe('dfchain status', () => {
                 launchedAt: T1,
                 endedAt: T2,
                 jobState: 'JOB_STATE_DONE',
+                consoleUrl:
+                  'https://console.cloud.google.com/dataflow/jobs/europe-west4/j-ingest?project=p',
+                durationSeconds: 240,
               },
               {
                 state: 'Load',
@@ -232,6 +235,8 @@ describe('dfchain status', () => {
                 location: 'europe-west4',
                 intendedAt: T2,
                 launchedAt: T3,
+                consoleUrl:
+                  'https://console.cloud.google.com/dataflow/jobs/europe-west4/j-load?project=p',
               },
             ],
             scopes: [
@@ -284,9 +289,12 @@ describe('dfchain status', () => {
         code: 0,
         out: [
           `run r1  chain daily  RUNNING  started ${T0}`,
-          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION`,
-          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4`,
-          `Fan[0]  Load    LAUNCHED   ${n.load}    j-load    europe-west4`,
+          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION      DURATION`,
+          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4  4m 00s`,
+          `Fan[0]  Load    LAUNCHED   ${n.load}    j-load    europe-west4  -`,
+          '',
+          // The running job is one to open in the console.
+          `console  Fan[0]/Load  https://console.cloud.google.com/dataflow/jobs/europe-west4/j-load?project=p`,
           '',
           `SCOPE   STATE  WAITING FOR                ATTEMPT  SINCE`,
           `-       Fan    children (2 of 2 running)  0        ${T2}`,
@@ -330,6 +338,9 @@ describe('dfchain status', () => {
                 launchedAt: T1,
                 endedAt: T2,
                 jobState: 'JOB_STATE_DONE',
+                consoleUrl:
+                  'https://console.cloud.google.com/dataflow/jobs/europe-west4/j-ingest?project=p',
+                durationSeconds: 240,
               },
               {
                 state: 'Load',
@@ -343,6 +354,9 @@ describe('dfchain status', () => {
                 launchedAt: T3,
                 endedAt: T4,
                 jobState: 'JOB_STATE_DONE',
+                consoleUrl:
+                  'https://console.cloud.google.com/dataflow/jobs/europe-west4/j-load?project=p',
+                durationSeconds: 120,
               },
             ],
           }),
@@ -362,9 +376,9 @@ describe('dfchain status', () => {
             { ...INGEST_RESULT, jobId: 'j-load', jobName: n.load },
             { ...INGEST_RESULT, jobName: n.ingest },
           ]).slice(0, 200)}… (--json shows all)`,
-          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION`,
-          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4`,
-          `Fan[0]  Load    SUCCEEDED  ${n.load}    j-load    europe-west4`,
+          `SCOPE   STATE   STATUS     JOB NAME             JOB ID    LOCATION      DURATION`,
+          `-       Ingest  SUCCEEDED  ${n.ingest}  j-ingest  europe-west4  4m 00s`,
+          `Fan[0]  Load    SUCCEEDED  ${n.load}    j-load    europe-west4  2m 00s`,
         ],
         err: [],
       }),
@@ -384,7 +398,7 @@ describe('dfchain status', () => {
         out: [
           `run r1  chain daily  FAILED  started ${T0}  ended ${T1}`,
           'error Dataflow.JobFailed: ended JOB_STATE_FAILED',
-          'SCOPE  STATE  STATUS  JOB NAME  JOB ID  LOCATION',
+          'SCOPE  STATE  STATUS  JOB NAME  JOB ID  LOCATION  DURATION',
         ],
         err: [],
       }),
