@@ -37,7 +37,8 @@ export function processCli(): Cli {
 /** The process's stdout as a Screen. */
 export const PROCESS_SCREEN: Screen = {
   write: (text) => void process.stdout.write(text),
-  columns: () => process.stdout.columns,
+  // 0 or undefined where the terminal does not tell (some ptys): assume the usual 80.
+  columns: () => process.stdout.columns || 80,
 };
 
 /** `--input JSON|@FILE` of start: a JSON object, or {} when not given (readInputOption). */
