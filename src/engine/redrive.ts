@@ -45,6 +45,17 @@ export function redriveProblem(doc: Run): string | undefined {
   return undefined;
 }
 
+/**
+ * A FAILED part about to be redriven, marked CANCELLED (its error kept for the record): its
+ * Map counted that failure already. Once the Map waits again, a tick repairing it reports a
+ * FAILED part's failure to it once more (failing it again), but resumes a CANCELLED one as a
+ * redrive would. Unchanged for any other document.
+ */
+export function cancelledForRedrive(doc: Run): Transition {
+  if (doc.part === undefined || doc.status !== 'FAILED') return unchanged(doc);
+  return { ...unchanged(doc), run: { ...doc, status: 'CANCELLED' }, changed: true };
+}
+
 /** The group of the branches or items the document's stopped Parallel or Map waited for. */
 export function stoppedGroup(doc: Run): string | undefined {
   const stopped = doc.stopped;

@@ -1,5 +1,6 @@
 import { freeIndices, runsPool } from '../engine/admission.js';
 import {
+  cancelledForRedrive,
   laneWork,
   redriveDoc,
   redriveProblem,
@@ -20,32 +21,43 @@ async function stoppedParts(inv: Invocation, doc: Run): Promise<readonly Run[]> 
   return group === undefined ? [] : inv.store.groupParts(group);
 }
 
-/**
- * Redrives the unsuccessful parts under `doc`, deepest first, and returns their transitions,
- * to be carried out once the run runs again (until then the tick counts them orphans and
- * stops them, launches unsent; a redelivered command redrives them once more, under new names).
- */
-async function redriveParts(inv: Invocation, doc: Run, mark: RedriveMark): Promise<Transition[]> {
+/** The ended parts a redrive of `doc` resumes: the first unsuccessful child of each lane. */
+async function partsToRedrive(inv: Invocation, doc: Run): Promise<readonly Run[]> {
   const stopped = doc.stopped?.children;
   if (stopped === undefined) return [];
-  const work = laneWork(stopped, await stoppedParts(inv, doc));
-  const done: Transition[] = [];
-  for (const part of work.redrive) done.push(...(await redrivePart(inv, part, mark)));
-  return done;
+  return laneWork(stopped, await stoppedParts(inv, doc)).redrive;
 }
 
 /**
- * Redrives one ended part and, first, the unsuccessful parts under it; returns the
- * transitions to carry out (none when the part cannot be redriven: its Map then sees its
- * failure again and fails as before).
+ * Marks CANCELLED every FAILED part a redrive of `doc` resumes, at any depth, before `doc`
+ * runs again: from then on a tick repairing `doc`'s Map resumes such a part rather than
+ * reporting its old failure again (see cancelledForRedrive).
  */
-export async function redrivePart(
-  inv: Invocation,
-  part: Run,
-  mark: RedriveMark,
-): Promise<Transition[]> {
+async function prepareParts(inv: Invocation, doc: Run): Promise<void> {
+  for (const part of await partsToRedrive(inv, doc)) {
+    await prepareParts(inv, part);
+    if (part.status === 'FAILED')
+      await applyToRun(inv, part.id, (stored) => cancelledForRedrive(stored));
+  }
+}
+
+/**
+ * Redrives the unsuccessful parts under `doc` (as it was before its own redrive, which drops
+ * the frame it stopped in), each before its own parts, and returns their transitions in that
+ * order, to be carried out in it. A part runs again only once its parent runs: a tick never
+ * sees a running part under an ended parent, which it would stop as an orphan, and a stop
+ * that read the parent before the parent's redrive could land after the part's launch.
+ */
+async function redriveParts(inv: Invocation, doc: Run, mark: RedriveMark): Promise<Transition[]> {
+  const done: Transition[] = [];
+  for (const part of await partsToRedrive(inv, doc))
+    done.push(...(await resumePart(inv, part, mark)));
+  return done;
+}
+
+/** Redrives one prepared part, then the parts under it; returns the transitions made. */
+async function resumePart(inv: Invocation, part: Run, mark: RedriveMark): Promise<Transition[]> {
   if (redriveProblem(part) !== undefined) return [];
-  const done = await redriveParts(inv, part, mark);
   const transition = await applyToRun(inv, part.id, async (stored) =>
     redriveDoc(
       await definitionFor(inv, stored),
@@ -55,7 +67,23 @@ export async function redrivePart(
       { count: mark.count },
     ),
   );
-  return transition?.changed ? [...done, transition] : done;
+  const mine = transition?.changed ? [transition] : [];
+  return [...mine, ...(await redriveParts(inv, part, mark))];
+}
+
+/**
+ * Redrives one ended part whose parent runs again, then the unsuccessful parts under it;
+ * returns the transitions to carry out, in order (none when the part cannot be redriven: its
+ * Map then sees its failure again and fails as before).
+ */
+export async function redrivePart(
+  inv: Invocation,
+  part: Run,
+  mark: RedriveMark,
+): Promise<Transition[]> {
+  if (redriveProblem(part) !== undefined) return [];
+  await prepareParts(inv, part);
+  return resumePart(inv, part, mark);
 }
 
 /**
@@ -122,7 +150,7 @@ export async function handleRedrive(
     ...(messageId !== '' ? { by: messageId } : {}),
     ...admission,
   };
-  const parts = await redriveParts(inv, run, mark);
+  await prepareParts(inv, run);
   const transition = await applyToRun(inv, signal.runId, async (stored) =>
     redriveDoc(
       await definitionFor(inv, stored),
@@ -133,5 +161,12 @@ export async function handleRedrive(
     ),
   );
   if (transition?.changed) await carryOut(inv, transition);
-  for (const part of parts) await carryOut(inv, part);
+  // A redelivery racing the first delivery finds the run redriven: it helps with the parts.
+  // A stale command (the run ended again since) must not touch them.
+  const stored = transition?.run;
+  if (stored?.status !== 'RUNNING' || stored.redriveCount !== mark.count) return;
+  // Only now that the run runs. A crash before this is healed by the tick's repair of the
+  // run's Maps, which resumes each CANCELLED part the run waits for (the redelivery finds the
+  // run redriven by this message and stops there).
+  for (const part of await redriveParts(inv, run, mark)) await carryOut(inv, part);
 }

@@ -3,6 +3,7 @@ import type { ChainDefinition } from '../../../src/chain/types.js';
 import { cancelRun } from '../../../src/engine/cancel.js';
 import { stoppedGroup } from '../../../src/engine/redrive.js';
 import {
+  cancelledForRedrive,
   laneWork,
   redriveDoc,
   redriveProblem,
@@ -173,6 +174,30 @@ describe('redrive', () => {
       const slot = { pool: 'runs.c', index: 1 };
       assert.deepEqual(redriveDoc(LINE, failed, [], at(10), { ...MARK, slot }).run.slot, slot);
       assert.equal(redriveDoc(LINE, failed, [], at(10), MARK).run.slot, undefined);
+    });
+  });
+
+  describe('cancelledForRedrive', () => {
+    const doc = (status: Run['status'], part: boolean): Run =>
+      ({
+        id: 'r1.k',
+        status,
+        error: { Error: 'E', Cause: 'c' },
+        ...(part ? { part: { index: 0 } } : {}),
+      }) as unknown as Run;
+
+    it('marks a failed part CANCELLED and keeps its error for the record', () => {
+      const t = cancelledForRedrive(doc('FAILED', true));
+      assert.equal(t.changed, true);
+      assert.equal(t.run.status, 'CANCELLED');
+      assert.deepEqual(t.run.error, { Error: 'E', Cause: 'c' });
+      assert.deepEqual(t.effects, []);
+    });
+
+    it('leaves a run, and a part that did not fail, as they are', () => {
+      assert.equal(cancelledForRedrive(doc('FAILED', false)).changed, false);
+      assert.equal(cancelledForRedrive(doc('CANCELLED', true)).changed, false);
+      assert.equal(cancelledForRedrive(doc('RUNNING', true)).changed, false);
     });
   });
 

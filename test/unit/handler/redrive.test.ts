@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import { abortPart } from '../../../src/engine/part.js';
+import { StoreTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { jobEndedEvent, pubsubEvent, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
 import { createScopesKit, FAN, jobNameIn } from './scopes-kit.js';
@@ -68,6 +69,57 @@ describe('handler: the redrive command', () => {
       'no run nobody is stored',
     ]);
     sinon.assert.calledTwice(kit.dataflow.launch);
+  });
+
+  it('a branch runs again only after its run does, so a tick never takes it for an orphan', async () => {
+    await failedFan();
+    const update = kit.store.update.bind(kit.store);
+    const running: string[] = [];
+    sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      const result = await update(runId, change);
+      if ((await kit.store.get(runId))?.status === 'RUNNING' && !running.includes(runId))
+        running.push(runId);
+      return result;
+    });
+    await handleEvent(kit.deps, redriveEvent());
+    assert.equal(running[0], 'r1', 'the run runs again first');
+    assert.equal(running.length, 3, 'then both branches');
+    // The failed branch was marked CANCELLED before the run ran: its failure was counted.
+    sinon.assert.calledTwice(kit.dataflow.launch);
+  });
+
+  it('a crash after the run was redriven, before its branches: the tick resumes each branch once', async () => {
+    await failedFan();
+    const update = kit.store.update.bind(kit.store);
+    const stub = sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      if (runId !== 'r1' && (await kit.store.get('r1'))?.status === 'RUNNING')
+        throw new StoreTransientError('local fault: the process died');
+      return update(runId, change);
+    });
+    await assert.rejects(handleEvent(kit.deps, redriveEvent()));
+    stub.restore();
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING');
+    const parts = await kit.store.parts('r1');
+    assert.deepEqual(
+      parts.map((part) => part.status),
+      ['CANCELLED', 'CANCELLED'],
+      'the failed branch is marked CANCELLED, so the tick resumes it rather than failing the run',
+    );
+    sinon.assert.notCalled(kit.dataflow.launch);
+
+    await handleEvent(kit.deps, redriveEvent()).catch(() => undefined);
+    await handleEvent(kit.deps, tickEvent());
+    await handleEvent(kit.deps, tickEvent('m-tick-2'));
+    const relaunched = kit.dataflow.launch
+      .getCalls()
+      .map((call) => call.args[1].launchParameter.jobName);
+    assert.equal(relaunched.length, 2, 'each branch launched once');
+    assert.ok(!relaunched.includes(A) && !relaunched.includes(B), 'new job names');
+    for (const [i, name] of relaunched.entries()) {
+      kit.dataflow.setState(name, 'JOB_STATE_DONE');
+      await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(name), `m-done-${i}`));
+    }
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'SUCCEEDED');
   });
 
   it('the tick resumes a branch a stop cancelled after the redrive (the stop had read the failed run)', async () => {
