@@ -110,17 +110,23 @@ export function newEvents(seen: Seen, view: RunView): { events: FollowEvent[]; s
   return { events, seen: { entered, launched, ended, status: view.status, queued } };
 }
 
+/** Most waits the live line names; the rest are counted (a Map may run hundreds of items). */
+const WAITS_SHOWN = 3;
+
 /** The live line under the events: how long the run has run and what it waits for now. */
 export function liveLine(view: RunView, now: Date): string {
   const elapsed = duration(now.getTime() - Date.parse(view.startTime));
   if (view.queued) return `${view.id} queued for ${elapsed}`;
-  const waits = (view.scopes ?? [])
-    .filter((s) => s.wait !== 'children')
-    .map((s) => {
-      const since = duration(now.getTime() - Date.parse(s.enteredTime));
-      return `${where(s.scope, s.state)} ${s.wait} ${since}`;
-    });
-  return `${view.id} running ${elapsed}${waits.length > 0 ? ` · ${waits.join(' · ')}` : ''}`;
+  const waits = (view.scopes ?? []).map((s) => {
+    const at = where(s.scope, s.state);
+    if (s.wait === 'children' && s.children) {
+      return `${at} ${s.children.running} of ${s.children.total} running`;
+    }
+    return `${at} ${s.wait} ${duration(now.getTime() - Date.parse(s.enteredTime))}`;
+  });
+  const more = waits.length - WAITS_SHOWN;
+  const shown = [...waits.slice(0, WAITS_SHOWN), ...(more > 0 ? [`+${more} more`] : [])];
+  return `${view.id} running ${elapsed}${shown.map((w) => ` · ${w}`).join('')}`;
 }
 
 /** The exit code of a follow: 0 SUCCEEDED, 2 FAILED, 3 CANCELLED; undefined while it runs. */

@@ -125,7 +125,14 @@ describe('follow: what is new in a run', () => {
       liveLine(
         view({
           scopes: [
-            { scope: '', state: 'Fan', wait: 'children', attempt: 1, enteredTime: T0 },
+            {
+              scope: '',
+              state: 'Fan',
+              wait: 'children',
+              attempt: 1,
+              enteredTime: T0,
+              children: { total: 2, started: 2, running: 1, failed: 0 },
+            },
             {
               scope: 'Fan[0]',
               state: 'Load',
@@ -137,7 +144,18 @@ describe('follow: what is new in a run', () => {
         }),
         now,
       ),
-      'r1 running 1m 30s · Fan[0]/Load job 30s',
+      'r1 running 1m 30s · Fan 1 of 2 running · Fan[0]/Load job 30s',
+    );
+    const items = Array.from({ length: 5 }, (_, i) => ({
+      scope: `Each[${i}]`,
+      state: 'Load',
+      wait: 'job' as const,
+      attempt: 1,
+      enteredTime: T0,
+    }));
+    assert.equal(
+      liveLine(view({ scopes: items }), now),
+      'r1 running 1m 30s · Each[0]/Load job 1m 30s · Each[1]/Load job 1m 30s · Each[2]/Load job 1m 30s · +2 more',
     );
     assert.equal(
       liveLine(view({ queued: { pool: 'runs.daily', since: T0 } }), now),
