@@ -76,6 +76,7 @@ describe('reliability 6: redrive', function () {
       for (const plan of plans) rs().plans.set(plan.runId, healed(plan, heal, TIMING));
       const failedFirst = plans.filter((plan) => failed.get(plan.runId)?.status === 'FAILED');
 
+      const redriveBegan = Date.now();
       const sent = await redriveAll(
         rs(),
         runIds,
@@ -91,6 +92,17 @@ describe('reliability 6: redrive', function () {
         .stack.simulator.jobs()
         .map((job) => job.name);
       const repeatedNames = names.length - new Set(names).size;
+      // A job a redrive launched must never be cancelled: only a stale stop (one that read the
+      // run before its redrive) would do that, and the job would then be launched a third time.
+      const ids = new Set(runIds);
+      const cancelledAfter = rs()
+        .stack.simulator.jobs()
+        .filter(
+          (job) =>
+            ids.has(job.labels['dfchain-run'] ?? '') &&
+            job.createTime >= redriveBegan &&
+            job.history.some((change) => change.state === 'JOB_STATE_CANCELLED'),
+        ).length;
       const redrivenOnce = runIds.filter((id) => finals.get(id)?.redriveCount === 1).length;
       const refused = runIds.filter((id) => lines.some((line) => refusedRedrive(line, id))).length;
       const relaunched = after.reduce((sum, plan) => sum + (plan.relaunched?.length ?? 0), 0);
@@ -115,6 +127,12 @@ describe('reliability 6: redrive', function () {
           target: '0',
           actual: repeatedNames,
           ok: repeatedNames === 0,
+        },
+        {
+          check: 'jobs launched after the redrive, then cancelled',
+          target: '0',
+          actual: cancelledAfter,
+          ok: cancelledAfter === 0,
         },
         {
           check: 'runs redriven exactly once (RedriveCount 1)',
