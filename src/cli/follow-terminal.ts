@@ -3,6 +3,8 @@ export interface Screen {
   write(text: string): void;
   /** The terminal's width, for how many rows a long line takes. */
   columns(): number;
+  /** The terminal's height, when known: what is taller cannot be redrawn in place. */
+  rows?(): number;
 }
 
 /** How a follower draws: colour and spinner, and whether it redraws in place. */
@@ -76,10 +78,12 @@ export class LiveArea {
     this.show(live);
   }
 
-  /** Takes the live lines away (before the last output, or on exit). */
-  erase(): void {
+  /** Takes the live lines away (before the last output, or on exit); true if there were any. */
+  erase(): boolean {
+    const shown = this.rows > 0;
     // Up to the first live row, then clear to the end of the screen (ECMA-48 CUU and ED).
-    if (this.rows > 0) this.screen.write(`\x1b[${this.rows}A\x1b[0J`);
+    if (shown) this.screen.write(`\x1b[${this.rows}A\x1b[0J`);
     this.rows = 0;
+    return shown;
   }
 }

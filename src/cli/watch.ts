@@ -59,7 +59,7 @@ export async function watchStatus(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
-  const { style } = options;
+  const { style: asked } = options;
   const sleep = options.sleep ?? realSleep;
   const live = new LiveArea(screen);
   let previous: string | undefined;
@@ -80,8 +80,13 @@ export async function watchStatus(
       (line) => errors.push(line),
     );
     const ended = seen.run !== undefined && seen.run.status !== 'RUNNING';
+    // Taller than the terminal, the top would scroll away and could not be erased: print the
+    // changes instead, as in a pipe (the render and its spinner line, plus one for the cursor).
+    const height = screen.rows?.() ?? Infinity;
+    const style = lines.length + 3 > height ? { ...asked, redraw: false } : asked;
+    const erased = !style.redraw && live.erase();
     const render = lines.join('\n');
-    const changed = render !== previous;
+    const changed = render !== previous || erased;
     // A blank line between two human renders (JSON is one object per line).
     if (!style.redraw && changed && previous !== undefined && !options.json) out('');
     if (code === 1 || ended) {

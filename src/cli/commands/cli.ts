@@ -39,6 +39,7 @@ export const PROCESS_SCREEN: Screen = {
   write: (text) => void process.stdout.write(text),
   // 0 or undefined where the terminal does not tell (some ptys): assume the usual 80.
   columns: () => process.stdout.columns || 80,
+  rows: () => process.stdout.rows || Infinity,
 };
 
 /** `--input JSON|@FILE` of start: a JSON object, or {} when not given (readInputOption). */

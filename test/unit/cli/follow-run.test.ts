@@ -250,6 +250,17 @@ describe('watch: dfchain status --watch', () => {
     assert.doesNotMatch(text.slice(text.lastIndexOf('CANCELLED')), /watching/);
   });
 
+  it('on a terminal too short for the render: printed again when it changed, not redrawn', async () => {
+    const p = printed();
+    const store = scripted([{ run: running }, { run: running }, ended('SUCCEEDED')]);
+    const screen = { ...p.io.screen, rows: () => 5 };
+    const code = await watchStatus(store, watch(p, true), screen, p.io.out, p.io.err);
+    assert.equal(code, 0);
+    assert.deepEqual(p.screen, []);
+    const headers = p.out.filter((line) => line.startsWith('run r1  chain daily'));
+    assert.equal(headers.length, 2, p.out.join('\n'));
+  });
+
   it('no such run: status says so, exit 1 at once', async () => {
     const p = printed();
     const code = await watchStatus(
