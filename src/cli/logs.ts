@@ -42,7 +42,7 @@ function quoted(text: string): string {
 
 /**
  * The Logging query of a run's entries at or after `since`: the function's entries (a Cloud
- * Functions gen2 service named dfchain, see "Finding runs in Cloud Logging" in the README)
+ * Functions gen2 service named dfchain, see "Observing runs: Cloud Logging, metrics and alerts" in the README)
  * labelled with the run (LOG_LABELS.runId).
  */
 export function logsFilter(runId: string, since: string): string {
