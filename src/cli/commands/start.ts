@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { derivedRunId } from '../../handler/start.js';
 import { styleFor } from '../follow-terminal.js';
 import { followRun } from '../follow-run.js';
-import { startCommand, type Publisher } from '../start.js';
+import { CliFailure } from '../failure.js';
+import { refusal, startCommand, type Publisher } from '../start.js';
 import { memoryStoreRefusal } from '../status-store.js';
 import { parseInput, PROCESS_SCREEN, publisherFor, withStore, type Cli } from './cli.js';
 import { withExitCodes } from './exit-codes.js';
@@ -112,9 +113,22 @@ async function local(cli: Cli, chain: string, options: Options): Promise<number>
   }
   // The same reading as without --local (an object, or @FILE), handed on as JSON text.
   const input = options.input !== undefined ? JSON.stringify(parseInput(options.input)) : undefined;
-  return startLocal(cli, {
-    chain,
-    chainsDir: chainsDir(options.chainsDir, cli.env),
-    ...(input !== undefined ? { input } : {}),
-  });
+  const dir = chainsDir(options.chainsDir, cli.env);
+  // An unknown chain is refused as without --local (did you mean…), before any emulator starts.
+  const refused = localRefusal(chain, dir);
+  if (refused !== undefined) {
+    cli.err(refused);
+    return 1;
+  }
+  return startLocal(cli, { chain, chainsDir: dir, ...(input !== undefined ? { input } : {}) });
+}
+
+/** start's own refusal of `chain` in `dir`; an invalid folder is left to npm start, which lists its problems. */
+function localRefusal(chain: string, dir: string): string | undefined {
+  try {
+    return refusal({ chain, chainsDir: dir });
+  } catch (error) {
+    if (error instanceof CliFailure) return undefined;
+    throw error;
+  }
 }
