@@ -32,7 +32,7 @@ function variablesRead(text: string): Set<string> {
 }
 
 describe('settings: the one configuration table', () => {
-  const table = new Set(Object.values(SETTINGS).map((s) => s.env));
+  const table = new Set<string>(Object.values(SETTINGS).map((s) => s.env));
 
   it('finds the reads it looks for (so that the next test can fail)', () => {
     assert.deepEqual(
