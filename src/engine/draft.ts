@@ -15,6 +15,20 @@ export interface Entry {
   readonly index?: number;
 }
 
+/** What a transition reads of the run that no transition changes (see Draft.fixed). */
+export type FixedFields = Pick<
+  Run,
+  | 'id'
+  | 'chain'
+  | 'nonce'
+  | 'projectId'
+  | 'workerServiceAccount'
+  | 'input'
+  | 'startTime'
+  | 'scheduledTime'
+  | 'redriveCount'
+>;
+
 /** A log event before the run's id and chain are added. */
 export type DraftEvent = Omit<RunEvent, 'runId' | 'chain'>;
 
@@ -35,20 +49,7 @@ export class Draft {
   // The document's own scope frame as it was when dropped: an ended run keeps it to be redriven.
   private ownDropped: Frame | undefined;
   // Made once: the context object asks for it on every evaluation, and it never changes.
-  private fixedFields:
-    | Pick<
-        Run,
-        | 'id'
-        | 'chain'
-        | 'nonce'
-        | 'projectId'
-        | 'workerServiceAccount'
-        | 'input'
-        | 'startTime'
-        | 'scheduledTime'
-        | 'redriveCount'
-      >
-    | undefined;
+  private fixedFields: FixedFields | undefined;
   readonly effects: Effect[] = [];
   readonly events: RunEvent[] = [];
   readonly archived: Step[] = [];
@@ -90,18 +91,7 @@ export class Draft {
   }
 
   /** The run's id (the run's, in a part too), chain, nonce and other fixed fields. */
-  get fixed(): Pick<
-    Run,
-    | 'id'
-    | 'chain'
-    | 'nonce'
-    | 'projectId'
-    | 'workerServiceAccount'
-    | 'input'
-    | 'startTime'
-    | 'scheduledTime'
-    | 'redriveCount'
-  > {
+  get fixed(): FixedFields {
     // A redriven document names its jobs and timers anew: the redrive count joins the nonce.
     const nonce =
       this.base.redriven === undefined
