@@ -1,3 +1,5 @@
+import { priceTableFromEnv } from './cost/load.js';
+import type { PriceTable } from './cost/prices.js';
 import { ConfigError } from './errors.js';
 import { SETTINGS, settingValue, type DefaultedName, type SettingName } from './settings.js';
 
@@ -57,6 +59,8 @@ export interface Config {
   readonly maxActiveJobs: number;
   /** `DFCHAIN_QUOTA_RETRY_SECONDS`: the first wait after a launch refused for quota (then doubled). */
   readonly quotaRetryMs: number;
+  /** `DFCHAIN_PRICES`: the price table of cost estimates (docs/cost.md); the built-in one unset. */
+  readonly prices: PriceTable;
 }
 
 /** Fault injection for reliability tests on the local stack (`DFCHAIN_LOCAL_FAULTS`). */
@@ -293,5 +297,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...timers,
     maxActiveJobs: maxActiveJobs(env),
     quotaRetryMs: positiveSeconds(env, 'quotaRetrySeconds', DEFAULT_QUOTA_RETRY_SECONDS),
+    prices: priceTableFromEnv(env),
   };
 }

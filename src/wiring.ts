@@ -86,6 +86,7 @@ export function createDeps(config: Config): HandlerDeps {
     launchLeaseMs: config.launchLeaseMs,
     maxActiveJobs: config.maxActiveJobs,
     quotaRetryMs: config.quotaRetryMs,
+    prices: config.prices,
     dataflowCallMs: config.dataflowTimeoutMs,
     newToken: randomUUID,
     newNonce: randomUUID,

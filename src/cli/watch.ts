@@ -1,3 +1,4 @@
+import type { PriceTable } from '../cost/prices.js';
 import type { Run } from '../engine/run.js';
 import type { RunStore } from '../store/port.js';
 import type { Endpoint } from './failure.js';
@@ -12,6 +13,8 @@ export interface WatchOptions {
   readonly style: Style;
   readonly endpoint: Endpoint;
   readonly projectId: string;
+  /** Prices of the cost shown (DFCHAIN_PRICES); absent: the built-in table. */
+  readonly prices?: PriceTable;
   /** Between two renders; 2 s. */
   readonly intervalMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -75,6 +78,7 @@ export async function watchStatus(
         graph: options.graph,
         endpoint: options.endpoint,
         projectId: options.projectId,
+        ...(options.prices !== undefined ? { prices: options.prices } : {}),
       },
       (line) => lines.push(line),
       (line) => errors.push(line),

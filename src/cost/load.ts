@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
+import { SETTINGS } from '../settings.js';
 import { DEFAULT_PRICE_TABLE, parsePriceTable, type PriceTable } from './prices.js';
 
 /** The environment variable that overrides the price table: inline JSON, or a JSON file's path. */
-export const PRICES_ENV = 'DFCHAIN_PRICES';
+export const PRICES_ENV = SETTINGS.prices.env;
 
 /**
  * The price table the environment asks for: DEFAULT_PRICE_TABLE when `DFCHAIN_PRICES` is unset

@@ -1,3 +1,4 @@
+import type { PriceTable } from '../cost/prices.js';
 import type { ChainCatalog } from '../chain/catalog.js';
 import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
@@ -37,6 +38,8 @@ export interface HandlerDeps {
   readonly maxActiveJobs?: number;
   /** First wait after a launch refused for quota (DFCHAIN_QUOTA_RETRY_SECONDS); doubled after. */
   readonly quotaRetryMs?: number;
+  /** Prices of the cost on the run's end line (DFCHAIN_PRICES); absent: the built-in table. */
+  readonly prices?: PriceTable;
 }
 
 /** The dependencies of one delivery, with the token that names it as a lease holder. */

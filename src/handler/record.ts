@@ -6,7 +6,8 @@ import type { HandlerDeps, Invocation } from './deps.js';
 
 /** Logs every transition the engine reported, one structured line each. */
 export function logTransition(deps: HandlerDeps, transition: Transition): void {
-  for (const event of transition.events) deps.logger.write(runEventLine(event, transition.run));
+  for (const event of transition.events)
+    deps.logger.write(runEventLine(event, transition.run, deps.prices));
 }
 
 /** Remembers a lease the invocation may hold and has not started a launch call under. */

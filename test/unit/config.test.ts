@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { LEASE_MARGIN_MS, parseConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
+import { DEFAULT_PRICE_TABLE } from '../../src/cost/prices.js';
 
 const BASE = { GOOGLE_CLOUD_PROJECT: 'p' };
 
@@ -85,7 +86,24 @@ describe('config: core', () => {
       tasksLocation: 'us-central1',
       maxActiveJobs: 25,
       quotaRetryMs: 30_000,
+      prices: DEFAULT_PRICE_TABLE,
     });
+  });
+
+  it('reads the price table from DFCHAIN_PRICES, and names the variable when it is wrong', () => {
+    const prices = parseConfig({
+      ...BASE,
+      DFCHAIN_PRICES: JSON.stringify({
+        source: 'billing export',
+        date: '2026-12-01',
+        regions: { 'europe-west4': { batch: { vcpuHour: 0.0631 } } },
+      }),
+    }).prices;
+    assert.equal(prices.source, 'billing export');
+    assert.throws(
+      () => parseConfig({ ...BASE, DFCHAIN_PRICES: '{"regions": 3}' }),
+      (error: unknown) => error instanceof ConfigError && /DFCHAIN_PRICES/.test(error.message),
+    );
   });
 
   it('refuses a launch lease too short for one launch call plus the clock margin', () => {

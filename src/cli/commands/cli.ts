@@ -1,3 +1,4 @@
+import type { PriceTable } from '../../cost/prices.js';
 import { parseConfig, type Config } from '../../config.js';
 import type { JsonObject } from '../../json.js';
 import type { RunStore } from '../../store/port.js';
@@ -62,6 +63,8 @@ export function publisherFor(
 export interface StoreWhere {
   readonly endpoint: Endpoint;
   readonly projectId: string;
+  /** DFCHAIN_PRICES, for the cost `status` shows. */
+  readonly prices: PriceTable;
 }
 
 /**
@@ -84,7 +87,7 @@ export async function withStore(
   cli.credentialsContext = { command, endpoint, projectId: config.projectId };
   const store = await cliFirestore(config);
   try {
-    return await use(store, { endpoint, projectId: config.projectId });
+    return await use(store, { endpoint, projectId: config.projectId, prices: config.prices });
   } finally {
     void store.close().catch(() => undefined);
   }
