@@ -88,6 +88,35 @@ describe('handler: the redrive command', () => {
     sinon.assert.calledTwice(kit.dataflow.launch);
   });
 
+  it('a tick the moment a branch runs again stops nothing: each branch launched once, none cancelled', async () => {
+    await failedFan();
+    const update = kit.store.update.bind(kit.store);
+    let ticked = false;
+    sinon.stub(kit.store, 'update').callsFake(async (runId, change) => {
+      const result = await update(runId, change);
+      if (!ticked && runId !== 'r1' && (await kit.store.get(runId))?.status === 'RUNNING') {
+        // The interleaving of the bug: a tick between a branch's redrive and the carrying out
+        // of its launch (it took the branch for an orphan when the run had not run yet).
+        ticked = true;
+        await handleEvent(kit.deps, tickEvent('m-tick-mid'));
+      }
+      return result;
+    });
+    await handleEvent(kit.deps, redriveEvent());
+    assert.ok(ticked, 'the tick came');
+    sinon.assert.notCalled(kit.dataflow.cancel);
+    const relaunched = kit.dataflow.launch
+      .getCalls()
+      .map((call) => call.args[1].launchParameter.jobName);
+    assert.equal(relaunched.length, 2);
+    for (const [i, name] of relaunched.entries()) {
+      kit.dataflow.setState(name, 'JOB_STATE_DONE');
+      await handleEvent(kit.deps, jobEndedEvent(kit.dataflow.job(name), `m-done-${i}`));
+    }
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'SUCCEEDED');
+    sinon.assert.calledTwice(kit.dataflow.launch);
+  });
+
   it('a crash after the run was redriven, before its branches: the tick resumes each branch once', async () => {
     await failedFan();
     const update = kit.store.update.bind(kit.store);
