@@ -1,6 +1,6 @@
 import { CRASH_POINTS } from '../../src/local/crash.js';
 import { measure } from './harness/outcome.js';
-import { planMixed, type PlanOptions, type RunPlan } from './harness/plans.js';
+import { planFanRuns, planRuns, type PlanOptions, type RunPlan } from './harness/plans.js';
 import {
   afterPlan,
   beforeRedrive,
@@ -40,12 +40,14 @@ describe('reliability 6: redrive', function () {
   it('every run fails once, is healed and redriven (twice, and redelivered) under duplicates and crashes: each ends SUCCEEDED, kept jobs never run again, failed ones exactly once more', async () => {
     const dice = new Dice(seed);
     const began = Date.now();
-    // Every run fails at one random job; a third of them are relfan runs.
-    const plans: RunPlan[] = planMixed(size(45, 12), dice, {
-      prefix: 'redrive',
-      failShare: 1,
-      ...TIMING,
-    });
+    // Every run fails at one random job; half of them are relfan runs, whose redrive resumes
+    // parts (branches, items) as well as the run.
+    const count = size(48, 12);
+    const options = { prefix: 'redrive', failShare: 1, ...TIMING };
+    const plans: RunPlan[] = [
+      ...planRuns(count / 2, dice, options),
+      ...planFanRuns(count / 2, dice, options),
+    ];
     const runIds = plans.map((plan) => plan.runId);
     rs().stack.sinkChaos = {
       copies: [1, 3],
@@ -54,7 +56,10 @@ describe('reliability 6: redrive', function () {
       random: new Dice(seed + 1).next,
     };
     const ticks = new Dice(seed + 2);
-    const ticker = startTicker(rs().stack, () => ticks.int(1000, 2000));
+    // Ticks come faster while the redrives are handled: a tick between the steps of one
+    // redrive is what would find a resumed part under a run not yet resumed.
+    let tickMs: readonly [number, number] = [1000, 2000];
+    const ticker = startTicker(rs().stack, () => ticks.int(...tickMs));
     const starts = new Dice(seed + 3);
     try {
       for (const plan of plans) rs().plans.set(plan.runId, plan);
@@ -77,6 +82,7 @@ describe('reliability 6: redrive', function () {
       const failedFirst = plans.filter((plan) => failed.get(plan.runId)?.status === 'FAILED');
 
       const redriveBegan = Date.now();
+      tickMs = [150, 400];
       const sent = await redriveAll(
         rs(),
         runIds,
@@ -84,6 +90,7 @@ describe('reliability 6: redrive', function () {
         size(5000, 1500),
         size(120_000, 45_000),
       );
+      tickMs = [1000, 2000];
       const finals = await awaitRuns(rs().store, runIds, size(180_000, 60_000), 500);
 
       const outcome = measure(rs().stack, after, finals);
