@@ -13,7 +13,7 @@ import { LocalStack } from '../../src/local/stack.js';
 import { scheduledRunId } from '../../src/schedule/run-id.js';
 import { lastTickAtOrBefore } from '../../src/schedule/ticks.js';
 import { FirestoreRunStore } from '../../src/store/firestore.js';
-import { jobsOfRun } from './harness.js';
+import { jobsOfRun, until } from './harness.js';
 
 /** The chain `nightly`: one job a day at 04:00 UTC (test/fixtures/schedule-chains). */
 const CHAINS = fileURLToPath(new URL('../fixtures/schedule-chains/', import.meta.url));
@@ -21,15 +21,6 @@ const DAYS = Array.from(
   { length: 10 },
   (_, i) => `nightly-202601${String(i + 1).padStart(2, '0')}t0400z`,
 );
-
-/** Polls `check` every 100 ms until it is true; fails after `timeoutMs`. */
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Most intervals [start, end] that overlap at one instant. */
 function mostAtOnce(intervals: readonly (readonly [number, number])[]): number {

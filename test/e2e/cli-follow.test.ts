@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalStack } from '../../src/local/stack.js';
-import { behaviours, jobsOfRun, startE2eStack } from './harness.js';
+import { behaviours, jobsOfRun, startE2eStack, until } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/cli/main.js');
@@ -12,15 +12,6 @@ interface Outcome {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-}
-
-/** Polls `check` every 100 ms until it is true; fails after `timeoutMs`. */
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 describe('e2e: dfchain start --follow and status --watch on the local stack', function () {

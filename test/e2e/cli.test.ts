@@ -1,22 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { LocalStack } from '../../src/local/stack.js';
-import { E2E_CHAINS, behaviours, startE2eStack } from './harness.js';
-
-const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
-
-/** What one run of the built CLI printed, and how it exited. */
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { E2E_CHAINS, behaviours, runCli, startE2eStack, type CliRun } from './harness.js';
 
 /** The one-line failure every command must give: one line on stderr, never a stack trace. */
-function assertOneLine(ran: Ran, pattern: RegExp): void {
+function assertOneLine(ran: CliRun, pattern: RegExp): void {
   assert.notEqual(ran.code, 0, `exit code of a failure: ${ran.stdout}${ran.stderr}`);
   const lines = ran.stderr.trim().split('\n');
   assert.equal(lines.length, 1, `one line on stderr, got:\n${ran.stderr}`);
@@ -28,19 +15,9 @@ describe('e2e: every dfchain command against the local stack', function () {
   this.timeout(180_000);
   let stack: LocalStack;
 
-  /** Runs the built CLI with the stack's client environment (plus `env`). */
-  async function dfchain(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { ...process.env, ...stack.clientEnv(), NO_COLOR: '1', ...env },
-        timeout: 60_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-    }
-  }
+  /** The built CLI against the stack, without colour. */
+  const dfchain = (args: string[], env: Record<string, string> = {}): Promise<CliRun> =>
+    runCli(stack, args, { NO_COLOR: '1', ...env });
 
   before(async () => {
     stack = await startE2eStack();

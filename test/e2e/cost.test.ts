@@ -1,13 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { LocalStack } from '../../src/local/stack.js';
 import type { SimulatedJob } from '../../src/local/simulator/index.js';
-import { behaviours, jobsOfRun, startE2eStack } from './harness.js';
+import { behaviours, jobsOfRun, runCli, startE2eStack } from './harness.js';
 
-const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
 const RUN = 'cost-1';
 
 /** Seconds a simulated job had workers: from RUNNING to its terminal state. */
@@ -58,17 +53,10 @@ describe('e2e: the cost of a run on the local stack', function () {
   this.timeout(120_000);
   let stack: LocalStack;
 
-  async function dfchain(...args: string[]): Promise<{ code: number; stdout: string }> {
-    try {
-      const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { ...process.env, ...stack.clientEnv() },
-        timeout: 30_000,
-      });
-      return { code: 0, stdout };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, stdout: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-    }
+  /** The built CLI against the stack; its exit code and stdout with stderr. */
+  async function dfchain(...args: string[]): Promise<{ code: number | null; stdout: string }> {
+    const ran = await runCli(stack, args, {}, 30_000);
+    return { code: ran.code, stdout: ran.code === 0 ? ran.stdout : `${ran.stdout}${ran.stderr}` };
   }
 
   before(async () => {

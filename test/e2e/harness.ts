@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStack } from '../../src/local/stack.js';
 import type {
@@ -53,4 +55,52 @@ export function endTime(job: SimulatedJob): number {
   const last = job.history.at(-1);
   assert.ok(last, `job ${job.name} has a history`);
   return last.time;
+}
+
+/** The built `dfchain` command (npm run build makes it). */
+export const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
+
+/** What one run of the built CLI printed, and how it exited (null: killed by a signal). */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built CLI with the stack's client environment (plus `env`), stdout not a terminal;
+ * resolves with its exit code and output, whatever the code.
+ */
+export function runCli(
+  stack: LocalStack,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...stack.clientEnv(), ...env }, timeout: timeoutMs },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+/** Polls `check` every 100 ms until it is true; fails after `timeoutMs`. */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -1,15 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { LocalStack } from '../../src/local/stack.js';
 import type { SimulatedJob } from '../../src/local/simulator/index.js';
 import type { LaunchRequestBody } from '../../src/local/simulator/types.js';
-import { behaviours, jobsOfRun, startE2eStack } from './harness.js';
+import { behaviours, jobsOfRun, runCli, startE2eStack, until } from './harness.js';
 
 const FILES = ['a', 'b', 'c', 'd', 'e', 'f'];
-const CLI = join(fileURLToPath(new URL('../../', import.meta.url)), 'dist/cli/main.js');
 
 const stateOf = (job: SimulatedJob) => job.history.at(-1)?.state;
 const fileOf = (request: LaunchRequestBody) =>
@@ -34,18 +29,10 @@ describe('e2e: the redrive command on the local stack', function () {
     stack = await startE2eStack();
   });
 
-  /** Runs the built CLI against the stack; resolves with its exit code and output. */
-  async function dfchain(...args: string[]): Promise<{ code: number; out: string }> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { ...process.env, ...stack.clientEnv() },
-        timeout: 30_000,
-      });
-      return { code: 0, out: `${stdout}${stderr}` };
-    } catch (error) {
-      const failed = error as { code?: number; stdout?: string; stderr?: string };
-      return { code: failed.code ?? -1, out: `${failed.stdout ?? ''}${failed.stderr ?? ''}` };
-    }
+  /** The built CLI against the stack; its exit code and all it printed. */
+  async function dfchain(...args: string[]): Promise<{ code: number | null; out: string }> {
+    const ran = await runCli(stack, args, {}, 30_000);
+    return { code: ran.code, out: `${ran.stdout}${ran.stderr}` };
   }
 
   after(async () => {
@@ -80,7 +67,7 @@ describe('e2e: the redrive command on the local stack', function () {
       input: { files: FILES },
     });
     assert.equal(await stack.waitForRunEnd(run), 'run.failed');
-    await waitUntil('b is cancelled', () =>
+    await until('b is cancelled', () =>
       (byFile(jobsOfRun(stack, run))['b'] ?? []).every(
         (job) => stateOf(job) === 'JOB_STATE_CANCELLED',
       ),
@@ -175,7 +162,7 @@ describe('e2e: the redrive command on the local stack', function () {
       runId: run,
       input: { files: ['x'] },
     });
-    await waitUntil('the load runs', () =>
+    await until('the load runs', () =>
       jobsOfRun(stack, run).some((job) => stateOf(job) === 'JOB_STATE_RUNNING'),
     );
     await stack.publish({ dfchain: 'cancel', runId: run });
@@ -194,12 +181,3 @@ describe('e2e: the redrive command on the local stack', function () {
     );
   });
 });
-
-/** Polls `check` every 100 ms until it is true; fails after 30 s. */
-async function waitUntil(what: string, check: () => boolean): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
