@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LocalStack } from '../../src/local/stack.js';
+const SCHEDULE_CHAINS = fileURLToPath(new URL('../fixtures/schedule-chains/', import.meta.url));
 import { E2E_CHAINS, behaviours, runCli, startE2eStack, type CliRun } from './harness.js';
 
 /** The one-line failure every command must give: one line on stderr, never a stack trace. */
@@ -135,6 +141,64 @@ describe('e2e: every dfchain command against the local stack', function () {
       const away = { FIRESTORE_EMULATOR_HOST: '127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:1' };
       assertOneLine(await dfchain(['status', 'cli-sales'], away), /127\.0\.0\.1:1/);
       assertOneLine(await dfchain(['start', 'sales'], away), /127\.0\.0\.1:1/);
+    });
+
+    it('a bad cron or time zone: validate names the place, backfill refuses the chain', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'dfchain-cron-'));
+      try {
+        const nightly = JSON.parse(
+          await readFile(join(SCHEDULE_CHAINS, 'nightly.json'), 'utf8'),
+        ) as Record<string, unknown>;
+        nightly['Schedule'] = { Cron: '0 24 * * *', TimeZone: 'Europe/Pariss' };
+        delete nightly['$schema'];
+        await writeFile(join(dir, 'nightly.json'), JSON.stringify(nightly));
+        const ran = await dfchain(['validate', '--chains-dir', dir]);
+        assert.equal(ran.code, 1);
+        assert.match(
+          ran.stdout,
+          /nightly\.json: Schedule\.Cron: "0 24 \* \* \*": the hour 24 is out of range 0-23/,
+        );
+        assert.match(
+          ran.stdout,
+          /nightly\.json: Schedule\.TimeZone: "Europe\/Pariss" .*did you mean "Europe\/Paris"/,
+        );
+        assertOneLine(
+          await dfchain([
+            'backfill',
+            'nightly',
+            '--from',
+            '2026-01-01',
+            '--to',
+            '2026-01-02',
+            '--chains-dir',
+            dir,
+          ]),
+          /invalid chain files \(nightly\.json\).*dfchain validate --chains-dir/,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('an unreachable API', async () => {
+      // A port that was just free: nothing listens on it (fetch refuses "bad ports" such as 1).
+      const closed = await new Promise<number>((resolve) => {
+        const server = createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      const root = `http://127.0.0.1:${closed}/`;
+      assertOneLine(
+        await dfchain(['logs', 'cli-sales'], { DFCHAIN_LOGGING_ROOT_URL: root }),
+        new RegExp(`cannot reach .*127\\.0\\.0\\.1:${closed}`),
+      );
+      // validate --remote reports each chain on stderr as it goes; the refusal is one more line.
+      const remote = await dfchain(['validate', '--remote'], { DFCHAIN_DATAFLOW_ROOT_URL: root });
+      assert.notEqual(remote.code, 0);
+      assert.match(remote.stdout + remote.stderr, new RegExp(`127\\.0\\.0\\.1:${closed}`));
+      assert.doesNotMatch(remote.stderr, /^\s+at /m, 'no stack trace');
     });
 
     it('an unknown command or option', async () => {
