@@ -110,7 +110,10 @@ describe('dfchain status: resource use and estimated cost', () => {
       /^SCOPE +STATE +STATUS +JOB NAME +JOB ID +LOCATION +DURATION +VCPU-H +COST USD$/,
     );
     assert.match(lines[2]!, /^- +Ingest +SUCCEEDED .* us-central1 +\S+ \S+ +1\.000 +0\.0927$/);
-    assert.match(lines[3]!, /^- +Load +SUCCEEDED .* us-central1 +\S+ \S+ +1\.000 +0\.0650 \(FlexRS\)$/);
+    assert.match(
+      lines[3]!,
+      /^- +Load +SUCCEEDED .* us-central1 +\S+ \S+ +1\.000 +0\.0650 \(FlexRS\)$/,
+    );
     assert.match(lines[4]!, /^- +Blind +SUCCEEDED .* us-central1 +\S+ \S+ +\? +\?$/);
     assert.match(lines[5]!, /^- +Publish +LAUNCHED .* us-central1 +- +- +-$/);
     assert.equal(
