@@ -27,6 +27,14 @@ export interface FollowOptions {
   readonly appearWithinMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => Date;
+  /**
+   * When the stored run is the one to follow: a redrive follows the run once its redrive count
+   * reached the redrive's, not the failed run it still reads before the function acts.
+   * Until then it counts as not there yet (appearWithinMs applies). Default: at once.
+   */
+  readonly ready?: (view: RunView) => boolean;
+  /** What the function does before `ready`, for the waiting line and its timeout: `start`. */
+  readonly awaiting?: string;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -78,15 +86,20 @@ export async function followRun(
       return 1;
     }
     const spin = spinnerFrame(style, tick);
+    if (view !== undefined && options.ready !== undefined && !options.ready(view)) view = undefined;
     if (view === undefined) {
       if (now().getTime() > appearBy) {
         live.erase();
+        const waited = Math.round((options.appearWithinMs ?? 60_000) / 1000);
         err(
-          `dfchain ${options.command}: run ${runId} is not in the store ${Math.round((options.appearWithinMs ?? 60_000) / 1000)} s after its start was published: the function has not started it (dfchain logs ${runId} shows why)`,
+          options.awaiting === undefined
+            ? `dfchain ${options.command}: run ${runId} is not in the store ${waited} s after its start was published: the function has not started it (dfchain logs ${runId} shows why)`
+            : `dfchain ${options.command}: the function has not acted on the ${options.awaiting} of run ${runId} ${waited} s after it was published (dfchain logs ${runId} shows why)`,
         );
         return 1;
       }
-      if (style.redraw) live.show([`${spin}waiting for the function to start run ${runId}…`]);
+      const what = options.awaiting === undefined ? 'start' : `act on the ${options.awaiting} of`;
+      if (style.redraw) live.show([`${spin}waiting for the function to ${what} run ${runId}…`]);
     } else {
       const header =
         seen === undefined

@@ -118,10 +118,14 @@ describe('e2e: the redrive command on the local stack', function () {
     assert.equal(loads, FILES.length);
 
     healed = true;
-    const published = await dfchain('redrive', run);
+    // --follow waits for the function's redrive (the store still shows the failed run first)
+    // and shows the run until it ends: exit 0 once it SUCCEEDED.
+    const published = await dfchain('redrive', run, '--follow');
     assert.equal(published.code, 0, published.out);
     assert.match(published.out, /published redrive of run rd-report as message \S+/);
     assert.match(published.out, /it resumes from state Report/);
+    assert.match(published.out, /following run rd-report of chain redrive/);
+    assert.match(published.out, /SUCCEEDED/);
     assert.equal(await endAfterRedrive(run, 1), 'run.succeeded');
     const jobs = jobsOfRun(stack, run);
     assert.equal(jobs.length - reportsOf(jobs).length, FILES.length, 'no item ran again');
@@ -165,7 +169,9 @@ describe('e2e: the redrive command on the local stack', function () {
     await until('the load runs', () =>
       jobsOfRun(stack, run).some((job) => stateOf(job) === 'JOB_STATE_RUNNING'),
     );
-    await stack.publish({ dfchain: 'cancel', runId: run });
+    const cancelled = await dfchain('cancel', run, '--follow');
+    assert.equal(cancelled.code, 0, cancelled.out);
+    assert.match(cancelled.out, /CANCELLED/);
     assert.equal(await stack.waitForRunEnd(run), 'run.cancelled');
     healed = true;
     await stack.publish({ dfchain: 'redrive', runId: run });
