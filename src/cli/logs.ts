@@ -74,7 +74,8 @@ export function entryLine(entry: LogEntryView): string {
   const message =
     typeof entry.payload === 'string' ? entry.payload : (field(entry, 'message') ?? '');
   const event = field(entry, 'event') ?? '-';
-  return `${entry.timestamp}  ${entry.severity.padEnd(7)}  ${event}  ${message}`;
+  // EVENT padded as npm start pads it (run.deadline_missed and longer ones push the message on).
+  return `${entry.timestamp}  ${entry.severity.padEnd(7)}  ${event.padEnd(15)}  ${message}`;
 }
 
 /** `--json`: the entry's jsonPayload (or {textPayload}) with its timestamp, severity, insertId. */

@@ -203,10 +203,10 @@ describe('dfchain logs', () => {
       assert.deepEqual(printed, {
         code: 0,
         out: [
-          '2026-11-22T10:00:00.123Z  NOTICE   run.started  run r1 of chain daily started',
-          '2026-11-22T10:00:01.000Z  INFO     job.launched  run r1 state Load: launched load-r1 (j-1)',
-          '2026-11-22T10:00:02.000Z  DEFAULT  -  Function execution took 12 ms',
-          '2026-11-22T10:05:00.000Z  ERROR    run.failed  run r1 of chain daily failed: Boom: no',
+          '2026-11-22T10:00:00.123Z  NOTICE   run.started      run r1 of chain daily started',
+          '2026-11-22T10:00:01.000Z  INFO     job.launched     run r1 state Load: launched load-r1 (j-1)',
+          '2026-11-22T10:00:02.000Z  DEFAULT  -                Function execution took 12 ms',
+          '2026-11-22T10:05:00.000Z  ERROR    run.failed       run r1 of chain daily failed: Boom: no',
           URL_LINE,
         ],
         err: [],
@@ -385,10 +385,10 @@ describe('dfchain logs', () => {
         assert.deepEqual(printed, {
           code: 0,
           out: [
-            '2026-11-22T10:00:00.123Z  NOTICE   run.started  run r1 of chain daily started',
+            '2026-11-22T10:00:00.123Z  NOTICE   run.started      run r1 of chain daily started',
             URL_LINE,
-            '2026-11-22T10:00:01.000Z  INFO     job.launched  run r1 state Load: launched load-r1 (j-1)',
-            '2026-11-22T10:05:00.000Z  ERROR    run.failed  run r1 of chain daily failed: Boom: no',
+            '2026-11-22T10:00:01.000Z  INFO     job.launched     run r1 state Load: launched load-r1 (j-1)',
+            '2026-11-22T10:05:00.000Z  ERROR    run.failed       run r1 of chain daily failed: Boom: no',
           ],
           err: [],
         });
