@@ -92,6 +92,10 @@ export function timedDataflow(dataflow: DataflowPort): DataflowPort {
       timed('dataflow.launchFlexTemplate', request.launchParameter.jobName, () =>
         dataflow.launchFlexTemplate(ref, request),
       ),
+    launchTemplate: (ref, request) =>
+      timed('dataflow.launchTemplate', request.launchParameter.jobName, () =>
+        dataflow.launchTemplate(ref, request),
+      ),
   };
 }
 

@@ -3,6 +3,7 @@ import { DataflowPermanentError, DataflowTransientError } from '../errors.js';
 import { classifyDataflowError } from './classify.js';
 import {
   isTerminalJobState,
+  type ClassicTemplateLaunch,
   type FlexTemplateLaunch,
   type JobRef,
   type JobSummary,
@@ -78,6 +79,14 @@ const ALREADY_ENDED =
 /** A refusal that may mean "the job is not running any more", never a fault of the request. */
 const REFUSALS: readonly (number | undefined)[] = [400, 409, 412];
 
+/** A dry run that answered with a job: the request ran for real, which must be undone by hand. */
+function launchedForReal(operation: string, jobId: string, ref: JobRef): DataflowPermanentError {
+  return new DataflowPermanentError(
+    `Dataflow ${operation} launched job ${jobId} instead of only validating: cancel it (gcloud dataflow jobs cancel ${jobId} --region ${ref.location}) and check DFCHAIN_DATAFLOW_ROOT_URL points at the Dataflow API`,
+    { operation },
+  );
+}
+
 /**
  * A DataflowPort (with its dry runs) over the googleapis Dataflow client; every failure is a
  * typed dfchain error.
@@ -102,6 +111,16 @@ export function createDataflowPort(
     }
     return jobs;
   };
+  // templates.launch: gcsPath and validateOnly are query parameters, the body is
+  // LaunchTemplateParameters (googleapis' v1b3 Params$Resource$Projects$Locations$Templates$Launch;
+  // https://cloud.google.com/dataflow/docs/reference/rest/v1b3/projects.locations.templates/launch).
+  const launchClassic = (ref: JobRef, request: ClassicTemplateLaunch, validateOnly: boolean) =>
+    locations.templates.launch({
+      ...path(ref),
+      gcsPath: request.gcsPath,
+      ...(validateOnly ? { validateOnly: true } : {}),
+      requestBody: request.launchParameter as dataflow_v1b3.Schema$LaunchTemplateParameters,
+    });
   return {
     async getJob(ref, jobId) {
       // The summary view has no labels, and the labels are how a job proves it is a step's.
@@ -138,6 +157,21 @@ export function createDataflowPort(
       // Whatever view the answer has, only a jobs.get with labels identifies the job.
       return { ...toJobSummary(data.job, ref), labels: {} };
     },
+    async launchTemplate(ref, request: ClassicTemplateLaunch) {
+      const operation = `templates.launch ${where(ref)} (job ${request.launchParameter.jobName})`;
+      const { data } = await call(operation, () => launchClassic(ref, request, false));
+      if (!data.job) {
+        throw classifyDataflowError(new Error('the answer has no job'), operation);
+      }
+      return { ...toJobSummary(data.job, ref), labels: {} };
+    },
+    async validateTemplate(ref, request) {
+      const operation = `templates.launch ${where(ref)} (validateOnly, job ${request.launchParameter.jobName})`;
+      const { data } = await call(operation, () => launchClassic(ref, request, true));
+      // LaunchTemplateResponse.job: "The job that was launched, if the request was not a dry run
+      // and the job was successfully launched" (googleapis' v1b3 Schema$LaunchTemplateResponse).
+      if (data.job?.id) throw launchedForReal(operation, data.job.id, ref);
+    },
     async validateFlexTemplate(ref, request) {
       const operation = `flexTemplates.launch ${where(ref)} (validateOnly, job ${request.launchParameter.jobName})`;
       const { data } = await call(operation, () =>
@@ -150,12 +184,7 @@ export function createDataflowPort(
         }),
       );
       // A dry run answers without a job. One with a job means the request was run for real.
-      if (data.job?.id) {
-        throw new DataflowPermanentError(
-          `Dataflow ${operation} launched job ${data.job.id} instead of only validating: cancel it (gcloud dataflow jobs cancel ${data.job.id} --region ${ref.location}) and check DFCHAIN_DATAFLOW_ROOT_URL points at the Dataflow API`,
-          { operation },
-        );
-      }
+      if (data.job?.id) throw launchedForReal(operation, data.job.id, ref);
     },
     async getMetrics(ref, jobId) {
       // IAM: "Requires the `dataflow.metrics.get` permission on the job" (googleapis' v1b3 docs).

@@ -62,6 +62,8 @@ export interface JobRef {
 
 /** Body of `flexTemplates.launch` (LaunchFlexTemplateRequest), as dfchain sends it. */
 export interface FlexTemplateLaunch {
+  /** Never set: it keeps a classic launch from passing for a Flex one. */
+  readonly kind?: never;
   readonly launchParameter: {
     readonly jobName: string;
     readonly containerSpecGcsPath?: string;
@@ -70,4 +72,33 @@ export interface FlexTemplateLaunch {
     readonly launchOptions?: Readonly<Record<string, string>>;
     readonly [key: string]: unknown;
   };
+}
+
+/**
+ * A classic template launch, `POST /v1b3/projects/{projectId}/locations/{location}/templates:launch`
+ * (https://cloud.google.com/dataflow/docs/reference/rest/v1b3/projects.locations.templates/launch):
+ * `gcsPath` is a query parameter there ("A Cloud Storage path to the template to use to create the
+ * job. Must be valid Cloud Storage URL, beginning with `gs://`"), and the body is
+ * LaunchTemplateParameters `{jobName, parameters, environment: RuntimeEnvironment, update,
+ * transformNameMapping}` (googleapis v1b3 `Schema$LaunchTemplateParameters`). The body is kept
+ * under `launchParameter`, the Flex request's name, so code that reads a step's job name,
+ * parameters or environment reads both kinds alike; `kind` tells them apart.
+ */
+export interface ClassicTemplateLaunch {
+  readonly kind: 'classic';
+  readonly gcsPath: string;
+  readonly launchParameter: {
+    readonly jobName: string;
+    readonly parameters?: Readonly<Record<string, string>>;
+    readonly environment?: Readonly<Record<string, unknown>>;
+    readonly [key: string]: unknown;
+  };
+}
+
+/** What a step sends to Dataflow: a Flex Template launch or a classic one. */
+export type TemplateLaunch = FlexTemplateLaunch | ClassicTemplateLaunch;
+
+/** True for a classic template launch; a step stored without `kind` is a Flex one. */
+export function isClassicLaunch(request: TemplateLaunch): request is ClassicTemplateLaunch {
+  return (request as { kind?: unknown }).kind === 'classic';
 }

@@ -1,5 +1,5 @@
 import type { JobMetrics } from '../cost/metrics.js';
-import type { FlexTemplateLaunch, JobRef, JobSummary } from './job.js';
+import type { ClassicTemplateLaunch, FlexTemplateLaunch, JobRef, JobSummary } from './job.js';
 
 /**
  * The Dataflow calls dfchain makes. Implementations throw the typed errors of `src/errors.ts`:
@@ -21,6 +21,12 @@ export interface DataflowPort {
   /** `POST …/locations/{location}/flexTemplates:launch`. */
   launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary>;
   /**
+   * `POST …/locations/{location}/templates:launch?gcsPath=…` with the LaunchTemplateParameters
+   * body (a classic template). Its errors are those of a Flex launch: 409 ALREADY_EXISTS for a
+   * name already active, 429 for quota, 400 for a refused request.
+   */
+  launchTemplate(ref: JobRef, request: ClassicTemplateLaunch): Promise<JobSummary>;
+  /**
    * `PUT …/locations/{location}/jobs/{jobId}` (jobs.update) with body
    * `{"requestedState":"JOB_STATE_CANCELLED"}` and no update mask: asks Dataflow to cancel the
    * job and returns once the request is accepted (the job passes JOB_STATE_CANCELLING before it
@@ -41,8 +47,7 @@ export interface DataflowPort {
 /**
  * The dry runs of the launch calls: Dataflow checks a request and launches nothing. Kept apart
  * from DataflowPort because only `dfchain validate --remote` asks for them; the function and its
- * wrappers (timing, local faults) never do. Classic templates will add `validateTemplate`
- * (`templates.launch` with `validateOnly` as a query parameter) beside the Flex one.
+ * wrappers (timing, local faults) never do.
  */
 export interface DataflowDryRunPort {
   /**
@@ -52,4 +57,11 @@ export interface DataflowDryRunPort {
    * a DataflowPermanentError, a fault on the way a DataflowTransientError.
    */
   validateFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<void>;
+  /**
+   * `POST …/locations/{location}/templates:launch?gcsPath=…&validateOnly=true`: for a classic
+   * template `validateOnly` is a query parameter ("If true, the request is validated but not
+   * actually executed. Defaults to false.", googleapis' v1b3
+   * `Params$Resource$Projects$Locations$Templates$Launch`). Refusals and faults as above.
+   */
+  validateTemplate(ref: JobRef, request: ClassicTemplateLaunch): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { LABEL_KEYS } from '../chain/labels.js';
+import type { JobSummary, TemplateLaunch } from '../dataflow/job.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import { crashProcess, type Crash } from './crash.js';
 
@@ -23,6 +24,11 @@ function runOf(environment: Readonly<Record<string, unknown>> | undefined): stri
  */
 export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): DataflowPort {
   const crash = faults.crash ?? crashProcess;
+  const afterLaunch = (job: JobSummary, request: TemplateLaunch): JobSummary => {
+    if (faults.crashRate > 0 && faults.random() < faults.crashRate)
+      crash('after-launch', runOf(request.launchParameter.environment));
+    return job;
+  };
   return {
     getJob: (ref, jobId) => inner.getJob(ref, jobId),
     listJobsByName: (ref, name) => inner.listJobsByName(ref, name),
@@ -30,10 +36,10 @@ export function faultyDataflow(inner: DataflowPort, faults: DataflowFaults): Dat
     cancelJob: (ref, jobId) => inner.cancelJob(ref, jobId),
     ...(inner.getMetrics ? { getMetrics: (ref, jobId) => inner.getMetrics!(ref, jobId) } : {}),
     async launchFlexTemplate(ref, request) {
-      const job = await inner.launchFlexTemplate(ref, request);
-      if (faults.crashRate > 0 && faults.random() < faults.crashRate)
-        crash('after-launch', runOf(request.launchParameter.environment));
-      return job;
+      return afterLaunch(await inner.launchFlexTemplate(ref, request), request);
+    },
+    async launchTemplate(ref, request) {
+      return afterLaunch(await inner.launchTemplate(ref, request), request);
     },
   };
 }

@@ -4,7 +4,7 @@ import { isTerminalJobState } from '../../src/dataflow/job.js';
 import { ChainCatalog } from '../../src/chain/catalog.js';
 import type { ChainDefinition } from '../../src/chain/types.js';
 import type { Clock } from '../../src/clock.js';
-import type { FlexTemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
+import type { TemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
 import type { DataflowPort } from '../../src/dataflow/port.js';
 import type { QueueEntry, SlotHold } from '../../src/engine/admission.js';
 import type { Run, Step } from '../../src/engine/run.js';
@@ -71,7 +71,11 @@ export class FakeDataflow implements DataflowPort {
     return Promise.resolve(active);
   }
 
-  launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary> {
+  launchTemplate(ref: JobRef, request: TemplateLaunch): Promise<JobSummary> {
+    return this.launchFlexTemplate(ref, request);
+  }
+
+  launchFlexTemplate(ref: JobRef, request: TemplateLaunch): Promise<JobSummary> {
     this.calls.launch++;
     const { jobName, environment } = request.launchParameter;
     const job: JobSummary = {

@@ -1,5 +1,5 @@
 import { isTerminalJobState } from '../../src/dataflow/job.js';
-import type { FlexTemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
+import type { TemplateLaunch, JobRef, JobSummary } from '../../src/dataflow/job.js';
 import type { DataflowPort } from '../../src/dataflow/port.js';
 import { JobAlreadyExistsError, JobNotFoundError } from '../../src/errors.js';
 import { fakeJobId, type DataflowCalls } from './fakes.js';
@@ -64,7 +64,11 @@ export class TimedFakeDataflow implements DataflowPort {
     return Promise.resolve();
   }
 
-  launchFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<JobSummary> {
+  launchTemplate(ref: JobRef, request: TemplateLaunch): Promise<JobSummary> {
+    return this.launchFlexTemplate(ref, request);
+  }
+
+  launchFlexTemplate(ref: JobRef, request: TemplateLaunch): Promise<JobSummary> {
     this.calls.launch++;
     const { jobName, environment } = request.launchParameter;
     const existing = this.byName.get(jobName);

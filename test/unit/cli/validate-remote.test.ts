@@ -6,7 +6,7 @@ import {
   validateRemoteCommand,
   type RemoteValidateOptions,
 } from '../../../src/cli/validate-remote.js';
-import type { FlexTemplateLaunch, JobRef } from '../../../src/dataflow/job.js';
+import type { JobRef, TemplateLaunch } from '../../../src/dataflow/job.js';
 import type { DataflowDryRunPort } from '../../../src/dataflow/port.js';
 import {
   ConfigError,
@@ -16,11 +16,14 @@ import {
 
 /** A dry-run port that records each request and answers with `answer`. */
 class FakeDryRun implements DataflowDryRunPort {
-  readonly seen: { ref: JobRef; request: FlexTemplateLaunch }[] = [];
+  readonly seen: { ref: JobRef; request: TemplateLaunch }[] = [];
   constructor(
-    private readonly answer: (request: FlexTemplateLaunch) => Error | undefined = () => undefined,
+    private readonly answer: (request: TemplateLaunch) => Error | undefined = () => undefined,
   ) {}
-  validateFlexTemplate(ref: JobRef, request: FlexTemplateLaunch): Promise<void> {
+  validateTemplate(ref: JobRef, request: TemplateLaunch): Promise<void> {
+    return this.validateFlexTemplate(ref, request);
+  }
+  validateFlexTemplate(ref: JobRef, request: TemplateLaunch): Promise<void> {
     this.seen.push({ ref, request });
     const error = this.answer(request);
     return error ? Promise.reject(error) : Promise.resolve();
@@ -99,7 +102,7 @@ describe('validateRemoteCommand', () => {
     assert.equal(await run(port, { workerServiceAccount: 'w@p.iam.gserviceaccount.com' }), 0);
     assert.deepEqual(out, []);
     assert.equal(port.seen.length, 1);
-    const [{ ref, request }] = port.seen as [{ ref: JobRef; request: FlexTemplateLaunch }];
+    const [{ ref, request }] = port.seen as [{ ref: JobRef; request: TemplateLaunch }];
     assert.deepEqual(ref, { projectId: 'p', location: 'europe-west4' });
     assert.match(request.launchParameter.jobName, /^ingest-[0-9a-f]{12}$/);
     assert.deepEqual(request.launchParameter.parameters, { date: '2024-01-31', workers: '3' });

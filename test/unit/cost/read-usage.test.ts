@@ -19,6 +19,7 @@ function port(getMetrics?: DataflowPort['getMetrics']): DataflowPort {
     listJobsByName: unused,
     listActiveJobs: unused,
     launchFlexTemplate: unused,
+    launchTemplate: unused,
     cancelJob: unused,
     ...(getMetrics ? { getMetrics } : {}),
   };

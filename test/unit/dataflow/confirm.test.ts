@@ -34,6 +34,7 @@ function portWith(getJob: sinon.SinonStub): DataflowPort {
     listJobsByName: sinon.stub().rejects(new Error('not used')),
     listActiveJobs: sinon.stub().rejects(new Error('not used')),
     launchFlexTemplate: sinon.stub().rejects(new Error('not used')),
+    launchTemplate: sinon.stub().rejects(new Error('not used')),
     cancelJob: sinon.stub().rejects(new Error('not used')),
   };
 }

@@ -5,8 +5,11 @@ import { jobNameFor } from '../../../src/chain/job-name.js';
 import type { Chain } from '../../../src/chain/types.js';
 import type { Clock } from '../../../src/clock.js';
 import {
+  isClassicLaunch,
   isTerminalJobState,
+  type ClassicTemplateLaunch,
   type FlexTemplateLaunch,
+  type TemplateLaunch,
   type JobRef,
   type JobSummary,
 } from '../../../src/dataflow/job.js';
@@ -48,7 +51,7 @@ export interface FakeJob {
   labels: Record<string, string>;
 }
 
-function userLabels(request: FlexTemplateLaunch): Record<string, string> {
+function userLabels(request: TemplateLaunch): Record<string, string> {
   const labels = request.launchParameter.environment?.['additionalUserLabels'];
   if (typeof labels !== 'object' || labels === null) return {};
   return Object.fromEntries(
@@ -77,6 +80,7 @@ export class FakeDataflow {
   readonly getJob = sinon.stub<[JobRef, string], Promise<JobSummary>>();
   readonly listByName = sinon.stub<[JobRef, string], Promise<JobSummary[]>>();
   readonly launch = sinon.stub<[JobRef, FlexTemplateLaunch], Promise<JobSummary>>();
+  readonly launchClassic = sinon.stub<[JobRef, ClassicTemplateLaunch], Promise<JobSummary>>();
   readonly listActive = sinon.stub<[JobRef], Promise<JobSummary[]>>();
   readonly cancel = sinon.stub<[JobRef, string], Promise<void>>();
   readonly port: DataflowPort = {
@@ -84,6 +88,7 @@ export class FakeDataflow {
     listJobsByName: this.listByName,
     listActiveJobs: this.listActive,
     launchFlexTemplate: this.launch,
+    launchTemplate: this.launchClassic,
     cancelJob: this.cancel,
   };
 
@@ -128,17 +133,21 @@ export class FakeDataflow {
     this.launch.callsFake((ref, request) =>
       Promise.resolve().then(() => this.create(ref, request)),
     );
+    this.launchClassic.callsFake((ref, request) =>
+      Promise.resolve().then(() => this.create(ref, request)),
+    );
   }
 
   /** The default launch: creates the job, or throws 409 if an active job has its name. */
-  create(ref: JobRef, request: FlexTemplateLaunch): JobSummary {
+  create(ref: JobRef, request: TemplateLaunch): JobSummary {
     const name = request.launchParameter.jobName;
+    const method = isClassicLaunch(request) ? 'templates.launch' : 'flexTemplates.launch';
     const active = (job: FakeJob) =>
       job.name === name && at(job, ref) && !isTerminalJobState(job.currentState);
     if (this.jobs.some(active)) {
       throw new JobAlreadyExistsError(
-        `Dataflow flexTemplates.launch failed: HTTP 409 ALREADY_EXISTS (job ${name})`,
-        { operation: 'flexTemplates.launch', httpStatus: 409, status: 'ALREADY_EXISTS' },
+        `Dataflow ${method} failed: HTTP 409 ALREADY_EXISTS (job ${name})`,
+        { operation: method, httpStatus: 409, status: 'ALREADY_EXISTS' },
       );
     }
     return summary(this.add({ name, labels: userLabels(request), ...ref }));

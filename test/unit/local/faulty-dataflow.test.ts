@@ -26,6 +26,7 @@ function inner(): DataflowPort {
     listJobsByName: sinon.stub().resolves([]),
     listActiveJobs: sinon.stub().resolves([]),
     launchFlexTemplate: sinon.stub().resolves(JOB),
+    launchTemplate: sinon.stub().resolves(JOB),
     cancelJob: sinon.stub().resolves(),
   };
 }
@@ -47,6 +48,24 @@ describe('local: faultyDataflow', () => {
     assert.deepEqual(crashes, [['after-launch', 'r1']]);
   });
 
+  it('crashes right after a classic template launch too', async () => {
+    const port = inner();
+    const crashes: [CrashPoint, string][] = [];
+    const faulty = faultyDataflow(port, {
+      crashRate: 0.1,
+      random: () => 0.05,
+      crash: (point, runId) => {
+        crashes.push([point, runId]);
+        throw new Error('crashed');
+      },
+    });
+    const classic = { kind: 'classic', gcsPath: 'gs://b/t', ...REQUEST } as const;
+    await assert.rejects(faulty.launchTemplate(REF, classic), /crashed/);
+    assert.deepEqual((port.launchTemplate as sinon.SinonStub).firstCall.args, [REF, classic]);
+    assert.equal((port.launchFlexTemplate as sinon.SinonStub).callCount, 0);
+    assert.deepEqual(crashes, [['after-launch', 'r1']]);
+  });
+
   it('passes every call through when the dice say no', async () => {
     const faulty = faultyDataflow(inner(), {
       crashRate: 0.1,
@@ -54,6 +73,8 @@ describe('local: faultyDataflow', () => {
       crash: () => assert.fail('crashed'),
     });
     assert.deepEqual(await faulty.launchFlexTemplate(REF, REQUEST), JOB);
+    const classic = { kind: 'classic', gcsPath: 'gs://b/t', ...REQUEST } as const;
+    assert.deepEqual(await faulty.launchTemplate(REF, classic), JOB);
     assert.deepEqual(await faulty.getJob(REF, 'j1'), JOB);
     assert.deepEqual(await faulty.listActiveJobs(REF), []);
     assert.deepEqual(await faulty.listJobsByName(REF, 'x'), []);
