@@ -8,7 +8,7 @@ import { TIME_OF_DAY_PATTERN, timeOfDayMessage } from './deadline-checks.js';
 import { didYouMean } from './did-you-mean.js';
 import { MAX_JOB_NAME_PREFIX_LENGTH, suggestJobNamePrefix } from './job-name.js';
 import { dotPath, joinPath, pointerSegments, valueAt } from './json-pointer.js';
-import { STATE_TYPES, UNSUPPORTED_FIELDS, type StateType } from './types.js';
+import { STATE_TYPES, TASK_RESOURCES, UNSUPPORTED_FIELDS, type StateType } from './types.js';
 
 const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
   '^[a-z][-a-z0-9]*$': (v) =>
@@ -17,6 +17,9 @@ const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
     `${JSON.stringify(v)} is not a Dataflow region; use one such as "europe-west4"`,
   '^gs://[^/]+/.+': (v) =>
     `${JSON.stringify(v)} is not a Cloud Storage file; use the gs:// path of the template spec file, such as "gs://bucket/templates/ingest.json"`,
+  // The classic template's gcsPath (its own pattern text, so that its message names it).
+  '^gs://[^/]+/.+$': (v) =>
+    `${JSON.stringify(v)} is not a Cloud Storage file; use the gs:// path of the classic template, such as "gs://bucket/templates/export"`,
   '^gs://[^/]+': (v) =>
     `${JSON.stringify(v)} is not a Cloud Storage path; use one such as "gs://bucket/tmp"`,
   [TIME_OF_DAY_PATTERN]: timeOfDayMessage,
@@ -63,6 +66,8 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
         return at(stateTypeMessage(value));
       if (segments.at(-1) === 'Mode' && segments.at(-2) === 'ProcessorConfig')
         return at(processorModeMessage(value));
+      if (segments.at(-1) === 'Resource' && placeOf(segments.slice(0, -1)).kind === 'state')
+        return at(resourceMessage(value));
       return at(
         `must be one of ${(params.allowedValues as unknown[]).join(', ')} (got ${describe(value)})`,
       );
@@ -302,10 +307,14 @@ function stateTypeMessage(value: unknown): string {
   return `${JSON.stringify(value)} is not a state type (${supported})${guess ? `; did you mean "${guess}"?` : ''}`;
 }
 
+function resourceMessage(value: unknown): string {
+  const supported = TASK_RESOURCES.map((r) => JSON.stringify(r)).join(' or ');
+  if (typeof value !== 'string') return `must be ${supported} (got ${describe(value)})`;
+  const guess = didYouMean(value, TASK_RESOURCES);
+  return `${JSON.stringify(value)} is not a Task resource of dfchain (supported: ${supported})${guess ? `; did you mean "${guess}"?` : ''}`;
+}
+
 function constMessage(key: string | undefined, allowed: unknown, value: unknown): string {
-  if (key === 'Resource') {
-    return `must be "dataflow:flexTemplate", the only Task resource in this version of dfchain (got ${describe(value)})`;
-  }
   if (key === 'End')
     return `must be true (got ${describe(value)}); to go on to another state, use "Next" instead`;
   return `must be ${JSON.stringify(allowed)} (got ${describe(value)})`;

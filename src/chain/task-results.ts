@@ -7,6 +7,7 @@ import type { TaskResource } from './types.js';
  */
 export const TASK_RESULT_FIELDS: Readonly<Record<TaskResource, readonly string[]>> = {
   'dataflow:flexTemplate': ['jobId', 'jobName', 'projectId', 'location', 'currentState'],
+  'dataflow:template': ['jobId', 'jobName', 'projectId', 'location', 'currentState'],
 };
 
 /**

@@ -33,16 +33,21 @@ export const UNSUPPORTED_FIELDS = [
 export type UnsupportedField = (typeof UNSUPPORTED_FIELDS)[number];
 
 /** Task resources dfchain launches. */
-export const TASK_RESOURCES = ['dataflow:flexTemplate'] as const;
+export const TASK_RESOURCES = ['dataflow:flexTemplate', 'dataflow:template'] as const;
 
 /** A Task resource. */
 export type TaskResource = (typeof TASK_RESOURCES)[number];
 
-/** Fields of the Dataflow `launchParameter` a Task's `Parameters` may set; `.$` keys allowed. */
+/**
+ * Fields a Task's `Parameters` may set; `.$` keys allowed. `dataflow:flexTemplate`: the Dataflow
+ * `launchParameter`; `dataflow:template`: `LaunchTemplateParameters` plus `gcsPath`, the query
+ * parameter of `templates.launch` (the schema keeps each resource to its own fields).
+ */
 export interface TaskParameters {
   /** Prefix of the Dataflow job name; dfchain appends a run-unique suffix. */
   readonly jobName: string;
   readonly containerSpecGcsPath?: string;
+  readonly gcsPath?: string;
   readonly parameters?: JsonObject;
   readonly environment?: JsonObject;
   readonly launchOptions?: JsonObject;

@@ -1,9 +1,9 @@
 import { jobNameFor } from '../chain/job-name.js';
 import type { ChainDefinition, TaskResource } from '../chain/types.js';
-import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import type { ClassicTemplateLaunch, FlexTemplateLaunch } from '../dataflow/job.js';
 import type { DataflowDryRunPort } from '../dataflow/port.js';
 import { jobLabels } from '../engine/labels.js';
-import { launchRequest } from '../engine/launch-request.js';
+import { classicLaunchRequest, launchRequest } from '../engine/launch-request.js';
 import { DRY_RUN_ID, type ResolvedTask } from './task-inputs.js';
 
 /** The chain a Task belongs to, and the deployment's defaults its request takes. */
@@ -30,12 +30,15 @@ export interface LaunchNaming {
   readonly part?: string;
 }
 
-/** The `flexTemplates.launch` body the function would send for this Task, built by the engine's code. */
-export function flexTemplateRequest(
-  task: Pick<ResolvedTask, 'place' | 'name' | 'state' | 'parameters'>,
+type TaskRequestInput = Pick<ResolvedTask, 'place' | 'name' | 'state' | 'parameters'>;
+
+/** A request built by the engine's code with the names the function would give it. */
+function built<T>(
+  build: typeof launchRequest | typeof classicLaunchRequest,
+  task: TaskRequestInput,
   chain: DryRunChain,
-  naming?: LaunchNaming,
-): FlexTemplateLaunch {
+  naming: LaunchNaming | undefined,
+): T {
   // Dataflow checks the whole name, so a dry run sends a real one (with no nonce).
   const { jobName, runId, part } = naming ?? {
     jobName: jobNameFor(task.state.Parameters.jobName, {
@@ -47,21 +50,41 @@ export function flexTemplateRequest(
     }),
     runId: DRY_RUN_ID,
   };
-  return launchRequest(
+  return build(
     chain.definition.Defaults,
     task.parameters,
     jobName,
     jobLabels(runId, chain.chain, task.name, part),
     chain.workerServiceAccount,
-  );
+  ) as T;
+}
+
+/** The `flexTemplates.launch` body the function would send for this Task, built by the engine's code. */
+export function flexTemplateRequest(
+  task: TaskRequestInput,
+  chain: DryRunChain,
+  naming?: LaunchNaming,
+): FlexTemplateLaunch {
+  return built<FlexTemplateLaunch>(launchRequest, task, chain, naming);
+}
+
+/** The classic `templates.launch` request (gcsPath and body) the function would send for this Task. */
+export function classicTemplateRequest(
+  task: TaskRequestInput,
+  chain: DryRunChain,
+  naming?: LaunchNaming,
+): ClassicTemplateLaunch {
+  return built<ClassicTemplateLaunch>(classicLaunchRequest, task, chain, naming);
 }
 
 /**
  * The dry run of each Task resource. A Record, so a new resource does not compile without one:
- * classic templates (`dataflow:template`) will call `templates.launch` with `validateOnly` as a
- * query parameter; a resource without a validating API (Pub/Sub) gets a dry run that resolves.
+ * classic templates call `templates.launch` with `validateOnly` as a query parameter; a resource
+ * without a validating API (Pub/Sub) gets a dry run that resolves.
  */
 export const DRY_RUNS: Readonly<Record<TaskResource, DryRun>> = {
   'dataflow:flexTemplate': (port, task, chain) =>
     port.validateFlexTemplate(task.ref, flexTemplateRequest(task, chain)),
+  'dataflow:template': (port, task, chain) =>
+    port.validateTemplate(task.ref, classicTemplateRequest(task, chain)),
 };

@@ -1,12 +1,17 @@
 import { didYouMean } from '../chain/did-you-mean.js';
 import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
 import { mapProcessor, type ChainDefinition, type TaskResource } from '../chain/types.js';
-import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import { isClassicLaunch, type TemplateLaunch } from '../dataflow/job.js';
 import { jobLabels } from '../engine/labels.js';
 import { partKey } from '../engine/part-names.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import { flexTemplateRequest, type DryRunChain, type LaunchNaming } from './dry-run.js';
+import {
+  classicTemplateRequest,
+  flexTemplateRequest,
+  type DryRunChain,
+  type LaunchNaming,
+} from './dry-run.js';
 import { readInputOption } from './input-option.js';
 import { findChain } from './render-chain.js';
 import { taskViews, type TaskView } from './task-inputs.js';
@@ -54,8 +59,11 @@ export interface RenderedTask {
   readonly jobNamePrefix: string;
   /** The labels dfchain adds to the job (over any the chain sets). */
   readonly labels: Readonly<Record<string, string>>;
-  /** The launch body, `.$` resolved, `<unresolved: …>` where the run must get there first. */
-  readonly request: FlexTemplateLaunch;
+  /**
+   * The launch request, `.$` resolved, `<unresolved: …>` where the run must get there first; a
+   * classic one as `{kind: "classic", gcsPath, launchParameter}` (gcsPath goes in the query).
+   */
+  readonly request: TemplateLaunch;
   /** What does not resolve without running, as `dfchain validate --remote` warns of it. */
   readonly unresolved: readonly { readonly path: string; readonly message: string }[];
 }
@@ -70,11 +78,12 @@ const REQUESTS: Readonly<
         view: TaskView,
         chain: DryRunChain,
         naming: LaunchNaming,
-      ) => FlexTemplateLaunch;
+      ) => TemplateLaunch;
     }
   >
 > = {
   'dataflow:flexTemplate': { method: 'flexTemplates.launch', request: flexTemplateRequest },
+  'dataflow:template': { method: 'templates.launch', request: classicTemplateRequest },
 };
 
 /** The state name with its scope: `Ingest`, `Fan[0]/Solo`, `Each[*]/Load`. */
@@ -198,8 +207,14 @@ function taskLines(task: RenderedTask, file: string): string[] {
     `  region    ${task.location}`,
     `  job name  ${task.jobNamePrefix}-${JOB_NAME_SUFFIX_PLACEHOLDER} (the suffix derives from the run's random nonce: new for each run and each attempt)`,
     `  labels    ${labels.join(' ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+    // A classic launch sends gcsPath as a query parameter and LaunchTemplateParameters as the body.
+    ...(isClassicLaunch(task.request) ? [`  gcsPath   ${task.request.gcsPath}`] : []),
     '  request',
-    ...JSON.stringify(task.request, null, 2)
+    ...JSON.stringify(
+      isClassicLaunch(task.request) ? task.request.launchParameter : task.request,
+      null,
+      2,
+    )
       .split('\n')
       .map((l) => `    ${l}`),
   ];

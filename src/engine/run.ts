@@ -1,5 +1,5 @@
 import type { ResourceUsage, UsageTotals } from '../cost/usage.js';
-import type { FlexTemplateLaunch } from '../dataflow/job.js';
+import type { TemplateLaunch } from '../dataflow/job.js';
 import type { Json, JsonObject } from '../json.js';
 
 /** Lifecycle of a run. */
@@ -62,8 +62,11 @@ export interface Step {
   readonly jobName: string;
   readonly projectId: string;
   readonly location: string;
-  /** Exactly what is sent to `flexTemplates.launch`, so a relaunch after a crash is identical. */
-  readonly request: FlexTemplateLaunch;
+  /**
+   * Exactly what is sent to `flexTemplates.launch`, or for a classic template to
+   * `templates.launch`, so a relaunch after a crash is identical.
+   */
+  readonly request: TemplateLaunch;
   readonly status: StepStatus;
   readonly intendedAt: string;
   /** Set while INTENDED: the invocation allowed to launch it. */

@@ -1,7 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { runIdOf } from '../engine/part-names.js';
 import { LEASE_MARGIN_MS } from '../config.js';
-import type { JobSummary } from '../dataflow/job.js';
+import { isClassicLaunch, type JobSummary } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { dropAbandonedIntent, onLaunched, onLaunchFailed } from '../engine/launched.js';
 import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
@@ -99,7 +99,11 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
       // Stryker disable next-line OptionalChaining: every step launchHeld gets was noted first (leased() for a fresh intent, takeOverLaunch before its claim), and a deleted name leaves its set in the map
       inv.uncalled.get(run.id)?.delete(step.jobName);
       try {
-        return { job: await inv.dataflow.launchFlexTemplate(ref, step.request), adopted: false };
+        const request = step.request;
+        const job = isClassicLaunch(request)
+          ? await inv.dataflow.launchTemplate(ref, request)
+          : await inv.dataflow.launchFlexTemplate(ref, request);
+        return { job, adopted: false };
       } catch (error) {
         if (!(error instanceof JobAlreadyExistsError)) throw error;
         return await adoptAfterConflict(inv, run, step, error);

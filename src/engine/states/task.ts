@@ -5,7 +5,7 @@ import { ERROR_NAMES } from '../error-names.js';
 import { selectPath } from '../io.js';
 import { labelProblem } from '../label-check.js';
 import { jobLabels } from '../labels.js';
-import { launchRequest } from '../launch-request.js';
+import { taskLaunchRequest } from '../launch-request.js';
 import { scoped, timerName } from '../names.js';
 import type { Step } from '../run.js';
 import { StateError } from '../state-error.js';
@@ -56,14 +56,15 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     attempt,
     nonce: d.fixed.nonce ?? '',
   });
-  const request = launchRequest(
+  const request = taskLaunchRequest(
+    state.Resource,
     d.definition.Defaults,
     parameters,
     jobName,
     jobLabels(d.fixed.id, d.fixed.chain, run.name, d.part?.key),
     d.fixed.workerServiceAccount,
   );
-  // Stryker disable next-line OptionalChaining: launchRequest always returns an environment (it holds the labels)
+  // Stryker disable next-line OptionalChaining: taskLaunchRequest always returns an environment (it holds the labels)
   const labels = request.launchParameter.environment?.['additionalUserLabels'];
   const problem = labelProblem((labels ?? {}) as Record<string, unknown>);
   if (problem !== undefined) {

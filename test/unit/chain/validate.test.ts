@@ -236,10 +236,10 @@ describe('validateChain', () => {
       ],
     },
     {
-      name: 'the only resource is dataflow:flexTemplate',
+      name: 'a resource other than dataflow:flexTemplate and dataflow:template',
       json: edit([['States', 'Ingest', 'Resource'], 'arn:aws:states:::lambda:invoke']),
       expected: [
-        'States.Ingest.Resource: must be "dataflow:flexTemplate", the only Task resource in this version of dfchain (got "arn:aws:states:::lambda:invoke")',
+        'States.Ingest.Resource: "arn:aws:states:::lambda:invoke" is not a Task resource of dfchain (supported: "dataflow:flexTemplate" or "dataflow:template")',
       ],
     },
     {
