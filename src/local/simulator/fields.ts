@@ -40,6 +40,32 @@ const ENVIRONMENT_FIELDS = [
   'zone',
 ];
 
+// LaunchTemplateParameters, the body of a classic templates.launch, and its RuntimeEnvironment
+// (googleapis' generated v1b3 Schema$LaunchTemplateParameters and Schema$RuntimeEnvironment;
+// https://cloud.google.com/dataflow/docs/reference/rest/v1b3/LaunchTemplateParameters).
+const CLASSIC_FIELDS = ['environment', 'jobName', 'parameters', 'transformNameMapping', 'update'];
+const RUNTIME_ENVIRONMENT_FIELDS = [
+  'additionalExperiments',
+  'additionalPipelineOptions',
+  'additionalUserLabels',
+  'bypassTempDirValidation',
+  'diskSizeGb',
+  'enableStreamingEngine',
+  'ipConfiguration',
+  'kmsKeyName',
+  'machineType',
+  'maxWorkers',
+  'network',
+  'numWorkers',
+  'serviceAccountEmail',
+  'streamingMode',
+  'subnetwork',
+  'tempLocation',
+  'workerRegion',
+  'workerZone',
+  'zone',
+];
+
 // google.dataflow.v1beta3.Job, the body of jobs.update (googleapis' generated v1b3 Schema$Job).
 const JOB_FIELDS = [
   'clientRequestId',
@@ -109,6 +135,19 @@ export function checkKnownFields(body: unknown): void {
   checkObject(parameter, PARAMETER_FIELDS, snake('launchParameter'));
   const environment = field(parameter, 'environment');
   checkObject(environment, ENVIRONMENT_FIELDS, 'launch_parameter.environment');
+}
+
+/**
+ * Rejects unknown fields of a classic `templates.launch` body (LaunchTemplateParameters, the
+ * request's `launch_parameters`): a Flex-only environment field such as flexrsGoal fails here.
+ */
+export function checkClassicFields(body: unknown): void {
+  checkObject(body, CLASSIC_FIELDS, '');
+  checkObject(
+    field(body, 'environment'),
+    RUNTIME_ENVIRONMENT_FIELDS,
+    'launch_parameters.environment',
+  );
 }
 
 /** Rejects unknown fields of a `jobs.update` body (a Job) as Google's JSON parser does. */

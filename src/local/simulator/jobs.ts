@@ -68,8 +68,18 @@ export class JobTable {
       request: launch.request,
       behaviour,
       createTime: now,
-      history: [{ state: 'JOB_STATE_QUEUED', time: now, visibleAt: now }],
+      // JOB_STATE_QUEUED: "created but is being delayed until launch" (a Flex launcher runs);
+      // a classic job, which has no launcher, starts JOB_STATE_PENDING: "created but is not yet
+      // running" (google/dataflow/v1beta3/jobs.proto, JobState).
+      history: [
+        {
+          state: launch.classic ? 'JOB_STATE_PENDING' : 'JOB_STATE_QUEUED',
+          time: now,
+          visibleAt: now,
+        },
+      ],
       ended: false,
+      ...(launch.classic ? { classic: true as const } : {}),
     };
     this.records.push(job);
     job.timer = this.later(behaviour.queuedMs, () => this.leaveQueue(job));
@@ -184,7 +194,8 @@ export class JobTable {
 
   private leaveQueue(job: JobRecord): void {
     if (job.behaviour.outcome === 'LAUNCH_FAILED') {
-      this.end(job, FINAL_STATE.LAUNCH_FAILED, true);
+      // A classic job has no launcher container, so no launcher line: it ends as a failed job.
+      this.end(job, FINAL_STATE.LAUNCH_FAILED, job.classic !== true);
       return;
     }
     const now = Date.now();

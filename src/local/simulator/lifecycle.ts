@@ -33,6 +33,8 @@ export interface JobRecord {
   readonly history: StateChange[];
   timer?: ReturnType<typeof setTimeout>;
   ended: boolean;
+  /** Launched from a classic template (`templates:launch`): no launcher VM. */
+  readonly classic?: true;
   /** Set once a `jobs.update` asked for JOB_STATE_CANCELLED. */
   requestedState?: 'JOB_STATE_CANCELLED';
 }

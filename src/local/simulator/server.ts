@@ -9,7 +9,7 @@ import { matchRoute } from './routes.js';
 import type { CallCounts, Fault, SimulatorOptions } from './types.js';
 import { validateCancel } from './update.js';
 import { checkKnownTemplate } from './templates.js';
-import { validateLaunch } from './validate.js';
+import { validateClassicLaunch, validateLaunch } from './validate.js';
 
 const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
 
@@ -67,10 +67,20 @@ const QUERY_PARAMETERS: Record<Route['operation'], readonly string[]> = {
   metrics: ['startTime', 'location'],
 };
 
+// templates.launch takes its template and dry-run flag in the query (googleapis' v1b3
+// Params$Resource$Projects$Locations$Templates$Launch).
+const CLASSIC_LAUNCH_PARAMETERS = [
+  'gcsPath',
+  'validateOnly',
+  'dynamicTemplate.gcsPath',
+  'dynamicTemplate.stagingLocation',
+];
+
 /** Rejects unknown query parameters with Google's 400, as the real API does. */
-function knownQuery(url: URL, operation: Route['operation']): void {
+function knownQuery(url: URL, route: Route): void {
+  const known = route.classic ? CLASSIC_LAUNCH_PARAMETERS : QUERY_PARAMETERS[route.operation];
   for (const key of url.searchParams.keys()) {
-    if (QUERY_PARAMETERS[operation].includes(key) || SYSTEM_PARAMETERS.includes(key)) continue;
+    if (known.includes(key) || SYSTEM_PARAMETERS.includes(key)) continue;
     throw new ApiError(
       400,
       `Invalid JSON payload received. Unknown name "${key}": Cannot bind query parameter. Field '${key}' could not be found in request message.`,
@@ -85,13 +95,20 @@ async function perform(
   url: URL,
 ): Promise<unknown> {
   const { projectId, location } = route;
-  knownQuery(url, route.operation);
+  knownQuery(url, route);
   if (route.operation === 'launch') {
-    const launch = validateLaunch(await readJson(req));
+    const body = await readJson(req);
+    const launch = route.classic
+      ? validateClassicLaunch(body, url.searchParams)
+      : validateLaunch(body);
+    // A classic launch has no launcher VM: the service reads the template file itself before
+    // it creates the job, so an unknown file is refused at once, dry run or not.
+    if (launch.validateOnly || launch.classic) {
+      checkKnownTemplate(launch.templatePath, state.options().templates);
+    }
     if (launch.validateOnly) {
-      // A dry run reads the template file as a launch does, and answers without a job
-      // (LaunchFlexTemplateResponse.job: "if the request was not a dry run").
-      checkKnownTemplate(launch.containerSpecGcsPath, state.options().templates);
+      // A dry run answers without a job (LaunchFlexTemplateResponse.job and
+      // LaunchTemplateResponse.job: "if the request was not a dry run").
       return {};
     }
     const job = state.jobs.create(launch, projectId, location);
@@ -150,7 +167,7 @@ export async function handle(
   const route = matchRoute(req.method ?? 'GET', url.pathname);
   if (!route) {
     state.calls.other += 1;
-    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics`;
+    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics`;
     send(res, 404, new ApiError(404, message).body());
     return;
   }

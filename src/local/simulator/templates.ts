@@ -19,9 +19,10 @@ export function checkKnownTemplate(path: string, templates: readonly string[] | 
 }
 
 /**
- * Every fixed `containerSpecGcsPath` of the chains in `dir`, for the simulator's `templates`; undefined
- * (every path known) when a Task computes its path (`containerSpecGcsPath.$`) or the folder does
- * not load, since then no list is complete.
+ * Every fixed template path of the chains in `dir` (a Flex Task's `containerSpecGcsPath`, a
+ * classic one's `gcsPath`), for the simulator's `templates`; undefined (every path known) when a
+ * Task computes its path (`containerSpecGcsPath.$`) or the folder does not load, since then no
+ * list is complete.
  */
 export function chainTemplates(dir: string): string[] | undefined {
   let chains;
@@ -35,7 +36,7 @@ export function chainTemplates(dir: string): string[] | undefined {
     for (const { state } of chainStates(chain.definition)) {
       if (state.Type !== 'Task') continue;
       const parameters = isObject(state.Parameters) ? state.Parameters : {};
-      const path = parameters['containerSpecGcsPath'];
+      const path = parameters['containerSpecGcsPath'] ?? parameters['gcsPath'];
       if (typeof path !== 'string') return undefined;
       paths.add(path);
     }

@@ -9,7 +9,10 @@ export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 /** The timing and ending of one simulated job. */
 export interface JobBehaviour {
   readonly outcome: JobOutcome;
-  /** Time spent in JOB_STATE_QUEUED (the launcher) before RUNNING, or before LAUNCH_FAILED. */
+  /**
+   * Time spent in JOB_STATE_QUEUED (the launcher) before RUNNING, or before LAUNCH_FAILED; for a
+   * classic template job, in JOB_STATE_PENDING.
+   */
   readonly queuedMs: number;
   /** Time spent RUNNING before the outcome. */
   readonly runMs: number;
@@ -32,7 +35,10 @@ export interface LaunchInfo {
   readonly request: LaunchRequestBody;
 }
 
-/** A flexTemplates:launch body as received (JSON). */
+/**
+ * A flexTemplates:launch body as received (JSON); for a classic templates:launch,
+ * `{gcsPath, launchParameter: <the LaunchTemplateParameters body>}`, so behaviours read both alike.
+ */
 export interface LaunchRequestBody {
   readonly launchParameter?: { readonly [key: string]: unknown };
   readonly validateOnly?: boolean;
@@ -89,9 +95,10 @@ export interface SimulatorOptions {
   /** Source of randomness for `faultRate`, default Math.random. */
   readonly random?: () => number;
   /**
-   * The template files that exist (`containerSpecGcsPath`): a `validateOnly` launch of any other
-   * is refused with 400 INVALID_ARGUMENT, as Dataflow refuses a template it cannot read. Unset:
-   * every path exists. Real launches are not checked against it.
+   * The template files that exist (`containerSpecGcsPath`, or a classic `gcsPath`): a
+   * `validateOnly` launch of any other is refused with 400 INVALID_ARGUMENT, as Dataflow refuses a
+   * template it cannot read. Unset: every path exists. Real Flex launches are not checked against
+   * it (their launcher reads the file later); real classic launches are (no launcher).
    */
   readonly templates?: readonly string[];
   /**

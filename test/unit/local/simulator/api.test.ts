@@ -181,7 +181,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
       error: {
         code: 404,
         message:
-          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics',
+          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics',
         status: 'NOT_FOUND',
       },
     });

@@ -106,6 +106,14 @@ describe('chainTemplates', () => {
     assert.deepEqual(chainTemplates(dir), ['gs://b/a.json', 'gs://b/z.json']);
   });
 
+  it("lists a classic Task's gcsPath too", () => {
+    write('a', { A: task({ containerSpecGcsPath: 'gs://b/z.json' }) });
+    write('c', {
+      C: { ...task({ gcsPath: 'gs://b/templates/export' }), Resource: 'dataflow:template' },
+    });
+    assert.deepEqual(chainTemplates(dir), ['gs://b/templates/export', 'gs://b/z.json']);
+  });
+
   it('is undefined (every path known) when a Task computes its path or the folder does not load', () => {
     write('a', { A: task({ 'containerSpecGcsPath.$': '$.template' }) });
     assert.equal(chainTemplates(dir), undefined);
