@@ -1,4 +1,5 @@
 import type { Chain } from '../chain/types.js';
+import { RUNTIME_ENVIRONMENT_FIELDS } from '../engine/launch-request.js';
 import { scheduleZone } from '../schedule/ticks.js';
 
 /** One Cloud Scheduler job to create: a chain's Schedule and the exact message it publishes. */
@@ -144,8 +145,13 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
         taskEnvGiven !== undefined && taskEnvGiven !== 'computed' && isFields(taskEnvGiven.literal)
           ? taskEnvGiven.literal
           : undefined;
+      // A classic launch gets only the RuntimeEnvironment fields of Defaults.Environment (the
+      // engine drops Flex-only ones such as stagingLocation), so only those can need a grant.
+      const classic = resource === 'dataflow:template';
+      const fromDefaults = (key: string): Given =>
+        classic && !RUNTIME_ENVIRONMENT_FIELDS.includes(key) ? undefined : given(defaultEnv, key);
       const envField = (key: string): Given =>
-        taskEnvGiven === 'computed' ? 'computed' : (given(taskEnv, key) ?? given(defaultEnv, key));
+        taskEnvGiven === 'computed' ? 'computed' : (given(taskEnv, key) ?? fromDefaults(key));
       const account = envField('serviceAccountEmail');
       if (account === 'computed') computedServiceAccounts.push(place);
       else if (account === undefined) defaultServiceAccountTasks.push(place);
