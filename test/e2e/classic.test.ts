@@ -110,6 +110,12 @@ describe('e2e: a classic template Task (dataflow:template) beside a Flex one', f
     const events = stack.runLines('cl-dup').map((line) => line['event']);
     assert.equal(events.filter((event) => event === 'job.launched').length, 2);
     assert.equal(events.filter((event) => event === 'run.succeeded').length, 1);
+    const ignoredEnd = stack
+      .runLines('cl-dup')
+      .filter(
+        (l) => l['event'] === 'message.ignored' && String(l['jobName']).startsWith('cl-export'),
+      );
+    assert.ok(ignoredEnd.length >= 1, "the classic job's second end was seen and ignored");
     assert.ok(stack.sinkStats.published - published >= 4, 'each job end was published twice');
   });
 });
