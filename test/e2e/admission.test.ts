@@ -58,7 +58,21 @@ describe('e2e: admission on the local stack (active-job budget, MaxConcurrentRun
       pubsub: true,
       firestore: true,
       // The simulator refuses (429) a fourth active job: it asserts dfchain keeps its budget.
-      simulator: { defaults: { queuedMs: 100, runMs: 400 }, activeJobQuota: BUDGET },
+      simulator: {
+        defaults: { queuedMs: 100, runMs: 400 },
+        activeJobQuota: BUDGET,
+        // serial-i runs 300 + 600 i ms: no two serial runs end together, so no two are admitted
+        // in one instant (two admitted at once may launch their jobs in either order).
+        behaviour: ({ request }) => {
+          const labels = (
+            request.launchParameter?.['environment'] as {
+              additionalUserLabels?: Record<string, string>;
+            }
+          )?.additionalUserLabels;
+          const serial = /^serial-(\d+)$/.exec(labels?.['dfchain-run'] ?? '');
+          return serial ? { runMs: 300 + 600 * Number(serial[1]) } : {};
+        },
+      },
       env: {
         DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60',
         DFCHAIN_MAX_ACTIVE_JOBS: String(BUDGET),
