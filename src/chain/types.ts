@@ -303,6 +303,24 @@ export interface ChainSchedule {
   readonly Input?: JsonObject;
 }
 
+/**
+ * A Cloud Storage object whose finalization starts a run (deploy makes one bucket
+ * notification per bucket and prefix; dfchain applies matchGlob itself).
+ */
+export interface GcsTrigger {
+  /** Bucket name, without `gs://`. */
+  readonly bucket: string;
+  /** Object names must start with this; default: every object. */
+  readonly prefix?: string;
+  /** Object names must also match this Cloud Storage glob (src/chain/gcs-glob.ts). */
+  readonly matchGlob?: string;
+}
+
+/** One entry of a chain's `Triggers`. */
+export interface ChainTrigger {
+  readonly Gcs: GcsTrigger;
+}
+
 /** The JSON of a chain file. */
 export interface ChainDefinition {
   readonly $schema?: string;
@@ -313,6 +331,8 @@ export interface ChainDefinition {
   /** Most runs of this chain running at once; runs started beyond it wait, in start order. */
   readonly MaxConcurrentRuns?: number;
   readonly Schedule?: ChainSchedule;
+  /** Files whose arrival starts a run (see ChainTrigger). */
+  readonly Triggers?: readonly ChainTrigger[];
   readonly Defaults?: ChainDefaults;
   readonly States: Readonly<Record<string, State>>;
 }

@@ -9,6 +9,7 @@ import { scheduleProblems } from './schedule-checks.js';
 import { chainSchemaValidator } from './schema.js';
 import { stateProblems } from './state-checks.js';
 import { taskProblems } from './task-checks.js';
+import { triggerProblems } from './trigger-checks.js';
 import type { ChainDefinition } from './types.js';
 
 /**
@@ -39,6 +40,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...schemaProblems(validate.errors ?? [], json),
     ...deadlineProblems(json),
     ...scheduleProblems(json),
+    ...triggerProblems(json),
     ...graphProblems(json),
     ...stateProblems(json),
     ...choiceProblems(json),

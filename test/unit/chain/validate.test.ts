@@ -98,7 +98,7 @@ describe('validateChain', () => {
       name: 'unknown top-level field',
       json: edit([['Version'], '1.0'], [['Owner'], 'me']),
       expected: [
-        'unknown field "Owner" (allowed: $schema, Comment, StartAt, TimeoutSeconds, Deadline, MaxConcurrentRuns, Schedule, Defaults, States)',
+        'unknown field "Owner" (allowed: $schema, Comment, StartAt, TimeoutSeconds, Deadline, MaxConcurrentRuns, Schedule, Triggers, Defaults, States)',
         'Version: not supported in this version of dfchain; remove it',
       ],
     },
@@ -557,7 +557,7 @@ describe('validateChain', () => {
         },
       },
       expected: [
-        'unknown field "Retry" (allowed: $schema, Comment, StartAt, TimeoutSeconds, Deadline, MaxConcurrentRuns, Schedule, Defaults, States)',
+        'unknown field "Retry" (allowed: $schema, Comment, StartAt, TimeoutSeconds, Deadline, MaxConcurrentRuns, Schedule, Triggers, Defaults, States)',
         `States.Ingest: unknown field "Nxt" (allowed: ${TASK_FIELDS}; did you mean "Next"?)`,
         'States.Ingest: needs "Next" (the state to run after it) or "End": true',
         'States.Ingest.Region: required (or set Defaults.Region for every Task)',
