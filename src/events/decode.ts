@@ -1,14 +1,19 @@
 import { decodeCommand, looksLikeCommand } from './command.js';
 import { STATUS_CHANGED_EVENT_TYPE, decodeStatusChanged } from './eventarc.js';
+import { decodeGcsNotification, looksLikeGcsNotification } from './gcs-notification.js';
 import { eventData, foreign, isObject, malformed, quote, typeName } from './inspect.js';
 import { decodeLogEntry, looksLikeLogEntry } from './log-entry.js';
-import { PUBSUB_EVENT_TYPE, readPubSubPayload } from './pubsub.js';
+import { PUBSUB_EVENT_TYPE, readAttributes, readPubSubPayload } from './pubsub.js';
 import type { IncomingEvent, Signal } from './signal.js';
 
 function decodePubSub(data: unknown): Signal {
   const parsed = eventData(data);
   if (!parsed.ok) return malformed(`Pub/Sub event data is not JSON: ${parsed.error}`);
   const payload = readPubSubPayload(parsed.value);
+  // Recognised by its attributes: Cloud Storage writes the object resource as data, no dfchain field.
+  const attributes = readAttributes(parsed.value);
+  if (attributes !== undefined && looksLikeGcsNotification(attributes))
+    return decodeGcsNotification(attributes, payload);
   if ('kind' in payload) return payload;
   const value = payload.value;
   if (!isObject(value)) {

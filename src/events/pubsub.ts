@@ -81,3 +81,17 @@ function readMessageData(message: UnknownObject): { readonly value: unknown } | 
   if (!parsed.ok) return malformed(`message.data is not JSON: ${parsed.error}`);
   return { value: parsed.value };
 }
+
+/**
+ * A Pub/Sub message's `attributes` (a map of strings in PubsubMessage), or undefined when the
+ * envelope has none or they are not all strings.
+ */
+export function readAttributes(data: unknown): Readonly<Record<string, string>> | undefined {
+  if (!isObject(data) || !isObject(data['message'])) return undefined;
+  const attributes = data['message']['attributes'];
+  if (!isObject(attributes)) return undefined;
+  const values = Object.values(attributes);
+  return values.every((value) => typeof value === 'string')
+    ? (attributes as Readonly<Record<string, string>>)
+    : undefined;
+}

@@ -66,6 +66,21 @@ export interface RedriveSignal {
   readonly runId: string;
 }
 
+/**
+ * A Cloud Storage object was finalized (an OBJECT_FINALIZE notification): every chain whose
+ * Triggers match it starts a run with `input`.
+ */
+export interface ObjectFinalizedSignal {
+  readonly kind: 'objectFinalized';
+  readonly bucket: string;
+  /** The object's name. */
+  readonly name: string;
+  /** The object's generation (decimal digits, as the JSON API writes int64). */
+  readonly generation: string;
+  /** The run input: the object, as gcs-notification.ts builds it. */
+  readonly input: JsonObject;
+}
+
 /** A message dfchain will not act on, with the reason it is logged under. */
 export interface IgnoredSignal {
   readonly kind: 'ignored';
@@ -82,6 +97,7 @@ export type Signal =
   | TimerSignal
   | CancelSignal
   | RedriveSignal
+  | ObjectFinalizedSignal
   | IgnoredSignal;
 
 /** What the decoder needs of a CloudEvent (functions-framework's `CloudEvent<unknown>`). */

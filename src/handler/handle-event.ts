@@ -6,6 +6,7 @@ import type { HandlerDeps, Invocation } from './deps.js';
 import { invocation } from './invocation.js';
 import { handleJobEnded } from './job-ended.js';
 import { releaseUncalled } from './launch.js';
+import { handleObjectFinalized } from './object-trigger.js';
 import { handleRedrive } from './redrive.js';
 import { handleStart } from './start.js';
 import { handleTick } from './tick.js';
@@ -34,6 +35,8 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleCancel(deps, signal);
     case 'redrive':
       return handleRedrive(deps, signal, event.id ?? '');
+    case 'objectFinalized':
+      return handleObjectFinalized(deps, signal);
   }
 }
 
