@@ -17,6 +17,24 @@ export interface ScheduleFact {
   readonly message: string;
 }
 
+/** A chain's trigger on a bucket (Triggers[].Gcs): `prefix` is "" when the trigger has none. */
+export interface TriggerFact {
+  readonly chain: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly matchGlob?: string;
+}
+
+/**
+ * One Cloud Storage notification to create on the events topic (OBJECT_FINALIZE, JSON_API_V1):
+ * a bucket and an object-name prefix ("" for every object). A notification takes one prefix
+ * only (notifications.insert `object_name_prefix`), so globs are applied by the function.
+ */
+export interface NotificationFact {
+  readonly bucket: string;
+  readonly prefix: string;
+}
+
 /**
  * What a deployment must grant or create for a set of chains, read from the chain files the
  * way the sink filter is: the regions that need an Eventarc trigger, the service accounts the
@@ -39,6 +57,40 @@ export interface ChainFacts {
   readonly defaultServiceAccountTasks: readonly string[];
   /** The chains' Schedules, by chain name: one Cloud Scheduler job each. */
   readonly schedules: readonly ScheduleFact[];
+  /** The chains' Triggers, by chain, bucket and prefix. */
+  readonly triggers: readonly TriggerFact[];
+  /**
+   * The bucket notifications the Triggers need, by bucket and prefix: one per distinct prefix,
+   * leaving out a prefix that a shorter one on the same bucket already covers (it would only
+   * deliver the same object twice).
+   */
+  readonly notifications: readonly NotificationFact[];
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The Triggers of `chain`, as deploy facts. */
+export function triggerFacts(chain: Chain): TriggerFact[] {
+  return (chain.definition.Triggers ?? []).map(({ Gcs }) => ({
+    chain: chain.name,
+    bucket: Gcs.bucket,
+    prefix: Gcs.prefix ?? '',
+    ...(Gcs.matchGlob === undefined ? {} : { matchGlob: Gcs.matchGlob }),
+  }));
+}
+
+/** The notifications `triggers` need: per bucket, the prefixes no shorter one covers. */
+export function notificationFacts(triggers: readonly TriggerFact[]): NotificationFact[] {
+  const sortedPairs = [...new Set(triggers.map((t) => JSON.stringify([t.bucket, t.prefix])))]
+    .map((pair) => JSON.parse(pair) as [string, string])
+    .sort(([b1, p1], [b2, p2]) => byText(b1, b2) || byText(p1, p2));
+  const kept: NotificationFact[] = [];
+  for (const [bucket, prefix] of sortedPairs) {
+    // Sorted, a covering prefix comes before every prefix it covers.
+    const covered = kept.some((n) => n.bucket === bucket && prefix.startsWith(n.prefix));
+    if (!covered) kept.push({ bucket, prefix });
+  }
+  return kept;
 }
 
 /** The Cloud Scheduler job of `chain`'s Schedule, or undefined when it has none. */
@@ -119,7 +171,9 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const computedServiceAccounts: string[] = [];
   const defaultServiceAccountTasks: string[] = [];
   const schedules: ScheduleFact[] = [];
+  const triggers: TriggerFact[] = [];
   for (const chain of chains) {
+    triggers.push(...triggerFacts(chain));
     const schedule = scheduleFact(chain);
     if (schedule !== undefined) schedules.push(schedule);
     const defaults: Fields = isFields(chain.definition.Defaults) ? chain.definition.Defaults : {};
@@ -177,6 +231,11 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     computedServiceAccounts: sorted(computedServiceAccounts),
     defaultServiceAccountTasks: sorted(defaultServiceAccountTasks),
     schedules: schedules.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)),
+    triggers: triggers.sort(
+      (a, b) =>
+        byText(a.chain, b.chain) || byText(a.bucket, b.bucket) || byText(a.prefix, b.prefix),
+    ),
+    notifications: notificationFacts(triggers),
   };
 }
 
@@ -189,11 +248,16 @@ export const FACT_KINDS = {
   'computed-template-path': 'computedTemplatePaths',
   'computed-service-account': 'computedServiceAccounts',
   'default-service-account': 'defaultServiceAccountTasks',
-} as const satisfies Record<string, Exclude<keyof ChainFacts, 'schedules'>>;
+} as const satisfies Record<
+  string,
+  Exclude<keyof ChainFacts, 'schedules' | 'triggers' | 'notifications'>
+>;
 
 /**
  * The facts as `kind value` lines (values hold no newline), in FACT_KINDS order, then one
- * `schedule CHAIN TIMEZONE CRON` line per schedule (the cron last: it holds spaces).
+ * `schedule CHAIN TIMEZONE CRON` line per schedule (the cron last: it holds spaces), then one
+ * `notification BUCKET PREFIX` line per bucket notification (the prefix as JSON, last: it may
+ * hold spaces or be empty).
  */
 export function renderFacts(facts: ChainFacts): string[] {
   return [
@@ -201,5 +265,6 @@ export function renderFacts(facts: ChainFacts): string[] {
       facts[key].map((value) => `${kind} ${value}`),
     ),
     ...facts.schedules.map((s) => `schedule ${s.chain} ${s.timeZone} ${s.cron}`),
+    ...facts.notifications.map((n) => `notification ${n.bucket} ${JSON.stringify(n.prefix)}`),
   ];
 }

@@ -34,6 +34,8 @@ describe('deploy facts of the chains', () => {
         'example: States.Transform',
       ],
       schedules: [],
+      triggers: [],
+      notifications: [],
     });
   });
 
