@@ -172,6 +172,8 @@ upsert gcloud scheduler jobs describe "$scheduler_job" --location="$region" "$p"
   --description='dfchain tick: reconcile running runs'
 # The chains' Schedules: one job each on the same topic (infra/schedules.sh).
 schedules_deploy
+# The chains' Triggers: bucket notifications on the same topic (infra/triggers.sh).
+triggers_deploy
 
 if [ "$eventarc" = true ]; then
   # Direct events from Dataflow (unlike Pub/Sub ones) need the receiver role on the trigger.

@@ -200,6 +200,8 @@ source "$root/infra/steps.sh"
 source "$root/infra/observability.sh"
 # shellcheck source=schedules.sh
 source "$root/infra/schedules.sh"
+# shellcheck source=triggers.sh
+source "$root/infra/triggers.sh"
 
 # Refuse to deploy chains the function would refuse to load.
 dfchain validate --chains-dir "$chains_dir" >&2 ||
@@ -230,6 +232,8 @@ for bucket in "${extra_template_buckets[@]}"; do
 done
 # The chains' Schedules, one Cloud Scheduler job each (infra/schedules.sh).
 [ "$teardown" = true ] || read_schedules
+# The chains' Triggers, one bucket notification per bucket and prefix (infra/triggers.sh).
+[ "$teardown" = true ] || read_triggers
 # The function may act as the default worker account and as every account a chain names.
 act_as=("$worker_sa")
 for account in "${chain_sas[@]}"; do
@@ -358,6 +362,7 @@ if [ "$dry_run" = true ]; then
     plan "creates or updates:" "log metrics and alert policies (below), one scheduler job per chain Schedule (below)"
     observability_plan
     schedules_plan
+    triggers_plan
   fi
   echo "#"
 fi

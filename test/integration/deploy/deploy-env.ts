@@ -6,7 +6,8 @@ import { ROOT, runProgram, type Outcome } from './shell-script.js';
 /**
  * Sample values of what a dry run of infra/deploy.sh reads at run time (its ${NAME}s), for
  * parseScript: the project number, the sink's writer, the trigger and its subscription, and the
- * alert policies found by display name with their channels (infra/observability.sh).
+ * alert policies found by display name with their channels (infra/observability.sh), and the
+ * Cloud Storage service agent (infra/triggers.sh).
  */
 export const SAMPLE = {
   PROJECT_NUMBER: '123456789012',
@@ -18,6 +19,7 @@ export const SAMPLE = {
   RUNS_FAILED_CHANNELS: 'projects/demo-proj/notificationChannels/9',
   DEADLINE_MISSED_POLICY: 'projects/demo-proj/alertPolicies/222',
   DEADLINE_MISSED_CHANNELS: 'projects/demo-proj/notificationChannels/9',
+  STORAGE_AGENT: 'service-123456789012@gs-project-accounts.iam.gserviceaccount.com',
 } as const;
 
 /** Environment without any Google credentials or gcloud settings of the machine. */

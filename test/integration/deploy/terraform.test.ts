@@ -460,4 +460,33 @@ describe('infra/terraform', function () {
       '${base64encode(try(tostring(each.value.message), jsonencode(each.value.message)))}',
     );
   });
+
+  it('triggers: one bucket notification per notifications entry of chain_facts, as deploy.sh makes them, after the agent may publish', () => {
+    const locals = tf['locals'] as unknown as Block[];
+    assert.equal(
+      locals.find((l) => 'notifications' in l)?.['notifications'],
+      '${{ for n in try(local.facts.notifications, []) : "${n.bucket}/${n.prefix}" => n }}',
+    );
+    const notification = resource('google_storage_notification', 'trigger');
+    assert.equal(notification['for_each'], '${local.notifications}');
+    assert.equal(notification['bucket'], '${each.value.bucket}');
+    assert.equal(notification['payload_format'], 'JSON_API_V1');
+    assert.equal(notification['topic'], '${google_pubsub_topic.events.id}');
+    assert.deepEqual(notification['event_types'], ['OBJECT_FINALIZE']);
+    assert.equal(
+      notification['object_name_prefix'],
+      '${each.value.prefix == "" ? null : each.value.prefix}',
+    );
+    assert.deepEqual(notification['depends_on'], [
+      '${google_pubsub_topic_iam_member.storage_publisher}',
+    ]);
+    const grant = resource('google_pubsub_topic_iam_member', 'storage_publisher');
+    assert.equal(grant['topic'], '${google_pubsub_topic.events.name}');
+    assert.equal(grant['role'], 'roles/pubsub.publisher');
+    assert.equal(
+      grant['member'],
+      'serviceAccount:${data.google_storage_project_service_account.gcs[0].email_address}',
+    );
+    assert.equal(grant['count'], '${length(local.notifications) > 0 ? 1 : 0}');
+  });
 });
