@@ -45,14 +45,14 @@ export function directTransport(
   return {
     kind: 'direct-push',
     deliveries,
-    publish(data) {
+    publish(data, attributes = {}) {
       const messageId = String(++next);
       const body = JSON.stringify({
         message: {
           data: data.toString('base64'),
           messageId,
           publishTime: new Date().toISOString(),
-          attributes: {},
+          attributes,
         },
         subscription: `projects/${projectId}/subscriptions/${topicName}-push`,
       });

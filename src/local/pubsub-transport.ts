@@ -30,7 +30,8 @@ export async function pubsubTransport(
     });
     return {
       kind: 'pubsub-emulator',
-      publish: (data) => topic.publishMessage({ data }),
+      publish: (data, attributes) =>
+        topic.publishMessage({ data, ...(attributes ? { attributes: { ...attributes } } : {}) }),
       ...(deliveries ? { deliveries } : {}),
       stop: async () => {
         await pubsub.close();

@@ -218,9 +218,9 @@ export class LocalStack {
     }
   }
 
-  /** Publishes a JSON message on the events topic. */
-  publish(message: unknown): Promise<string> {
-    return this.transport.publish(Buffer.from(JSON.stringify(message)));
+  /** Publishes a JSON message on the events topic, with `attributes` when given. */
+  publish(message: unknown, attributes?: Readonly<Record<string, string>>): Promise<string> {
+    return this.transport.publish(Buffer.from(JSON.stringify(message)), attributes);
   }
 
   /** Resolves with the first function line (past or future) matching `predicate`. */

@@ -4,8 +4,11 @@ import type { DeliveryLedger } from './deliveries.js';
 export interface Transport {
   /** `pubsub-emulator`: a real push subscription; `direct-push`: Pub/Sub's push body, posted here. */
   readonly kind: 'pubsub-emulator' | 'direct-push';
-  /** Publishes `data` (bytes, as a message's data) and resolves with the message id. */
-  publish(data: Buffer): Promise<string>;
+  /**
+   * Publishes `data` (bytes, as a message's data) with `attributes` (the message's string map,
+   * as a Cloud Storage notification carries its event in them) and resolves with the message id.
+   */
+  publish(data: Buffer, attributes?: Readonly<Record<string, string>>): Promise<string>;
   /** Pushes and acknowledgements per message id, when this transport counts them. */
   readonly deliveries?: DeliveryLedger;
   stop(): Promise<void>;
