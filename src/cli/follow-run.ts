@@ -11,7 +11,7 @@ import {
   type Seen,
 } from './follow.js';
 import type { RunView } from './status-view.js';
-import { runView } from './status.js';
+import { readRunDocs, runView } from './status.js';
 
 /** How `dfchain start --follow` follows a run. */
 export interface FollowOptions {
@@ -39,13 +39,10 @@ export interface FollowOptions {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The run as status shows it (run, then parts, then history: see runView), or undefined. */
+/** The run as status shows it (read by readRunDocs), or undefined. */
 async function readView(store: RunStore, runId: string): Promise<RunView | undefined> {
-  const run = await store.get(runId);
-  if (!run) return undefined;
-  const parts = await store.parts(runId);
-  const history = await store.history(runId);
-  return runView(run, history, parts);
+  const docs = await readRunDocs(store, runId);
+  return docs && runView(docs.run, docs.history, docs.parts);
 }
 
 function eventLine(event: FollowEvent, style: Style): string {

@@ -390,17 +390,30 @@ export async function statusCommand(
   return read.run.status === 'FAILED' ? 2 : 0;
 }
 
+/**
+ * A run's documents in the order {@link runView} needs: the run, then its parts, then its
+ * history, so a step that ends meanwhile shows in both, never in neither. Undefined: no run.
+ */
+export async function readRunDocs(
+  store: RunStore,
+  runId: string,
+): Promise<{ run: Run; parts: Run[]; history: Step[] } | undefined> {
+  const run = await store.get(runId);
+  if (!run) return undefined;
+  const parts = await store.parts(runId);
+  const history = await store.history(runId);
+  return { run, parts, history };
+}
+
 async function readRun(
   store: RunStore,
   runId: string,
   graph: boolean,
   prices?: PriceTable,
 ): Promise<Read | undefined> {
-  const run = await store.get(runId);
-  if (!run) return undefined;
-  // Run, then parts, then history: a step that ends meanwhile shows in both, never in neither.
-  const parts = await store.parts(runId);
-  const history = await store.history(runId);
+  const docs = await readRunDocs(store, runId);
+  if (!docs) return undefined;
+  const { run, parts, history } = docs;
   // Places are read after the documents that record the waiters: one admitted in between still
   // shows, counted behind those still ahead of it; the next status shows it admitted.
   const { places, runSlots } = await readAdmission(store, run, parts);
