@@ -202,3 +202,20 @@ export class TimerPermanentError extends NonRetryableError {
     super(message, 'TIMER_PERMANENT', options);
   }
 }
+
+/** Publishing a Task's message failed in a way that may pass (unavailable, deadline, quota). */
+export class PublishTransientError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PUBLISH_TRANSIENT', options);
+  }
+}
+
+/**
+ * Publishing a Task's message was refused for good (no such topic, no permission, a message
+ * Pub/Sub does not take): the Task fails with States.TaskFailed.
+ */
+export class PublishPermanentError extends NonRetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'PUBLISH_PERMANENT', options);
+  }
+}

@@ -13,6 +13,7 @@ import { MemoryRunStore } from './store/memory.js';
 import type { RunStore } from './store/port.js';
 import { createCloudTasksTimers } from './timers/cloud-tasks.js';
 import { createLocalTimers } from './timers/local.js';
+import { createPublisher } from './pubsub/client.js';
 import type { TimerPort } from './timers/port.js';
 
 function createStore(config: Config): RunStore {
@@ -79,6 +80,7 @@ export function createDeps(config: Config): HandlerDeps {
     dataflow: createDataflow(config),
     store: createStore(config),
     timers: createTimers(config, logger),
+    publisher: createPublisher(config.projectId),
     clock: systemClock,
     logger,
     confirmDeadlineMs: config.confirmDeadlineMs,

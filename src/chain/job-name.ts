@@ -53,7 +53,8 @@ export function chainPrefixes(chains: Iterable<Chain>): Set<string> {
   const prefixes = new Set<string>();
   const collect = (states: Readonly<Record<string, State>>): void => {
     for (const state of Object.values(states)) {
-      if (state.Type === 'Task') prefixes.add(state.Parameters.jobName);
+      if (state.Type === 'Task' && state.Parameters.jobName !== undefined)
+        prefixes.add(state.Parameters.jobName);
       else if (state.Type === 'Parallel') state.Branches.forEach((b) => collect(b.States));
       else if (state.Type === 'Map') collect(mapProcessor(state).States);
     }

@@ -9,6 +9,7 @@ import { parsePathExpression } from './paths.js';
 import { stateFields } from './schema-problems.js';
 import { ANY, type Shape } from './shape.js';
 import { lookupShape } from './shape-path.js';
+import { waitsForTaskToken } from './resources.js';
 import { STATE_TYPES, type StateType } from './types.js';
 
 /** Where a `$` path is read: what `$` is there and how to name it when it has no origin. */
@@ -17,6 +18,8 @@ interface Reader {
   readonly root: string;
   /** Read by a Map's ItemSelector (or older Parameters): `$$.Map` exists. */
   readonly inItemSelector: boolean;
+  /** Read by a `.waitForTaskToken` Task's Parameters: `$$.Task.Token` exists. */
+  readonly inWaitingTask?: boolean;
 }
 
 /** Path fields that read the state input after InputPath. */
@@ -60,7 +63,7 @@ function pathFinding(
 ): Pick<Finding, 'message' | 'warning'> | undefined {
   const text = JSON.stringify(path.text);
   if (path.root === '$$') {
-    const message = contextPathProblem(path, reader.inItemSelector);
+    const message = contextPathProblem(path, reader.inItemSelector, reader.inWaitingTask);
     return message === undefined ? undefined : { message, warning: false };
   }
   const found = lookupShape(path, reader.dollar, reader.root);
@@ -159,7 +162,8 @@ function stateReads(
   read('ErrorPath', input);
   read('CausePath', input);
   const selecting = { ...effective, inItemSelector: true };
-  template('Parameters', type === 'Map' ? selecting : effective);
+  const waiting = { ...effective, inWaitingTask: waitsForTaskToken(state.Resource) };
+  template('Parameters', type === 'Map' ? selecting : type === 'Task' ? waiting : effective);
   template('ItemSelector', selecting);
   // A Parallel's or Map's own ResultSelector is where its result is meant to be picked apart:
   // no warning there; what it selects stays lost for the states that read it later.

@@ -15,6 +15,7 @@ import { dynamicEntries } from './parameters.js';
 import { parsePathExpression } from './paths.js';
 import { describe } from './schema-problems.js';
 import { trustedFieldProblems } from './trusted-fields.js';
+import { isDataflowResource } from './resources.js';
 
 const asUnknownObject = (value: unknown): UnknownObject | undefined =>
   isObject(value) ? value : undefined;
@@ -43,7 +44,9 @@ export function taskProblems(chain: unknown): ChainProblem[] {
   const prefixes = new Map<string, string>();
   for (const { state, place } of chainStates(root)) {
     if (state.Type !== 'Task') continue;
-    if (!Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
+    // A published message has no region: only Dataflow Tasks need one.
+    const dataflow = isDataflowResource(state.Resource);
+    if (dataflow && !Object.hasOwn(state, 'Region') && defaults?.Region === undefined) {
       problems.push({
         path: `${place}.Region`,
         message: 'required (or set Defaults.Region for every Task)',

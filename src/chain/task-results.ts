@@ -1,13 +1,17 @@
-import { objectShape, STRING, type Shape } from './shape.js';
+import { ANY, objectShape, STRING, type Shape } from './shape.js';
 import type { TaskResource } from './types.js';
 
 /**
  * The fields of each resource's result object (ARCHITECTURE §2.1; the engine builds it in
- * src/engine/job-ended.ts taskResult, and a unit test holds the two together).
+ * src/engine/job-ended.ts taskResult, and a unit test holds the two together); null: the
+ * result is the workload's (a callback's output).
  */
-export const TASK_RESULT_FIELDS: Readonly<Record<TaskResource, readonly string[]>> = {
+export const TASK_RESULT_FIELDS: Readonly<Record<TaskResource, readonly string[] | null>> = {
   'dataflow:flexTemplate': ['jobId', 'jobName', 'projectId', 'location', 'currentState'],
   'dataflow:template': ['jobId', 'jobName', 'projectId', 'location', 'currentState'],
+  'pubsub:publish': ['messageId'],
+  // The callback's output: the workload decides its shape.
+  'pubsub:publish.waitForTaskToken': null,
 };
 
 /**
@@ -18,6 +22,7 @@ export function taskResultShape(name: string, resource: unknown): Shape | undefi
   if (typeof resource !== 'string' || !Object.hasOwn(TASK_RESULT_FIELDS, resource))
     return undefined;
   const fields = TASK_RESULT_FIELDS[resource as TaskResource];
+  if (fields === null) return ANY;
   return objectShape(
     fields.map((field) => [field, STRING] as const),
     true,

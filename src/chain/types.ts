@@ -33,7 +33,12 @@ export const UNSUPPORTED_FIELDS = [
 export type UnsupportedField = (typeof UNSUPPORTED_FIELDS)[number];
 
 /** Task resources dfchain launches. */
-export const TASK_RESOURCES = ['dataflow:flexTemplate', 'dataflow:template'] as const;
+export const TASK_RESOURCES = [
+  'dataflow:flexTemplate',
+  'dataflow:template',
+  'pubsub:publish',
+  'pubsub:publish.waitForTaskToken',
+] as const;
 
 /** A Task resource. */
 export type TaskResource = (typeof TASK_RESOURCES)[number];
@@ -44,8 +49,14 @@ export type TaskResource = (typeof TASK_RESOURCES)[number];
  * parameter of `templates.launch` (the schema keeps each resource to its own fields).
  */
 export interface TaskParameters {
-  /** Prefix of the Dataflow job name; dfchain appends a run-unique suffix. */
-  readonly jobName: string;
+  /** Prefix of the Dataflow job name; dfchain appends a run-unique suffix (Dataflow resources). */
+  readonly jobName?: string;
+  /** `pubsub:publish…`: the topic, `projects/P/topics/T` or a topic of the function's project. */
+  readonly topic?: string;
+  /** `pubsub:publish…`: the message body, published as JSON. */
+  readonly data?: Json;
+  /** `pubsub:publish…`: the message's attributes. */
+  readonly attributes?: JsonObject;
   readonly containerSpecGcsPath?: string;
   readonly gcsPath?: string;
   readonly parameters?: JsonObject;

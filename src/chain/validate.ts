@@ -3,6 +3,7 @@ import { choiceProblems } from './choice-checks.js';
 import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
+import { publishProblems } from './publish-checks.js';
 import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { scheduleProblems } from './schedule-checks.js';
@@ -46,6 +47,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...choiceProblems(json),
     ...errorProblems(json),
     ...taskProblems(json),
+    ...publishProblems(json),
     ...(options.paths ? pathShapeProblems(json) : []),
   ];
   return inFileOrder(json, all);

@@ -4,6 +4,13 @@ import type { ClassicTemplateLaunch, FlexTemplateLaunch } from '../dataflow/job.
 import type { DataflowDryRunPort } from '../dataflow/port.js';
 import { jobLabels } from '../engine/labels.js';
 import { classicLaunchRequest, launchRequest } from '../engine/launch-request.js';
+import {
+  publishRequest,
+  tokenPlaceholder,
+  type PublishRequest,
+} from '../engine/publish-request.js';
+import { stepPrefix, waitsForTaskToken } from '../chain/resources.js';
+import { PublishPermanentError } from '../errors.js';
 import { DRY_RUN_ID, type ResolvedTask } from './task-inputs.js';
 
 /** The chain a Task belongs to, and the deployment's defaults its request takes. */
@@ -41,7 +48,7 @@ function built<T>(
 ): T {
   // Dataflow checks the whole name, so a dry run sends a real one (with no nonce).
   const { jobName, runId, part } = naming ?? {
-    jobName: jobNameFor(task.state.Parameters.jobName, {
+    jobName: jobNameFor(stepPrefix(task.state.Resource, task.state.Parameters.jobName), {
       chain: chain.chain,
       runId: DRY_RUN_ID,
       state: task.place,
@@ -78,6 +85,38 @@ export function classicTemplateRequest(
 }
 
 /**
+ * The Pub/Sub message a `pubsub:publish…` Task would publish, built by the engine's code; where
+ * the run hands out its task token, the placeholder the function replaces with it.
+ */
+export function publishTaskRequest(
+  task: TaskRequestInput,
+  chain: DryRunChain,
+  naming: LaunchNaming,
+  projectId: string,
+): PublishRequest {
+  const waits = waitsForTaskToken(task.state.Resource);
+  const ids = { runId: naming.runId, state: task.name, step: naming.jobName };
+  return publishRequest(
+    task.parameters,
+    projectId,
+    ids,
+    waits ? tokenPlaceholder(naming.jobName) : undefined,
+  );
+}
+
+/** Pub/Sub has no dry run: the topic must at least resolve to a full topic name. */
+function checkTopic(task: ResolvedTask, chain: DryRunChain): Promise<void> {
+  const naming = { jobName: 'publish-dry-run', runId: DRY_RUN_ID };
+  const { topic } = publishTaskRequest(task, chain, naming, task.ref.projectId);
+  if (!/^projects\/[^/]+\/topics\/[a-zA-Z][-\w.~+%]{2,254}$/.test(topic)) {
+    throw new PublishPermanentError(
+      `${task.place}.Parameters.topic: ${JSON.stringify(topic)} is not a Pub/Sub topic name (projects/P/topics/T, T 3 to 255 characters starting with a letter)`,
+    );
+  }
+  return Promise.resolve();
+}
+
+/**
  * The dry run of each Task resource. A Record, so a new resource does not compile without one:
  * classic templates call `templates.launch` with `validateOnly` as a query parameter; a resource
  * without a validating API (Pub/Sub) gets a dry run that resolves.
@@ -87,4 +126,6 @@ export const DRY_RUNS: Readonly<Record<TaskResource, DryRun>> = {
     port.validateFlexTemplate(task.ref, flexTemplateRequest(task, chain)),
   'dataflow:template': (port, task, chain) =>
     port.validateTemplate(task.ref, classicTemplateRequest(task, chain)),
+  'pubsub:publish': (_port, task, chain) => checkTopic(task, chain),
+  'pubsub:publish.waitForTaskToken': (_port, task, chain) => checkTopic(task, chain),
 };

@@ -1,14 +1,17 @@
 import { didYouMean } from '../chain/did-you-mean.js';
 import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
 import { mapProcessor, type ChainDefinition, type TaskResource } from '../chain/types.js';
-import { isClassicLaunch, type TemplateLaunch } from '../dataflow/job.js';
+import type { TemplateLaunch } from '../dataflow/job.js';
 import { jobLabels } from '../engine/labels.js';
 import { partKey } from '../engine/part-names.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import type { PublishRequest } from '../engine/publish-request.js';
+import { stepPrefix } from '../chain/resources.js';
 import {
   classicTemplateRequest,
   flexTemplateRequest,
+  publishTaskRequest,
   type DryRunChain,
   type LaunchNaming,
 } from './dry-run.js';
@@ -63,9 +66,14 @@ export interface RenderedTask {
    * The launch request, `.$` resolved, `<unresolved: …>` where the run must get there first; a
    * classic one as `{kind: "classic", gcsPath, launchParameter}` (gcsPath goes in the query).
    */
-  readonly request: TemplateLaunch;
+  readonly request: TemplateLaunch | PublishRequest;
   /** What does not resolve without running, as `dfchain validate --remote` warns of it. */
   readonly unresolved: readonly { readonly path: string; readonly message: string }[];
+}
+
+/** The message a publish Task sends, in the Task's project. */
+function publishRender(view: TaskView, chain: DryRunChain, naming: LaunchNaming): PublishRequest {
+  return publishTaskRequest(view, chain, naming, view.ref.projectId);
 }
 
 /** How each Task resource's launch is rendered: a Record, so a new resource needs its entry. */
@@ -78,12 +86,14 @@ const REQUESTS: Readonly<
         view: TaskView,
         chain: DryRunChain,
         naming: LaunchNaming,
-      ) => TemplateLaunch;
+      ) => TemplateLaunch | PublishRequest;
     }
   >
 > = {
   'dataflow:flexTemplate': { method: 'flexTemplates.launch', request: flexTemplateRequest },
   'dataflow:template': { method: 'templates.launch', request: classicTemplateRequest },
+  'pubsub:publish': { method: 'topics.publish', request: publishRender },
+  'pubsub:publish.waitForTaskToken': { method: 'topics.publish', request: publishRender },
 };
 
 /** The state name with its scope: `Ingest`, `Fan[0]/Solo`, `Each[*]/Load`. */
@@ -112,7 +122,7 @@ export function renderTasks(options: RenderOptions): RenderedTask[] {
     ...(options.now !== undefined ? { now: options.now } : {}),
   });
   return views.map((view) => {
-    const prefix = view.state.Parameters.jobName;
+    const prefix = stepPrefix(view.state.Resource, view.state.Parameters.jobName);
     // A branch's or item's jobs carry its part's key, derived from its scope path alone.
     const part = view.scope === '' ? undefined : partKey(view.scope);
     const naming: LaunchNaming = {
@@ -200,6 +210,8 @@ function taskLines(task: RenderedTask, file: string): string[] {
   if (task.scope?.includes('[*]'))
     notes.push("dfchain-part is the first item's, each item has its own");
   const labels = Object.entries(task.labels).map(([k, v]) => `${k}=${v}`);
+  const request = task.request;
+  const classic = request.kind === 'classic' ? request : undefined;
   const lines = [
     taskTitle(task),
     `  resource  ${task.resource} (${task.method})`,
@@ -208,10 +220,10 @@ function taskLines(task: RenderedTask, file: string): string[] {
     `  job name  ${task.jobNamePrefix}-${JOB_NAME_SUFFIX_PLACEHOLDER} (the suffix derives from the run's random nonce: new for each run and each attempt)`,
     `  labels    ${labels.join(' ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
     // A classic launch sends gcsPath as a query parameter and LaunchTemplateParameters as the body.
-    ...(isClassicLaunch(task.request) ? [`  gcsPath   ${task.request.gcsPath}`] : []),
+    ...(classic ? [`  gcsPath   ${classic.gcsPath}`] : []),
     '  request',
     ...JSON.stringify(
-      isClassicLaunch(task.request) ? task.request.launchParameter : task.request,
+      classic ? classic.launchParameter : task.request,
       null,
       2,
     )

@@ -5,6 +5,7 @@ import {
   DataflowPermanentError,
   DataflowTransientError,
   DfchainError,
+  PublishPermanentError,
   type ChainProblem,
 } from '../errors.js';
 import type { JsonObject } from '../json.js';
@@ -70,6 +71,7 @@ async function dryRun(
     }
     if (error instanceof DataflowTransientError)
       return `Dataflow did not validate it (run again): ${error.message}`;
+    if (error instanceof PublishPermanentError) return `Pub/Sub would refuse it: ${error.message}`;
     if (error instanceof DfchainError) return `Dataflow refused: ${error.message}`;
     throw error;
   }

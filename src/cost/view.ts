@@ -1,3 +1,4 @@
+import { jobEnvironment } from '../engine/step-kind.js';
 import type { Step } from '../engine/run.js';
 import { costParts, sumEstimates, type CostEstimate, type CostParts } from './estimate.js';
 import type { PriceTable } from './prices.js';
@@ -26,7 +27,7 @@ export interface RunCost {
 
 function partsOf(step: Step, prices: PriceTable): CostParts | undefined {
   if (step.usage === undefined) return undefined;
-  const flexrs = isFlexRS(step.request.launchParameter.environment);
+  const flexrs = isFlexRS(jobEnvironment(step));
   return costParts({ ...NO_USAGE, ...step.usage }, step.location, flexrs, prices);
 }
 
@@ -34,7 +35,7 @@ function partsOf(step: Step, prices: PriceTable): CostParts | undefined {
 export function stepCost(step: Step, prices: PriceTable): StepCost | undefined {
   const parts = partsOf(step, prices);
   if (step.usage === undefined || parts === undefined) return undefined;
-  const flexrs = isFlexRS(step.request.launchParameter.environment);
+  const flexrs = isFlexRS(jobEnvironment(step));
   const cost = sumEstimates([parts]).usd;
   return { usage: step.usage, cost, ...(flexrs ? { flexrs: true as const } : {}) };
 }

@@ -2,6 +2,7 @@ import type { Draft } from './draft.js';
 import type { Step } from './run.js';
 import { scoped } from './names.js';
 import { groupOf } from './part-names.js';
+import { isPublishStep } from './step-kind.js';
 import { ROOT_SCOPE } from './scope.js';
 
 /** Every running scope below `scope`, found through the frames' parent links (exact for any state name). */
@@ -49,6 +50,12 @@ function abortItems(d: Draft, scope: string): void {
  */
 export function abandonStep(d: Draft, step: Step): Step {
   const abandoned = { ...step, abandoned: true as const };
+  if (isPublishStep(step) && step.status === 'LAUNCHED') {
+    // A published message has nothing to cancel: the step ends, and its tokens with it.
+    const { lease: _lease, ...settled } = abandoned;
+    d.archiveStep({ ...settled, status: 'FAILED', endedAt: d.now });
+    return abandoned;
+  }
   d.setStep(abandoned);
   if (step.status === 'LAUNCHED') {
     d.effects.push({ kind: 'cancel', step: abandoned });

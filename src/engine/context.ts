@@ -14,6 +14,7 @@ export function contextObject(
   enteredTime: string,
   attempt: number,
   item?: MapItem,
+  taskToken?: string,
 ): JsonObject {
   return {
     Execution: {
@@ -27,5 +28,6 @@ export function contextObject(
     State: { Name: state, EnteredTime: enteredTime, RetryCount: attempt },
     StateMachine: { Id: run.chain, Name: run.chain },
     ...(item ? { Map: { Item: { Index: item.index, Value: item.value } } } : {}),
+    ...(taskToken === undefined ? {} : { Task: { Token: taskToken } }),
   };
 }

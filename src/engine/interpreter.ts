@@ -24,7 +24,9 @@ import { runChoice, runFail, runPass, runSucceed } from './states/instant.js';
 import { runMap, startItems } from './states/map.js';
 import type { Outcome, StateRun } from './states/outcome.js';
 import { runParallel } from './states/parallel.js';
-import { runTask } from './states/task.js';
+import { runTask, taskStepName } from './states/task.js';
+import { tokenPlaceholder } from './publish-request.js';
+import { waitsForTaskToken } from '../chain/resources.js';
 import { runWait } from './states/wait.js';
 
 /** Most states one transition enters: beyond it a Choice loop without Task or Wait is failing the run. */
@@ -43,10 +45,23 @@ interface Again {
   readonly retries: Readonly<Record<string, number>>;
 }
 
-function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
+function evaluation(d: Draft, scope: string, frame: Frame, state?: State): Evaluation {
   const key = entryKey(scope, frame.state, frame.visit);
+  // A waiting Task's Parameters see $$.Task.Token as a placeholder; the token replaces it when
+  // the message is published (src/engine/publish-request.ts).
+  const token =
+    state?.Type === 'Task' && waitsForTaskToken(state.Resource)
+      ? tokenPlaceholder(taskStepName(d, state, key, frame.attempt))
+      : undefined;
   return {
-    context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
+    context: contextObject(
+      d.fixed,
+      frame.state,
+      frame.enteredTime,
+      frame.attempt,
+      undefined,
+      token,
+    ),
     seed: attemptSeed(d.fixed.nonce ?? '', key, frame.attempt),
     place: placeOf(scope, frame.state),
   };
@@ -63,7 +78,7 @@ export function effectiveInputOf(
   frame: Frame,
   state: State,
 ): { stateInput: Json; effective: Json } {
-  const at = evaluation(d, scope, frame);
+  const at = evaluation(d, scope, frame, state);
   const input = frame.input;
   const stateInput =
     state.Type === 'Fail' ? input : selectPath(input, state.InputPath, at, 'InputPath');

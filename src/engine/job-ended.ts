@@ -10,6 +10,7 @@ import { dropStateTimers } from './timers.js';
 import { scoped } from './names.js';
 import type { Frame, Run, RunError, Step } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
+import { isPublishStep, jobEnvironment } from './step-kind.js';
 import { unchanged, type Transition } from './transition.js';
 
 /** The ASL error a non-successful terminal state raises. */
@@ -40,6 +41,7 @@ export function staleReason(run: Run, job: EndedJob): string | undefined {
   if (step === undefined) {
     return `job ${job.name} is not in flight in run ${run.id}: its end was already recorded (duplicate event), or it is not a step of this run`;
   }
+  if (isPublishStep(step)) return `${job.name} is a Pub/Sub step of run ${run.id}, not a Dataflow job`;
   const foreign = notOwnJobReason(run, step, job);
   return foreign === undefined
     ? undefined
@@ -70,7 +72,7 @@ export type JobUsage = ResourceUsage & { readonly metricTime?: string };
 function withUsage(transition: Transition, step: Step, usage: JobUsage | undefined): Transition {
   if (usage === undefined) return transition;
   const { metricTime: _at, ...figures } = usage;
-  const key = usageKey(step.location, isFlexRS(step.request.launchParameter.environment));
+  const key = usageKey(step.location, isFlexRS(jobEnvironment(step)));
   const run = { ...transition.run, usage: addToTotals(transition.run.usage, key, figures) };
   return { ...transition, run };
 }

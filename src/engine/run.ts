@@ -1,5 +1,6 @@
 import type { ResourceUsage, UsageTotals } from '../cost/usage.js';
 import type { TemplateLaunch } from '../dataflow/job.js';
+import type { PublishRequest } from './publish-request.js';
 import type { Json, JsonObject } from '../json.js';
 
 /** Lifecycle of a run. */
@@ -63,15 +64,27 @@ export interface Step {
   readonly projectId: string;
   readonly location: string;
   /**
-   * Exactly what is sent to `flexTemplates.launch`, or for a classic template to
-   * `templates.launch`, so a relaunch after a crash is identical.
+   * Exactly what is sent to `flexTemplates.launch`, for a classic template to
+   * `templates.launch`, or for a `pubsub:publish` Task to Pub/Sub, so a relaunch after a crash
+   * is identical.
    */
-  readonly request: TemplateLaunch;
+  readonly request: TemplateLaunch | PublishRequest;
   readonly status: StepStatus;
   readonly intendedAt: string;
   /** Set while INTENDED: the invocation allowed to launch it. */
   readonly lease?: LaunchLease;
   readonly jobId?: string;
+  /** A publish step: the Pub/Sub message id of its (last) publish. */
+  readonly messageId?: string;
+  /**
+   * A `.waitForTaskToken` step: the SHA-256 (hex) of every token handed out for it. A publish
+   * made again after a crash hands out another; any of them completes the step, once.
+   */
+  readonly tokenHashes?: readonly string[];
+  /** A waiting step with HeartbeatSeconds: the seconds each heartbeat re-arms. */
+  readonly heartbeatSeconds?: number;
+  /** Heartbeats received so far: each numbers the heartbeat timer it arms. */
+  readonly beats?: number;
   readonly launchedAt?: string;
   readonly endedAt?: string;
   readonly jobState?: string;

@@ -47,6 +47,9 @@ export const RUN_EVENTS = [
   'job.adopted',
   'job.confirmed',
   'job.cancelling',
+  'task.published',
+  'task.callback',
+  'task.heartbeat',
   'state.retrying',
   'state.caught',
   'state.waiting',
@@ -78,6 +81,10 @@ export interface RunEvent {
   readonly attempt?: number;
   /** job.confirmed: seconds from the recorded launch to the confirmed end (absent if never recorded launched). */
   readonly durationSeconds?: number;
+  /** task.published: the Pub/Sub message id. */
+  readonly messageId?: string;
+  /** task.callback: SUCCEEDED or FAILED, as the callback said. */
+  readonly callbackStatus?: string;
   /** run.redriven: how many times the run has been redriven, this time included. */
   readonly redriveCount?: number;
 }

@@ -1,20 +1,29 @@
 import { didYouMean } from '../chain/did-you-mean.js';
 import { parseTimestamp } from '../engine/timestamp.js';
 import type { JsonObject } from '../json.js';
+import { decodeCallback, decodeHeartbeat } from './callback-command.js';
 import { inputLimitProblem } from './input-limits.js';
 import { isObject, malformed, quote, typeName, type UnknownObject } from './inspect.js';
 import type { Signal } from './signal.js';
 
 /** The verbs of a dfchain command message. */
-export const COMMAND_VERBS = ['start', 'tick', 'timer', 'cancel', 'redrive'] as const;
+export const COMMAND_VERBS = [
+  'start',
+  'tick',
+  'timer',
+  'cancel',
+  'redrive',
+  'callback',
+  'heartbeat',
+] as const;
 /** A verb of a dfchain command message. */
 export type CommandVerb = (typeof COMMAND_VERBS)[number];
 
 /** A run id becomes a Dataflow label value, so it must satisfy Dataflow's label rules (kept ASCII). */
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-/** A document a timer belongs to: a run, or a Map item's part of one (`{runId}.{key}`). */
-const DOC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}(?:\.[0-9a-f]{20})?$/;
+/** A document a timer or a task token belongs to: a run, or a Map item's part of one (`{runId}.{key}`). */
+export const DOC_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}(?:\.[0-9a-f]{20})?$/;
 
 const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   start: ['dfchain', 'chain', 'runId', 'input', 'scheduled', 'scheduledTime'],
@@ -22,6 +31,8 @@ const FIELDS: Readonly<Record<CommandVerb, readonly string[]>> = {
   timer: ['dfchain', 'runId', 'timer'],
   cancel: ['dfchain', 'runId', 'cause'],
   redrive: ['dfchain', 'runId'],
+  callback: ['dfchain', 'token', 'status', 'output', 'error', 'cause'],
+  heartbeat: ['dfchain', 'token'],
 };
 
 /** Longest cause a cancel command may give (it is stored with the run and logged). */
@@ -198,5 +209,7 @@ export function decodeCommand(command: UnknownObject, envelope: CommandEnvelope 
   if (known === 'start') return decodeStart(command, envelope);
   if (known === 'cancel') return decodeCancel(command);
   if (known === 'redrive') return decodeRedrive(command);
+  if (known === 'callback') return decodeCallback(command);
+  if (known === 'heartbeat') return decodeHeartbeat(command);
   return known === 'timer' ? decodeTimer(command) : { kind: 'tick' };
 }

@@ -1,3 +1,4 @@
+import type { CallbackOutcome } from '../engine/callback.js';
 import type { JsonObject } from '../json.js';
 
 /** A Dataflow job that the log sink or Eventarc reports as ended (or failed to launch). */
@@ -66,6 +67,19 @@ export interface RedriveSignal {
   readonly runId: string;
 }
 
+/** The `callback` command: a workload reports the end of a waiting Task (its token's). */
+export interface CallbackSignal {
+  readonly kind: 'callback';
+  readonly token: string;
+  readonly outcome: CallbackOutcome;
+}
+
+/** The `heartbeat` command: a workload says its waiting Task is still alive. */
+export interface HeartbeatSignal {
+  readonly kind: 'heartbeat';
+  readonly token: string;
+}
+
 /**
  * A Cloud Storage object was finalized (an OBJECT_FINALIZE notification): every chain whose
  * Triggers match it starts a run with `input`.
@@ -97,6 +111,8 @@ export type Signal =
   | TimerSignal
   | CancelSignal
   | RedriveSignal
+  | CallbackSignal
+  | HeartbeatSignal
   | ObjectFinalizedSignal
   | IgnoredSignal;
 

@@ -1,3 +1,4 @@
+import { isDataflowStep } from '../engine/step-kind.js';
 import {
   freeIndices,
   heldSlots,
@@ -72,7 +73,8 @@ async function adoptUnslotted(
   let adopted = 0;
   for (const run of runs) {
     for (const step of Object.values(run.steps)) {
-      if (step.status !== 'LAUNCHED' || step.slot !== undefined) continue;
+      // Only Dataflow jobs count against the project's active-job budget.
+      if (step.status !== 'LAUNCHED' || step.slot !== undefined || !isDataflowStep(step)) continue;
       const pool = jobsPool(step.projectId);
       const transition = await applyToRun(inv, run.id, async (current) => {
         const now = current.steps[step.jobName];

@@ -1,3 +1,4 @@
+import { isDataflowStep } from '../engine/step-kind.js';
 import { freeIndices, heldSlots, jobsPool, waitingEntries } from '../engine/admission.js';
 import type { Run, SlotRef, Step } from '../engine/run.js';
 import { launchesOf, type Effect, type Transition } from '../engine/transition.js';
@@ -63,7 +64,10 @@ export async function admitIntents(inv: Invocation, transition: Transition): Pro
   const parts = [transition, ...(transition.spawned ?? [])];
   const fresh = parts.flatMap((t, i) =>
     launchesOf(t)
-      .filter(({ step }) => step.slot === undefined && step.queued === undefined)
+      // Only Dataflow jobs count against the project's active-job budget.
+      .filter(
+        ({ step }) => step.slot === undefined && step.queued === undefined && isDataflowStep(step),
+      )
       .map(({ step }) => ({ i, step })),
   );
   if (fresh.length === 0) return transition;

@@ -3,6 +3,7 @@ import type { ChainCatalog } from '../chain/catalog.js';
 import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
+import type { PublishPort } from '../pubsub/port.js';
 import type { Transition } from '../engine/transition.js';
 import type { RunStore } from '../store/port.js';
 import type { TimerPort } from '../timers/port.js';
@@ -15,6 +16,8 @@ export interface HandlerDeps {
   readonly chains: ChainCatalog;
   readonly dataflow: DataflowPort;
   readonly store: RunStore;
+  /** Publishes the messages of `pubsub:publish…` Tasks (absent: such a Task cannot run). */
+  readonly publisher?: PublishPort;
   /** Delivers the run's timers (Wait, Retry intervals, timeouts) to the topic when due. */
   readonly timers: TimerPort;
   readonly clock: Clock;

@@ -1,6 +1,7 @@
 import { DfchainError, isRetryable } from '../errors.js';
 import { decodeEvent } from '../events/decode.js';
 import type { IncomingEvent, Signal } from '../events/signal.js';
+import { handleCallback, handleHeartbeat } from './callback.js';
 import { handleCancel } from './cancel.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { invocation } from './invocation.js';
@@ -35,6 +36,10 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleCancel(deps, signal);
     case 'redrive':
       return handleRedrive(deps, signal, event.id ?? '');
+    case 'callback':
+      return handleCallback(deps, signal);
+    case 'heartbeat':
+      return handleHeartbeat(deps, signal);
     case 'objectFinalized':
       return handleObjectFinalized(deps, signal);
   }

@@ -4,8 +4,9 @@ import { LEASE_MARGIN_MS } from '../config.js';
 import { isClassicLaunch, type JobSummary } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { dropAbandonedIntent, onLaunched, onLaunchFailed } from '../engine/launched.js';
-import { claimLaunch, isLeaseHeld, releaseLease, renewLease } from '../engine/lease.js';
+import { claimLaunch, isLeaseHeld, renewLease } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
+import { isPublishStep, type DataflowStep } from '../engine/step-kind.js';
 import { launchesOf, unchanged } from '../engine/transition.js';
 import {
   DataflowPermanentError,
@@ -21,6 +22,8 @@ import { settledAll } from './settled.js';
 import { carryOutCalls } from './side-effects.js';
 import { applyToRun, noteUncalled } from './record.js';
 import { parkForQuota } from './quota-wait.js';
+import { releaseOwn } from './release.js';
+import { publishHeld } from './publish.js';
 import { isParked } from '../engine/admission.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
@@ -85,6 +88,12 @@ async function settleAbandoned(inv: Invocation, run: Run, step: Step): Promise<v
  * so a step's job is created at most once. `lookFirst`: an earlier holder may have launched.
  */
 async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: boolean) {
+  if (isPublishStep(step)) {
+    return publishHeld(inv, run, step, async (t) => {
+      await carryOutCalls(inv, t);
+      await Promise.all(launchesOf(t).map((e) => launchHeld(inv, t.run, e.step, false)));
+    });
+  }
   if (step.abandoned) return settleAbandoned(inv, run, step);
   const ref = stepRef(step);
   // Stryker disable next-line OptionalChaining,StringLiteral: launchHeld only gets a step this invocation holds the lease of (its own fresh intent, or one it just claimed), so the lease is always there
@@ -99,7 +108,7 @@ async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: bool
       // Stryker disable next-line OptionalChaining: every step launchHeld gets was noted first (leased() for a fresh intent, takeOverLaunch before its claim), and a deleted name leaves its set in the map
       inv.uncalled.get(run.id)?.delete(step.jobName);
       try {
-        const request = step.request;
+        const request = (step as DataflowStep).request;
         const job = isClassicLaunch(request)
           ? await inv.dataflow.launchTemplate(ref, request)
           : await inv.dataflow.launchFlexTemplate(ref, request);
@@ -189,19 +198,6 @@ async function giveBack(inv: Invocation, run: Run, step: Step): Promise<void> {
   await releaseOwn(inv, run.id, [step.jobName]);
 }
 
-/** Ends, in one write, this invocation's leases on `names` of run `runId` (others are left). */
-async function releaseOwn(inv: Invocation, runId: string, names: Iterable<string>): Promise<void> {
-  const request = { owner: inv.owner, now: inv.clock.now().toISOString(), leaseMs: 0 };
-  await applyToRun(inv, runId, (run) => {
-    let released = unchanged(run);
-    for (const name of names) {
-      const next = releaseLease(released.run, name, request);
-      if (next.changed) released = next;
-    }
-    return released;
-  });
-}
-
 /**
  * Gives back, as far as the store lets it, the leases of a failing delivery that never started
  * a launch call: its redelivery may then launch at once instead of waiting out the lease. (A
@@ -268,7 +264,9 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
     if (dropped?.changed) await carryOutCalls(inv, dropped);
     return 'settled';
   }
-  if (isLeaseHeld(step, now, inv.launchLeaseMs)) return adoptWhileHeld(inv, run, step);
+  // A message cannot be looked up: a publish held by another delivery is left to it.
+  if (isLeaseHeld(step, now, inv.launchLeaseMs))
+    return isPublishStep(step) ? 'held' : adoptWhileHeld(inv, run, step);
   // A claim whose answer is lost may still have landed: released with the rest on failure.
   noteUncalled(inv, run.id, step.jobName);
   const claim = await applyToRun(inv, run.id, (current) =>
@@ -278,7 +276,8 @@ export async function takeOverLaunch(inv: Invocation, run: Run, step: Step): Pro
   const claimed = claim?.run.steps[step.jobName];
   if (claimed?.status !== 'INTENDED') return 'settled';
   // Stryker disable next-line OptionalChaining,LogicalOperator: an INTENDED step here has a lease (this claim's, or the holder's that refused it: an unleased intent not held at the check is claimed), and `run` for `claim.run` is the same run (id, chain, nonce: all these read of it)
-  if (claimed.lease?.owner !== inv.owner) return adoptWhileHeld(inv, claim?.run ?? run, claimed);
+  if (claimed.lease?.owner !== inv.owner)
+    return isPublishStep(claimed) ? 'held' : adoptWhileHeld(inv, claim?.run ?? run, claimed);
   // Stryker disable next-line OptionalChaining,LogicalOperator: claimed is defined, so claim is; `run` for `claim.run` is the same run (id, chain, nonce: all launchHeld reads of it besides the claimed step)
   await launchHeld(inv, claim?.run ?? run, claimed, true);
   return 'launched';

@@ -46,6 +46,21 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
         severity: 'NOTICE',
         message: `run ${event.runId}${where}: cancelling ${event.jobName} (${event.jobId}): the run no longer waits for it`,
       };
+    case 'task.published':
+      return {
+        severity: 'INFO',
+        message: `run ${event.runId}${where}: published ${event.jobName} as message ${event.messageId}`,
+      };
+    case 'task.callback':
+      return {
+        severity: event.callbackStatus === 'SUCCEEDED' ? 'INFO' : 'WARNING',
+        message: `run ${event.runId}${where}: the workload called back ${event.callbackStatus}${event.error ? ` (${event.error.Error}: ${event.error.Cause})` : ''}`,
+      };
+    case 'task.heartbeat':
+      return {
+        severity: 'DEBUG',
+        message: `run ${event.runId}${where}: heartbeat of ${event.jobName}; the next is due by ${event.dueAt}`,
+      };
     case 'state.retrying':
       return {
         severity: 'WARNING',

@@ -5,6 +5,7 @@ import type { RunEvent } from '../../src/engine/transition.js';
 import type { Step } from '../../src/engine/run.js';
 import type { Json, JsonObject } from '../../src/json.js';
 import { T0, runChain, type JobOutcome, type Outcomes, type RunResult } from './harness.js';
+import { launchOf } from '../unit/launch-of.js';
 
 /**
  * Table-driven conformance cases: a chain definition, its input and how its jobs end, and what
@@ -134,7 +135,7 @@ export function launchedStates(result: RunResult): string[] {
 
 /** The Dataflow `parameters` a launched step sent (string values, as Dataflow takes them). */
 export function launchParameters(step: Step | undefined): Record<string, string> | undefined {
-  return step?.request.launchParameter.parameters;
+  return launchOf(step?.request)?.parameters;
 }
 
 /** Asserts a whole table holds at least `least` cases, and reports its size. */

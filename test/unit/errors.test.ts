@@ -18,6 +18,8 @@ import {
   StorePermanentError,
   TimerPermanentError,
   TimerTransientError,
+  PublishPermanentError,
+  PublishTransientError,
   StoreTransientError,
   isRetryable,
 } from '../../src/errors.js';
@@ -47,6 +49,8 @@ const TABLE: ReadonlyArray<readonly [error: DfchainError, code: string, retryabl
   [new JobNeverVisibleError('x'), 'JOB_NEVER_VISIBLE', false],
   [new TimerTransientError('x'), 'TIMER_TRANSIENT', true],
   [new TimerPermanentError('x'), 'TIMER_PERMANENT', false],
+  [new PublishTransientError('x'), 'PUBLISH_TRANSIENT', true],
+  [new PublishPermanentError('x'), 'PUBLISH_PERMANENT', false],
 ];
 
 describe('errors: retryability of every error class', () => {

@@ -1,4 +1,6 @@
 import { jobNameFor } from '../../chain/job-name.js';
+import type { Draft } from '../draft.js';
+import { isPublishResource, stepPrefix, waitsForTaskToken } from '../../chain/resources.js';
 import type { TaskState } from '../../chain/types.js';
 import type { JsonObject } from '../../json.js';
 import { ERROR_NAMES } from '../error-names.js';
@@ -6,6 +8,8 @@ import { selectPath } from '../io.js';
 import { labelProblem } from '../label-check.js';
 import { jobLabels } from '../labels.js';
 import { taskLaunchRequest } from '../launch-request.js';
+import { publishRequest, tokenPlaceholder } from '../publish-request.js';
+import { runIdOf } from '../part-names.js';
 import { scoped, timerName } from '../names.js';
 import type { Step } from '../run.js';
 import { StateError } from '../state-error.js';
@@ -41,21 +45,9 @@ function arm(run: StateRun<TaskState>, kind: 'timeout' | 'heartbeat', after: num
   });
 }
 
-/**
- * A Task records the intent to launch its job (executed after the run is committed) and waits
- * for the job's end; with a timeout, a timer that cancels the job and raises States.Timeout.
- * `parameters` are the Task's resolved Parameters.
- */
-export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outcome {
-  const { d, state, frame, key } = run;
-  const attempt = frame.attempt;
-  const jobName = jobNameFor(state.Parameters.jobName, {
-    chain: d.fixed.chain,
-    runId: d.fixed.id,
-    state: key,
-    attempt,
-    nonce: d.fixed.nonce ?? '',
-  });
+/** The Dataflow launch request of the Task, its labels checked against Dataflow's rules. */
+function dataflowRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
+  const { d, state } = run;
   const request = taskLaunchRequest(
     state.Resource,
     d.definition.Defaults,
@@ -73,6 +65,49 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
       Cause: `${run.at.place}.Parameters.environment.additionalUserLabels: ${problem}`,
     });
   }
+  return request;
+}
+
+/** The publish request of a `pubsub:publish…` Task; its topic must resolve to a string. */
+function publishStepRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
+  const { d, state } = run;
+  const topic = parameters['topic'];
+  if (typeof topic !== 'string' || topic === '') {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.Parameters.topic: must resolve to a topic name, got ${JSON.stringify(topic)}`,
+    });
+  }
+  const ids = { runId: runIdOf(d.run), state: run.name, step: jobName };
+  const placeholder = waitsForTaskToken(state.Resource) ? tokenPlaceholder(jobName) : undefined;
+  return publishRequest(parameters, d.fixed.projectId, ids, placeholder);
+}
+
+/** The deterministic name of one attempt of a Task: its job's name, or its message's step name. */
+export function taskStepName(d: Draft, state: TaskState, key: string, attempt: number): string {
+  return jobNameFor(stepPrefix(state.Resource, state.Parameters.jobName), {
+    chain: d.fixed.chain,
+    runId: d.fixed.id,
+    state: key,
+    attempt,
+    nonce: d.fixed.nonce ?? '',
+  });
+}
+
+/**
+ * A Task records the intent to launch its job, or to publish its message (executed after the
+ * run is committed), and waits for the job's end or the callback; with a timeout, a timer that
+ * cancels the job and raises States.Timeout. A plain publish ends when its message is published.
+ * `parameters` are the Task's resolved Parameters.
+ */
+export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outcome {
+  const { d, state, frame, key } = run;
+  const attempt = frame.attempt;
+  const jobName = taskStepName(d, state, key, attempt);
+  const publishes = isPublishResource(state.Resource);
+  const request = publishes
+    ? publishStepRequest(run, parameters, jobName)
+    : dataflowRequest(run, parameters, jobName);
   const { state: t } = run;
   const timeout = seconds(run, t.TimeoutSeconds, t.TimeoutSecondsPath, 'TimeoutSecondsPath');
   const heartbeat = seconds(
@@ -81,17 +116,19 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     t.HeartbeatSecondsPath,
     'HeartbeatSecondsPath',
   );
+  const waits = waitsForTaskToken(state.Resource);
   const step: Step = {
     state: run.name,
     ...(run.scope === '' ? {} : { scope: run.scope }),
     attempt,
     jobName,
     projectId: d.fixed.projectId,
-    // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on the Task or in Defaults, so '' never applies
-    location: state.Region ?? d.definition.Defaults?.Region ?? '',
+    // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on a Dataflow Task or in Defaults, so '' never applies
+    location: publishes ? 'global' : (state.Region ?? d.definition.Defaults?.Region ?? ''),
     request,
     status: 'INTENDED',
     intendedAt: d.now,
+    ...(waits && heartbeat !== undefined ? { heartbeatSeconds: heartbeat } : {}),
   };
   d.setStep(step);
   d.effects.push({ kind: 'launch', step });
@@ -104,8 +141,9 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     ...(attempt > 0 ? { attempt } : {}),
   });
   if (timeout !== undefined) arm(run, 'timeout', timeout);
-  // A Dataflow job sends no heartbeats, so nothing re-arms this one: past HeartbeatSeconds the
-  // state fails with States.HeartbeatTimeout, as the specification says for a silent task.
+  // A Dataflow job sends no heartbeats, so nothing re-arms its timer: past HeartbeatSeconds the
+  // state fails with States.HeartbeatTimeout, as the specification says for a silent task. A
+  // waiting Task's heartbeat command re-arms it (src/engine/callback.ts).
   if (heartbeat !== undefined) arm(run, 'heartbeat', heartbeat);
   return WAITING;
 }

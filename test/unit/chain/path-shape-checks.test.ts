@@ -46,7 +46,7 @@ const CASES: { name: string; states: Record<string, StateJson>; expected: string
     expected: [
       'States.Ingest.Parameters.parameters.date.$: "$$.Execution.input.date" will not be found: $$.Execution has no field "input" (did you mean "Input"? Field names are case-sensitive)',
       'States.Ingest.Parameters.parameters.name.$: "$$.Execution.Nmae" will not be found: $$.Execution has no field "Nmae" (did you mean "Name"?)',
-      'States.Ingest.Parameters.parameters.token.$: "$$.Task.Token" will not be found: the context object has no field "Task"; its fields are "Execution", "State", "StateMachine"',
+      'States.Ingest.Parameters.parameters.token.$: "$$.Task.Token" will not be found: $$.Task.Token exists only in the Parameters of a Task whose Resource ends in .waitForTaskToken',
       'States.Ingest.Parameters.parameters.first.$: "$$.State.Name.first" will not be found: $$.State.Name is a string, not an object',
       'States.Ingest.Parameters.parameters.n.$: "$$.Execution[0]" will not be found: $$.Execution is an object, not an array',
     ],

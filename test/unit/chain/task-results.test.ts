@@ -14,7 +14,7 @@ describe('task result shapes', () => {
       labels: {},
     });
     assert.deepEqual(
-      [...TASK_RESULT_FIELDS['dataflow:flexTemplate']].sort(),
+      [...(TASK_RESULT_FIELDS['dataflow:flexTemplate'] ?? [])].sort(),
       Object.keys(result).sort(),
     );
   });

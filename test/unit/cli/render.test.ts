@@ -11,6 +11,7 @@ import {
   type RenderCommandOptions,
 } from '../../../src/cli/render.js';
 import { partKey } from '../../../src/engine/part-names.js';
+import { launchOf } from '../launch-of.js';
 
 // Relative to the working folder, as a user types it: the file appears in the output.
 const FAN = relative(
@@ -129,7 +130,7 @@ describe('renderTasks', () => {
         },
       },
     });
-    assert.deepEqual(tasks[1]?.request.launchParameter.parameters, { file: 'a.csv' });
+    assert.deepEqual(launchOf(tasks[1]?.request)?.parameters, { file: 'a.csv' });
     assert.deepEqual(
       tasks.map((t) => [t.projectId, t.location, t.jobNamePrefix, t.resource, t.method]),
       [
@@ -160,7 +161,7 @@ describe('renderTasks', () => {
       runId: 'r',
       now: NOW,
     });
-    assert.deepEqual(load?.request.launchParameter.parameters, {
+    assert.deepEqual(launchOf(load?.request)?.parameters, {
       file: '<unresolved: States.Each.ItemReader (the Map reads its items when it runs)>',
       day: '2026-11-21',
     });

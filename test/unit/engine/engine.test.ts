@@ -8,6 +8,7 @@ import { startRun } from '../../../src/engine/start.js';
 import type { TerminalJobState } from '../../../src/dataflow/job.js';
 import type { ChainDefinition } from '../../../src/chain/types.js';
 import { threeSteps } from '../../fixtures/chains.js';
+import { launchOf } from '../launch-of.js';
 
 const T0 = '2026-11-22T10:00:00.000Z';
 const T1 = '2026-11-22T10:05:00.000Z';
@@ -142,7 +143,7 @@ describe('engine', () => {
       );
       const transform = onlyStep(run, 'Transform');
       assert.equal(transform.location, 'us-central1');
-      assert.deepEqual(transform.request.launchParameter.parameters, {
+      assert.deepEqual(launchOf(transform.request)?.parameters, {
         source: ingest.jobName,
         run: 'daily-1',
       });

@@ -13,6 +13,7 @@ import { launchesOf, type Transition } from '../../../src/engine/transition.js';
 import type { JsonObject } from '../../../src/json.js';
 import { T0 } from '../../fixtures/runs.js';
 import { carryOut, eventsIn, partAt, rootOf, spawnsOf, withEffects } from './drive.js';
+import { launchOf } from '../launch-of.js';
 
 const task = (name: string, extra: JsonObject = {}): JsonObject => ({
   Type: 'Task',
@@ -76,7 +77,7 @@ describe('engine: the interpreter’s paths', () => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const step = launchesOf(t)[0]!.step;
       names.push(step.jobName);
-      retries.push(step.request.launchParameter.parameters?.['retry']);
+      retries.push(launchOf(step.request)?.parameters?.['retry']);
       t = endOnly(def, t.run, 'JOB_STATE_FAILED');
       const retrying = t.events.find((e) => e.event === 'state.retrying');
       if (attempt === 2) break;

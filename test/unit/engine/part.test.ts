@@ -21,6 +21,7 @@ import type { Part, Run, RunError } from '../../../src/engine/run.js';
 import { onTimer } from '../../../src/engine/timer.js';
 import { launchesOf, type SpawnEffect, type Transition } from '../../../src/engine/transition.js';
 import { at, endJob, idOf, spawnsOf, start, stepFor, task } from './drive.js';
+import { launchOf } from '../launch-of.js';
 
 /** A chain whose first state is the Map `Each` over `$.items`, items running `processor`. */
 function mapChain(
@@ -232,7 +233,7 @@ describe('engine: Map items in parts of their own', () => {
       const t = part(IDS, root.run, spawns[1]!);
       const [launch] = launchesOf(t);
       assert.equal(launchesOf(t).length, 1);
-      const labels = launch!.step.request.launchParameter.environment?.['additionalUserLabels'];
+      const labels = launchOf(launch!.step.request)?.environment?.['additionalUserLabels'];
       const expected = {
         'dfchain-run': 'r1',
         'dfchain-chain': 'c',

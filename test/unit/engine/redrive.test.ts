@@ -24,6 +24,7 @@ import {
   task,
   type Forest,
 } from './drive.js';
+import { launchOf } from '../launch-of.js';
 
 const MARK: RedriveMark = { count: 1, by: 'm-1' };
 
@@ -128,7 +129,7 @@ describe('redrive', () => {
       assert.equal(step.attempt, 0);
       const before = failed.stopped?.jobName;
       assert.ok(before !== undefined && step.jobName !== before, 'a new job name');
-      assert.deepEqual(step.request.launchParameter.parameters, { redrive: '1' });
+      assert.deepEqual(launchOf(step.request)?.parameters, { redrive: '1' });
       assert.deepEqual(
         t.events.map((e) => e.event),
         ['run.redriven', 'step.intended'],

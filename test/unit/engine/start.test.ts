@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { beginQueuedRun, startRun } from '../../../src/engine/start.js';
 import { threeSteps } from '../../fixtures/chains.js';
 import { T0, startDaily } from '../../fixtures/runs.js';
+import { launchOf } from '../launch-of.js';
 
 describe('engine: starting a run', () => {
   it('logs run.started, then the first intent, and archives nothing', () => {
@@ -28,7 +29,7 @@ describe('engine: starting a run', () => {
     });
     assert.equal(t.run.workerServiceAccount, 'worker@p.iam.gserviceaccount.com');
     assert.equal(
-      launchesOf(t)[0]?.step.request.launchParameter.environment?.['serviceAccountEmail'],
+      launchOf(launchesOf(t)[0]?.step.request)?.environment?.['serviceAccountEmail'],
       'worker@p.iam.gserviceaccount.com',
     );
   });

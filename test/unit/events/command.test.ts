@@ -15,7 +15,7 @@ const malformed = (reason: string) => ({ kind: 'ignored', category: 'malformed',
 
 describe('events: the timer command', () => {
   it('is one of the command verbs', () => {
-    assert.deepEqual(COMMAND_VERBS, ['start', 'tick', 'timer', 'cancel', 'redrive']);
+    assert.deepEqual(COMMAND_VERBS, ['start', 'tick', 'timer', 'cancel', 'redrive', 'callback', 'heartbeat']);
   });
 
   describe('valid', () => {
@@ -158,7 +158,7 @@ describe('events: the timer command', () => {
     assert.deepEqual(
       decodeCommand({ dfchain: 'timr', runId: 'r1', timer: NAME }),
       malformed(
-        'unknown command "timr" (expected "start", "tick", "timer", "cancel", "redrive"; did you mean "timer"?)',
+        'unknown command "timr" (expected "start", "tick", "timer", "cancel", "redrive", "callback", "heartbeat"; did you mean "timer"?)',
       ),
     );
   });

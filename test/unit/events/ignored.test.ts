@@ -230,19 +230,19 @@ const commands: Case[] = [
     'typo verb',
     published({ dfchain: 'strat', chain: 'daily' }),
     'malformed',
-    'unknown command "strat" (expected "start", "tick", "timer", "cancel", "redrive"; did you mean "start"?)',
+    'unknown command "strat" (expected "start", "tick", "timer", "cancel", "redrive", "callback", "heartbeat"; did you mean "start"?)',
   ],
   [
     'unknown verb',
     published({ dfchain: 'launch' }),
     'malformed',
-    'unknown command "launch" (expected "start", "tick", "timer", "cancel", "redrive")',
+    'unknown command "launch" (expected "start", "tick", "timer", "cancel", "redrive", "callback", "heartbeat")',
   ],
   [
     'verb not a string',
     published({ dfchain: true }),
     'malformed',
-    'dfchain must be a command name ("start", "tick", "timer", "cancel", "redrive"), got boolean',
+    'dfchain must be a command name ("start", "tick", "timer", "cancel", "redrive", "callback", "heartbeat"), got boolean',
   ],
   [
     'chain missing',

@@ -87,7 +87,7 @@ describe('handleEvent', () => {
         severity: 'WARNING',
         category: 'malformed',
         reason:
-          'unknown command "strat" (expected "start", "tick", "timer", "cancel", "redrive"; did you mean "start"?)',
+          'unknown command "strat" (expected "start", "tick", "timer", "cancel", "redrive", "callback", "heartbeat"; did you mean "start"?)',
       },
       {
         name: 'a JSON message of another kind is foreign',
