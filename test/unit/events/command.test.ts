@@ -15,7 +15,15 @@ const malformed = (reason: string) => ({ kind: 'ignored', category: 'malformed',
 
 describe('events: the timer command', () => {
   it('is one of the command verbs', () => {
-    assert.deepEqual(COMMAND_VERBS, ['start', 'tick', 'timer', 'cancel', 'redrive', 'callback', 'heartbeat']);
+    assert.deepEqual(COMMAND_VERBS, [
+      'start',
+      'tick',
+      'timer',
+      'cancel',
+      'redrive',
+      'callback',
+      'heartbeat',
+    ]);
   });
 
   describe('valid', () => {

@@ -307,7 +307,7 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
 export function jobNameOf(runId: string, state: string): string {
   const task = threeSteps.States[state];
   if (task?.Type !== 'Task') throw new Error(`threeSteps has no Task ${state}`);
-  return jobNameFor(task.Parameters.jobName ?? "", {
+  return jobNameFor(task.Parameters.jobName ?? '', {
     chain: 'daily',
     runId,
     state,
