@@ -17,6 +17,8 @@ const PATTERN_MESSAGES: Readonly<Record<string, (value: string) => string>> = {
     `${JSON.stringify(v)} is not a Dataflow region; use one such as "europe-west4"`,
   '^gs://[^/]+/.+': (v) =>
     `${JSON.stringify(v)} is not a Cloud Storage file; use the gs:// path of the template spec file, such as "gs://bucket/templates/ingest.json"`,
+  '^(projects/[^/]+/topics/)?[a-zA-Z][-a-zA-Z0-9._~+%]{2,254}$': (v) =>
+    `${JSON.stringify(v)} is not a Pub/Sub topic: use "projects/PROJECT/topics/TOPIC", or TOPIC for a topic of the function's project (3 to 255 letters, digits, "-", "_", ".", "~", "+" or "%", starting with a letter)`,
   // The classic template's gcsPath (its own pattern text, so that its message names it).
   '^gs://[^/]+/.+$': (v) =>
     `${JSON.stringify(v)} is not a Cloud Storage file; use the gs:// path of the classic template, such as "gs://bucket/templates/export"`,

@@ -12,6 +12,7 @@ import {
   LEASE_MS,
   createKit,
   pubsubEvent,
+  tickEvent,
   startEvent,
   stepOf,
   storedRun,
@@ -273,5 +274,35 @@ describe('handler: pubsub:publish and .waitForTaskToken Tasks', () => {
     assert.equal(stepOf(run, 'Ask').status, 'FAILED');
     assert.equal(kit.logger.named('token.rejected')[0]?.['reason'], 'not_waiting');
     sinon.assert.calledOnce(publisher.publish);
+  });
+
+  it('the tick leaves a waiting Task alone, and it takes no slot of the active-job budget', async () => {
+    kit = createKit({ chains: new ChainCatalog([chain]), publisher, maxActiveJobs: 1 });
+    await start(kit);
+    await handleEvent(kit.deps, tickEvent());
+
+    const run = await storedRun(kit.store, 'r1');
+    assert.equal(run.status, 'RUNNING');
+    const step = stepOf(run, 'Ask');
+    assert.deepEqual([step.status, step.slot], ['LAUNCHED', undefined]);
+    sinon.assert.notCalled(kit.dataflow.getJob);
+    assert.deepEqual(await kit.store.slots('jobs.my-proj'), []);
+  });
+
+  it('a heartbeat for a Task without HeartbeatSeconds is accepted and changes nothing', async () => {
+    const ask = waiting.States['Ask'];
+    if (ask?.Type !== 'Task') throw new Error('Ask is a Task');
+    const { HeartbeatSeconds: _h, ...quietAsk } = ask;
+    const quiet: Chain = {
+      ...chain,
+      definition: { ...waiting, States: { ...waiting.States, Ask: quietAsk } },
+    };
+    kit = createKit({ chains: new ChainCatalog([quiet]), publisher });
+    await start(kit);
+    const before = await storedRun(kit.store, 'r1');
+    await command(kit, { verb: 'heartbeat', token: publisher.token() }, 'h1');
+
+    assert.deepEqual(await storedRun(kit.store, 'r1'), before);
+    assert.deepEqual(kit.logger.named('token.rejected'), []);
   });
 });
