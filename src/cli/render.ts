@@ -197,8 +197,44 @@ function stateNames(definition: ChainDefinition): Set<string> {
   return names;
 }
 
+/** The request as pretty JSON, indented under its heading. */
+function requestLines(request: unknown): string[] {
+  return [
+    '  request',
+    ...JSON.stringify(request, null, 2)
+      .split('\n')
+      .map((l) => `    ${l}`),
+  ];
+}
+
+/** What the run must get to before it can resolve, as `dfchain validate --remote` warns of it. */
+function unresolvedLines(task: RenderedTask, file: string): string[] {
+  if (task.unresolved.length === 0) return [];
+  return [
+    '  unresolved (known only when the run gets there)',
+    ...task.unresolved.map((u) => `    ${problemLine(file, u)}`),
+  ];
+}
+
+/** The text of a rendered publish Task: its topic, step name, and message. */
+function publishLines(task: RenderedTask, request: PublishRequest, file: string): string[] {
+  const { kind: _kind, topic, tokenPlaceholder, ...message } = request;
+  return [
+    taskTitle(task),
+    `  resource  ${task.resource} (${task.method})`,
+    `  topic     ${topic}`,
+    `  step      ${task.jobNamePrefix}-${JOB_NAME_SUFFIX_PLACEHOLDER} (the message's dfchain_step attribute)`,
+    ...(tokenPlaceholder === undefined
+      ? []
+      : [`  token     "${tokenPlaceholder}" stands where the run puts $$.Task.Token`]),
+    ...requestLines(message),
+    ...unresolvedLines(task, file),
+  ];
+}
+
 /** The text of one rendered Task: its facts, its request as pretty JSON, and its notes. */
 function taskLines(task: RenderedTask, file: string): string[] {
+  if (task.request.kind === 'publish') return publishLines(task, task.request, file);
   const project =
     task.projectId === PROJECT_PLACEHOLDER
       ? `${PROJECT_PLACEHOLDER} (GOOGLE_CLOUD_PROJECT is not set)`
@@ -221,20 +257,9 @@ function taskLines(task: RenderedTask, file: string): string[] {
     `  labels    ${labels.join(' ')}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
     // A classic launch sends gcsPath as a query parameter and LaunchTemplateParameters as the body.
     ...(classic ? [`  gcsPath   ${classic.gcsPath}`] : []),
-    '  request',
-    ...JSON.stringify(
-      classic ? classic.launchParameter : task.request,
-      null,
-      2,
-    )
-      .split('\n')
-      .map((l) => `    ${l}`),
+    ...requestLines(classic ? classic.launchParameter : task.request),
   ];
-  if (task.unresolved.length > 0) {
-    lines.push('  unresolved (known only when the run gets there)');
-    for (const u of task.unresolved) lines.push(`    ${problemLine(file, u)}`);
-  }
-  return lines;
+  return [...lines, ...unresolvedLines(task, file)];
 }
 
 /**

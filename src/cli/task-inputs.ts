@@ -9,6 +9,9 @@ import {
 import { mapProcessor, type ChainDefinition, type State, type TaskState } from '../chain/types.js';
 import type { JobRef } from '../dataflow/job.js';
 import { contextObject, type MapItem } from '../engine/context.js';
+import { tokenPlaceholder } from '../engine/publish-request.js';
+import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
+import { stepPrefix, waitsForTaskToken } from '../chain/resources.js';
 import { childScopeOf, entryKey } from '../engine/names.js';
 import type { Json, JsonObject } from '../json.js';
 
@@ -148,6 +151,12 @@ export function taskViews(options: TaskInputOptions): TaskView[] {
   const now = options.now ?? new Date().toISOString();
   const run = { id: options.runId ?? DRY_RUN_ID, input, startTime: now, chain };
   const context = (state: string, item?: MapItem): Json => contextObject(run, state, now, 0, item);
+  // A waiting Task's $$.Task.Token: the placeholder the function replaces when it publishes.
+  const taskContext = (name: string, state: TaskState): Json => {
+    const step = `${stepPrefix(state.Resource, state.Parameters.jobName)}-<${JOB_NAME_SUFFIX_LENGTH} hex>`;
+    const token = waitsForTaskToken(state.Resource) ? tokenPlaceholder(step) : undefined;
+    return contextObject(run, name, now, 0, undefined, token);
+  };
   const found: TaskView[] = [];
 
   /** A path or intrinsic's value, or why it cannot be known. */
@@ -213,7 +222,7 @@ export function taskViews(options: TaskInputOptions): TaskView[] {
         engine: childScopeOf(entryKey(scope.engine, name, 0), 0, index),
         shown: `${entryKey(scope.shown, name, 0)}[${shown}]`,
       });
-      const at = context(name);
+      const at = state.Type === 'Task' ? taskContext(name, state) : context(name);
       if (state.Type === 'Task') {
         const view = (parameters: JsonObject, failures: readonly UnresolvedPlace[]): TaskView => ({
           place,

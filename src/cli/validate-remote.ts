@@ -158,7 +158,8 @@ export async function validateRemoteCommand(
   const remote = warnings.length - localWarnings;
   const unresolved =
     remote > 0 ? `; ${plural(remote, 'place')} cannot be resolved without running` : '';
-  err(`Dataflow accepted ${accepted} of ${plural(asked, 'Task')}${unresolved}`);
+  // Dataflow and Cloud Run validate without running; a publish Task only has its topic checked.
+  err(`the APIs accepted ${accepted} of ${plural(asked, 'Task')}${unresolved}`);
   return problems.length === 0 ? 0 : 1;
 }
 

@@ -71,7 +71,7 @@ describe('dfchain validate --remote of a classic template Task, against the simu
     const launches = simulator.calls.launch;
     const outcome = await cli(join(dir, 'nightly.json'));
     assert.equal(outcome.code, 0, outcome.stderr);
-    assert.equal(outcome.stderr.trim().split('\n').at(-1), 'Dataflow accepted 1 of 1 Task');
+    assert.equal(outcome.stderr.trim().split('\n').at(-1), 'the APIs accepted 1 of 1 Task');
     assert.equal(simulator.calls.launch - launches, 1);
     assert.deepEqual(simulator.jobs(), [], 'a dry run launches nothing');
   });

@@ -98,7 +98,7 @@ describe('dfchain validate --remote against the Dataflow simulator', function ()
       `ok  daily  (${file}: 2 states, starts at Ingest)`,
       '1 chain valid',
       unresolved(file),
-      'Dataflow accepted 1 of 1 Task; 1 place cannot be resolved without running',
+      'the APIs accepted 1 of 1 Task; 1 place cannot be resolved without running',
     ]);
     assert.equal(simulator.calls.launch - launches, 1);
     assert.deepEqual(simulator.jobs(), [], 'a dry run launches nothing');
@@ -109,7 +109,7 @@ describe('dfchain validate --remote against the Dataflow simulator', function ()
     writeFileSync(join(dir, 'input.json'), '{"date":"2024-01-31","ingest":{"jobName":"x"}}');
     const outcome = await cli(['--input', `@${join(dir, 'input.json')}`, file]);
     assert.equal(outcome.code, 0, outcome.stderr);
-    assert.equal(lines(outcome.stderr).at(-1), 'Dataflow accepted 2 of 2 Tasks');
+    assert.equal(lines(outcome.stderr).at(-1), 'the APIs accepted 2 of 2 Tasks');
   });
 
   it('a template path Dataflow cannot read: its refusal at the Task, exit 1', async () => {
@@ -121,7 +121,7 @@ describe('dfchain validate --remote against the Dataflow simulator', function ()
     ]);
     assert.equal(
       lines(outcome.stderr).at(-1),
-      'Dataflow accepted 0 of 1 Task; 1 place cannot be resolved without running',
+      'the APIs accepted 0 of 1 Task; 1 place cannot be resolved without running',
     );
   });
 

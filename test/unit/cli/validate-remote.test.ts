@@ -117,7 +117,7 @@ describe('validateRemoteCommand', () => {
     });
     assert.deepEqual(err.slice(-2), [
       `${join(dir, 'daily.json')}: States.Publish.Parameters.parameters.rows.$: warning: cannot resolve without running: $.ingest.rows (path "$.ingest.rows" not found in the state input (the state input has no "ingest"))`,
-      'Dataflow accepted 1 of 1 Task; 1 place cannot be resolved without running',
+      'the APIs accepted 1 of 1 Task; 1 place cannot be resolved without running',
     ]);
   });
 
@@ -128,7 +128,7 @@ describe('validateRemoteCommand', () => {
       `${join(dir, 'daily.json')}: States.Ingest.Parameters: Dataflow refused: Dataflow flexTemplates.launch failed: HTTP 400 INVALID_ARGUMENT: Invalid template file gs://b/ingest.json`,
       `${join(dir, 'daily.json')}: States.Publish.Parameters: Dataflow refused: Dataflow flexTemplates.launch failed: HTTP 400 INVALID_ARGUMENT: Invalid template file gs://b/ingest.json`,
     ]);
-    assert.equal(err.at(-1), 'Dataflow accepted 0 of 2 Tasks');
+    assert.equal(err.at(-1), 'the APIs accepted 0 of 2 Tasks');
   });
 
   it('--json: one object {valid, problems, warnings}, nothing else on stdout', async () => {
