@@ -19,6 +19,8 @@ export interface Config {
   readonly chainsDir: string;
   /** Root URL of the Dataflow REST API; undefined means Google's. */
   readonly dataflowRootUrl?: string;
+  /** Root URL of the Cloud Run Admin API (`run:job`); undefined means Google's. */
+  readonly runRootUrl?: string;
   readonly store: StoreKind;
   /** How long to wait for the Dataflow API to agree a job ended before failing the delivery. */
   readonly confirmDeadlineMs: number;
@@ -238,6 +240,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `DFCHAIN_DATAFLOW_ROOT_URL="${dataflowRootUrl}" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ or unset it for Google's API`,
     );
   }
+  const runRootUrl = settingValue('runRootUrl', env);
+  if (runRootUrl !== undefined && !/^https?:\/\/[^/]+/.test(runRootUrl)) {
+    throw new ConfigError(
+      `DFCHAIN_RUN_ROOT_URL="${runRootUrl}" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ (the simulator serves both APIs) or unset it for Google's API`,
+    );
+  }
   const projectId = settingValue('project', env) || (dataflowRootUrl ? LOCAL_PROJECT : undefined);
   if (projectId === undefined) {
     throw new ConfigError(
@@ -281,6 +289,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     projectId,
     chainsDir: settingValue('chainsDir', env),
     ...(dataflowRootUrl ? { dataflowRootUrl } : {}),
+    ...(runRootUrl ? { runRootUrl } : {}),
     store: store as StoreKind,
     confirmDeadlineMs: positiveSeconds(
       env,

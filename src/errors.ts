@@ -219,3 +219,49 @@ export class PublishPermanentError extends NonRetryableError {
     super(message, 'PUBLISH_PERMANENT', options);
   }
 }
+
+/** HTTP status and Google status string of a failed Cloud Run Admin API call. */
+export interface RunErrorDetails {
+  readonly operation: string;
+  readonly httpStatus?: number;
+  readonly status?: string;
+}
+
+/** The Cloud Run Admin API answered with a transient fault (408, 429, 5xx, network, timeout). */
+export class RunTransientError extends RetryableError {
+  constructor(
+    message: string,
+    readonly details: RunErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'RUN_TRANSIENT', options);
+  }
+}
+
+/**
+ * The Cloud Run Admin API refused the call for quota (HTTP 429 RESOURCE_EXHAUSTED): no execution
+ * was started. A `jobs.run` refused so waits and tries again; it never fails the Task.
+ */
+export class RunQuotaError extends RunTransientError {}
+
+/** The Cloud Run Admin API refused the call for good (400, 403, an unknown job…): retrying cannot help. */
+export class RunPermanentError extends NonRetryableError {
+  constructor(
+    message: string,
+    readonly details: RunErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'RUN_PERMANENT', options);
+  }
+}
+
+/** `executions.get` does not (yet) know the execution: the API may lag the completion entry. */
+export class ExecutionNotFoundError extends RetryableError {
+  constructor(
+    message: string,
+    readonly details: RunErrorDetails,
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'EXECUTION_NOT_FOUND', options);
+  }
+}

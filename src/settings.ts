@@ -59,6 +59,12 @@ export const SETTINGS = {
     description:
       "Root URL of the Dataflow REST API, e.g. the local simulator's (unset: Google's API)",
   },
+  runRootUrl: {
+    env: 'DFCHAIN_RUN_ROOT_URL',
+    readBy: ['function', 'command'],
+    description:
+      "Root URL of the Cloud Run Admin API (run:job steps), e.g. the local simulator's (unset: Google's API)",
+  },
   workerServiceAccount: {
     env: 'DFCHAIN_WORKER_SERVICE_ACCOUNT',
     readBy: ['function', 'command'],

@@ -65,6 +65,13 @@ export interface ChainFacts {
    * deliver the same object twice).
    */
   readonly notifications: readonly NotificationFact[];
+  /**
+   * Cloud Run jobs the `run:job` Tasks name, by short name (the sink selects their completion
+   * entries by `resource.labels.job_name`; the function needs roles/run.developer on them).
+   */
+  readonly runJobs: readonly string[];
+  /** `run:job` Tasks whose job is computed at run time (`job.$`): the sink cannot name it. */
+  readonly computedRunJobs: readonly string[];
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -161,6 +168,21 @@ const EMAIL = /^[a-z0-9][a-z0-9._+-]*@[a-z0-9][a-z0-9.-]*$/i;
 
 const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
 
+/** The Task resource of a Cloud Run job execution (ARCHITECTURE.md §2.1). */
+export const RUN_JOB_RESOURCE = 'run:job';
+/** A Cloud Run job's short name, or its full name `projects/P/locations/L/jobs/J` (docs/cloud-run.md §6). */
+const RUN_JOB =
+  /^(?:projects\/[^/]+\/locations\/[^/]+\/jobs\/)?([a-z](?:[-a-z0-9]{0,61}[a-z0-9])?)$/;
+
+/** The short name of the job a `run:job` Task names; 'computed' for `job.$`; undefined when odd. */
+function runJobFact(state: Fields): { readonly job: string } | 'computed' | undefined {
+  const parameters = isFields(state['Parameters']) ? state['Parameters'] : {};
+  const job = given(parameters, 'job');
+  if (job === 'computed') return 'computed';
+  const short = typeof job?.literal === 'string' ? RUN_JOB.exec(job.literal)?.[1] : undefined;
+  return short === undefined ? undefined : { job: short };
+}
+
 /** The deployment facts of `chains`: only Dataflow Tasks count (other resources need no grants here). */
 export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const regions: string[] = [];
@@ -172,6 +194,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const defaultServiceAccountTasks: string[] = [];
   const schedules: ScheduleFact[] = [];
   const triggers: TriggerFact[] = [];
+  const runJobs: string[] = [];
+  const computedRunJobs: string[] = [];
   for (const chain of chains) {
     triggers.push(...triggerFacts(chain));
     const schedule = scheduleFact(chain);
@@ -180,6 +204,12 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     const defaultEnv = isFields(defaults['Environment']) ? defaults['Environment'] : undefined;
     for (const { place, state } of tasks(chain)) {
       const resource = state['Resource'];
+      if (resource === RUN_JOB_RESOURCE) {
+        const job = runJobFact(state);
+        if (job === 'computed') computedRunJobs.push(place);
+        else if (job !== undefined) runJobs.push(job.job);
+        continue;
+      }
       if (typeof resource !== 'string' || !resource.startsWith('dataflow:')) continue;
       const region = state['Region'] ?? defaults['Region'];
       if (typeof region === 'string' && REGION.test(region)) regions.push(region);
@@ -236,6 +266,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
         byText(a.chain, b.chain) || byText(a.bucket, b.bucket) || byText(a.prefix, b.prefix),
     ),
     notifications: notificationFacts(triggers),
+    runJobs: sorted(runJobs),
+    computedRunJobs: sorted(computedRunJobs),
   };
 }
 
@@ -248,6 +280,8 @@ export const FACT_KINDS = {
   'computed-template-path': 'computedTemplatePaths',
   'computed-service-account': 'computedServiceAccounts',
   'default-service-account': 'defaultServiceAccountTasks',
+  'run-job': 'runJobs',
+  'computed-run-job': 'computedRunJobs',
 } as const satisfies Record<
   string,
   Exclude<keyof ChainFacts, 'schedules' | 'triggers' | 'notifications'>

@@ -1,6 +1,11 @@
 import { JOB_NAME_SUFFIX_LENGTH } from '../chain/job-name.js';
 import { ConfigError } from '../errors.js';
 import { WORKER_POOL_STOPPED } from '../events/log-entry.js';
+import {
+  CLOUD_RUN_JOB_RESOURCE,
+  RUN_JOB_METHOD,
+  SYSTEM_EVENT_LOG_SUFFIX,
+} from '../events/run-log-entry.js';
 
 /**
  * The Log Router sink filter exists once, as this small AST: the text given to Cloud Logging and
@@ -103,19 +108,12 @@ export function matchesFilter(node: FilterNode, entry: unknown): boolean {
 }
 
 /**
- * The sink filter: Dataflow job messages that end a job ("Worker pool stopped.", a flex template
- * launcher failure, or a launcher that timed out) of jobs named `<prefix>-<12 hex>` for a chain's prefix. Requiring
- * `resource.type="dataflow_step"` is what keeps the function's own logs (cloud_run_revision)
- * out, so the function can never feed on itself.
+ * The Dataflow part of the sink filter: job messages that end a job ("Worker pool stopped.", a
+ * flex template launcher failure, or a launcher that timed out) of jobs named
+ * `<prefix>-<12 hex>` for a chain's prefix.
  */
-export function sinkFilter(prefixes: Iterable<string>): FilterNode {
-  const sorted = [...new Set(prefixes)].sort();
-  if (sorted.length === 0) {
-    throw new ConfigError(
-      'the chains have no Task state, so no Dataflow job of theirs can end: add a Task with Parameters.jobName before deploying the log sink',
-    );
-  }
-  const jobName = `^(${sorted.map(escapeRegex).join('|')})-[0-9a-f]{${JOB_NAME_SUFFIX_LENGTH}}$`;
+function dataflowFilter(prefixes: readonly string[]): FilterNode {
+  const jobName = `^(${prefixes.map(escapeRegex).join('|')})-[0-9a-f]{${JOB_NAME_SUFFIX_LENGTH}}$`;
   return {
     op: 'and',
     args: [
@@ -132,4 +130,43 @@ export function sinkFilter(prefixes: Iterable<string>): FilterNode {
       { op: '=~', field: 'resource.labels.job_name', value: jobName },
     ],
   };
+}
+
+/**
+ * The Cloud Run part: the RunJob completion entry (System Event audit log, docs/cloud-run.md §3)
+ * of the jobs the chains name, by exact job name (a job's name is fixed; its executions' are not).
+ */
+function runFilter(jobs: readonly string[]): FilterNode {
+  return {
+    op: 'and',
+    args: [
+      { op: '=', field: 'resource.type', value: CLOUD_RUN_JOB_RESOURCE },
+      { op: ':', field: 'logName', value: SYSTEM_EVENT_LOG_SUFFIX },
+      { op: '=', field: 'protoPayload.methodName', value: RUN_JOB_METHOD },
+      {
+        op: '=~',
+        field: 'resource.labels.job_name',
+        value: `^(${jobs.map(escapeRegex).join('|')})$`,
+      },
+    ],
+  };
+}
+
+/**
+ * The sink filter: the entries that end a Dataflow job of a chain's job-name prefix, or a Cloud
+ * Run execution of a job a `run:job` Task names. Requiring `resource.type` `dataflow_step` or
+ * `cloud_run_job` is what keeps the function's own logs (cloud_run_revision) out, so the
+ * function can never feed on itself.
+ */
+export function sinkFilter(prefixes: Iterable<string>, runJobs: Iterable<string> = []): FilterNode {
+  const sorted = [...new Set(prefixes)].sort();
+  const jobs = [...new Set(runJobs)].sort();
+  if (sorted.length === 0 && jobs.length === 0) {
+    throw new ConfigError(
+      'the chains have no Task state, so no Dataflow job or Cloud Run execution of theirs can end: add a Task with Parameters.jobName (or a run:job Task with Parameters.job) before deploying the log sink',
+    );
+  }
+  if (jobs.length === 0) return dataflowFilter(sorted);
+  if (sorted.length === 0) return runFilter(jobs);
+  return { op: 'or', args: [dataflowFilter(sorted), runFilter(jobs)] };
 }

@@ -4,6 +4,7 @@ import { decodeGcsNotification, looksLikeGcsNotification } from './gcs-notificat
 import { eventData, foreign, isObject, malformed, quote, typeName } from './inspect.js';
 import { decodeLogEntry, looksLikeLogEntry } from './log-entry.js';
 import { PUBSUB_EVENT_TYPE, readAttributes, readPubSubPayload } from './pubsub.js';
+import { decodeRunLogEntry, isRunLogEntry } from './run-log-entry.js';
 import type { IncomingEvent, Signal } from './signal.js';
 
 function decodePubSub(data: unknown): Signal {
@@ -22,7 +23,9 @@ function decodePubSub(data: unknown): Signal {
     );
   }
   if (looksLikeCommand(value)) return decodeCommand(value, payload);
-  if (looksLikeLogEntry(value)) return decodeLogEntry(value);
+  if (looksLikeLogEntry(value)) {
+    return isRunLogEntry(value) ? decodeRunLogEntry(value) : decodeLogEntry(value);
+  }
   const keys = Object.keys(value).slice(0, 5).join(', ');
   return foreign(
     `message.data is neither a LogEntry nor a dfchain command (fields: ${keys || 'none'})`,

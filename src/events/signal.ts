@@ -20,6 +20,23 @@ export interface JobEndedSignal {
   readonly reportedLabels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A Cloud Run job execution that the log sink reports as ended (its RunJob completion entry).
+ * The entry's outcome is not trusted: the handler confirms it with `executions.get`.
+ */
+export interface ExecutionEndedSignal {
+  readonly kind: 'executionEnded';
+  readonly source: 'logSink';
+  readonly projectId: string;
+  readonly location: string;
+  /** The job's short name. */
+  readonly job: string;
+  /** The execution's short name (`{job}-{suffix}`). */
+  readonly execution: string;
+  /** `projects/P/locations/L/jobs/J/executions/E`, as `executions.get` takes it. */
+  readonly executionName: string;
+}
+
 /** The `start` command: begin a run of a chain. */
 export interface StartSignal {
   readonly kind: 'start';
@@ -106,6 +123,7 @@ export interface IgnoredSignal {
 /** Everything a delivered event can mean to dfchain. */
 export type Signal =
   | JobEndedSignal
+  | ExecutionEndedSignal
   | StartSignal
   | TickSignal
   | TimerSignal

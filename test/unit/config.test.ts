@@ -147,6 +147,14 @@ describe('config: core', () => {
     assert.equal(config.dataflowRootUrl, 'http://127.0.0.1:9/');
   });
 
+  it('reads the Cloud Run Admin API root URL, and leaves it unset by default (Google)', () => {
+    assert.equal(
+      parseConfig({ ...BASE, DFCHAIN_RUN_ROOT_URL: 'http://127.0.0.1:9/' }).runRootUrl,
+      'http://127.0.0.1:9/',
+    );
+    assert.equal('runRootUrl' in parseConfig(BASE), false);
+  });
+
   it('parses the confirmation poll interval in seconds', () => {
     assert.equal(parseConfig({ ...BASE, DFCHAIN_CONFIRM_POLL_SECONDS: '1' }).confirmPollMs, 1000);
   });
@@ -160,6 +168,10 @@ describe('config: core', () => {
     [
       { ...BASE, DFCHAIN_DATAFLOW_ROOT_URL: 'localhost:9' },
       'DFCHAIN_DATAFLOW_ROOT_URL="localhost:9" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ or unset it for Google\'s API',
+    ],
+    [
+      { ...BASE, DFCHAIN_RUN_ROOT_URL: 'run.local' },
+      'DFCHAIN_RUN_ROOT_URL="run.local" is not an http(s) URL; use e.g. http://127.0.0.1:8089/ (the simulator serves both APIs) or unset it for Google\'s API',
     ],
     [
       { ...BASE, DFCHAIN_CONFIRM_DEADLINE_SECONDS: '600' },

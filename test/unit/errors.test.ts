@@ -8,6 +8,7 @@ import {
   DataflowQuotaError,
   DataflowTransientError,
   DfchainError,
+  ExecutionNotFoundError,
   JobAlreadyExistsError,
   JobNeverVisibleError,
   JobNotConfirmedError,
@@ -15,6 +16,9 @@ import {
   PathError,
   PoisonMessageError,
   RunConflictError,
+  RunPermanentError,
+  RunQuotaError,
+  RunTransientError,
   StorePermanentError,
   TimerPermanentError,
   TimerTransientError,
@@ -51,6 +55,10 @@ const TABLE: ReadonlyArray<readonly [error: DfchainError, code: string, retryabl
   [new TimerPermanentError('x'), 'TIMER_PERMANENT', false],
   [new PublishTransientError('x'), 'PUBLISH_TRANSIENT', true],
   [new PublishPermanentError('x'), 'PUBLISH_PERMANENT', false],
+  [new RunTransientError('x', details), 'RUN_TRANSIENT', true],
+  [new RunQuotaError('x', details), 'RUN_TRANSIENT', true],
+  [new RunPermanentError('x', details), 'RUN_PERMANENT', false],
+  [new ExecutionNotFoundError('x', details), 'EXECUTION_NOT_FOUND', true],
 ];
 
 describe('errors: retryability of every error class', () => {

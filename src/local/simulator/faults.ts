@@ -11,7 +11,7 @@ export interface RandomFaults {
   readonly rate: number;
   readonly faults: readonly Fault[];
   readonly random: () => number;
-  /** Share of random faults that strike after the call executed (launches only). */
+  /** Share of random faults that strike after the call executed (launches and runJob only). */
   readonly lostAnswerShare?: number;
 }
 
@@ -48,7 +48,8 @@ export class FaultPlan {
     if (random.rate > 0 && random.faults.length > 0 && random.random() < random.rate) {
       const pick = Math.floor(random.random() * random.faults.length);
       const fault = random.faults[Math.min(pick, random.faults.length - 1)];
-      const share = operation === 'launch' ? (random.lostAnswerShare ?? 0) : 0;
+      const share =
+        operation === 'launch' || operation === 'runJob' ? (random.lostAnswerShare ?? 0) : 0;
       const afterEffect = share > 0 && random.random() < share;
       if (fault !== undefined) return { fault, afterEffect };
     }

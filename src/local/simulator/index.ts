@@ -3,10 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { FaultPlan } from './faults.js';
 import { JobTable } from './jobs.js';
+import { ExecutionTable } from './run-executions.js';
+import type { SimulatedExecution } from './run-types.js';
 import { handle } from './server.js';
+import { OPERATIONS } from './types.js';
 import type { CallCounts, FaultInjection, SimulatedJob, SimulatorOptions } from './types.js';
 
 export type { LogEntry } from './log-entry.js';
+export type { RunLogEntry } from './run-log-entry.js';
+export { DEFAULT_RUN_BEHAVIOUR } from './run-executions.js';
+export * from './run-types.js';
 export { LAUNCHER_FAILED, WORKER_POOL_STOPPED } from './log-message.js';
 export { DEFAULT_BEHAVIOUR } from './lifecycle.js';
 export * from './types.js';
@@ -26,6 +32,15 @@ export interface Simulator {
   readonly quota: { readonly peakActive: number; readonly refusals: number };
   /** Every launched job, oldest first, with its request and state history. */
   jobs(): SimulatedJob[];
+  /** Every Cloud Run execution started, oldest first, with its request, env and ending. */
+  executions(): SimulatedExecution[];
+  /** Errors the Cloud Run sink (`runSink`) threw or rejected with. */
+  readonly runSinkErrors: readonly unknown[];
+  /**
+   * Ends a running Cloud Run execution as cancelled now (by its full name, its completion entry
+   * delivered), as a user cancelling in the console; false if unknown or ended.
+   */
+  cancelExecution(name: string): boolean;
   /** Changes options for calls and launches from now on (jobs already launched keep theirs). */
   configure(options: Partial<Omit<SimulatorOptions, 'port' | 'host'>>): void;
   /** The next `count` matching calls fail with `fault`. */
@@ -46,10 +61,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let current: SimulatorOptions = { ...options };
   const jobs = new JobTable(() => current);
   const faults = new FaultPlan();
-  const calls: CallCounts = { launch: 0, get: 0, list: 0, update: 0, metrics: 0, other: 0 };
+  const executions = new ExecutionTable(() => current);
+  const calls = Object.fromEntries(
+    [...OPERATIONS, 'other'].map((operation) => [operation, 0]),
+  ) as CallCounts;
   const held = new Set<IncomingMessage>();
   const sockets = new Set<Socket>();
-  const state = { jobs, faults, calls, held, options: () => current };
+  const state = { jobs, executions, faults, calls, held, options: () => current };
 
   const server = createServer((req, res) => {
     handle(state, req, res).catch((error: unknown) => {
@@ -77,6 +95,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sinkErrors: jobs.sinkErrors,
     quota: jobs.quota,
     jobs: () => jobs.snapshot(),
+    executions: () => executions.snapshot(),
+    runSinkErrors: executions.sinkErrors,
+    cancelExecution: (name) => executions.cancelNow(name),
     configure: (change) => {
       current = { ...current, ...change };
     },
@@ -85,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cancel: (jobId) => jobs.cancel(jobId),
     stop: async () => {
       jobs.stop();
+      executions.stop();
       held.clear();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

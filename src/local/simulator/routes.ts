@@ -1,4 +1,4 @@
-import type { Operation } from './types.js';
+import type { DataflowOperation as Operation } from './types.js';
 
 /** A request matched to an API operation, with its decoded path parameters. */
 export interface Route {

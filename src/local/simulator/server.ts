@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults.js';
 import { ApiError, faultError } from './google-error.js';
+import { readJson } from './request-body.js';
+import { SYSTEM_PARAMETERS } from './system-parameters.js';
+import type { ExecutionTable } from './run-executions.js';
+import { matchRunRoute } from './run-routes.js';
+import { performRun } from './run-server.js';
 import type { JobTable, ListFilter } from './jobs.js';
 import { LIST_FILTERS } from './jobs.js';
 import { JOB_VIEWS, jobResource, type JobView } from './lifecycle.js';
@@ -16,6 +21,7 @@ const DEFAULT_RANDOM_FAULTS: readonly Fault[] = [429, 500, 503, 'reset'];
 /** What the request handler works on. */
 export interface ServerState {
   readonly jobs: JobTable;
+  readonly executions: ExecutionTable;
   readonly faults: FaultPlan;
   readonly calls: CallCounts;
   readonly held: Set<IncomingMessage>;
@@ -27,38 +33,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError(400, 'Invalid JSON payload received. Unexpected token.');
-  }
-}
-
 function oneOf(value: string | null, allowed: readonly string[], name: string, type: string): void {
   if (value !== null && !allowed.includes(value)) {
     throw new ApiError(400, `Invalid value at '${name}' (type.googleapis.com/${type}), "${value}"`);
   }
 }
 
-// Google's standard system parameters, accepted on every method.
-const SYSTEM_PARAMETERS = [
-  '$.xgafv',
-  'access_token',
-  'alt',
-  'callback',
-  'fields',
-  'key',
-  'oauth_token',
-  'prettyPrint',
-  'quotaUser',
-  'upload_protocol',
-  'uploadType',
-];
 const QUERY_PARAMETERS: Record<Route['operation'], readonly string[]> = {
   launch: [],
   get: ['view', 'location'],
@@ -165,15 +145,17 @@ export async function handle(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const route = matchRoute(req.method ?? 'GET', url.pathname);
-  if (!route) {
+  const runRoute = route ? undefined : matchRunRoute(req.method ?? 'GET', url.pathname);
+  const operation = route?.operation ?? runRoute?.operation;
+  if (operation === undefined) {
     state.calls.other += 1;
-    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics`;
+    const message = `Simulator: no route for ${req.method ?? ''} ${url.pathname}; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics; Cloud Run: POST /v2/…/jobs/{job}:run, GET /v2/…/jobs/{job}/executions[/{e}], POST /v2/…/jobs/{job}/executions/{e}:cancel`;
     send(res, 404, new ApiError(404, message).body());
     return;
   }
-  state.calls[route.operation] += 1;
+  state.calls[operation] += 1;
   const options = state.options();
-  const planned = state.faults.next(route.operation, {
+  const planned = state.faults.next(operation, {
     rate: options.faultRate ?? 0,
     faults: options.randomFaults ?? DEFAULT_RANDOM_FAULTS,
     lostAnswerShare: options.lostAnswerShare ?? 0,
@@ -184,7 +166,9 @@ export async function handle(
     return;
   }
   try {
-    const body = await perform(state, route, req, url);
+    const body = runRoute
+      ? await performRun(state.executions, runRoute, req, url)
+      : route && (await perform(state, route, req, url));
     if (planned) applyFault(planned.fault, state, req, res);
     else send(res, 200, body);
   } catch (error) {

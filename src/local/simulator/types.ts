@@ -1,4 +1,5 @@
 import type { LogEntry } from './log-entry.js';
+import { RUN_OPERATIONS, type RunSimulatorOptions } from './run-types.js';
 
 /** How a simulated job ends. `LAUNCH_FAILED`: the flex template launcher fails before workers. */
 export const JOB_OUTCOMES = ['DONE', 'FAILED', 'CANCELLED', 'LAUNCH_FAILED'] as const;
@@ -45,11 +46,17 @@ export interface LaunchRequestBody {
   readonly [key: string]: unknown;
 }
 
+/** The Dataflow calls the simulator serves; `update` is `jobs.update` (cancel), `metrics` is `jobs.getMetrics`. */
+export const DATAFLOW_OPERATIONS = ['launch', 'get', 'list', 'update', 'metrics'] as const;
+
+/** A Dataflow call the simulator serves. */
+export type DataflowOperation = (typeof DATAFLOW_OPERATIONS)[number];
+
 /**
- * The API calls the simulator counts and can fault; `update` is `jobs.update` (cancel),
- * `metrics` is `jobs.getMetrics`.
+ * The API calls the simulator counts and can fault: Dataflow's, and Cloud Run's `runJob`,
+ * `getExecution`, `listExecutions`, `cancelExecution`.
  */
-export const OPERATIONS = ['launch', 'get', 'list', 'update', 'metrics'] as const;
+export const OPERATIONS = [...DATAFLOW_OPERATIONS, ...RUN_OPERATIONS] as const;
 
 /** An API call the simulator counts and can fault. */
 export type Operation = (typeof OPERATIONS)[number];
@@ -66,15 +73,16 @@ export interface FaultInjection {
   readonly count: number;
   readonly fault: Fault;
   /**
-   * Launch or update: do the call first, then fail the answer (a response lost on the way back),
-   * so a retried launch meets 409 ALREADY_EXISTS and a retried cancel finds the job cancelling.
+   * Launch, update, runJob or cancelExecution: do the call first, then fail the answer (a
+   * response lost on the way back), so a retried launch meets 409 ALREADY_EXISTS, a retried
+   * cancel finds the job cancelling, and a retried runJob starts a second execution.
    * Default false: a faulted call changes nothing.
    */
   readonly afterEffect?: boolean;
 }
 
 /** Options of {@link startSimulator}; all but `port`/`host` can be changed with `configure`. */
-export interface SimulatorOptions {
+export interface SimulatorOptions extends RunSimulatorOptions {
   readonly port?: number;
   readonly host?: string;
   /** Defaults for every job: outcome DONE, queuedMs 2000, runMs 10000, lags 0, cancelMs 1000. */
@@ -88,7 +96,7 @@ export interface SimulatorOptions {
   /** Faults drawn by `faultRate`; default 429, 500, 503 and reset (never timeout). */
   readonly randomFaults?: readonly Fault[];
   /**
-   * Share (0..1) of random faults on a launch that strike after it executed: the job is
+   * Share (0..1) of random faults on a launch (or a runJob) that strike after it executed: the job is
    * created and the answer lost, as when a connection drops on the way back. Default 0.
    */
   readonly lostAnswerShare?: number;

@@ -36,6 +36,8 @@ describe('deploy facts of the chains', () => {
       schedules: [],
       triggers: [],
       notifications: [],
+      runJobs: [],
+      computedRunJobs: [],
     });
   });
 

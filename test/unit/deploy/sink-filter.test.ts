@@ -124,7 +124,7 @@ describe('sink filter', () => {
     assert.equal(escapeRegex('a.b(c)|d'), 'a\\.b\\(c\\)\\|d');
     assert.throws(
       () => sinkFilter([]),
-      /^ConfigError: the chains have no Task state, so no Dataflow job of theirs can end: add a Task with Parameters\.jobName before deploying the log sink$/,
+      /^ConfigError: the chains have no Task state, so no Dataflow job or Cloud Run execution of theirs can end: add a Task with Parameters\.jobName \(or a run:job Task with Parameters\.job\) before deploying the log sink$/,
     );
   });
 });

@@ -181,7 +181,7 @@ describe('simulator: REST shapes through the googleapis client', () => {
       error: {
         code: 404,
         message:
-          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics',
+          'Simulator: no route for GET /v1b3/projects/p/jobs; supported: POST …/locations/{l}/flexTemplates:launch, POST …/locations/{l}/templates:launch?gcsPath=…, GET …/locations/{l}/jobs[/{id}], PUT …/locations/{l}/jobs/{id} (cancel), GET …/locations/{l}/jobs/{id}/metrics; Cloud Run: POST /v2/…/jobs/{job}:run, GET /v2/…/jobs/{job}/executions[/{e}], POST /v2/…/jobs/{job}/executions/{e}:cancel',
         status: 'NOT_FOUND',
       },
     });
@@ -199,7 +199,18 @@ describe('simulator: REST shapes through the googleapis client', () => {
     });
     assert.deepEqual(
       { ...h.sim.calls },
-      { launch: 1, get: 0, list: 0, update: 0, metrics: 0, other: 1 },
+      {
+        launch: 1,
+        get: 0,
+        list: 0,
+        update: 0,
+        metrics: 0,
+        runJob: 0,
+        getExecution: 0,
+        listExecutions: 0,
+        cancelExecution: 0,
+        other: 1,
+      },
     );
   });
 });

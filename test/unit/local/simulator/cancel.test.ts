@@ -217,7 +217,18 @@ describe('simulator: cancel (jobs.update)', () => {
     assert.deepEqual(states(), ['JOB_STATE_QUEUED', 'JOB_STATE_CANCELLING']);
     assert.deepEqual(
       { ...h.sim.calls },
-      { launch: 1, get: 0, list: 0, update: 2, metrics: 0, other: 0 },
+      {
+        launch: 1,
+        get: 0,
+        list: 0,
+        update: 2,
+        metrics: 0,
+        runJob: 0,
+        getExecution: 0,
+        listExecutions: 0,
+        cancelExecution: 0,
+        other: 0,
+      },
     );
   });
 

@@ -61,7 +61,18 @@ describe('simulator: faults', () => {
     assert.equal((await h.get(job.id!)).id, job.id);
     assert.deepEqual(
       { ...h.sim.calls },
-      { launch: 1, get: 3, list: 1, update: 0, metrics: 0, other: 0 },
+      {
+        launch: 1,
+        get: 3,
+        list: 1,
+        update: 0,
+        metrics: 0,
+        runJob: 0,
+        getExecution: 0,
+        listExecutions: 0,
+        cancelExecution: 0,
+        other: 0,
+      },
     );
   });
 
@@ -93,7 +104,18 @@ describe('simulator: faults', () => {
     assert.deepEqual(await h.list(), {});
     assert.deepEqual(
       { ...h.sim.calls },
-      { launch: 0, get: 0, list: 3, update: 0, metrics: 0, other: 0 },
+      {
+        launch: 0,
+        get: 0,
+        list: 3,
+        update: 0,
+        metrics: 0,
+        runJob: 0,
+        getExecution: 0,
+        listExecutions: 0,
+        cancelExecution: 0,
+        other: 0,
+      },
     );
   });
 

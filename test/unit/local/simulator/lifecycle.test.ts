@@ -169,7 +169,18 @@ describe('simulator: job lifecycle', () => {
     assert.notEqual(second.id, first.id);
     assert.deepEqual(
       { ...h.sim.calls },
-      { launch: 3, get: 0, list: 0, update: 0, metrics: 0, other: 0 },
+      {
+        launch: 3,
+        get: 0,
+        list: 0,
+        update: 0,
+        metrics: 0,
+        runJob: 0,
+        getExecution: 0,
+        listExecutions: 0,
+        cancelExecution: 0,
+        other: 0,
+      },
     );
   });
 
