@@ -72,6 +72,13 @@ export interface ChainFacts {
   readonly runJobs: readonly string[];
   /** `run:job` Tasks whose job is computed at run time (`job.$`): the sink cannot name it. */
   readonly computedRunJobs: readonly string[];
+  /**
+   * Topics the `pubsub:publish…` Tasks name, as written (`T` in the function's project, or
+   * `projects/P/topics/T`): the function needs roles/pubsub.publisher on each.
+   */
+  readonly publishTopics: readonly string[];
+  /** `pubsub:publish…` Tasks whose topic is computed at run time (`topic.$`): granted by hand. */
+  readonly computedPublishTopics: readonly string[];
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -183,7 +190,21 @@ function runJobFact(state: Fields): { readonly job: string } | 'computed' | unde
   return short === undefined ? undefined : { job: short };
 }
 
-/** The deployment facts of `chains`: only Dataflow Tasks count (other resources need no grants here). */
+/** A topic as a `pubsub:publish` Task may name it (dag/schema.json publishParameters.topic). */
+const TOPIC =
+  /^(?:projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/topics\/)?[a-zA-Z][-a-zA-Z0-9._~+%]{2,254}$/;
+
+/** The topic a `pubsub:publish…` Task names; 'computed' for `topic.$`; undefined when odd. */
+function publishTopicFact(state: Fields): { readonly topic: string } | 'computed' | undefined {
+  const parameters = isFields(state['Parameters']) ? state['Parameters'] : {};
+  const topic = given(parameters, 'topic');
+  if (topic === 'computed') return 'computed';
+  return typeof topic?.literal === 'string' && TOPIC.test(topic.literal)
+    ? { topic: topic.literal }
+    : undefined;
+}
+
+/** The deployment facts of `chains`: Dataflow, Cloud Run and Pub/Sub Tasks. */
 export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const regions: string[] = [];
   const serviceAccounts: string[] = [];
@@ -196,6 +217,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const triggers: TriggerFact[] = [];
   const runJobs: string[] = [];
   const computedRunJobs: string[] = [];
+  const publishTopics: string[] = [];
+  const computedPublishTopics: string[] = [];
   for (const chain of chains) {
     triggers.push(...triggerFacts(chain));
     const schedule = scheduleFact(chain);
@@ -208,6 +231,12 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
         const job = runJobFact(state);
         if (job === 'computed') computedRunJobs.push(place);
         else if (job !== undefined) runJobs.push(job.job);
+        continue;
+      }
+      if (typeof resource === 'string' && resource.startsWith('pubsub:publish')) {
+        const topic = publishTopicFact(state);
+        if (topic === 'computed') computedPublishTopics.push(place);
+        else if (topic !== undefined) publishTopics.push(topic.topic);
         continue;
       }
       if (typeof resource !== 'string' || !resource.startsWith('dataflow:')) continue;
@@ -268,6 +297,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     notifications: notificationFacts(triggers),
     runJobs: sorted(runJobs),
     computedRunJobs: sorted(computedRunJobs),
+    publishTopics: sorted(publishTopics),
+    computedPublishTopics: sorted(computedPublishTopics),
   };
 }
 
@@ -282,6 +313,8 @@ export const FACT_KINDS = {
   'default-service-account': 'defaultServiceAccountTasks',
   'run-job': 'runJobs',
   'computed-run-job': 'computedRunJobs',
+  'publish-topic': 'publishTopics',
+  'computed-publish-topic': 'computedPublishTopics',
 } as const satisfies Record<
   string,
   Exclude<keyof ChainFacts, 'schedules' | 'triggers' | 'notifications'>

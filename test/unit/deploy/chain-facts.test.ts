@@ -38,6 +38,8 @@ describe('deploy facts of the chains', () => {
       notifications: [],
       runJobs: [],
       computedRunJobs: [],
+      publishTopics: [],
+      computedPublishTopics: [],
     });
   });
 
