@@ -14,6 +14,7 @@ import type { RunStore } from './store/port.js';
 import { createCloudTasksTimers } from './timers/cloud-tasks.js';
 import { createLocalTimers } from './timers/local.js';
 import { createPublisher } from './pubsub/client.js';
+import type { CloudRunPort } from './cloudrun/port.js';
 import type { TimerPort } from './timers/port.js';
 
 function createStore(config: Config): RunStore {
@@ -34,6 +35,16 @@ function createDataflow(config: Config): DataflowPort {
   return lazily(async () =>
     (await import('./dataflow/googleapis.js')).createDataflowPort({
       ...(config.dataflowRootUrl ? { rootUrl: config.dataflowRootUrl } : {}),
+      timeoutMs: config.dataflowTimeoutMs,
+    }),
+  );
+}
+
+function createCloudRun(config: Config): CloudRunPort {
+  // Loaded at the first Cloud Run call: a chain without run:job Tasks never pays for it.
+  return lazily(async () =>
+    (await import('./cloudrun/googleapis.js')).createCloudRunPort({
+      ...(config.runRootUrl ? { rootUrl: config.runRootUrl } : {}),
       timeoutMs: config.dataflowTimeoutMs,
     }),
   );
@@ -81,6 +92,7 @@ export function createDeps(config: Config): HandlerDeps {
     store: createStore(config),
     timers: createTimers(config, logger),
     publisher: createPublisher(config.projectId),
+    cloudRun: createCloudRun(config),
     clock: systemClock,
     logger,
     confirmDeadlineMs: config.confirmDeadlineMs,

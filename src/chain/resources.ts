@@ -6,6 +6,9 @@ export const DATAFLOW_RESOURCES = ['dataflow:flexTemplate', 'dataflow:template']
 /** Task resources that publish a Pub/Sub message. */
 export const PUBLISH_RESOURCES = ['pubsub:publish', 'pubsub:publish.waitForTaskToken'] as const;
 
+/** The Task resource that runs a Cloud Run job execution. */
+export const RUN_JOB_RESOURCE = 'run:job';
+
 /** True for a resource that launches a Dataflow job. */
 export function isDataflowResource(resource: unknown): boolean {
   return (DATAFLOW_RESOURCES as readonly unknown[]).includes(resource);
@@ -29,5 +32,7 @@ export function waitsForTaskToken(resource: unknown): boolean {
  * one a fixed word (the name's hash keeps steps apart; a publish step's name is no job's).
  */
 export function stepPrefix(resource: TaskResource, jobName: string | undefined): string {
-  return jobName ?? (isPublishResource(resource) ? 'publish' : 'step');
+  if (jobName !== undefined) return jobName;
+  if (isPublishResource(resource)) return 'publish';
+  return resource === RUN_JOB_RESOURCE ? 'runjob' : 'step';
 }

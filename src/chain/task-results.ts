@@ -1,4 +1,6 @@
 import { ANY, objectShape, STRING, type Shape } from './shape.js';
+
+const NUMBER: Shape = { kind: 'scalar', type: 'number' };
 import type { TaskResource } from './types.js';
 
 /**
@@ -12,7 +14,11 @@ export const TASK_RESULT_FIELDS: Readonly<Record<TaskResource, readonly string[]
   'pubsub:publish': ['messageId'],
   // The callback's output: the workload decides its shape.
   'pubsub:publish.waitForTaskToken': null,
+  'run:job': ['executionName', 'job', 'location', 'succeededCount', 'failedCount'],
 };
+
+/** Result fields that hold numbers; every other one is a string. */
+const NUMBER_FIELDS: readonly string[] = ['succeededCount', 'failedCount'];
 
 /**
  * The shape of the result of Task `name` whose Resource is `resource`, or undefined for a
@@ -24,7 +30,7 @@ export function taskResultShape(name: string, resource: unknown): Shape | undefi
   const fields = TASK_RESULT_FIELDS[resource as TaskResource];
   if (fields === null) return ANY;
   return objectShape(
-    fields.map((field) => [field, STRING] as const),
+    fields.map((field) => [field, NUMBER_FIELDS.includes(field) ? NUMBER : STRING] as const),
     true,
     `the result of Task ${name} (${resource})`,
   );

@@ -38,6 +38,7 @@ export const TASK_RESOURCES = [
   'dataflow:template',
   'pubsub:publish',
   'pubsub:publish.waitForTaskToken',
+  'run:job',
 ] as const;
 
 /** A Task resource. */
@@ -57,6 +58,10 @@ export interface TaskParameters {
   readonly data?: Json;
   /** `pubsub:publish…`: the message's attributes. */
   readonly attributes?: JsonObject;
+  /** `run:job`: the Cloud Run job, `projects/P/locations/L/jobs/J` or `J` in the Task's region. */
+  readonly job?: string;
+  /** `run:job`: RunJobRequest.Overrides (containerOverrides, taskCount, timeout). */
+  readonly overrides?: JsonObject;
   readonly containerSpecGcsPath?: string;
   readonly gcsPath?: string;
   readonly parameters?: JsonObject;

@@ -10,7 +10,9 @@ import {
   type PublishRequest,
 } from '../engine/publish-request.js';
 import { stepPrefix, waitsForTaskToken } from '../chain/resources.js';
-import { PublishPermanentError } from '../errors.js';
+import { ConfigError, PublishPermanentError, RunPermanentError } from '../errors.js';
+import type { CloudRunDryRunPort } from '../cloudrun/port.js';
+import { runJobRef, runJobRequest, type RunJobStepRequest } from '../engine/run-job-request.js';
 import { DRY_RUN_ID, type ResolvedTask } from './task-inputs.js';
 
 /** The chain a Task belongs to, and the deployment's defaults its request takes. */
@@ -21,12 +23,11 @@ export interface DryRunChain {
   readonly workerServiceAccount?: string;
 }
 
+/** The dry runs `validate --remote` asks the APIs for: Dataflow's, and Cloud Run's when wired. */
+export type DryRunPorts = DataflowDryRunPort & Partial<CloudRunDryRunPort>;
+
 /** Asks the resource's API to check a Task's request without running it; throws its refusal. */
-export type DryRun = (
-  port: DataflowDryRunPort,
-  task: ResolvedTask,
-  chain: DryRunChain,
-) => Promise<void>;
+export type DryRun = (port: DryRunPorts, task: ResolvedTask, chain: DryRunChain) => Promise<void>;
 
 /** How a request names its job and its run: a dry run's fixed names unless given. */
 export interface LaunchNaming {
@@ -117,6 +118,57 @@ function checkTopic(task: ResolvedTask, chain: DryRunChain): Promise<void> {
 }
 
 /**
+ * The `jobs.run` request a `run:job` Task would send, built by the engine's code, marked for
+ * the step `naming` names.
+ */
+export function runJobTaskRequest(
+  task: TaskRequestInput & Pick<ResolvedTask, 'ref'>,
+  chain: DryRunChain,
+  naming: LaunchNaming,
+): RunJobStepRequest {
+  const job = task.parameters['job'];
+  const ref = runJobRef(
+    job,
+    task.ref.projectId,
+    task.state.Region ?? chain.definition.Defaults?.Region ?? '',
+  );
+  if (ref === undefined) {
+    throw new RunPermanentError(
+      `${task.place}.Parameters.job: ${JSON.stringify(job)} is no Cloud Run job (projects/P/locations/L/jobs/J, or a job name with a Region)`,
+      { operation: 'jobs.run' },
+    );
+  }
+  const marker = {
+    step: naming.jobName,
+    run: naming.runId,
+    chain: chain.chain,
+    ...(naming.part ? { part: naming.part } : {}),
+  };
+  return runJobRequest(task.parameters, ref, marker);
+}
+
+/** Cloud Run's dry run of `jobs.run` (`validateOnly` in the body). */
+function checkRunJob(port: DryRunPorts, task: ResolvedTask, chain: DryRunChain): Promise<void> {
+  if (port.validateRunJob === undefined) {
+    throw new ConfigError(
+      'dfchain validate --remote: no Cloud Run client to validate run:job Tasks with',
+    );
+  }
+  const naming = {
+    jobName: jobNameFor('runjob', {
+      chain: chain.chain,
+      runId: DRY_RUN_ID,
+      state: task.place,
+      attempt: 0,
+      nonce: '',
+    }),
+    runId: DRY_RUN_ID,
+  };
+  const { ref, body } = runJobTaskRequest(task, chain, naming);
+  return port.validateRunJob(ref, body);
+}
+
+/**
  * The dry run of each Task resource. A Record, so a new resource does not compile without one:
  * classic templates call `templates.launch` with `validateOnly` as a query parameter; a resource
  * without a validating API (Pub/Sub) gets a dry run that resolves.
@@ -128,4 +180,5 @@ export const DRY_RUNS: Readonly<Record<TaskResource, DryRun>> = {
     port.validateTemplate(task.ref, classicTemplateRequest(task, chain)),
   'pubsub:publish': (_port, task, chain) => checkTopic(task, chain),
   'pubsub:publish.waitForTaskToken': (_port, task, chain) => checkTopic(task, chain),
+  'run:job': checkRunJob,
 };

@@ -7,11 +7,13 @@ import { partKey } from '../engine/part-names.js';
 import { ConfigError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import type { PublishRequest } from '../engine/publish-request.js';
+import type { RunJobStepRequest } from '../engine/run-job-request.js';
 import { stepPrefix } from '../chain/resources.js';
 import {
   classicTemplateRequest,
   flexTemplateRequest,
   publishTaskRequest,
+  runJobTaskRequest,
   type DryRunChain,
   type LaunchNaming,
 } from './dry-run.js';
@@ -66,7 +68,7 @@ export interface RenderedTask {
    * The launch request, `.$` resolved, `<unresolved: …>` where the run must get there first; a
    * classic one as `{kind: "classic", gcsPath, launchParameter}` (gcsPath goes in the query).
    */
-  readonly request: TemplateLaunch | PublishRequest;
+  readonly request: TemplateLaunch | PublishRequest | RunJobStepRequest;
   /** What does not resolve without running, as `dfchain validate --remote` warns of it. */
   readonly unresolved: readonly { readonly path: string; readonly message: string }[];
 }
@@ -86,7 +88,7 @@ const REQUESTS: Readonly<
         view: TaskView,
         chain: DryRunChain,
         naming: LaunchNaming,
-      ) => TemplateLaunch | PublishRequest;
+      ) => TemplateLaunch | PublishRequest | RunJobStepRequest;
     }
   >
 > = {
@@ -94,6 +96,7 @@ const REQUESTS: Readonly<
   'dataflow:template': { method: 'templates.launch', request: classicTemplateRequest },
   'pubsub:publish': { method: 'topics.publish', request: publishRender },
   'pubsub:publish.waitForTaskToken': { method: 'topics.publish', request: publishRender },
+  'run:job': { method: 'jobs.run', request: runJobTaskRequest },
 };
 
 /** The state name with its scope: `Ingest`, `Fan[0]/Solo`, `Each[*]/Load`. */
@@ -232,9 +235,23 @@ function publishLines(task: RenderedTask, request: PublishRequest, file: string)
   ];
 }
 
+/** The text of a rendered run:job Task: its job, step name, and the jobs.run body. */
+function runJobLines(task: RenderedTask, request: RunJobStepRequest, file: string): string[] {
+  const { projectId, location, job } = request.ref;
+  return [
+    taskTitle(task),
+    `  resource  ${task.resource} (${task.method})`,
+    `  job       projects/${projectId}/locations/${location}/jobs/${job}`,
+    `  step      ${task.jobNamePrefix}-${JOB_NAME_SUFFIX_PLACEHOLDER} (the executions' DFCHAIN_STEP env)`,
+    ...requestLines(request.body),
+    ...unresolvedLines(task, file),
+  ];
+}
+
 /** The text of one rendered Task: its facts, its request as pretty JSON, and its notes. */
 function taskLines(task: RenderedTask, file: string): string[] {
   if (task.request.kind === 'publish') return publishLines(task, task.request, file);
+  if (task.request.kind === 'runJob') return runJobLines(task, task.request, file);
   const project =
     task.projectId === PROJECT_PLACEHOLDER
       ? `${PROJECT_PLACEHOLDER} (GOOGLE_CLOUD_PROJECT is not set)`

@@ -1,15 +1,16 @@
 import type { Config } from '../config.js';
-import type { DataflowDryRunPort } from '../dataflow/port.js';
 import {
   ConfigError,
   DataflowPermanentError,
   DataflowTransientError,
   DfchainError,
   PublishPermanentError,
+  RunPermanentError,
+  RunTransientError,
   type ChainProblem,
 } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import { DRY_RUNS, type DryRunChain } from './dry-run.js';
+import { DRY_RUNS, type DryRunChain, type DryRunPorts } from './dry-run.js';
 import { resolveTasks, type ResolvedTask } from './task-inputs.js';
 import {
   checkChains,
@@ -52,7 +53,7 @@ async function inOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) =
  * it ends the command with one line saying what to do.
  */
 async function dryRun(
-  port: DataflowDryRunPort,
+  port: DryRunPorts,
   task: ResolvedTask,
   chain: DryRunChain,
 ): Promise<string | undefined> {
@@ -72,6 +73,9 @@ async function dryRun(
     if (error instanceof DataflowTransientError)
       return `Dataflow did not validate it (run again): ${error.message}`;
     if (error instanceof PublishPermanentError) return `Pub/Sub would refuse it: ${error.message}`;
+    if (error instanceof RunPermanentError) return `Cloud Run refused: ${error.message}`;
+    if (error instanceof RunTransientError)
+      return `Cloud Run did not validate it (run again): ${error.message}`;
     if (error instanceof DfchainError) return `Dataflow refused: ${error.message}`;
     throw error;
   }
@@ -90,7 +94,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  */
 export async function validateRemoteCommand(
   options: RemoteValidateOptions,
-  port: DataflowDryRunPort,
+  port: DryRunPorts,
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<number> {
@@ -164,11 +168,21 @@ export async function validateRemoteCommand(
 }
 
 /** The Dataflow client of the function's configuration (`DFCHAIN_DATAFLOW_ROOT_URL`, timeout). */
-export async function dryRunPortFor(config: Config): Promise<DataflowDryRunPort> {
+export async function dryRunPortFor(config: Config): Promise<DryRunPorts> {
   // Loaded here only: the other commands need no Dataflow client (~110 ms to load).
   const { createDataflowPort } = await import('../dataflow/googleapis.js');
-  return createDataflowPort({
+  const { createCloudRunPort } = await import('../cloudrun/googleapis.js');
+  const dataflow = createDataflowPort({
     ...(config.dataflowRootUrl ? { rootUrl: config.dataflowRootUrl } : {}),
     timeoutMs: config.dataflowTimeoutMs,
   });
+  const run = createCloudRunPort({
+    ...(config.runRootUrl ? { rootUrl: config.runRootUrl } : {}),
+    timeoutMs: config.dataflowTimeoutMs,
+  });
+  return {
+    validateFlexTemplate: (ref, request) => dataflow.validateFlexTemplate(ref, request),
+    validateTemplate: (ref, request) => dataflow.validateTemplate(ref, request),
+    validateRunJob: (ref, request) => run.validateRunJob(ref, request),
+  };
 }

@@ -10,9 +10,14 @@ export const STEP_ENV = 'DFCHAIN_STEP';
 export const RUN_ENV = 'DFCHAIN_RUN';
 /** The chain's name, for the workload's own logs. */
 export const CHAIN_ENV = 'DFCHAIN_CHAIN';
+/**
+ * The key of the Map item or branch part whose step it is (as a Dataflow job's `dfchain-part`
+ * label): the step's document is `{run}.{part}`. Absent for a step of the run's own document.
+ */
+export const PART_ENV = 'DFCHAIN_PART';
 
 /** Env names dfchain sets itself: a chain file may not set them. */
-export const RESERVED_ENV = [STEP_ENV, RUN_ENV, CHAIN_ENV] as const;
+export const RESERVED_ENV = [STEP_ENV, RUN_ENV, CHAIN_ENV, PART_ENV] as const;
 
 /** What identifies the step an execution is started for. */
 export interface StepMarker {
@@ -20,6 +25,8 @@ export interface StepMarker {
   readonly step: string;
   readonly run: string;
   readonly chain: string;
+  /** The part key, for a step of a part's document. */
+  readonly part?: string;
 }
 
 /** The reserved env names a request sets, as `containerOverrides[i].env[j].name` paths. */
@@ -48,6 +55,7 @@ function marked(override: ContainerOverride, marker: StepMarker): ContainerOverr
       { name: STEP_ENV, value: marker.step },
       { name: RUN_ENV, value: marker.run },
       { name: CHAIN_ENV, value: marker.chain },
+      ...(marker.part === undefined ? [] : [{ name: PART_ENV, value: marker.part }]),
     ],
   };
 }

@@ -2,12 +2,12 @@ import type { ChainDefinition } from '../chain/types.js';
 import type { Json } from '../json.js';
 import { Draft } from './draft.js';
 import { ERROR_NAMES } from './error-names.js';
-import { drain, finish, raise, settle } from './interpreter.js';
+import { endStep } from './end-step.js';
+import { settle } from './interpreter.js';
 import { entryKey, scoped, timerName } from './names.js';
 import type { Run, RunError, Step } from './run.js';
 import { ROOT_SCOPE } from './scope.js';
 import { isPublishStep } from './step-kind.js';
-import { dropStateTimers } from './timers.js';
 import { tokenProblem } from './token-check.js';
 import { unchanged, type Transition } from './transition.js';
 
@@ -15,41 +15,6 @@ import { unchanged, type Transition } from './transition.js';
 export type CallbackOutcome =
   | { readonly status: 'SUCCEEDED'; readonly output: Json }
   | { readonly status: 'FAILED'; readonly error?: string; readonly cause?: string };
-
-/**
- * Ends the in-flight step `jobName` with `output` or `error`: the Task's result goes on through
- * the pipeline, an error down the failure path (Retry, Catch, fail the scope).
- */
-function endStep(
-  definition: ChainDefinition,
-  run: Run,
-  step: Step,
-  now: string,
-  ended: Partial<Step>,
-  result: { readonly output: Json } | { readonly error: RunError },
-  event: () => Parameters<Draft['event']>[0],
-): Transition {
-  const { lease: _lease, ...settled } = step;
-  const d = new Draft(definition, run, now);
-  const error = 'error' in result ? result.error : undefined;
-  d.archiveStep({
-    ...settled,
-    ...ended,
-    status: error ? 'FAILED' : 'SUCCEEDED',
-    launchedAt: step.launchedAt ?? now,
-    endedAt: now,
-    ...(error ? { error } : {}),
-  });
-  d.event(event());
-  const scope = step.scope ?? ROOT_SCOPE;
-  const frame = d.frame(scope);
-  if (frame?.wait !== 'job' || frame.jobName !== step.jobName) return settle(d);
-  dropStateTimers(d, scope, frame);
-  if (error) raise(d, scope, error);
-  else if ('output' in result) finish(d, scope, result.output);
-  drain(d);
-  return settle(d);
-}
 
 /**
  * Records that step `jobName`'s message was published as `messageId`. A plain publish ends the

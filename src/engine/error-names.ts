@@ -20,6 +20,9 @@ export const ERROR_NAMES = {
   jobFailed: 'Dataflow.JobFailed',
   jobCancelled: 'Dataflow.JobCancelled',
   launchFailed: 'Dataflow.LaunchFailed',
+  executionFailed: 'Run.ExecutionFailed',
+  executionCancelled: 'Run.ExecutionCancelled',
+  runLaunchFailed: 'Run.LaunchFailed',
   /** A run ended by the `cancel` command (see engine/cancel.ts for why this name). */
   cancelled: 'States.Cancelled',
 } as const;

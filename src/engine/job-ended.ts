@@ -41,7 +41,8 @@ export function staleReason(run: Run, job: EndedJob): string | undefined {
   if (step === undefined) {
     return `job ${job.name} is not in flight in run ${run.id}: its end was already recorded (duplicate event), or it is not a step of this run`;
   }
-  if (isPublishStep(step)) return `${job.name} is a Pub/Sub step of run ${run.id}, not a Dataflow job`;
+  if (isPublishStep(step))
+    return `${job.name} is a Pub/Sub step of run ${run.id}, not a Dataflow job`;
   const foreign = notOwnJobReason(run, step, job);
   return foreign === undefined
     ? undefined

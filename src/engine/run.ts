@@ -1,6 +1,7 @@
 import type { ResourceUsage, UsageTotals } from '../cost/usage.js';
 import type { TemplateLaunch } from '../dataflow/job.js';
 import type { PublishRequest } from './publish-request.js';
+import type { RunJobStepRequest } from './run-job-request.js';
 import type { Json, JsonObject } from '../json.js';
 
 /** Lifecycle of a run. */
@@ -65,10 +66,11 @@ export interface Step {
   readonly location: string;
   /**
    * Exactly what is sent to `flexTemplates.launch`, for a classic template to
-   * `templates.launch`, or for a `pubsub:publish` Task to Pub/Sub, so a relaunch after a crash
-   * is identical.
+   * `templates.launch`, for a `pubsub:publish` Task to Pub/Sub, or for a `run:job` Task to
+   * `jobs.run`, so a relaunch after a crash is identical. For a run:job step, `jobId` holds the
+   * execution's full name.
    */
-  readonly request: TemplateLaunch | PublishRequest;
+  readonly request: TemplateLaunch | PublishRequest | RunJobStepRequest;
   readonly status: StepStatus;
   readonly intendedAt: string;
   /** Set while INTENDED: the invocation allowed to launch it. */

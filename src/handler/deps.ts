@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { DataflowPort } from '../dataflow/port.js';
 import type { Logger } from '../log/port.js';
 import type { PublishPort } from '../pubsub/port.js';
+import type { CloudRunPort } from '../cloudrun/port.js';
 import type { Transition } from '../engine/transition.js';
 import type { RunStore } from '../store/port.js';
 import type { TimerPort } from '../timers/port.js';
@@ -18,6 +19,8 @@ export interface HandlerDeps {
   readonly store: RunStore;
   /** Publishes the messages of `pubsub:publish…` Tasks (absent: such a Task cannot run). */
   readonly publisher?: PublishPort;
+  /** Runs the executions of `run:job` Tasks (absent: such a Task cannot run). */
+  readonly cloudRun?: CloudRunPort;
   /** Delivers the run's timers (Wait, Retry intervals, timeouts) to the topic when due. */
   readonly timers: TimerPort;
   readonly clock: Clock;

@@ -6,6 +6,7 @@ import { handleCancel } from './cancel.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { invocation } from './invocation.js';
 import { handleJobEnded } from './job-ended.js';
+import { handleExecutionEnded } from './execution-ended.js';
 import { releaseUncalled } from './launch.js';
 import { handleObjectFinalized } from './object-trigger.js';
 import { handleRedrive } from './redrive.js';
@@ -30,6 +31,8 @@ async function dispatch(deps: Invocation, signal: Signal, event: IncomingEvent):
       return handleTick(deps);
     case 'jobEnded':
       return handleJobEnded(deps, signal);
+    case 'executionEnded':
+      return handleExecutionEnded(deps, signal);
     case 'timer':
       return handleTimer(deps, signal);
     case 'cancel':

@@ -1,13 +1,12 @@
 import pRetry, { AbortError } from 'p-retry';
 import { runIdOf } from '../engine/part-names.js';
-import { LEASE_MARGIN_MS } from '../config.js';
 import { isClassicLaunch, type JobSummary } from '../dataflow/job.js';
 import { ERROR_NAMES } from '../engine/error-names.js';
 import { dropAbandonedIntent, onLaunched, onLaunchFailed } from '../engine/launched.js';
-import { claimLaunch, isLeaseHeld, renewLease } from '../engine/lease.js';
+import { claimLaunch, isLeaseHeld } from '../engine/lease.js';
 import type { Run, Step } from '../engine/run.js';
-import { isPublishStep, type DataflowStep } from '../engine/step-kind.js';
-import { launchesOf, unchanged } from '../engine/transition.js';
+import { isPublishStep, isRunJobStep, type DataflowStep } from '../engine/step-kind.js';
+import { launchesOf, unchanged, type Transition } from '../engine/transition.js';
 import {
   DataflowPermanentError,
   DataflowQuotaError,
@@ -22,38 +21,18 @@ import { settledAll } from './settled.js';
 import { carryOutCalls } from './side-effects.js';
 import { applyToRun, noteUncalled } from './record.js';
 import { parkForQuota } from './quota-wait.js';
+import { keepLease, LeaseLost } from './lease-keep.js';
 import { releaseOwn } from './release.js';
 import { publishHeld } from './publish.js';
+import { findOwnExecution, runJobHeld } from './run-launch.js';
 import { isParked } from '../engine/admission.js';
 
 // A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
 const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
-/** The lease ran out under its holder, or the step moved on: someone else owns it now. */
-class LeaseLost extends Error {}
-
 interface Launched {
   readonly job: JobSummary;
   readonly adopted: boolean;
-}
-
-/**
- * Makes sure the invocation still holds the step's lease with room for a whole launch call
- * (its timeout plus the clock margin) before `until` minus the margin; renews it otherwise.
- */
-async function keepLease(inv: Invocation, run: Run, step: Step, until: { ms: number }) {
-  const now = inv.clock.now().getTime();
-  if (until.ms - now >= inv.dataflowCallMs + 2 * LEASE_MARGIN_MS) return;
-  const renewal = await applyToRun(inv, run.id, (current) =>
-    renewLease(current, step.jobName, {
-      owner: inv.owner,
-      now: new Date(now).toISOString(),
-      leaseMs: inv.launchLeaseMs,
-    }),
-  );
-  // Stryker disable next-line OptionalChaining: applyToRun answers undefined only for a run that is not stored, and these paths work on a run read from the store, which has no delete
-  if (!renewal?.changed) throw new LeaseLost();
-  until.ms = now + inv.launchLeaseMs;
 }
 
 async function adoptAfterConflict(inv: Invocation, run: Run, step: Step, error: unknown) {
@@ -88,12 +67,12 @@ async function settleAbandoned(inv: Invocation, run: Run, step: Step): Promise<v
  * so a step's job is created at most once. `lookFirst`: an earlier holder may have launched.
  */
 async function launchHeld(inv: Invocation, run: Run, step: Step, lookFirst: boolean) {
-  if (isPublishStep(step)) {
-    return publishHeld(inv, run, step, async (t) => {
-      await carryOutCalls(inv, t);
-      await Promise.all(launchesOf(t).map((e) => launchHeld(inv, t.run, e.step, false)));
-    });
-  }
+  const next = async (t: Transition) => {
+    await carryOutCalls(inv, t);
+    await Promise.all(launchesOf(t).map((e) => launchHeld(inv, t.run, e.step, false)));
+  };
+  if (isPublishStep(step)) return publishHeld(inv, run, step, next);
+  if (isRunJobStep(step)) return runJobHeld(inv, run, step, lookFirst, next);
   if (step.abandoned) return settleAbandoned(inv, run, step);
   const ref = stepRef(step);
   // Stryker disable next-line OptionalChaining,StringLiteral: launchHeld only gets a step this invocation holds the lease of (its own fresh intent, or one it just claimed), so the lease is always there
@@ -224,7 +203,9 @@ export type TakeOver = 'launched' | 'adopted' | 'held' | 'settled';
  * failed for that: a failed push delivery slows Pub/Sub down for the whole subscription.
  */
 async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<TakeOver> {
-  const found = await findOwnJob(inv, run, step);
+  const found = isRunJobStep(step)
+    ? await findOwnExecution(inv, step).then((e) => e && { id: e.name })
+    : await findOwnJob(inv, run, step);
   if (found === undefined) {
     inv.logger.write({
       severity: 'INFO',

@@ -5,6 +5,8 @@ import type { Effect, Transition } from '../engine/transition.js';
 import { isRetryable } from '../errors.js';
 import type { Invocation } from './deps.js';
 import { stepRef } from './own-job.js';
+import { isRunJobStep } from '../engine/step-kind.js';
+import { cloudRunOf } from './run-launch.js';
 
 const CALL_RETRY = { retries: 2, minTimeout: 200, maxTimeout: 1000, randomize: true } as const;
 
@@ -13,14 +15,18 @@ function describe(error: unknown): string {
 }
 
 /**
- * Cancels the job of an abandoned step. A failure is logged, not thrown: the run is already
+ * Cancels the job (or Cloud Run execution) of an abandoned step. A failure is logged, not thrown: the run is already
  * committed without it, and the tick cancels any abandoned job it still finds active.
  */
 export async function cancelJob(inv: Invocation, run: Run, step: Step): Promise<void> {
   if (step.jobId === undefined) return;
   const jobId = step.jobId;
   try {
-    await pRetry(() => inv.dataflow.cancelJob(stepRef(step), jobId), {
+    // A run:job step's jobId is its execution's full name.
+    const cancel = isRunJobStep(step)
+      ? () => cloudRunOf(inv, `run ${runIdOf(run)} state ${step.state}`).cancelExecution(jobId)
+      : () => inv.dataflow.cancelJob(stepRef(step), jobId);
+    await pRetry(cancel, {
       ...CALL_RETRY,
       shouldRetry: ({ error }) => isRetryable(error),
     });

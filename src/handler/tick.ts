@@ -15,6 +15,8 @@ import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOut } from './effects.js';
 import { takeOverLaunch } from './launch.js';
 import { cancelJob } from './side-effects.js';
+import { checkExecution } from './execution-ended.js';
+import { isDataflowStep, isRunJobStep } from '../engine/step-kind.js';
 import { repairParts } from './parts.js';
 import { applyToRun } from './record.js';
 import { TICK_LIMITS, type TickLimits } from './tick-limits.js';
@@ -39,7 +41,7 @@ async function launchedSteps(
     Object.values(run.steps)
       .filter(
         // Stryker disable next-line ConditionalExpression,LogicalOperator: a RUNNING run's steps are INTENDED (no jobId yet) or LAUNCHED (with its jobId; onLaunched sets both), ended steps leave run.steps for the history, so each half alone selects the same steps
-        (step) => step.status === 'LAUNCHED' && step.jobId !== undefined,
+        (step) => step.status === 'LAUNCHED' && step.jobId !== undefined && isDataflowStep(step),
       )
       .map((step) => ({ run, step, since: step.launchedAt ?? step.intendedAt })),
   );
@@ -168,6 +170,8 @@ export function rotated<T>(work: readonly T[], size: number, nowMs: number, peri
 }
 
 async function reconcile(inv: Invocation, item: Work, limits: TickLimits): Promise<string> {
+  if (item.step.status !== 'INTENDED' && isRunJobStep(item.step))
+    return checkExecution(inv, item.step);
   if (item.step.status !== 'INTENDED') return checkLaunched(inv, item, limits);
   // Held: another delivery claimed it between the query and the claim; it is in good hands.
   const outcome = await takeOverLaunch(inv, item.run, item.step);
@@ -203,7 +207,13 @@ export async function handleTick(inv: Invocation): Promise<void> {
   const admission = await repairBudgets(inv, runs, failures);
   const launched = await launchedSteps(inv, runs);
   await Promise.all(launched.uncancelled.map(({ run, step }) => cancelJob(inv, run, step)));
-  const work = [...intents, ...launched.ended].sort((a, b) =>
+  // A Cloud Run execution has no cheap list of the active ones: each costs a check in the window.
+  const executions: Work[] = runs.flatMap((run) =>
+    Object.values(run.steps)
+      .filter((step) => step.status === 'LAUNCHED' && isRunJobStep(step))
+      .map((step) => ({ run, step, since: step.launchedAt ?? step.intendedAt })),
+  );
+  const work = [...intents, ...launched.ended, ...executions].sort((a, b) =>
     a.since === b.since
       ? a.step.jobName.localeCompare(b.step.jobName)
       : a.since.localeCompare(b.since),

@@ -1,11 +1,12 @@
 import type { TemplateLaunch } from '../../src/dataflow/job.js';
-import type { PublishRequest } from '../../src/engine/publish-request.js';
+import type { Step } from '../../src/engine/run.js';
 
-/** The Dataflow launch parameter of a step's request; fails the test for a publish request. */
+/** The Dataflow launch parameter of a step's request; fails the test for another resource's. */
 export function launchOf(
-  request: TemplateLaunch | PublishRequest | undefined,
+  request: Step['request'] | undefined,
 ): TemplateLaunch['launchParameter'] | undefined {
   if (request === undefined) return undefined;
-  if (request.kind === 'publish') throw new Error('expected a Dataflow launch, got a publish');
+  if (request.kind === 'publish' || request.kind === 'runJob')
+    throw new Error(`expected a Dataflow launch, got a ${request.kind} request`);
   return request.launchParameter;
 }

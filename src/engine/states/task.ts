@@ -1,6 +1,12 @@
 import { jobNameFor } from '../../chain/job-name.js';
 import type { Draft } from '../draft.js';
-import { isPublishResource, stepPrefix, waitsForTaskToken } from '../../chain/resources.js';
+import {
+  isPublishResource,
+  RUN_JOB_RESOURCE,
+  stepPrefix,
+  waitsForTaskToken,
+} from '../../chain/resources.js';
+import { runJobRef, runJobRequest } from '../run-job-request.js';
 import type { TaskState } from '../../chain/types.js';
 import type { JsonObject } from '../../json.js';
 import { ERROR_NAMES } from '../error-names.js';
@@ -94,6 +100,40 @@ export function taskStepName(d: Draft, state: TaskState, key: string, attempt: n
   });
 }
 
+/** The `jobs.run` request of a `run:job` Task; its job must resolve to a Cloud Run job. */
+function runJobStepRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
+  const { d, state } = run;
+  const region = state.Region ?? d.definition.Defaults?.Region ?? '';
+  const ref = runJobRef(parameters['job'], d.fixed.projectId, region);
+  if (ref === undefined) {
+    throw new StateError({
+      Error: ERROR_NAMES.runtime,
+      Cause: `${run.at.place}.Parameters.job: must resolve to projects/P/locations/L/jobs/J, or a job name with a Region, got ${JSON.stringify(parameters['job'])}`,
+    });
+  }
+  const marker = {
+    step: jobName,
+    run: runIdOf(d.run),
+    chain: d.fixed.chain,
+    ...(d.part ? { part: d.part.key } : {}),
+  };
+  return runJobRequest(parameters, ref, marker);
+}
+
+/** The request a Task's resource makes, and where it runs. */
+function taskRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
+  const { d, state } = run;
+  if (isPublishResource(state.Resource))
+    return { request: publishStepRequest(run, parameters, jobName), location: 'global' };
+  if (state.Resource === RUN_JOB_RESOURCE) {
+    const request = runJobStepRequest(run, parameters, jobName);
+    return { request, location: request.ref.location };
+  }
+  // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on a Dataflow Task or in Defaults, so '' never applies
+  const location = state.Region ?? d.definition.Defaults?.Region ?? '';
+  return { request: dataflowRequest(run, parameters, jobName), location };
+}
+
 /**
  * A Task records the intent to launch its job, or to publish its message (executed after the
  * run is committed), and waits for the job's end or the callback; with a timeout, a timer that
@@ -104,10 +144,7 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
   const { d, state, frame, key } = run;
   const attempt = frame.attempt;
   const jobName = taskStepName(d, state, key, attempt);
-  const publishes = isPublishResource(state.Resource);
-  const request = publishes
-    ? publishStepRequest(run, parameters, jobName)
-    : dataflowRequest(run, parameters, jobName);
+  const { request, location } = taskRequest(run, parameters, jobName);
   const { state: t } = run;
   const timeout = seconds(run, t.TimeoutSeconds, t.TimeoutSecondsPath, 'TimeoutSecondsPath');
   const heartbeat = seconds(
@@ -123,8 +160,7 @@ export function runTask(run: StateRun<TaskState>, parameters: JsonObject): Outco
     attempt,
     jobName,
     projectId: d.fixed.projectId,
-    // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on a Dataflow Task or in Defaults, so '' never applies
-    location: publishes ? 'global' : (state.Region ?? d.definition.Defaults?.Region ?? ''),
+    location,
     request,
     status: 'INTENDED',
     intendedAt: d.now,
