@@ -109,6 +109,8 @@ run_retrying gcloud iam service-accounts add-iam-policy-binding "$fn_sa" \
   --member="serviceAccount:$fn_sa" --role=roles/iam.serviceAccountUser "$p"
 run_retrying gcloud pubsub topics add-iam-policy-binding "$topic" \
   --member="serviceAccount:$fn_sa" --role=roles/pubsub.publisher "$p"
+# The topics of the chains' pubsub:publish Tasks (infra/publish-topics.sh).
+publish_topics_deploy
 
 # dfchain's own Firestore database. A database of that name in Datastore mode cannot hold
 # Firestore documents: stop before anything depends on it.

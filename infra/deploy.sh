@@ -202,6 +202,8 @@ source "$root/infra/observability.sh"
 source "$root/infra/schedules.sh"
 # shellcheck source=triggers.sh
 source "$root/infra/triggers.sh"
+# shellcheck source=publish-topics.sh
+source "$root/infra/publish-topics.sh"
 
 # Refuse to deploy chains the function would refuse to load.
 dfchain validate --chains-dir "$chains_dir" >&2 ||
@@ -234,6 +236,8 @@ done
 [ "$teardown" = true ] || read_schedules
 # The chains' Triggers, one bucket notification per bucket and prefix (infra/triggers.sh).
 [ "$teardown" = true ] || read_triggers
+# The topics the chains' pubsub:publish Tasks publish to (infra/publish-topics.sh).
+read_publish_topics
 # The function may act as the default worker account and as every account a chain names.
 act_as=("$worker_sa")
 for account in "${chain_sas[@]}"; do
@@ -363,6 +367,7 @@ if [ "$dry_run" = true ]; then
     observability_plan
     schedules_plan
     triggers_plan
+    publish_topics_plan
   fi
   echo "#"
 fi
@@ -372,6 +377,7 @@ if [ "$teardown" = true ]; then
   # metrics and the chains' scheduler jobs; teardown.sh deletes the rest.
   observability_teardown
   schedules_delete_except
+  publish_topics_teardown
   # shellcheck source=teardown.sh
   source "$root/infra/teardown.sh"
   exit 0
@@ -389,6 +395,7 @@ list() { printf '%s; ' "$@" | sed 's/; $//'; }
 if [ ${#computed_templates[@]} -gt 0 ] && [ ${#extra_template_buckets[@]} -eq 0 ]; then
   warn "$(list "${computed_templates[@]}"): the template path is computed at run time (containerSpecGcsPath.\$), so no bucket is known for it and the function may not read its template; pass --template-bucket BUCKET for each bucket it can name"
 fi
+publish_topics_warn
 if [ ${#computed_sas[@]} -gt 0 ]; then
   warn "$(list "${computed_sas[@]}"): the worker account is computed at run time (serviceAccountEmail.\$); grant dfchain-fn roles/iam.serviceAccountUser on each account it can name, by hand"
 fi
