@@ -4,6 +4,7 @@ import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
 import { publishProblems } from './publish-checks.js';
+import { runJobProblems } from './run-job-checks.js';
 import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { scheduleProblems } from './schedule-checks.js';
@@ -48,6 +49,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...errorProblems(json),
     ...taskProblems(json),
     ...publishProblems(json),
+    ...runJobProblems(json),
     ...(options.paths ? pathShapeProblems(json) : []),
   ];
   return inFileOrder(json, all);

@@ -12,7 +12,8 @@ import {
 import { stepPrefix, waitsForTaskToken } from '../chain/resources.js';
 import { ConfigError, PublishPermanentError, RunPermanentError } from '../errors.js';
 import type { CloudRunDryRunPort } from '../cloudrun/port.js';
-import { runJobRef, runJobRequest, type RunJobStepRequest } from '../engine/run-job-request.js';
+import { runJobRef } from '../cloudrun/parameters.js';
+import { runJobStepRequest, type RunJobStepRequest } from '../engine/run-job-request.js';
 import { DRY_RUN_ID, type ResolvedTask } from './task-inputs.js';
 
 /** The chain a Task belongs to, and the deployment's defaults its request takes. */
@@ -127,24 +128,20 @@ export function runJobTaskRequest(
   naming: LaunchNaming,
 ): RunJobStepRequest {
   const job = task.parameters['job'];
-  const ref = runJobRef(
-    job,
-    task.ref.projectId,
-    task.state.Region ?? chain.definition.Defaults?.Region ?? '',
-  );
-  if (ref === undefined) {
-    throw new RunPermanentError(
-      `${task.place}.Parameters.job: ${JSON.stringify(job)} is no Cloud Run job (projects/P/locations/L/jobs/J, or a job name with a Region)`,
-      { operation: 'jobs.run' },
-    );
-  }
+  const region = task.state.Region ?? chain.definition.Defaults?.Region;
+  const ref =
+    typeof job === 'string'
+      ? runJobRef(job, task.ref.projectId, region)
+      : `job ${JSON.stringify(job)} is not a string`;
+  if (typeof ref === 'string')
+    throw new RunPermanentError(`${task.place}.Parameters.job: ${ref}`, { operation: 'jobs.run' });
   const marker = {
     step: naming.jobName,
     run: naming.runId,
     chain: chain.chain,
     ...(naming.part ? { part: naming.part } : {}),
   };
-  return runJobRequest(task.parameters, ref, marker);
+  return runJobStepRequest(task.parameters, ref, marker);
 }
 
 /** Cloud Run's dry run of `jobs.run` (`validateOnly` in the body). */

@@ -1,33 +1,12 @@
 import type { ChainDefinition } from '../chain/types.js';
 import type { ExecutionSummary } from '../cloudrun/execution.js';
 import { endStep } from './end-step.js';
-import { ERROR_NAMES } from './error-names.js';
-import type { Run, RunError } from './run.js';
+import type { Run } from './run.js';
+import { runJobError, runJobResult } from '../cloudrun/parameters.js';
 import { isRunJobStep } from './step-kind.js';
 import { scoped } from './names.js';
 import { ROOT_SCOPE } from './scope.js';
 import { unchanged, type Transition } from './transition.js';
-
-/** The ASL error of an execution that did not succeed, or undefined for one that did. */
-export function executionError(summary: ExecutionSummary): RunError | undefined {
-  if (summary.outcome === 'SUCCEEDED') return undefined;
-  const counts = `${summary.succeededCount} of ${summary.taskCount} tasks succeeded, ${summary.failedCount} failed, ${summary.cancelledCount} cancelled`;
-  const cause = `Cloud Run execution ${summary.execution} of job ${summary.ref.job} in ${summary.ref.location} ended ${summary.outcome} (${counts})${summary.cause ? `: ${summary.cause}` : ''}`;
-  return summary.outcome === 'CANCELLED'
-    ? { Error: ERROR_NAMES.executionCancelled, Cause: cause }
-    : { Error: ERROR_NAMES.executionFailed, Cause: cause };
-}
-
-/** The result of a `run:job` Task (ARCHITECTURE §2.1). */
-export function executionResult(summary: ExecutionSummary) {
-  return {
-    executionName: summary.execution,
-    job: summary.ref.job,
-    location: summary.ref.location,
-    succeededCount: summary.succeededCount,
-    failedCount: summary.failedCount,
-  };
-}
 
 /** Why a confirmed ended execution leaves the run as it is, or undefined when it advances it. */
 export function staleExecutionReason(
@@ -61,8 +40,8 @@ export function onExecutionEnded(
   const step = run.steps[jobName];
   if (step === undefined || staleExecutionReason(run, jobName, summary) !== undefined)
     return unchanged(run);
-  const error = executionError(summary);
-  const result = error ? { error } : { output: executionResult(summary) };
+  const error = runJobError(summary);
+  const result = error ? { error } : { output: runJobResult(summary) };
   return endStep(
     definition,
     run,

@@ -1,7 +1,7 @@
 import type { RunJobRef, RunJobRequest } from '../cloudrun/execution.js';
-import { parseJobName } from '../cloudrun/execution.js';
+import { runJobRequest } from '../cloudrun/parameters.js';
 import { markRequest, type StepMarker } from '../cloudrun/step-marker.js';
-import { isObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 
 /**
  * What a `run:job` Task sends to `jobs.run`, fixed when its intent is recorded so a call made
@@ -14,28 +14,11 @@ export interface RunJobStepRequest {
   readonly body: RunJobRequest;
 }
 
-/**
- * The job a Task names: a full name `projects/P/locations/L/jobs/J`, or a short one `J` of the
- * function's project in `region`. Undefined for a value that is neither.
- */
-export function runJobRef(job: unknown, projectId: string, region: string): RunJobRef | undefined {
-  if (typeof job !== 'string') return undefined;
-  const full = parseJobName(job);
-  if (full) return full;
-  return /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(job) && region !== ''
-    ? { projectId, location: region, job }
-    : undefined;
-}
-
 /** The `jobs.run` request of a Task from its resolved Parameters, marked for `marker`'s step. */
-export function runJobRequest(
+export function runJobStepRequest(
   resolved: JsonObject,
   ref: RunJobRef,
   marker: StepMarker,
 ): RunJobStepRequest {
-  const overrides = resolved['overrides'];
-  const body: RunJobRequest = isObject(overrides)
-    ? { overrides: overrides as RunJobRequest['overrides'] & object }
-    : {};
-  return { kind: 'runJob', ref, body: markRequest(body, marker) };
+  return { kind: 'runJob', ref, body: markRequest(runJobRequest(resolved), marker) };
 }

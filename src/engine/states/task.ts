@@ -6,7 +6,8 @@ import {
   stepPrefix,
   waitsForTaskToken,
 } from '../../chain/resources.js';
-import { runJobRef, runJobRequest } from '../run-job-request.js';
+import { runJobRef } from '../../cloudrun/parameters.js';
+import { runJobStepRequest } from '../run-job-request.js';
 import type { TaskState } from '../../chain/types.js';
 import type { JsonObject } from '../../json.js';
 import { ERROR_NAMES } from '../error-names.js';
@@ -101,14 +102,18 @@ export function taskStepName(d: Draft, state: TaskState, key: string, attempt: n
 }
 
 /** The `jobs.run` request of a `run:job` Task; its job must resolve to a Cloud Run job. */
-function runJobStepRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
+function runJobTaskRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: string) {
   const { d, state } = run;
-  const region = state.Region ?? d.definition.Defaults?.Region ?? '';
-  const ref = runJobRef(parameters['job'], d.fixed.projectId, region);
-  if (ref === undefined) {
+  const job = parameters['job'];
+  const region = state.Region ?? d.definition.Defaults?.Region;
+  const ref =
+    typeof job === 'string'
+      ? runJobRef(job, d.fixed.projectId, region)
+      : `job ${JSON.stringify(job)} is not a string`;
+  if (typeof ref === 'string') {
     throw new StateError({
       Error: ERROR_NAMES.runtime,
-      Cause: `${run.at.place}.Parameters.job: must resolve to projects/P/locations/L/jobs/J, or a job name with a Region, got ${JSON.stringify(parameters['job'])}`,
+      Cause: `${run.at.place}.Parameters.job: ${ref}`,
     });
   }
   const marker = {
@@ -117,7 +122,7 @@ function runJobStepRequest(run: StateRun<TaskState>, parameters: JsonObject, job
     chain: d.fixed.chain,
     ...(d.part ? { part: d.part.key } : {}),
   };
-  return runJobRequest(parameters, ref, marker);
+  return runJobStepRequest(parameters, ref, marker);
 }
 
 /** The request a Task's resource makes, and where it runs. */
@@ -126,7 +131,7 @@ function taskRequest(run: StateRun<TaskState>, parameters: JsonObject, jobName: 
   if (isPublishResource(state.Resource))
     return { request: publishStepRequest(run, parameters, jobName), location: 'global' };
   if (state.Resource === RUN_JOB_RESOURCE) {
-    const request = runJobStepRequest(run, parameters, jobName);
+    const request = runJobTaskRequest(run, parameters, jobName);
     return { request, location: request.ref.location };
   }
   // Stryker disable next-line OptionalChaining,StringLiteral: validation (task-checks.ts) requires a Region on a Dataflow Task or in Defaults, so '' never applies

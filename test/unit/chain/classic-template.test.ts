@@ -56,7 +56,7 @@ describe('chain validation: dataflow:template (classic templates)', () => {
   it('suggests the resource for a near miss', () => {
     const task = { ...classic('export', {}, { End: true }), Resource: 'dataflow:templates' };
     assert.deepEqual(problems(chain(task)), [
-      'States.Export.Resource: "dataflow:templates" is not a Task resource of dfchain (supported: "dataflow:flexTemplate" or "dataflow:template" or "pubsub:publish" or "pubsub:publish.waitForTaskToken"); did you mean "dataflow:template"?',
+      'States.Export.Resource: "dataflow:templates" is not a Task resource of dfchain (supported: "dataflow:flexTemplate" or "dataflow:template" or "pubsub:publish" or "pubsub:publish.waitForTaskToken" or "run:job"); did you mean "dataflow:template"?',
     ]);
   });
 

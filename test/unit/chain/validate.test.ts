@@ -239,7 +239,7 @@ describe('validateChain', () => {
       name: 'a resource other than dataflow:flexTemplate and dataflow:template',
       json: edit([['States', 'Ingest', 'Resource'], 'arn:aws:states:::lambda:invoke']),
       expected: [
-        'States.Ingest.Resource: "arn:aws:states:::lambda:invoke" is not a Task resource of dfchain (supported: "dataflow:flexTemplate" or "dataflow:template" or "pubsub:publish" or "pubsub:publish.waitForTaskToken")',
+        'States.Ingest.Resource: "arn:aws:states:::lambda:invoke" is not a Task resource of dfchain (supported: "dataflow:flexTemplate" or "dataflow:template" or "pubsub:publish" or "pubsub:publish.waitForTaskToken" or "run:job")',
       ],
     },
     {
