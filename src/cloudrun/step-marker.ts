@@ -1,3 +1,4 @@
+import { isObject } from '../json.js';
 import type { ContainerOverride, ExecutionSummary, RunJobRequest } from './execution.js';
 
 /**
@@ -22,15 +23,22 @@ export interface StepMarker {
   readonly chain: string;
 }
 
-/** The reserved env names a request sets, as `containerOverrides[i].env[j].name` paths. */
-export function reservedEnvProblems(request: RunJobRequest): string[] {
-  const problems: string[] = [];
-  (request.overrides?.containerOverrides ?? []).forEach((override, i) => {
-    (override.env ?? []).forEach((variable, j) => {
-      if ((RESERVED_ENV as readonly string[]).includes(variable.name)) {
-        problems.push(
-          `overrides.containerOverrides[${i}].env[${j}].name: ${variable.name} is set by dfchain (it names the step); use another name`,
-        );
+/** The reserved env names a request sets, at their `overrides.containerOverrides[i].env[j].name` paths. */
+export function reservedEnvProblems(
+  request: RunJobRequest,
+): { readonly path: string; readonly message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  // The request may come straight from a chain file: anything that is not an object is skipped.
+  const containers: readonly unknown[] = request.overrides?.containerOverrides ?? [];
+  containers.forEach((override, i) => {
+    const env: unknown = isObject(override) ? override['env'] : undefined;
+    (Array.isArray(env) ? env : []).forEach((variable: unknown, j) => {
+      const name = isObject(variable) ? variable['name'] : undefined;
+      if (typeof name === 'string' && (RESERVED_ENV as readonly string[]).includes(name)) {
+        problems.push({
+          path: `overrides.containerOverrides[${i}].env[${j}].name`,
+          message: `${name} is set by dfchain (it names the step); use another name`,
+        });
       }
     });
   });

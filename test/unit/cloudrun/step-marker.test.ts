@@ -87,7 +87,10 @@ describe('cloudrun: the step marker in the overrides', () => {
         },
       }),
       [
-        'overrides.containerOverrides[1].env[1].name: DFCHAIN_STEP is set by dfchain (it names the step); use another name',
+        {
+          path: 'overrides.containerOverrides[1].env[1].name',
+          message: 'DFCHAIN_STEP is set by dfchain (it names the step); use another name',
+        },
       ],
     );
     assert.deepEqual(reservedEnvProblems({}), []);
