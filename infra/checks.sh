@@ -77,4 +77,5 @@ check_firestore_location() {
 }
 
 # The job-name prefixes a sink filter selects (its resource.labels.job_name=~"^(a|b)-…" part).
-filter_prefixes() { sed -n 's/.*resource\.labels\.job_name=~"^(\([^)]*\)).*/\1/p' | tr '|' '\n' | sort -u; }
+# A Cloud Run part names whole job names (=~"^(a|b)$"), not prefixes: only the group before "-[0-9a-f]" counts.
+filter_prefixes() { sed -n 's/.*resource\.labels\.job_name=~"^(\([^)]*\))-\[0-9a-f\].*/\1/p' | tr '|' '\n' | sort -u; }

@@ -59,11 +59,15 @@ fi
 # (REST reference, projects.locations.jobs.update), and jobs.getMetrics when a job ends (the
 # cost of a run, docs/cost.md), which needs dataflow.metrics.get (same page's method table).
 # roles/dataflow.developer would add update, snapshots and messages on every job of the project.
-launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get
+# A run:job Task starts a Cloud Run job execution with overrides (jobs.run: run.jobs.run and
+# run.jobs.runWithOverrides), confirms and finds it (run.executions.get, run.executions.list)
+# and cancels it (run.executions.cancel): https://cloud.google.com/run/docs/reference/iam/permissions;
+# roles/run.developer would add create, update and delete on every job (docs/cloud-run.md §5).
+launcher_permissions=dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get,run.jobs.run,run.jobs.runWithOverrides,run.executions.get,run.executions.list,run.executions.cancel
 upsert gcloud iam roles describe "$launcher_role_id" "$p" -- \
   gcloud iam roles update "$launcher_role_id" --permissions="$launcher_permissions" "$p" -- \
   gcloud iam roles create "$launcher_role_id" --title='dfchain launcher' \
-  --description='Launch flex templates, read and cancel jobs: what the dfchain function calls' \
+  --description='Launch flex templates and Cloud Run job executions, read and cancel them: what the dfchain function calls' \
   --permissions="$launcher_permissions" --stage=GA "$p"
 run_retrying gcloud projects add-iam-policy-binding "$project" \
   --member="serviceAccount:$fn_sa" --role="$launcher_role" --condition=None

@@ -218,6 +218,7 @@ template_buckets=()
 work_buckets=()
 computed_templates=()
 computed_sas=()
+computed_run_jobs=()
 while read -r kind value; do
   case $kind in
     region) regions+=("$value") ;;
@@ -227,6 +228,8 @@ while read -r kind value; do
     computed-template-path) computed_templates+=("$value") ;;
     computed-service-account) computed_sas+=("$value") ;;
     default-service-account) ;; # run as the worker account (DFCHAIN_WORKER_SERVICE_ACCOUNT)
+    run-job) ;;                 # in the sink filter (dfchain sink-filter) and the launcher role
+    computed-run-job) computed_run_jobs+=("$value") ;;
   esac
 done <<<"$facts"
 for bucket in "${extra_template_buckets[@]}"; do
@@ -396,6 +399,9 @@ if [ ${#computed_templates[@]} -gt 0 ] && [ ${#extra_template_buckets[@]} -eq 0 
   warn "$(list "${computed_templates[@]}"): the template path is computed at run time (containerSpecGcsPath.\$), so no bucket is known for it and the function may not read its template; pass --template-bucket BUCKET for each bucket it can name"
 fi
 publish_topics_warn
+if [ ${#computed_run_jobs[@]} -gt 0 ]; then
+  warn "$(list "${computed_run_jobs[@]}"): the Cloud Run job is computed at run time (job.\$), so the sink filter cannot name it and its executions' ends reach the function only through the tick; name the job in the chain, or add it to the sink filter by hand"
+fi
 if [ ${#computed_sas[@]} -gt 0 ]; then
   warn "$(list "${computed_sas[@]}"): the worker account is computed at run time (serviceAccountEmail.\$); grant dfchain-fn roles/iam.serviceAccountUser on each account it can name, by hand"
 fi

@@ -115,13 +115,15 @@ resource "google_service_account" "worker" {
 # Only the Dataflow calls dfchain makes: jobs.get, jobs.list, flexTemplates.launch (which
 # needs dataflow.jobs.create): https://cloud.google.com/dataflow/docs/concepts/access-control,
 # a cancel (jobs.update "Requires the dataflow.jobs.cancel permission to cancel a job"), and
-# jobs.getMetrics when a job ends (the cost of a run), which needs dataflow.metrics.get.
+# jobs.getMetrics when a job ends (the cost of a run), which needs dataflow.metrics.get. A run:job
+# Task runs a Cloud Run job with overrides, reads, lists and cancels its executions
+# (https://cloud.google.com/run/docs/reference/iam/permissions; docs/cloud-run.md §5).
 resource "google_project_iam_custom_role" "launcher" {
   project     = var.project_id
   role_id     = "dfchainLauncher"
   title       = "dfchain launcher"
-  description = "Launch flex templates, read and cancel jobs, read their metrics: what the dfchain function calls"
-  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list", "dataflow.jobs.cancel", "dataflow.metrics.get"]
+  description = "Launch flex templates and Cloud Run job executions, read and cancel them, read job metrics: what the dfchain function calls"
+  permissions = ["dataflow.jobs.create", "dataflow.jobs.get", "dataflow.jobs.list", "dataflow.jobs.cancel", "dataflow.metrics.get", "run.jobs.run", "run.jobs.runWithOverrides", "run.executions.get", "run.executions.list", "run.executions.cancel"]
 }
 
 resource "google_project_iam_member" "function_launcher" {

@@ -1,4 +1,7 @@
-import type { LogEntry } from './simulator/index.js';
+import type { LogEntry, RunLogEntry } from './simulator/index.js';
+
+/** What the sink publishes: a Dataflow job message, or a Cloud Run execution's completion entry. */
+export type SinkEntry = LogEntry | RunLogEntry;
 import type { Transport } from './transport.js';
 
 /** How the local stack's log sink misbehaves, as at-least-once delivery may. */
@@ -26,12 +29,15 @@ export interface SinkStats {
   entries: number;
   published: number;
   /** Entries never published (dropped on purpose). */
-  readonly dropped: LogEntry[];
+  readonly dropped: SinkEntry[];
   /** Publishes that failed, after the stack stopped for instance. */
   readonly errors: unknown[];
 }
 
-/** The simulator's "Log Router sink": publishes each job's final LogEntry on the topic, with chaos. */
+/**
+ * The simulator's "Log Router sink": publishes each job's final LogEntry, and each Cloud Run
+ * execution's completion entry, on the topic, with chaos.
+ */
 export class ChaosSink {
   chaos: SinkChaos = NO_SINK_CHAOS;
   transport?: Transport;
@@ -48,7 +54,7 @@ export class ChaosSink {
   }
 
   /** Publishes `entry` as a Log Router sink would (the whole LogEntry as JSON), chaos applied. */
-  async deliver(entry: LogEntry): Promise<void> {
+  async deliver(entry: SinkEntry): Promise<void> {
     const { copies, maxDelayMs, dropRate, random } = this.chaos;
     this.stats.entries += 1;
     if (dropRate > 0 && random() < dropRate) {

@@ -106,6 +106,7 @@ export class LocalStack {
       DFCHAIN_CHAINS_DIR: absolute(this.chainsDir),
       DFCHAIN_TOPIC: this.topic,
       DFCHAIN_DATAFLOW_ROOT_URL: this.simulator.rootUrl,
+      DFCHAIN_RUN_ROOT_URL: this.simulator.rootUrl,
       DFCHAIN_LOGGING_ROOT_URL: this.logging.rootUrl,
       METADATA_SERVER_DETECTION: 'none',
     };
@@ -156,6 +157,8 @@ export class LocalStack {
         ...(templates ? { templates } : {}),
         ...options.simulator,
         sink: (entry) => sink.deliver(entry),
+        // Cloud Run completion entries reach the topic through the same sink.
+        runSink: (entry) => sink.deliver(entry),
       });
       started.push(simulator);
       progress(`Dataflow simulator on ${simulator.rootUrl}`);
@@ -163,6 +166,8 @@ export class LocalStack {
         GOOGLE_CLOUD_PROJECT: projectId,
         DFCHAIN_CHAINS_DIR: options.chainsDir,
         DFCHAIN_DATAFLOW_ROOT_URL: simulator.rootUrl,
+        // The simulator serves the Cloud Run Admin API subset on the same port.
+        DFCHAIN_RUN_ROOT_URL: simulator.rootUrl,
         DFCHAIN_STORE: firestore ? 'firestore' : 'memory',
         ...(firestore ? { FIRESTORE_EMULATOR_HOST: firestore.host } : {}),
         METADATA_SERVER_DETECTION: 'none',

@@ -3,9 +3,13 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStack } from '../../src/local/stack.js';
+import { RUN_ENV } from '../../src/cloudrun/step-marker.js';
 import type {
+  ExecutionBehaviour,
   JobBehaviour,
   LaunchRequestBody,
+  RunInfo,
+  SimulatedExecution,
   SimulatedJob,
 } from '../../src/local/simulator/index.js';
 
@@ -17,6 +21,12 @@ export const behaviours = new Map<
   string,
   (jobName: string, request: LaunchRequestBody) => Partial<JobBehaviour>
 >();
+
+/**
+ * Per-run Cloud Run execution behaviour, keyed by the `DFCHAIN_RUN` env var dfchain puts in every
+ * execution's overrides (the step marker, docs/cloud-run.md §4).
+ */
+export const runBehaviours = new Map<string, (run: RunInfo) => Partial<ExecutionBehaviour>>();
 
 /** The whole stack with both emulators required (tests must not pass on a stand-in). */
 export function startE2eStack(): Promise<LocalStack> {
@@ -37,6 +47,8 @@ export function startE2eStack(): Promise<LocalStack> {
         const plan = behaviours.get(labels?.['dfchain-run'] ?? '');
         return plan ? plan(jobName, request) : {};
       },
+      runDefaults: { pendingMs: 100, runMs: 300 },
+      runBehaviour: (run) => runBehaviours.get(run.env[RUN_ENV] ?? '')?.(run) ?? {},
     },
     env: { DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60' },
   });
@@ -47,6 +59,14 @@ export function jobsOfRun(stack: LocalStack, runId: string): SimulatedJob[] {
   return stack.simulator
     .jobs()
     .filter((job) => job.labels['dfchain-run'] === runId)
+    .sort((a, b) => a.createTime - b.createTime);
+}
+
+/** Cloud Run executions the simulator started for one run, oldest first. */
+export function executionsOfRun(stack: LocalStack, runId: string): SimulatedExecution[] {
+  return stack.simulator
+    .executions()
+    .filter((execution) => execution.env[RUN_ENV] === runId)
     .sort((a, b) => a.createTime - b.createTime);
 }
 

@@ -11,7 +11,7 @@ import type { CallCounts, FaultInjection, SimulatedJob, SimulatorOptions } from 
 
 export type { LogEntry } from './log-entry.js';
 export type { RunLogEntry } from './run-log-entry.js';
-export { DEFAULT_RUN_BEHAVIOUR } from './run-executions.js';
+export { DEFAULT_RUN_BEHAVIOUR } from './run-start.js';
 export * from './run-types.js';
 export { LAUNCHER_FAILED, WORKER_POOL_STOPPED } from './log-message.js';
 export { DEFAULT_BEHAVIOUR } from './lifecycle.js';

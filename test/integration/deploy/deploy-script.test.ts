@@ -315,7 +315,7 @@ describe('infra/deploy.sh', function () {
       assert.equal(command[4], 'dfchainLauncher');
       assert.equal(
         flag(command, 'permissions'),
-        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get',
+        'dataflow.jobs.create,dataflow.jobs.get,dataflow.jobs.list,dataflow.jobs.cancel,dataflow.metrics.get,run.jobs.run,run.jobs.runWithOverrides,run.executions.get,run.executions.list,run.executions.cancel',
       );
     }
     const fn = bindings(deploy).filter((b) => b.includes(`| ${FN_SA} |`));

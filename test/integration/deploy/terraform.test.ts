@@ -206,6 +206,11 @@ describe('infra/terraform', function () {
       'dataflow.jobs.list',
       'dataflow.jobs.cancel',
       'dataflow.metrics.get',
+      'run.jobs.run',
+      'run.jobs.runWithOverrides',
+      'run.executions.get',
+      'run.executions.list',
+      'run.executions.cancel',
     ]);
     const datastore = resource('google_project_iam_member', 'function_datastore');
     assert.equal(datastore['role'], 'roles/datastore.user');

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import sinon from 'sinon';
 import { createCloudRunPort } from '../../../src/cloudrun/googleapis.js';
 import type { RunJobRef } from '../../../src/cloudrun/execution.js';
@@ -156,5 +158,25 @@ describe('cloudrun: the googleapis port against the simulator', () => {
       (await failure(port.validateRunJob({ ...REF, job: 'nope' }, {}))) instanceof
         RunPermanentError,
     );
+  });
+
+  it('an Operation without an execution name is transient: the caller looks the execution up', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ name: 'projects/proj-1/locations/europe-west4/operations/op-1' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port: number } = server.address() as AddressInfo;
+      const odd = createCloudRunPort({ rootUrl: `http://127.0.0.1:${number}/`, timeoutMs: 5_000 });
+      const error = await failure(odd.runJob(REF, {}));
+      assert.ok(error instanceof RunTransientError);
+      assert.equal(
+        error.message,
+        `Cloud Run jobs.run ${JOB} answered an Operation without an execution name in its metadata ("projects/proj-1/locations/europe-west4/operations/op-1"): the execution is looked up by its step marker`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import { ChaosSink } from '../../../src/local/chaos-sink.js';
 import { mulberry32 } from '../../../src/local/random.js';
-import type { LogEntry } from '../../../src/local/simulator/index.js';
+import type { LogEntry, RunLogEntry } from '../../../src/local/simulator/index.js';
 import type { Transport } from '../../../src/local/transport.js';
 
 const ENTRY = { textPayload: 'Worker pool stopped.' } as unknown as LogEntry;
@@ -38,6 +38,16 @@ describe('local: ChaosSink', () => {
     await sink.deliver(ENTRY);
     assert.deepEqual(published, [JSON.stringify(ENTRY)]);
     assert.equal(sink.stats.published, 1);
+  });
+
+  it('publishes a Cloud Run completion entry the same way, with the chaos of every entry', async () => {
+    const sink = new ChaosSink();
+    const { transport, published } = recording();
+    sink.transport = transport;
+    sink.chaos = { ...sink.chaos, copies: [2, 2] };
+    const entry = { protoPayload: { methodName: '/Jobs.RunJob' } } as unknown as RunLogEntry;
+    await sink.deliver(entry);
+    assert.deepEqual(published, [JSON.stringify(entry), JSON.stringify(entry)]);
   });
 
   it('duplicates and delays copies as the dice say', async () => {
