@@ -3,6 +3,7 @@ import { choiceProblems } from './choice-checks.js';
 import { deadlineProblems } from './deadline-checks.js';
 import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
+import { itemReaderProblems } from './item-reader-checks.js';
 import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { scheduleProblems } from './schedule-checks.js';
@@ -43,6 +44,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...triggerProblems(json),
     ...graphProblems(json),
     ...stateProblems(json),
+    ...itemReaderProblems(json),
     ...choiceProblems(json),
     ...errorProblems(json),
     ...taskProblems(json),
