@@ -43,7 +43,8 @@ interface Again {
   readonly retries: Readonly<Record<string, number>>;
 }
 
-function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
+/** Where the state `frame` stands on is evaluated: its context, random seed and place. */
+export function evaluation(d: Draft, scope: string, frame: Frame): Evaluation {
   const key = entryKey(scope, frame.state, frame.visit);
   return {
     context: contextObject(d.fixed, frame.state, frame.enteredTime, frame.attempt),
