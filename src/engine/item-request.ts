@@ -1,32 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { ItemInputType, ItemReader } from '../chain/item-reader.js';
+import type { ItemReader } from '../chain/item-reader.js';
 import { compileGlob } from '../chain/gcs-glob.js';
 import { bucketNameProblem } from '../chain/trigger-checks.js';
 import type { Json } from '../json.js';
 import { ERROR_NAMES } from './error-names.js';
 import { resolveTemplate, type Evaluation } from './io.js';
+import type { ItemReadRequest } from './item-read.js';
 import { StateError } from './state-error.js';
-
-/** What a Map's ItemReader asks of Cloud Storage, its `.$` paths resolved. */
-export type ItemReadRequest =
-  | {
-      readonly resource: 'gcs:listObjects';
-      readonly bucket: string;
-      readonly prefix?: string;
-      readonly matchGlob?: string;
-    }
-  | {
-      readonly resource: 'gcs:getObject';
-      readonly bucket: string;
-      readonly object: string;
-      readonly inputType: ItemInputType;
-    };
-
-/** A read a Map waits for (frame wait `items`): its id, unique per entry, attempt and redrive. */
-export interface ItemsRead {
-  readonly id: string;
-  readonly request: ItemReadRequest;
-}
 
 /** Most items a reader may give one Map: each becomes a document of its own (a part). */
 export const MAX_READER_ITEMS = 10_000;

@@ -11,7 +11,7 @@ import { StateError } from './state-error.js';
 import { beginItems } from './states/map.js';
 import { unchanged, type ReadItemsEffect, type Transition } from './transition.js';
 
-/** What reading a Map's items gave: the items, or the error the Map raises. */
+/** What reading a Map's items gave: the items, or the error the Map raises (its Cause gets the Map's place). */
 export type ItemsOutcome = { readonly items: readonly Json[] } | { readonly error: RunError };
 
 /** Which read a result answers: the Map's scope and the read's id. */
@@ -45,12 +45,12 @@ export function onItemsRead(
     drain(d);
     return settle(d);
   };
-  if ('error' in outcome) return fail(outcome.error);
+  const place = `${placeOf(read.scope, frame.state)}.ItemReader`;
+  if ('error' in outcome)
+    return fail({ Error: outcome.error.Error, Cause: `${place}: ${outcome.error.Cause}` });
   const problem = itemsLimitProblem(frame.reader.request, outcome.items);
-  if (problem !== undefined) {
-    const place = placeOf(read.scope, frame.state);
-    return fail({ Error: ERROR_NAMES.itemReaderFailed, Cause: `${place}.ItemReader: ${problem}` });
-  }
+  if (problem !== undefined)
+    return fail({ Error: ERROR_NAMES.itemReaderFailed, Cause: `${place}: ${problem}` });
   try {
     const { stateInput, effective } = effectiveInputOf(d, read.scope, frame, state);
     const key = entryKey(read.scope, frame.state, frame.visit);

@@ -1,7 +1,7 @@
 import type { ResourceUsage, UsageTotals } from '../cost/usage.js';
 import type { TemplateLaunch } from '../dataflow/job.js';
 import type { Json, JsonObject } from '../json.js';
-import type { ItemsRead } from './item-request.js';
+import type { ItemsRead } from './item-read.js';
 
 /** Lifecycle of a run. */
 export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;

@@ -1,5 +1,5 @@
 import type { Json } from '../json.js';
-import type { ItemsRead } from './item-request.js';
+import type { ItemsRead } from './item-read.js';
 import type { Part, Run, RunError, Step } from './run.js';
 
 /** Launch the step's job (its intent is already recorded). */

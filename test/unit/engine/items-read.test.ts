@@ -133,7 +133,8 @@ describe('engine/items-read', () => {
     const started = start(def, INPUT);
     const failed = answer(def, started.run, readOf(started), { error });
     assert.equal(failed.run.status, 'FAILED');
-    assert.deepEqual(failed.run.error, error);
+    const placed = { ...error, Cause: `States.Each.ItemReader: ${error.Cause}` };
+    assert.deepEqual(failed.run.error, placed);
     const caught: ChainDefinition = {
       StartAt: 'Each',
       States: {
@@ -151,7 +152,7 @@ describe('engine/items-read', () => {
     const s2 = start(caught, INPUT);
     const t = answer(caught, s2.run, readOf(s2), { error });
     assert.equal(t.run.status, 'SUCCEEDED');
-    assert.deepEqual(t.run.output, { ...INPUT, error });
+    assert.deepEqual(t.run.output, { ...INPUT, error: placed });
   });
 
   it('a Retry reads again, under a new read id', () => {
