@@ -216,6 +216,8 @@ template_buckets=()
 work_buckets=()
 computed_templates=()
 computed_sas=()
+reader_buckets=()
+computed_readers=()
 while read -r kind value; do
   case $kind in
     region) regions+=("$value") ;;
@@ -224,6 +226,8 @@ while read -r kind value; do
     work-bucket) work_buckets+=("$value") ;;
     computed-template-path) computed_templates+=("$value") ;;
     computed-service-account) computed_sas+=("$value") ;;
+    reader-bucket) reader_buckets+=("$value") ;;
+    computed-reader-bucket) computed_readers+=("$value") ;;
     default-service-account) ;; # run as the worker account (DFCHAIN_WORKER_SERVICE_ACCOUNT)
   esac
 done <<<"$facts"
@@ -388,6 +392,9 @@ fi
 list() { printf '%s; ' "$@" | sed 's/; $//'; }
 if [ ${#computed_templates[@]} -gt 0 ] && [ ${#extra_template_buckets[@]} -eq 0 ]; then
   warn "$(list "${computed_templates[@]}"): the template path is computed at run time (containerSpecGcsPath.\$), so no bucket is known for it and the function may not read its template; pass --template-bucket BUCKET for each bucket it can name"
+fi
+if [ ${#computed_readers[@]} -gt 0 ]; then
+  warn "$(list "${computed_readers[@]}"): the ItemReader's bucket is computed at run time (bucket.\$); grant dfchain-fn roles/storage.objectViewer on each bucket it can name, by hand"
 fi
 if [ ${#computed_sas[@]} -gt 0 ]; then
   warn "$(list "${computed_sas[@]}"): the worker account is computed at run time (serviceAccountEmail.\$); grant dfchain-fn roles/iam.serviceAccountUser on each account it can name, by hand"
