@@ -7,7 +7,15 @@ import { StorageTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import { invocation } from '../../../src/handler/invocation.js';
 import { readMapItems } from '../../../src/handler/read-items.js';
-import { LEASE_MS, createKit, startEvent, storedRun, tickEvent, type Kit } from './kit.js';
+import {
+  LEASE_MS,
+  createKit,
+  pubsubEvent,
+  startEvent,
+  storedRun,
+  tickEvent,
+  type Kit,
+} from './kit.js';
 
 /** "files": a Map over the CSV files under $.prefix, 2 at a time, one job per file. */
 const FILES: ChainDefinition = {
@@ -61,11 +69,19 @@ const MANIFEST: ChainDefinition = {
   },
 };
 
+/** "strict": the manifest Map without its Catch: a failed read fails the run. */
+const { Catch: _catch, ...strictEach } = MANIFEST.States['Each'] as { Catch: unknown };
+const STRICT: ChainDefinition = {
+  ...MANIFEST,
+  States: { Each: strictEach as never },
+};
+
 function kitWithFiles(): Kit {
   const kit = createKit({
     chains: new ChainCatalog([
       { name: 'files', file: 'files.json', definition: FILES },
       { name: 'manifest', file: 'manifest.json', definition: MANIFEST },
+      { name: 'strict', file: 'strict.json', definition: STRICT },
     ]),
   });
   for (const name of ['in/a.csv', 'in/b.csv', 'in/sub/c.csv', 'in/readme.txt', 'out/x.csv'])
@@ -141,6 +157,19 @@ describe('handler/read-items', () => {
     await handleEvent(kit.deps, tickEvent('m-tick-2'));
     assert.deepEqual(launchedInputs(kit), ['gs://drops/in/a.csv', 'gs://drops/in/b.csv']);
     assert.equal(kit.logger.named('tick.done').at(-1)?.['itemsReread'], 1);
+  });
+
+  it('a run that failed while its Map read is redriven: the Map reads again', async () => {
+    const kit = kitWithFiles();
+    await handleEvent(kit.deps, startEvent({ chain: 'strict', input: { manifest: 'm.csv' } }));
+    const failed = await storedRun(kit.store, 'r1');
+    assert.equal(failed.status, 'FAILED');
+    assert.equal(failed.error?.Error, 'States.ItemReaderFailed');
+    kit.storage.objects.set('drops/m.csv', 'file\nin/a.csv\n');
+    await handleEvent(kit.deps, pubsubEvent({ dfchain: 'redrive', runId: 'r1' }, 'm-redrive'));
+    sinon.assert.callCount(kit.storage.port.readObject, 2);
+    assert.deepEqual(launchedInputs(kit), ['gs://drops/in/a.csv']);
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING');
   });
 
   it('a second read of the same Map changes nothing', async () => {
