@@ -19,6 +19,8 @@ import {
   TimerPermanentError,
   TimerTransientError,
   StoreTransientError,
+  StoragePermanentError,
+  StorageTransientError,
   isRetryable,
 } from '../../src/errors.js';
 
@@ -47,6 +49,8 @@ const TABLE: ReadonlyArray<readonly [error: DfchainError, code: string, retryabl
   [new JobNeverVisibleError('x'), 'JOB_NEVER_VISIBLE', false],
   [new TimerTransientError('x'), 'TIMER_TRANSIENT', true],
   [new TimerPermanentError('x'), 'TIMER_PERMANENT', false],
+  [new StorageTransientError('x'), 'STORAGE_TRANSIENT', true],
+  [new StoragePermanentError('x', 'notFound'), 'STORAGE_PERMANENT', false],
 ];
 
 describe('errors: retryability of every error class', () => {
