@@ -48,7 +48,7 @@ module.exports = {
         'Layering runs one way: events -> engine -> ports <- adapters. The engine must not reach the handler, the event decoders, the adapters or the fronts.',
       from: { path: '^src/engine/' },
       to: {
-        path: '^src/(handler|events|cli|local|deploy|wiring\\.ts|index\\.ts|store/(firestore|memory)\\.ts|dataflow/googleapis\\.ts|log/cloud-logging\\.ts)',
+        path: '^src/(handler|events|cli|local|deploy|wiring\\.ts|index\\.ts|store/(firestore|memory)\\.ts|storage/gcs\\.ts|dataflow/googleapis\\.ts|log/cloud-logging\\.ts)',
       },
     },
     {

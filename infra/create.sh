@@ -91,6 +91,11 @@ for bucket in "${template_buckets[@]}"; do
       --member="serviceAccount:$worker_sa" --role=roles/storage.objectViewer
   fi
 done
+# A Map's ItemReader lists and reads objects as the function (storage.objects.list and .get).
+for bucket in "${reader_buckets[@]}"; do
+  run_retrying gcloud storage buckets add-iam-policy-binding "gs://$bucket" \
+    --member="serviceAccount:$fn_sa" --role=roles/storage.objectViewer
+done
 # Workers stage files and write temporary data under tempLocation and stagingLocation.
 if [ "$own_worker_sa" = true ]; then
   for bucket in "${work_buckets[@]}"; do

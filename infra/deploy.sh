@@ -219,6 +219,8 @@ work_buckets=()
 computed_templates=()
 computed_sas=()
 computed_run_jobs=()
+reader_buckets=()
+computed_readers=()
 while read -r kind value; do
   case $kind in
     region) regions+=("$value") ;;
@@ -227,6 +229,8 @@ while read -r kind value; do
     work-bucket) work_buckets+=("$value") ;;
     computed-template-path) computed_templates+=("$value") ;;
     computed-service-account) computed_sas+=("$value") ;;
+    reader-bucket) reader_buckets+=("$value") ;;
+    computed-reader-bucket) computed_readers+=("$value") ;;
     default-service-account) ;; # run as the worker account (DFCHAIN_WORKER_SERVICE_ACCOUNT)
     run-job) ;;                 # in the sink filter (dfchain sink-filter) and the launcher role
     computed-run-job) computed_run_jobs+=("$value") ;;
@@ -401,6 +405,9 @@ fi
 publish_topics_warn
 if [ ${#computed_run_jobs[@]} -gt 0 ]; then
   warn "$(list "${computed_run_jobs[@]}"): the Cloud Run job is computed at run time (job.\$), so the sink filter cannot name it and its executions' ends reach the function only through the tick; name the job in the chain, or add it to the sink filter by hand"
+fi
+if [ ${#computed_readers[@]} -gt 0 ]; then
+  warn "$(list "${computed_readers[@]}"): the ItemReader's bucket is computed at run time (bucket.\$); grant dfchain-fn roles/storage.objectViewer on each bucket it can name, by hand"
 fi
 if [ ${#computed_sas[@]} -gt 0 ]; then
   warn "$(list "${computed_sas[@]}"): the worker account is computed at run time (serviceAccountEmail.\$); grant dfchain-fn roles/iam.serviceAccountUser on each account it can name, by hand"

@@ -56,6 +56,10 @@ for bucket in "${template_buckets[@]}"; do
       --member="serviceAccount:$worker_sa" --role=roles/storage.objectViewer
   fi
 done
+for bucket in "${reader_buckets[@]}"; do
+  run_ignoring_failure gcloud storage buckets remove-iam-policy-binding "gs://$bucket" \
+    --member="serviceAccount:$fn_sa" --role=roles/storage.objectViewer
+done
 if [ "$own_worker_sa" = true ]; then
   for bucket in "${work_buckets[@]}"; do
     run_ignoring_failure gcloud storage buckets remove-iam-policy-binding "gs://$bucket" \

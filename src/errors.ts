@@ -265,3 +265,25 @@ export class ExecutionNotFoundError extends RetryableError {
     super(message, 'EXECUTION_NOT_FOUND', options);
   }
 }
+
+/** Cloud Storage failed in a way that may pass (429, 5xx, network, timeout). */
+export class StorageTransientError extends RetryableError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'STORAGE_TRANSIENT', options);
+  }
+}
+
+/**
+ * Cloud Storage refused the call for good: `notFound` (404: no such bucket or object),
+ * `denied` (401, 403: the function's account may not read it), `tooLarge` (more bytes than
+ * dfchain reads), or `other` (another 4xx).
+ */
+export class StoragePermanentError extends NonRetryableError {
+  constructor(
+    message: string,
+    readonly reason: 'notFound' | 'denied' | 'tooLarge' | 'other',
+    options?: { cause?: unknown },
+  ) {
+    super(message, 'STORAGE_PERMANENT', options);
+  }
+}

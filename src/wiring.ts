@@ -11,6 +11,7 @@ import { createCloudLogger } from './log/cloud-logging.js';
 import type { Logger } from './log/port.js';
 import { MemoryRunStore } from './store/memory.js';
 import type { RunStore } from './store/port.js';
+import type { StoragePort } from './storage/port.js';
 import { createCloudTasksTimers } from './timers/cloud-tasks.js';
 import { createLocalTimers } from './timers/local.js';
 import { createPublisher } from './pubsub/client.js';
@@ -28,6 +29,13 @@ function createStore(config: Config): RunStore {
       new Firestore({ projectId: config.projectId, databaseId: config.firestoreDatabase }),
     );
   });
+}
+
+function createStorage(config: Config): StoragePort {
+  // Loaded at the first ItemReader read: most deliveries never read Cloud Storage.
+  return lazily(async () =>
+    (await import('./storage/gcs.js')).createStoragePort({ projectId: config.projectId }),
+  );
 }
 
 function createDataflow(config: Config): DataflowPort {
@@ -90,6 +98,7 @@ export function createDeps(config: Config): HandlerDeps {
     chains,
     dataflow: createDataflow(config),
     store: createStore(config),
+    storage: createStorage(config),
     timers: createTimers(config, logger),
     publisher: createPublisher(config.projectId),
     cloudRun: createCloudRun(config),

@@ -161,6 +161,14 @@ resource "google_storage_bucket_iam_member" "function_reads_templates" {
   member   = local.function_sa
 }
 
+# A Map's ItemReader lists and reads objects as the function.
+resource "google_storage_bucket_iam_member" "function_reads_items" {
+  for_each = toset(local.facts.readerBuckets)
+  bucket   = each.value
+  role     = "roles/storage.objectViewer"
+  member   = local.function_sa
+}
+
 resource "google_storage_bucket_iam_member" "worker_reads_templates" {
   for_each   = local.own_worker ? local.template_buckets : toset([])
   bucket     = each.value

@@ -104,6 +104,13 @@ function stateLines(name: string, state: State): string[] {
       return [name, state.Error === undefined ? 'Fail' : `Fail: ${state.Error}`];
     case 'Choice':
       return [name];
+    case 'Map':
+      // Where the items come from, when not from the input: `Map over gcs:listObjects`.
+      return [
+        name,
+        state.ItemReader ? `Map over ${state.ItemReader.Resource}` : 'Map',
+        ...retryLines(state),
+      ];
     default:
       return [name, state.Type, ...retryLines(state)];
   }

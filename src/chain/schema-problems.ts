@@ -6,6 +6,7 @@ import { isObject } from '../json.js';
 import { operandProblem } from '../engine/choice.js';
 import { TIME_OF_DAY_PATTERN, timeOfDayMessage } from './deadline-checks.js';
 import { didYouMean } from './did-you-mean.js';
+import { AWS_READER_RESOURCES, ITEM_READER_RESOURCES } from './item-reader.js';
 import { MAX_JOB_NAME_PREFIX_LENGTH, suggestJobNamePrefix } from './job-name.js';
 import { dotPath, joinPath, pointerSegments, valueAt } from './json-pointer.js';
 import { STATE_TYPES, TASK_RESOURCES, UNSUPPORTED_FIELDS, type StateType } from './types.js';
@@ -70,6 +71,8 @@ function translate(e: ErrorObject, data: unknown): ChainProblem | undefined {
         return at(processorModeMessage(value));
       if (segments.at(-1) === 'Resource' && placeOf(segments.slice(0, -1)).kind === 'state')
         return at(resourceMessage(value));
+      if (segments.at(-1) === 'Resource' && segments.at(-2) === 'ItemReader')
+        return at(readerResourceMessage(value));
       return at(
         `must be one of ${(params.allowedValues as unknown[]).join(', ')} (got ${describe(value)})`,
       );
@@ -188,7 +191,7 @@ export function stateFields(type: StateType): readonly string[] {
  * Fields of AWS's Distributed Map (states.aws "Map state in Distributed mode"): dfchain runs
  * every Map inline, where AWS does not take them either.
  */
-const DISTRIBUTED_MAP_FIELDS = ['ItemReader', 'ItemBatcher', 'ResultWriter', 'Label'];
+const DISTRIBUTED_MAP_FIELDS = ['ItemBatcher', 'ResultWriter', 'Label'];
 
 const isStateType = (value: unknown): value is StateType =>
   (STATE_TYPES as readonly unknown[]).includes(value);
@@ -212,9 +215,7 @@ function stateFieldMessage(type: StateType, key: string, scope: Scope): string |
     return `a Choice state cannot end ${ENDS[scope]} (ASL); point a rule or "Default" at a Succeed state instead`;
   }
   if (type === 'Map' && DISTRIBUTED_MAP_FIELDS.includes(key)) {
-    return key === 'ItemReader'
-      ? 'not supported in this version of dfchain; remove it and pass the items in the input'
-      : `${key} belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it`;
+    return `${key} belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it`;
   }
   const owners = STATE_TYPES.filter((t) => stateFields(t).includes(key));
   if (owners.length === 0) return undefined;
@@ -314,6 +315,13 @@ function resourceMessage(value: unknown): string {
   if (typeof value !== 'string') return `must be ${supported} (got ${describe(value)})`;
   const guess = didYouMean(value, TASK_RESOURCES);
   return `${JSON.stringify(value)} is not a Task resource of dfchain (supported: ${supported})${guess ? `; did you mean "${guess}"?` : ''}`;
+}
+
+function readerResourceMessage(value: unknown): string {
+  const supported = ITEM_READER_RESOURCES.map((r) => JSON.stringify(r)).join(' or ');
+  if (typeof value !== 'string') return `must be ${supported} (got ${describe(value)})`;
+  const guess = AWS_READER_RESOURCES[value] ?? didYouMean(value, ITEM_READER_RESOURCES);
+  return `${JSON.stringify(value)} is not an ItemReader resource of dfchain (supported: ${supported})${guess ? `; did you mean "${guess}"?` : ''}`;
 }
 
 function constMessage(key: string | undefined, allowed: unknown, value: unknown): string {

@@ -1,4 +1,5 @@
 import type { Json, JsonObject } from '../json.js';
+import type { ItemReader } from './item-reader.js';
 
 /** State types of the Amazon States Language that dfchain runs. */
 export const STATE_TYPES = [
@@ -259,6 +260,8 @@ export interface MapState extends Transitions, InputOutput, ResultHandling, Reco
   readonly ToleratedFailureCount?: number;
   readonly ToleratedFailureCountPath?: string;
   readonly ResultSelector?: JsonObject;
+  /** Reads the items from Cloud Storage instead of ItemsPath (src/chain/item-reader.ts). */
+  readonly ItemReader?: ItemReader;
 }
 
 /** Ends its scope successfully (the run, at the top level). */

@@ -5,6 +5,7 @@ import { errorProblems } from './error-checks.js';
 import { graphProblems } from './graph.js';
 import { publishProblems } from './publish-checks.js';
 import { runJobProblems } from './run-job-checks.js';
+import { itemReaderProblems } from './item-reader-checks.js';
 import { pathShapeProblems, pathShapeWarnings } from './path-shape-checks.js';
 import { schemaProblems } from './schema-problems.js';
 import { scheduleProblems } from './schedule-checks.js';
@@ -45,6 +46,7 @@ export function chainProblems(json: unknown, options: CheckOptions = {}): ChainP
     ...triggerProblems(json),
     ...graphProblems(json),
     ...stateProblems(json),
+    ...itemReaderProblems(json),
     ...choiceProblems(json),
     ...errorProblems(json),
     ...taskProblems(json),

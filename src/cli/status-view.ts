@@ -54,6 +54,8 @@ export interface ScopeView {
     readonly running: number;
     readonly failed: number;
   };
+  /** What a Map's ItemReader reads (wait `items`): `gs://bucket/prefix` or the manifest. */
+  readonly reading?: string;
 }
 
 /** A pending timer of a running run. */

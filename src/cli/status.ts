@@ -1,3 +1,4 @@
+import { describeRead } from '../engine/item-request.js';
 import type { Frame, Run, Step } from '../engine/run.js';
 import { isQueued } from '../engine/admission.js';
 import { isUnsettled } from '../engine/run.js';
@@ -94,6 +95,9 @@ function scopeView(scope: string, frame: Frame): ScopeView {
     attempt: frame.attempt,
     enteredTime: frame.enteredTime,
     ...(frame.jobName !== undefined ? { jobName: frame.jobName } : {}),
+    ...(frame.wait === 'items' && frame.reader
+      ? { reading: `${frame.reader.request.resource} ${describeRead(frame.reader.request)}` }
+      : {}),
     ...(children
       ? {
           children: {
@@ -206,6 +210,7 @@ function waitingFor(scope: ScopeView): string {
     return `children (${running} of ${total} running${failed > 0 ? `, ${failed} failed` : ''})`;
   }
   if (scope.wait === 'timer') return 'timer (Wait)';
+  if (scope.wait === 'items' && scope.reading) return `items (${scope.reading})`;
   return scope.wait;
 }
 

@@ -51,6 +51,10 @@ export interface ChainFacts {
   readonly workBuckets: readonly string[];
   /** Tasks whose template path is computed at run time (`.$`): its bucket must be named by hand. */
   readonly computedTemplatePaths: readonly string[];
+  /** Buckets Map ItemReaders name literally: the function lists and reads objects there. */
+  readonly readerBuckets: readonly string[];
+  /** Maps whose ItemReader bucket is computed at run time (`bucket.$`): granted by hand. */
+  readonly computedReaderBuckets: readonly string[];
   /** Tasks whose worker service account is computed at run time: it must be granted by hand. */
   readonly computedServiceAccounts: readonly string[];
   /** Tasks that name no worker service account: Dataflow runs them as its default one. */
@@ -142,18 +146,18 @@ function given(fields: Fields | undefined, key: string): Given {
 }
 
 /**
- * Every Task state of a chain with its place (`chain: States.Name`), walking into the nested
- * `States` of Parallel branches and Map processors too, so a chain language that grows them is
- * still read whole.
+ * Every state of type `type` of a chain with its place (`chain: States.Name`), walking into the
+ * nested `States` of Parallel branches and Map processors too, so a chain language that grows
+ * them is still read whole.
  */
-function tasks(chain: Chain): { place: string; state: Fields }[] {
+function statesOf(chain: Chain, type: string): { place: string; state: Fields }[] {
   const found: { place: string; state: Fields }[] = [];
   const walk = (states: unknown, prefix: string): void => {
     if (!isFields(states)) return;
     for (const [name, state] of Object.entries(states)) {
       if (!isFields(state)) continue;
       const place = `${prefix}States.${name}`;
-      if (state['Type'] === 'Task') found.push({ place: `${chain.name}: ${place}`, state });
+      if (state['Type'] === type) found.push({ place: `${chain.name}: ${place}`, state });
       const branches = Array.isArray(state['Branches']) ? state['Branches'] : [];
       branches.forEach((branch: unknown, i) => {
         if (isFields(branch)) walk(branch['States'], `${place}.Branches[${i}].`);
@@ -204,13 +208,30 @@ function publishTopicFact(state: Fields): { readonly topic: string } | 'computed
     : undefined;
 }
 
-/** The deployment facts of `chains`: Dataflow, Cloud Run and Pub/Sub Tasks. */
+// A literal bucket of an ItemReader, as validation accepts it (src/chain/trigger-checks.ts).
+const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+
+/** The buckets the Map ItemReaders of `chain` name (`found`), and those computed (`computed`). */
+function readers(chain: Chain, found: string[], computed: string[]): void {
+  for (const { place, state } of statesOf(chain, 'Map')) {
+    const reader = isFields(state['ItemReader']) ? state['ItemReader'] : undefined;
+    const parameters = isFields(reader?.['Parameters']) ? reader['Parameters'] : undefined;
+    const bucket = given(parameters, 'bucket');
+    if (bucket === 'computed') computed.push(place);
+    else if (typeof bucket?.literal === 'string' && BUCKET.test(bucket.literal))
+      found.push(bucket.literal);
+  }
+}
+
+/** The deployment facts of `chains`: Dataflow, Cloud Run and Pub/Sub Tasks, and Map ItemReaders. */
 export function chainFacts(chains: Iterable<Chain>): ChainFacts {
   const regions: string[] = [];
   const serviceAccounts: string[] = [];
   const templateBuckets: string[] = [];
   const workBuckets: string[] = [];
   const computedTemplatePaths: string[] = [];
+  const readerBuckets: string[] = [];
+  const computedReaderBuckets: string[] = [];
   const computedServiceAccounts: string[] = [];
   const defaultServiceAccountTasks: string[] = [];
   const schedules: ScheduleFact[] = [];
@@ -225,7 +246,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     if (schedule !== undefined) schedules.push(schedule);
     const defaults: Fields = isFields(chain.definition.Defaults) ? chain.definition.Defaults : {};
     const defaultEnv = isFields(defaults['Environment']) ? defaults['Environment'] : undefined;
-    for (const { place, state } of tasks(chain)) {
+    readers(chain, readerBuckets, computedReaderBuckets);
+    for (const { place, state } of statesOf(chain, 'Task')) {
       const resource = state['Resource'];
       if (resource === RUN_JOB_RESOURCE) {
         const job = runJobFact(state);
@@ -287,6 +309,8 @@ export function chainFacts(chains: Iterable<Chain>): ChainFacts {
     templateBuckets: sorted(templateBuckets),
     workBuckets: sorted(workBuckets),
     computedTemplatePaths: sorted(computedTemplatePaths),
+    readerBuckets: sorted(readerBuckets),
+    computedReaderBuckets: sorted(computedReaderBuckets),
     computedServiceAccounts: sorted(computedServiceAccounts),
     defaultServiceAccountTasks: sorted(defaultServiceAccountTasks),
     schedules: schedules.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0)),
@@ -309,6 +333,8 @@ export const FACT_KINDS = {
   'template-bucket': 'templateBuckets',
   'work-bucket': 'workBuckets',
   'computed-template-path': 'computedTemplatePaths',
+  'reader-bucket': 'readerBuckets',
+  'computed-reader-bucket': 'computedReaderBuckets',
   'computed-service-account': 'computedServiceAccounts',
   'default-service-account': 'defaultServiceAccountTasks',
   'run-job': 'runJobs',

@@ -15,6 +15,8 @@ export const ERROR_NAMES = {
   resultPathMatchFailure: 'States.ResultPathMatchFailure',
   exceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
   branchFailed: 'States.BranchFailed',
+  /** A Map's ItemReader could not read its items (docs/item-reader.md). */
+  itemReaderFailed: 'States.ItemReaderFailed',
   /** A Fail state without Error. */
   fail: 'States.Fail',
   jobFailed: 'Dataflow.JobFailed',

@@ -45,7 +45,8 @@ interface Again {
   readonly retries: Readonly<Record<string, number>>;
 }
 
-function evaluation(d: Draft, scope: string, frame: Frame, state?: State): Evaluation {
+/** Where the state `frame` stands on is evaluated: its context, random seed and place. */
+export function evaluation(d: Draft, scope: string, frame: Frame, state?: State): Evaluation {
   const key = entryKey(scope, frame.state, frame.visit);
   // A waiting Task's Parameters see $$.Task.Token as a placeholder; the token replaces it when
   // the message is published (src/engine/publish-request.ts).

@@ -3,6 +3,7 @@ import type { TemplateLaunch } from '../dataflow/job.js';
 import type { PublishRequest } from './publish-request.js';
 import type { RunJobStepRequest } from './run-job-request.js';
 import type { Json, JsonObject } from '../json.js';
+import type { ItemsRead } from './item-read.js';
 
 /** Lifecycle of a run. */
 export const RUN_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -119,9 +120,9 @@ export interface Step {
 
 /**
  * What a scope's current state waits for; `next`: it ended, and its scope enters the next state
- * within the same transition (nothing may start under it any more).
+ * within the same transition (nothing may start under it any more); `items`: a Map's ItemReader.
  */
-export const FRAME_WAITS = ['job', 'timer', 'retry', 'children', 'next'] as const;
+export const FRAME_WAITS = ['job', 'timer', 'retry', 'children', 'next', 'items'] as const;
 /** What a scope's current state waits for. */
 export type FrameWait = (typeof FRAME_WAITS)[number];
 
@@ -150,6 +151,8 @@ export interface Children {
    * once. Items that succeed never write the Map's document: the join reads them.
    */
   readonly failedItems?: readonly number[];
+  /** Map with an ItemReader only: the items it read (nothing else can give them again). */
+  readonly items?: readonly Json[];
 }
 
 /**
@@ -178,6 +181,8 @@ export interface Frame {
   readonly jobName?: string;
   /** Branches or items (wait `children`). */
   readonly children?: Children;
+  /** The read of a Map's ItemReader it waits for (wait `items`). */
+  readonly reader?: ItemsRead;
 }
 
 /** What a timer does when it fires. */

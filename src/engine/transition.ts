@@ -1,4 +1,5 @@
 import type { Json } from '../json.js';
+import type { ItemsRead } from './item-read.js';
 import type { Part, Run, RunError, Step } from './run.js';
 
 /** Launch the step's job (its intent is already recorded). */
@@ -35,8 +36,20 @@ export interface AbortItemsEffect {
   readonly group: string;
 }
 
+/** Read the items of the Map at `scope` (its ItemReader); the result comes back as onItemsRead. */
+export interface ReadItemsEffect extends ItemsRead {
+  readonly kind: 'readItems';
+  readonly scope: string;
+}
+
 /** Effects are data: the engine never performs I/O itself; one executor carries them out. */
-export type Effect = LaunchEffect | CancelEffect | TimerEffect | SpawnEffect | AbortItemsEffect;
+export type Effect =
+  | LaunchEffect
+  | CancelEffect
+  | TimerEffect
+  | SpawnEffect
+  | AbortItemsEffect
+  | ReadItemsEffect;
 
 /** Names of the transitions dfchain logs, one structured line each. */
 export const RUN_EVENTS = [

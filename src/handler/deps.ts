@@ -7,6 +7,7 @@ import type { PublishPort } from '../pubsub/port.js';
 import type { CloudRunPort } from '../cloudrun/port.js';
 import type { Transition } from '../engine/transition.js';
 import type { RunStore } from '../store/port.js';
+import type { StoragePort } from '../storage/port.js';
 import type { TimerPort } from '../timers/port.js';
 import type { RunWriteQueue } from './coalesce.js';
 import type { TickLimits } from './tick-limits.js';
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   readonly publisher?: PublishPort;
   /** Runs the executions of `run:job` Tasks (absent: such a Task cannot run). */
   readonly cloudRun?: CloudRunPort;
+  /** Cloud Storage, for the ItemReader of a Map (src/handler/read-items.ts). */
+  readonly storage: StoragePort;
   /** Delivers the run's timers (Wait, Retry intervals, timeouts) to the topic when due. */
   readonly timers: TimerPort;
   readonly clock: Clock;
@@ -68,4 +71,9 @@ export interface Invocation extends HandlerDeps {
    * (src/handler/admit-waiting.ts): injected, since admitting carries out effects in turn.
    */
   readonly admitAfter: (inv: Invocation, transition: Transition) => Promise<void>;
+  /**
+   * Reads the items a committed transition's Maps asked for (src/handler/read-items.ts):
+   * injected, since handing the items to the Map carries out effects in turn.
+   */
+  readonly carryOutReads: (inv: Invocation, transition: Transition) => Promise<void>;
 }

@@ -3,6 +3,7 @@ import { admitAfter } from './admit-waiting.js';
 import { RunWriteQueue } from './coalesce.js';
 import type { HandlerDeps, Invocation } from './deps.js';
 import { carryOutParts, withParts } from './parts.js';
+import { carryOutReads } from './read-items.js';
 import { leased } from './record.js';
 
 /** Starts handling one delivery: draws its lease-holder token and opens its write queue. */
@@ -26,6 +27,7 @@ export function invocation(deps: HandlerDeps): Invocation {
     ),
     carryOutParts,
     admitAfter,
+    carryOutReads,
   };
   return inv;
 }

@@ -69,8 +69,8 @@ export async function scheduleTimer(
 }
 
 /**
- * Carries out a transition's cancel and timer effects, then its parts' (launches have their
- * own executor).
+ * Carries out a transition's cancel and timer effects, then its parts', then its Maps' item
+ * reads (launches have their own executor).
  */
 export async function carryOutCalls(inv: Invocation, transition: Transition): Promise<void> {
   const run = transition.run;
@@ -81,6 +81,7 @@ export async function carryOutCalls(inv: Invocation, transition: Transition): Pr
   });
   await Promise.all(calls);
   await inv.carryOutParts(inv, transition);
+  await inv.carryOutReads(inv, transition);
 }
 
 /** Asks again for every timer the run has pending (after a crash, names make it a no-op). */

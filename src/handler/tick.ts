@@ -18,6 +18,7 @@ import { cancelJob } from './side-effects.js';
 import { checkExecution } from './execution-ended.js';
 import { isDataflowStep, isRunJobStep } from '../engine/step-kind.js';
 import { repairParts } from './parts.js';
+import { rereadItems } from './read-items.js';
 import { applyToRun } from './record.js';
 import { TICK_LIMITS, type TickLimits } from './tick-limits.js';
 
@@ -180,7 +181,8 @@ async function reconcile(inv: Invocation, item: Work, limits: TickLimits): Promi
 
 /**
  * Handles `tick`: finds what events should have said and did not — jobs that ended without
- * their event, intents whose holder died, launches whose job never appeared — and advances each
+ * their event, intents whose holder died, launches whose job never appeared, Map item reads
+ * lost to a crash — and advances each
  * run exactly as the event would have. Cost: one Firestore query, one `jobs.list` per region
  * with launched jobs, and at most `limits.maxChecks` further Dataflow calls, in a window that
  * moves every `rotationPeriodMs`. Safe alongside events and other ticks: every change is a
@@ -203,6 +205,8 @@ export async function handleTick(inv: Invocation): Promise<void> {
   );
   const fired = await fireDueTimers(inv, runs, now.toISOString());
   const failures: unknown[] = [];
+  // A Map's read lost to a crash: asked again once its first try surely ended (a lease's time).
+  const reread = await rereadItems(inv, runs, inv.launchLeaseMs, failures);
   const parts = await repairAllParts(inv, runs, failures);
   const admission = await repairBudgets(inv, runs, failures);
   const launched = await launchedSteps(inv, runs);
@@ -249,6 +253,7 @@ export async function handleTick(inv: Invocation): Promise<void> {
     message: `tick: ${running} running run(s); ${fired} overdue timer(s) fired, ${parts} Map item part(s) repaired, ${admission.admitted} waiter(s) admitted, ${admission.dropped} orphan slot(s) released, ${launched.uncancelled.length} abandoned job(s) cancelled again; ${counts['advanced']} advanced, ${counts['relaunched']} intent(s) taken over, ${counts['failed']} launch(es) never appeared, ${counts['waiting']} still waiting, ${failures.length} failed, ${deferred} deferred to a later tick`,
     runs: running,
     timersFired: fired,
+    itemsReread: reread,
     partsRepaired: parts,
     admitted: admission.admitted,
     orphanSlots: admission.dropped,

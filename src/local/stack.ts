@@ -17,6 +17,7 @@ import {
 } from './function-process.js';
 import { pubsubTransport } from './pubsub-transport.js';
 import { startLoggingStandIn, type LoggingStandIn } from './logging-stand-in.js';
+import { startStorageStandIn, type StorageStandIn } from './storage-stand-in.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator/index.js';
 import { chainTemplates } from './simulator/templates.js';
 import type { Transport } from './transport.js';
@@ -72,8 +73,9 @@ async function maybeEmulator(
 }
 
 /**
- * The whole local stack: the Dataflow simulator, the real functions-framework serving the built
- * dfchain, and the Pub/Sub and Firestore emulators when present. Everything on free ports.
+ * The whole local stack: the Dataflow simulator, a Cloud Storage stand-in, the real
+ * functions-framework serving the built dfchain, and the Pub/Sub and Firestore emulators when
+ * present. Everything on free ports.
  */
 export class LocalStack {
   private constructor(
@@ -89,6 +91,8 @@ export class LocalStack {
     readonly chainsDir: string,
     readonly pubsubHost: string | undefined,
     private readonly logging: LoggingStandIn,
+    /** The Cloud Storage stand-in Map ItemReaders read (tests put objects there). */
+    readonly storage: StorageStandIn,
   ) {}
 
   /**
@@ -108,6 +112,7 @@ export class LocalStack {
       DFCHAIN_DATAFLOW_ROOT_URL: this.simulator.rootUrl,
       DFCHAIN_RUN_ROOT_URL: this.simulator.rootUrl,
       DFCHAIN_LOGGING_ROOT_URL: this.logging.rootUrl,
+      STORAGE_EMULATOR_HOST: this.storage.host,
       METADATA_SERVER_DETECTION: 'none',
     };
   }
@@ -162,6 +167,9 @@ export class LocalStack {
       });
       started.push(simulator);
       progress(`Dataflow simulator on ${simulator.rootUrl}`);
+      const storage = await startStorageStandIn();
+      started.push(storage);
+      progress(`Cloud Storage stand-in on ${storage.host}`);
       const fnEnv: NodeJS.ProcessEnv = {
         GOOGLE_CLOUD_PROJECT: projectId,
         DFCHAIN_CHAINS_DIR: options.chainsDir,
@@ -179,6 +187,8 @@ export class LocalStack {
         DFCHAIN_TOPIC: topic,
         // The simulator's quota frees as soon as a job ends: a quota refusal waits 1 s, not 30.
         DFCHAIN_QUOTA_RETRY_SECONDS: '1',
+        // @google-cloud/storage takes it as its API root (and sends no credentials there).
+        STORAGE_EMULATOR_HOST: storage.host,
         ...(pubsub ? { PUBSUB_EMULATOR_HOST: pubsub.host } : {}),
         ...options.env,
       };
@@ -216,6 +226,7 @@ export class LocalStack {
         options.chainsDir,
         pubsub?.host,
         logging,
+        storage,
       );
     } catch (error) {
       await Promise.allSettled(started.reverse().map((part) => part.stop()));
@@ -283,6 +294,7 @@ export class LocalStack {
     await this.transport.stop();
     await this.fn.stop();
     await this.simulator.stop();
+    await this.storage.stop();
     await Promise.allSettled(this.emulators.map((emulator) => emulator.stop()));
   }
 }

@@ -230,11 +230,13 @@ export function benchDeps(
       definition,
     })),
   );
+  const noStorage = () => Promise.reject(new Error('the bench chains read no Cloud Storage'));
   return {
     projectId: BENCH_PROJECT,
     chains: catalog,
     dataflow,
     store,
+    storage: { listObjects: noStorage, readObject: noStorage },
     clock: fixedClock,
     logger,
     confirmDeadlineMs: 30_000,

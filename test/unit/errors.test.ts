@@ -25,6 +25,8 @@ import {
   PublishPermanentError,
   PublishTransientError,
   StoreTransientError,
+  StoragePermanentError,
+  StorageTransientError,
   isRetryable,
 } from '../../src/errors.js';
 
@@ -59,6 +61,8 @@ const TABLE: ReadonlyArray<readonly [error: DfchainError, code: string, retryabl
   [new RunQuotaError('x', details), 'RUN_TRANSIENT', true],
   [new RunPermanentError('x', details), 'RUN_PERMANENT', false],
   [new ExecutionNotFoundError('x', details), 'EXECUTION_NOT_FOUND', true],
+  [new StorageTransientError('x'), 'STORAGE_TRANSIENT', true],
+  [new StoragePermanentError('x', 'notFound'), 'STORAGE_PERMANENT', false],
 ];
 
 describe('errors: retryability of every error class', () => {

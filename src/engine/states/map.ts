@@ -1,11 +1,13 @@
 import type { MapState } from '../../chain/types.js';
 import { mapProcessor } from '../../chain/types.js';
+import type { ItemReader } from '../../chain/item-reader.js';
 import type { Json } from '../../json.js';
 import { contextObject } from '../context.js';
 import { attemptSeed } from '../draw.js';
 import type { Draft } from '../draft.js';
 import { ERROR_NAMES } from '../error-names.js';
 import { resolveTemplate, selectPath, type Evaluation } from '../io.js';
+import { readId, readRequestOf } from '../item-request.js';
 import { entryKey, placeOf } from '../names.js';
 import { groupOf, itemScopeOf, partKey } from '../part-names.js';
 import { routeOf } from '../route.js';
@@ -53,7 +55,10 @@ export function itemSpawner(
     place,
   };
   const effectiveInput = selectPath(frame.input, state.InputPath, whole, 'InputPath');
-  const items = selectPath(effectiveInput, state.ItemsPath, whole, 'ItemsPath') as Json[];
+  // An ItemReader's items were read once and kept: Cloud Storage may have changed since.
+  const items =
+    frame.children?.items ??
+    (selectPath(effectiveInput, state.ItemsPath, whole, 'ItemsPath') as Json[]);
   const selector = state.ItemSelector ?? state.Parameters;
   const route = routeOf(d, scope);
   const group = groupOf(d.docId, scope, frame);
@@ -118,9 +123,10 @@ export function startItems(d: Draft, scope: string, frame: Frame, state: MapStat
   return next;
 }
 
-/** Map: runs its item processor once per item of ItemsPath, at most MaxConcurrency at once. */
+/** Map: runs its item processor once per item of ItemsPath (or of its ItemReader), at most MaxConcurrency at once. */
 export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
   const { state } = run;
+  if (state.ItemReader !== undefined) return requestItems(run, effective, state.ItemReader);
   const items = selectPath(effective, state.ItemsPath, run.at, 'ItemsPath');
   if (!Array.isArray(items)) {
     throw new StateError({
@@ -128,6 +134,32 @@ export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
       Cause: `${run.at.place}.ItemsPath: ${JSON.stringify(state.ItemsPath ?? '$')} must select an array, got ${JSON.stringify(items)?.slice(0, 100)}`,
     });
   }
+  return beginItems(run, effective, items, false);
+}
+
+/**
+ * A Map with an ItemReader waits for its items (wait `items`): the engine reads no storage, so
+ * the read is an effect, and its result comes back through onItemsRead (src/engine/items-read.ts).
+ */
+function requestItems(run: StateRun<MapState>, effective: Json, reader: ItemReader): Outcome {
+  const request = readRequestOf(reader, effective, run.at);
+  const id = readId(run.d.fixed.nonce ?? '', run.key, run.frame.attempt);
+  run.d.setFrame(run.scope, { ...run.frame, wait: 'items', reader: { id, request } });
+  run.d.effects.push({ kind: 'readItems', scope: run.scope, id, request });
+  return WAITING;
+}
+
+/**
+ * Starts the Map's `items` (its limits read from the effective input); `keep`: the items are
+ * stored on the frame (an ItemReader's), else read again from the input when needed.
+ */
+export function beginItems(
+  run: StateRun<MapState>,
+  effective: Json,
+  items: readonly Json[],
+  keep: boolean,
+): Outcome {
+  const { state } = run;
   if (items.length === 0) return { kind: 'result', result: [] };
   const max = count(
     run,
@@ -160,7 +192,9 @@ export function runMap(run: StateRun<MapState>, effective: Json): Outcome {
     ...(max ? { maxConcurrency: max } : {}),
     ...(tCount !== undefined ? { toleratedCount: tCount } : {}),
     ...(tPct !== undefined ? { toleratedPercentage: tPct } : {}),
+    ...(keep ? { items } : {}),
   };
-  startItems(run.d, run.scope, { ...run.frame, wait: 'children', children }, state);
+  const { reader: _reader, ...frame } = run.frame;
+  startItems(run.d, run.scope, { ...frame, wait: 'children', children }, state);
   return WAITING;
 }

@@ -284,6 +284,8 @@ describe('infra/deploy.sh', function () {
       'gs://multi-templates',
       'gs://multi-templates-us',
       'gs://computed-templates',
+      // A Map's ItemReader bucket (chains/reader.json): the function's only.
+      'gs://multi-drops',
     ]);
     const worker = `serviceAccount:${WORKER_SA}`;
     assert.deepEqual(buckets(multi, worker, 'roles/storage.objectViewer'), [
@@ -292,6 +294,27 @@ describe('infra/deploy.sh', function () {
       'gs://computed-templates',
     ]);
     assert.deepEqual(buckets(multi, worker, 'roles/storage.objectAdmin'), ['gs://multi-temp']);
+  });
+
+  it('reader buckets: the function may list and read the bucket each Map ItemReader names; a computed one is a warning', () => {
+    const readers = (script: Script, verb: string) =>
+      script.commands
+        .filter((c) => c.includes(verb) && c.includes('gs://multi-drops'))
+        .map((c) => `${flag(c, 'member')} ${flag(c, 'role')}`);
+    assert.deepEqual(readers(multi, 'add-iam-policy-binding'), [
+      `${FN_SA} roles/storage.objectViewer`,
+    ]);
+    assert.deepEqual(readers(multiTeardown, 'remove-iam-policy-binding'), [
+      `${FN_SA} roles/storage.objectViewer`,
+    ]);
+    assert.ok(
+      multiWarnings.some((w) =>
+        w.includes(
+          "reader: States.Rows: the ItemReader's bucket is computed at run time (bucket.$); grant dfchain-fn roles/storage.objectViewer on each bucket it can name, by hand",
+        ),
+      ),
+      multiWarnings.join('\n'),
+    );
   });
 
   it('runs Tasks that name no worker account as the worker account, and says when the chains would not be uploaded', () => {
@@ -304,6 +327,7 @@ describe('infra/deploy.sh', function () {
     );
     // The fixture folder is not uploaded: the script says so (the deploy itself is not run).
     assert.deepEqual(multiWarnings, [
+      "deploy.sh: warning: reader: States.Rows: the ItemReader's bucket is computed at run time (bucket.$); grant dfchain-fn roles/storage.objectViewer on each bucket it can name, by hand",
       'deploy.sh: warning: chains folder test/integration/deploy/chains is not in the upload allow-list (.gcloudignore uploads src/ and dag/ only), so the function would not find it; move the chains under dag/ or allow the folder in .gcloudignore',
     ]);
   });

@@ -229,7 +229,7 @@ describe('infra/terraform', function () {
     );
   });
 
-  it('template buckets and actAs come from the chains (dfchain deploy-facts --json)', () => {
+  it('template and ItemReader buckets and actAs come from the chains (dfchain deploy-facts --json)', () => {
     assert.ok(
       !('default' in (tf['variable']?.['chain_facts']?.[0] ?? {})),
       'generated, not defaulted',
@@ -243,6 +243,11 @@ describe('infra/terraform', function () {
     assert.equal(reads['role'], 'roles/storage.objectViewer');
     const check = tf['check']?.['computed_template_paths']?.[0];
     assert.ok(check, 'a check names computed template paths without template_buckets');
+    // A Map's ItemReader lists and reads as the function.
+    const items = resource('google_storage_bucket_iam_member', 'function_reads_items');
+    assert.equal(items['for_each'], '${toset(local.facts.readerBuckets)}');
+    assert.equal(items['role'], 'roles/storage.objectViewer');
+    assert.equal(items['member'], '${local.function_sa}');
   });
 
   it('source archive: an allow-list, in a bucket with public access prevention', () => {

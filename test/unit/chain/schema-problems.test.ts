@@ -225,10 +225,10 @@ describe('schemaProblems: the language', () => {
         'States.Each.ItemBatcher: ItemBatcher belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it',
     },
     {
-      name: 'ItemReader',
-      error: unknown('/States/Each', 'ItemReader'),
+      name: 'a Distributed Map Label',
+      error: unknown('/States/Each', 'Label'),
       expected:
-        'States.Each.ItemReader: not supported in this version of dfchain; remove it and pass the items in the input',
+        'States.Each.Label: Label belongs to a Distributed Map, which dfchain does not run (every Map runs inline); remove it',
     },
     {
       name: 'a field of one other type',

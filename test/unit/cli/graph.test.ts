@@ -22,6 +22,25 @@ function graph(options: Partial<GraphCommandOptions>) {
 }
 
 describe('dfchain graph', () => {
+  it("names a Map's ItemReader on its node", () => {
+    const definition: ChainDefinition = {
+      StartAt: 'Each',
+      States: {
+        Each: {
+          Type: 'Map',
+          ItemReader: { Resource: 'gcs:listObjects', Parameters: { bucket: 'drops' } },
+          ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+          End: true,
+        },
+      },
+    };
+    assert.ok(
+      mermaidPicture(chainPicture(definition)).includes(
+        '  s_Each[["Each<br/>Map over gcs:listObjects"]]',
+      ),
+    );
+  });
+
   it('draws Task, Choice (rule and default), Catch, Retry, Parallel and Map in Mermaid', () => {
     const printed = graph({});
     assert.equal(printed.code, 0);

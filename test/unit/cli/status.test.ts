@@ -506,6 +506,39 @@ describe('dfchain status', () => {
     });
   }
 
+  it('a Map reading its items waits on "items", naming what it reads', async () => {
+    const store = new MemoryRunStore();
+    const started = startRun({
+      runId: 'r1',
+      chain: 'daily',
+      definition: {
+        StartAt: 'Each',
+        States: {
+          Each: {
+            Type: 'Map',
+            ItemReader: {
+              Resource: 'gcs:listObjects',
+              Parameters: { bucket: 'drops', prefix: 'in/' },
+            },
+            ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+            End: true,
+          },
+        },
+      },
+      definitionHash: 'h',
+      projectId: 'p',
+      input: {},
+      now: T0,
+      nonce: 'n0nce',
+    });
+    await store.create(started.run);
+    const { out } = await status(store, 'r1', false);
+    assert.deepEqual(out.slice(-2), [
+      'SCOPE  STATE  WAITING FOR                             ATTEMPT  SINCE',
+      `-      Each   items (gcs:listObjects gs://drops/in/)  0        ${T0}`,
+    ]);
+  });
+
   it("reads the run, then its parts, then the history, once each; a branch's step ending after its part was read shows once, as read", async () => {
     const store = new MemoryRunStore();
     await fanOutRun(store);

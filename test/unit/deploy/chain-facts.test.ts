@@ -27,6 +27,8 @@ describe('deploy facts of the chains', () => {
       templateBuckets: ['dfchain-example'],
       workBuckets: ['dfchain-example'],
       computedTemplatePaths: [],
+      readerBuckets: [],
+      computedReaderBuckets: [],
       computedServiceAccounts: [],
       defaultServiceAccountTasks: [
         'example: States.Ingest',
@@ -144,6 +146,39 @@ describe('deploy facts of the chains', () => {
     assert.deepEqual(facts.templateBuckets, ['classic-tpl', 'tpl']);
     assert.deepEqual(facts.computedTemplatePaths, ['c: States.Computed']);
     assert.deepEqual(facts.workBuckets, ['stage', 'tmp-bucket']);
+  });
+
+  it('reader buckets: Map ItemReaders, nested ones too, give their literal bucket; computed ones are listed by place', () => {
+    const reader = (parameters: Record<string, unknown>) => ({
+      Type: 'Map',
+      ItemReader: { Resource: 'gcs:listObjects', Parameters: parameters },
+      ItemProcessor: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } },
+      End: true,
+    });
+    const facts = chainFacts([
+      chain('m', {
+        States: {
+          Files: reader({ bucket: 'drops', prefix: 'in/' }),
+          Computed: reader({ 'bucket.$': '$.bucket' }),
+          Odd: reader({ bucket: 'not a bucket; rm -rf' }),
+          Outer: {
+            Type: 'Map',
+            ItemProcessor: { StartAt: 'Inner', States: { Inner: reader({ bucket: 'manifests' }) } },
+            End: true,
+          },
+        },
+      }),
+    ]);
+    assert.deepEqual(facts.readerBuckets, ['drops', 'manifests']);
+    assert.deepEqual(facts.computedReaderBuckets, ['m: States.Computed']);
+    assert.deepEqual(
+      renderFacts(facts).filter((line) => line.includes('reader')),
+      [
+        'reader-bucket drops',
+        'reader-bucket manifests',
+        'computed-reader-bucket m: States.Computed',
+      ],
+    );
   });
 
   it('walks nested Parallel branches and Map processors', () => {

@@ -25,6 +25,8 @@ import type { HandlerDeps } from '../../../src/handler/deps.js';
 import type { JsonObject } from '../../../src/json.js';
 import type { LogLine, Logger } from '../../../src/log/port.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
+import { StoragePermanentError } from '../../../src/errors.js';
+import type { ListQuery, ObjectPage, StoragePort } from '../../../src/storage/port.js';
 import { threeSteps } from '../../fixtures/chains.js';
 
 /** Project every kit run and job belongs to. */
@@ -255,6 +257,42 @@ export class ManualClock implements Clock {
   }
 }
 
+/**
+ * An in-memory Cloud Storage: `objects` by `bucket/name`; listing in name order, a page of
+ * `maxResults`. Tests make calls fail with `storage.port.readObject.onCall(0).rejects(…)`.
+ */
+export class FakeStorage {
+  readonly objects = new Map<string, string>();
+  readonly port = {
+    listObjects: sinon.stub<[ListQuery], Promise<ObjectPage>>(),
+    readObject: sinon.stub<[string, string, number], Promise<Buffer>>(),
+  } satisfies StoragePort;
+
+  constructor() {
+    this.port.listObjects.callsFake((q) => {
+      const names = [...this.objects.keys()]
+        .filter((key) => key.startsWith(`${q.bucket}/${q.prefix ?? ''}`))
+        .map((key) => key.slice(q.bucket.length + 1))
+        .sort();
+      const start = Number(q.pageToken ?? 0);
+      const page = names.slice(start, start + q.maxResults).map((name) => ({
+        bucket: q.bucket,
+        name,
+        generation: '1',
+        size: String(this.objects.get(`${q.bucket}/${name}`)!.length),
+      }));
+      const next = start + q.maxResults < names.length ? String(start + q.maxResults) : undefined;
+      return Promise.resolve({ objects: page, ...(next ? { nextPageToken: next } : {}) });
+    });
+    this.port.readObject.callsFake((bucket, name) => {
+      const data = this.objects.get(`${bucket}/${name}`);
+      return data === undefined
+        ? Promise.reject(new StoragePermanentError(`gs://${bucket}/${name}: 404`, 'notFound'))
+        : Promise.resolve(Buffer.from(data));
+    });
+  }
+}
+
 /** Everything a handler test touches. */
 export interface Kit {
   readonly clock: ManualClock;
@@ -263,6 +301,7 @@ export interface Kit {
   readonly dataflow: FakeDataflow;
   readonly logger: RecordingLogger;
   readonly timers: FakeTimers;
+  readonly storage: FakeStorage;
 }
 
 /** The nonce of every run a kit starts: the engine draws none itself, the kit's is fixed. */
@@ -284,8 +323,10 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
   const logger = new RecordingLogger();
   const clock = new ManualClock();
   const timers = new FakeTimers();
+  const storage = new FakeStorage();
   const deps: HandlerDeps = {
     timers,
+    storage: storage.port,
     projectId: PROJECT,
     chains: new ChainCatalog([daily]),
     dataflow: dataflow.port,
@@ -300,7 +341,7 @@ export function createKit(overrides: Partial<HandlerDeps> = {}): Kit {
     newNonce: () => KIT_NONCE,
     ...overrides,
   };
-  return { deps, clock, store, dataflow, logger, timers };
+  return { deps, clock, store, dataflow, logger, timers, storage };
 }
 
 /** The deterministic job name of `state`'s first attempt in run `runId` of "daily" . */

@@ -414,6 +414,7 @@ describe('handler: tick', () => {
           'tick: 1 running run(s); 0 overdue timer(s) fired, 0 Map item part(s) repaired, 0 waiter(s) admitted, 0 orphan slot(s) released, 0 abandoned job(s) cancelled again; 0 advanced, 0 intent(s) taken over, 0 launch(es) never appeared, 1 still waiting, 0 failed, 0 deferred to a later tick',
         runs: 1,
         timersFired: 0,
+        itemsReread: 0,
         partsRepaired: 0,
         admitted: 0,
         orphanSlots: 0,

@@ -26,6 +26,7 @@ function baseDeps(): HandlerDeps {
     chains: new ChainCatalog([]),
     dataflow,
     store: new MemoryRunStore(),
+    storage: { listObjects: unused, readObject: unused },
     clock: systemClock,
     logger: { write: () => undefined },
     confirmDeadlineMs: 1000,
