@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { seedListedObjects, startCallbackWorkload } from './example-workload.js';
 import { checkChains, problemLine } from '../cli/validate.js';
 import { ConfigError } from '../errors.js';
 import { keepBanner } from './client-env.js';
@@ -117,6 +119,16 @@ function chainsValid(dir: string): boolean {
   return false;
 }
 
+/** The chain file's JSON (it was validated before anything started), or undefined if unreadable. */
+function chainJson(dir: string, chain: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dir, `${chain}.json`), 'utf8')) as unknown;
+  } catch {
+    // No such chain: the function refuses the start and says so.
+    return undefined;
+  }
+}
+
 /** Prints how the run ended; its exit code. */
 function report(runId: string, outcome: RunOutcome, stack: LocalStack): number {
   switch (outcome.kind) {
@@ -137,6 +149,17 @@ function report(runId: string, outcome: RunOutcome, stack: LocalStack): number {
         console.log(
           `  ${job.name.padEnd(28)} ${state.padEnd(20)} ${JSON.stringify(job.request.launchParameter?.parameters ?? {})}`,
         );
+      }
+      const executions = stack.simulator.executions();
+      if (executions.length > 0) {
+        console.log('\nCloud Run executions (as the simulator saw them):');
+        for (const e of executions) {
+          const args = (e.request['overrides'] as { containerOverrides?: { args?: unknown }[] })
+            ?.containerOverrides?.[0]?.args;
+          console.log(
+            `  ${e.execution.padEnd(28)} ${(e.ended?.outcome ?? 'RUNNING').padEnd(20)} ${JSON.stringify(args ?? [])}`,
+          );
+        }
       }
       const succeeded = outcome.event === 'run.succeeded';
       console.log(`\nrun ${runId}: ${succeeded ? 'SUCCEEDED' : 'FAILED'}`);
@@ -178,6 +201,18 @@ async function main(argv: string[]): Promise<never> {
   }
   const fn = stack.fn;
   fn.onLine(printLine);
+  // What the chain reads and waits for beside Google's APIs: sample files, and a workload.
+  const definition = chainJson(options.chainsDir, options.chain);
+  for (const object of seedListedObjects(stack, definition))
+    say(`put sample object ${object} in the Cloud Storage stand-in`);
+  let workload;
+  try {
+    workload = await startCallbackWorkload(stack, definition, say);
+  } catch (error) {
+    console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+    return shutdown.exit(1);
+  }
+  const stopWorkload = workload;
   const runId = `${options.chain}-${Date.now().toString(36)}`;
   say(
     `publishing start of chain "${options.chain}" as run ${runId} with input ${JSON.stringify(options.input)}`,
@@ -191,6 +226,7 @@ async function main(argv: string[]): Promise<never> {
   let code: number;
   try {
     const outcome = await waitForRunOutcome(fn, runId, messageId, RUN_TIMEOUT_MS);
+    if (!options.keep) await stopWorkload.stop();
     if (shutdown.stopping) return shutdown.exit(1);
     code = report(runId, outcome, stack);
   } catch (error) {

@@ -38,7 +38,10 @@ function describe(event: RunEvent): { severity: Severity; message: string } {
       };
     case 'job.confirmed':
       return {
-        severity: event.jobState === 'JOB_STATE_DONE' ? 'INFO' : 'WARNING',
+        // A Dataflow job's success, or a Cloud Run execution's.
+        severity: ['JOB_STATE_DONE', 'SUCCEEDED'].includes(event.jobState ?? '')
+          ? 'INFO'
+          : 'WARNING',
         message: `run ${event.runId}${where}: ${event.jobName} (${event.jobId}) ended ${event.jobState}`,
       };
     case 'job.cancelling':

@@ -206,6 +206,36 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
     run = undefined;
   });
 
+  it('--chain landing: the mixed example chain (Flex Template, a Map of Cloud Run jobs over the landed files, a callback) runs to SUCCEEDED, and leaves nothing behind', async () => {
+    run = new NpmStart(['--chain', 'landing']);
+    await run.waitFor(/publishing start of chain "landing"/, 60_000);
+    const started = await startedBy(run.child.pid!);
+    for (const group of run.printedGroups()) started.groups.add(group);
+    const exit = await run.exit(90_000);
+    assert.equal(exit.code, 0, run.output);
+    const output = run.output;
+    assert.match(output, /items\.read .*: 3 item\(s\) from gs:\/\/dfchain-example\/landing\//);
+    // One execution per CSV file, never the _SUCCESS marker the glob leaves out.
+    const executions = [...output.matchAll(/convert-file-\S+ +SUCCEEDED +(\[.*\])/g)].map(
+      (m) => (JSON.parse(m[1]!) as string[])[1],
+    );
+    assert.deepEqual(executions.sort(), [
+      'gs://dfchain-example/landing/sales-apac.csv',
+      'gs://dfchain-example/landing/sales-eu.csv',
+      'gs://dfchain-example/landing/sales-us.csv',
+    ]);
+    assert.match(
+      output,
+      /task\.callback +run landing-\S+ state SignOff: the workload called back SUCCEEDED/,
+    );
+    assert.match(
+      output,
+      /landing-publish-\S+ +JOB_STATE_DONE +\{"date":"[^"]+","approvedBy":"npm start/,
+    );
+    assert.match(output, /run landing-\S+: SUCCEEDED/);
+    assert.deepEqual(await leftOver(started.pids, started.groups), []);
+  });
+
   it('the hang: --chain nosuchchain exits 1 within 60 s with the reason the function refused it, and stops all', async () => {
     run = new NpmStart(['--chain', 'nosuchchain']);
     const exit = await run.exit(60_000);
