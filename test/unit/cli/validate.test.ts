@@ -241,7 +241,7 @@ describe('dfchain validate', () => {
     );
     assert.equal(
       asFolder.err.at(-1),
-      `15 chains valid in ${dir}; 1 path cannot be checked before the run`,
+      `17 chains valid in ${dir}; 1 path cannot be checked before the run`,
     );
     const asFiles = validate({ dir: valid, files: [join(dir, 'sales.json')] });
     assert.deepEqual(asFiles, {
