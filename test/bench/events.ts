@@ -65,7 +65,7 @@ export function linearTasks(definition: ChainDefinition): LinearTask[] {
     const state: State | undefined = definition.States[name];
     if (state?.Type !== 'Task') break;
     const location = state.Region ?? definition.Defaults?.Region ?? '';
-    tasks.push({ state: name, prefix: state.Parameters.jobName ?? "", location });
+    tasks.push({ state: name, prefix: state.Parameters.jobName ?? '', location });
     name = state.Next;
   }
   return tasks;
