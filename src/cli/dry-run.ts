@@ -41,6 +41,21 @@ export interface LaunchNaming {
 
 type TaskRequestInput = Pick<ResolvedTask, 'place' | 'name' | 'state' | 'parameters'>;
 
+/**
+ * The names a dry run gives a Task's step: real ones (the APIs check a whole job name), from
+ * the fixed dry-run id and no nonce.
+ */
+function dryRunNaming(task: TaskRequestInput, chain: DryRunChain): LaunchNaming {
+  const jobName = jobNameFor(stepPrefix(task.state.Resource, task.state.Parameters.jobName), {
+    chain: chain.chain,
+    runId: DRY_RUN_ID,
+    state: task.place,
+    attempt: 0,
+    nonce: '',
+  });
+  return { jobName, runId: DRY_RUN_ID };
+}
+
 /** A request built by the engine's code with the names the function would give it. */
 function built<T>(
   build: typeof launchRequest | typeof classicLaunchRequest,
@@ -48,17 +63,7 @@ function built<T>(
   chain: DryRunChain,
   naming: LaunchNaming | undefined,
 ): T {
-  // Dataflow checks the whole name, so a dry run sends a real one (with no nonce).
-  const { jobName, runId, part } = naming ?? {
-    jobName: jobNameFor(stepPrefix(task.state.Resource, task.state.Parameters.jobName), {
-      chain: chain.chain,
-      runId: DRY_RUN_ID,
-      state: task.place,
-      attempt: 0,
-      nonce: '',
-    }),
-    runId: DRY_RUN_ID,
-  };
+  const { jobName, runId, part } = naming ?? dryRunNaming(task, chain);
   return build(
     chain.definition.Defaults,
     task.parameters,
@@ -151,17 +156,7 @@ function checkRunJob(port: DryRunPorts, task: ResolvedTask, chain: DryRunChain):
       'dfchain validate --remote: no Cloud Run client to validate run:job Tasks with',
     );
   }
-  const naming = {
-    jobName: jobNameFor('runjob', {
-      chain: chain.chain,
-      runId: DRY_RUN_ID,
-      state: task.place,
-      attempt: 0,
-      nonce: '',
-    }),
-    runId: DRY_RUN_ID,
-  };
-  const { ref, body } = runJobTaskRequest(task, chain, naming);
+  const { ref, body } = runJobTaskRequest(task, chain, dryRunNaming(task, chain));
   return port.validateRunJob(ref, body);
 }
 
