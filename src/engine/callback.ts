@@ -38,7 +38,15 @@ export function onPublished(
     jobName,
     messageId,
   };
-  if (step.request.tokenPlaceholder === undefined && !step.abandoned) {
+  if (step.abandoned) {
+    // The run stopped waiting while the message was on its way: nothing is left to wait for.
+    const { lease: _lease, ...settled } = step;
+    const d = new Draft(definition, run, now);
+    d.archiveStep({ ...settled, status: 'FAILED', messageId, launchedAt: now, endedAt: now });
+    d.event(published);
+    return settle(d);
+  }
+  if (step.request.tokenPlaceholder === undefined) {
     return endStep(
       definition,
       run,

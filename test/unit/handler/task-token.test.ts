@@ -305,4 +305,25 @@ describe('handler: pubsub:publish and .waitForTaskToken Tasks', () => {
     assert.deepEqual(await storedRun(kit.store, 'r1'), before);
     assert.deepEqual(kit.logger.named('token.rejected'), []);
   });
+
+  it('a cancel while the message is on its way: once published, the step ends and nothing waits', async () => {
+    let releasePublish: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (releasePublish = resolve));
+    publisher.publish = sinon.spy(async (message: OutgoingMessage) => {
+      publisher.sent.push(message);
+      await held;
+      return `m-${publisher.sent.length}`;
+    });
+    const started = start(kit);
+    while (publisher.sent.length === 0) await new Promise((r) => setImmediate(r));
+    await command(kit, { verb: 'cancel', runId: 'r1' }, 'x1');
+    releasePublish();
+    await started;
+
+    const run = await kit.store.get('r1');
+    assert.equal(run?.status, 'CANCELLED');
+    assert.deepEqual(run?.steps, {}, 'no step is left in flight');
+    const ask = stepOf(await storedRun(kit.store, 'r1'), 'Ask');
+    assert.deepEqual([ask.status, ask.messageId], ['FAILED', 'm-1']);
+  });
 });
