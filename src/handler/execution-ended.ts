@@ -38,18 +38,32 @@ export function markedStep(
   return { docId: part === undefined ? runId : partDocId(runId, part), runId, jobName };
 }
 
-/** Records a confirmed ended execution with its step; undefined when no such run is stored. */
-export async function recordExecutionEnd(inv: Invocation, summary: ExecutionSummary) {
+/** Why a confirmed end changed nothing, with the run and step its markers name (for the log line). */
+export interface IgnoredEnd {
+  readonly reason: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/** Records a confirmed ended execution with its step; what was ignored, or undefined once recorded. */
+export async function recordExecutionEnd(
+  inv: Invocation,
+  summary: ExecutionSummary,
+): Promise<IgnoredEnd | undefined> {
   const marked = markedStep(summary);
-  if (typeof marked === 'string') return marked;
+  if (typeof marked === 'string') return { reason: marked, fields: {} };
+  // As for a Dataflow job's ignored end: the line names its run, so the run's log shows it.
+  const fields = { runId: marked.runId, jobName: marked.jobName };
   const now = inv.clock.now().toISOString();
   const transition = await applyToRun(inv, marked.docId, async (run) =>
     onExecutionEnded(await definitionFor(inv, run), run, marked.jobName, summary, now),
   );
-  if (transition === undefined) return `no run ${marked.docId} is stored`;
+  if (transition === undefined) return { reason: `no run ${marked.docId} is stored`, fields };
   if (!transition.changed) {
-    // Stryker disable next-line StringLiteral: onExecutionEnded leaves a run unchanged only for a stale reason
-    return staleExecutionReason(transition.run, marked.jobName, summary) ?? 'nothing changed';
+    return {
+      // Stryker disable next-line StringLiteral: onExecutionEnded leaves a run unchanged only for a stale reason
+      reason: staleExecutionReason(transition.run, marked.jobName, summary) ?? 'nothing changed',
+      fields: { ...fields, chain: transition.run.chain },
+    };
   }
   await carryOut(inv, transition);
   return undefined;
@@ -80,8 +94,8 @@ export async function handleExecutionEnded(
       maxDelayMs: inv.confirmPollMs,
     },
   );
-  const reason = await recordExecutionEnd(inv, summary);
-  if (reason !== undefined) ignore(inv, signal.executionName, reason);
+  const ignored = await recordExecutionEnd(inv, summary);
+  if (ignored !== undefined) ignore(inv, signal.executionName, ignored.reason, ignored.fields);
 }
 
 /**

@@ -336,6 +336,11 @@ describe('handler: run:job Tasks (Cloud Run job executions)', () => {
     assert.equal(kit.logger.named('run.succeeded').length, 1);
     const [ignored] = kit.logger.named('message.ignored');
     assert.match(String(ignored?.['reason']), /already recorded \(duplicate event\)/);
+    // The line names the run and step, as a Dataflow job's ignored end does.
+    assert.deepEqual(
+      [ignored?.['runId'], ignored?.['jobName'], ignored?.['chain'], ignored?.['jobId']],
+      ['r1', TRANSFORM, 'jobs', execution.name],
+    );
   });
 
   it('the end of an execution without dfchain markers (started by hand) is ignored', async () => {
