@@ -8,12 +8,14 @@ const FIRE_TIMES_SHOWN = 3;
 /**
  * The job's page in the Dataflow console: `/dataflow/jobs/{region}/{jobId}?project={project}`,
  * the form Google's own tools print for a launched job (the gcloud and Beam launch logs, and
- * DataflowTemplates' Terraform outputs).
+ * DataflowTemplates' Terraform outputs). None for a run:job or publish step.
  */
 export function consoleUrl(
-  step: Pick<Step, 'jobId' | 'location' | 'projectId'>,
+  step: Pick<Step, 'jobId' | 'location' | 'projectId'> & Partial<Pick<Step, 'request'>>,
 ): string | undefined {
-  if (step.jobId === undefined) return undefined;
+  // A Cloud Run execution's or a message's id is no Dataflow job: no page of Google's is guessed.
+  const kind = (step.request as { kind?: unknown } | undefined)?.kind;
+  if (step.jobId === undefined || kind === 'publish' || kind === 'runJob') return undefined;
   const path = `${encodeURIComponent(step.location)}/${encodeURIComponent(step.jobId)}`;
   return `https://console.cloud.google.com/dataflow/jobs/${path}?project=${encodeURIComponent(step.projectId)}`;
 }

@@ -17,6 +17,16 @@ describe('dfchain status: console links, durations, redrives and schedules', () 
       'https://console.cloud.google.com/dataflow/jobs/europe-west4/2026-11-30_02_00_00-123?project=my-proj',
     );
     assert.equal(consoleUrl({ location: 'europe-west4', projectId: 'p' }), undefined);
+    const execution = 'projects/p/locations/europe-west4/jobs/j/executions/j-abcde';
+    const runJob = {
+      kind: 'runJob' as const,
+      ref: { projectId: 'p', location: 'l', job: 'j' },
+      body: {},
+    };
+    assert.equal(
+      consoleUrl({ jobId: execution, location: 'europe-west4', projectId: 'p', request: runJob }),
+      undefined,
+    );
     assert.match(
       consoleUrl({ jobId: 'a/b', location: 'x', projectId: 'p&q' }) ?? '',
       /jobs\/x\/a%2Fb\?project=p%26q$/,
