@@ -7,7 +7,7 @@ import { dropAbandonedIntent, onLaunched, onLaunchFailed } from '../engine/launc
 import type { Run } from '../engine/run.js';
 import type { RunJobStep } from '../engine/step-kind.js';
 import type { Transition } from '../engine/transition.js';
-import { ConfigError, RunPermanentError, RunTransientError } from '../errors.js';
+import { ConfigError, RunPermanentError, RunQuotaError, RunTransientError } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
 import { keepLease, LeaseLost } from './lease-keep.js';
@@ -39,14 +39,19 @@ export async function findOwnExecution(
   return findMarked(await port.listExecutions(step.request.ref), step.jobName);
 }
 
-/** True when a failed call got no answer: `jobs.run` may still have started the execution. */
+/**
+ * True when a failed call may have started the execution: no answer, or a 5xx (or 408), which
+ * Cloud Run may send after the execution was created. Unlike a Dataflow launch, a second
+ * `jobs.run` meets no 409 ALREADY_EXISTS, so only a quota refusal (429, checked before anything
+ * is created) is called again without a look-up.
+ */
 function mayStillRun(error: unknown): boolean {
-  return error instanceof RunTransientError && error.details.httpStatus === undefined;
+  return error instanceof RunTransientError && !(error instanceof RunQuotaError);
 }
 
 /**
  * Starts the execution of a `run:job` step whose lease this invocation holds. `jobs.run` is not
- * idempotent, so every call that may have executed (no answer, a crash of an earlier holder:
+ * idempotent, so every call that may have executed (no answer, a 5xx, a crash of an earlier holder:
  * `lookFirst`) is followed by a look-up of the step's marker before another is made, and a call
  * starts only while the lease has room for it: an execution is started at most once. An
  * abandoned intent is never started: an execution an earlier holder started is adopted (and so
@@ -73,12 +78,12 @@ export async function runJobHeld(
   }
   // Stryker disable next-line OptionalChaining,StringLiteral: a held step always has its lease
   const until = { ms: Date.parse(step.lease?.until ?? '') || 0 };
-  let unanswered = lookFirst;
+  let mayHaveRun = lookFirst;
   let started: { name: string; adopted: boolean };
   try {
     started = await pRetry(async () => {
       try {
-        if (unanswered) {
+        if (mayHaveRun) {
           const found = await findOwnExecution(inv, step);
           if (found) return { name: found.name, adopted: true };
         }
@@ -88,7 +93,7 @@ export async function runJobHeld(
         const execution = await port.runJob(step.request.ref, step.request.body);
         return { name: execution.name, adopted: false };
       } catch (error) {
-        unanswered ||= mayStillRun(error);
+        mayHaveRun ||= mayStillRun(error);
         throw error instanceof RunTransientError ? error : new AbortError(error as Error);
       }
     }, RUN_RETRY);
@@ -107,8 +112,9 @@ export async function runJobHeld(
       if (failed?.changed) await next(failed);
       return;
     }
-    // Every call was answered: none can have started an execution, so a redelivery need not wait.
-    if (!unanswered) await releaseOwn(inv, run.id, [step.jobName]);
+    // No call can have started an execution (each was refused for quota, or never made), so a
+    // redelivery need not wait.
+    if (!mayHaveRun) await releaseOwn(inv, run.id, [step.jobName]);
     throw error;
   }
   const recorded = await applyToRun(inv, run.id, (current) =>

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import sinon from 'sinon';
 import { ChainCatalog } from '../../../src/chain/catalog.js';
 import type { Chain, ChainDefinition, TaskState } from '../../../src/chain/types.js';
-import { RunPermanentError, RunTransientError } from '../../../src/errors.js';
+import { RunPermanentError, RunQuotaError, RunTransientError } from '../../../src/errors.js';
 import { handleEvent } from '../../../src/handler/handle-event.js';
 import {
   INPUT,
@@ -266,12 +266,35 @@ describe('handler: run:job Tasks (Cloud Run job executions)', () => {
       assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
     });
 
-    it('an answered transient refusal (503) is called again without a look-up', async () => {
+    it('a jobs.run answered 500 after it started the execution is looked up and adopted, not run again', async () => {
+      run.runJob.onCall(0).callsFake((ref, request) => {
+        run.start(ref, request);
+        return Promise.reject(
+          new RunTransientError('Cloud Run jobs.run failed: HTTP 500 INTERNAL', {
+            operation: 'jobs.run',
+            httpStatus: 500,
+            status: 'INTERNAL',
+          }),
+        );
+      });
+      const started = start();
+      await timers.tickAsync(5_000);
+      await started;
+
+      sinon.assert.calledOnce(run.runJob);
+      assert.equal(
+        run.only('transform').name,
+        stepOf(await storedRun(kit.store, 'r1'), 'Transform').jobId,
+      );
+      assert.deepEqual(kit.logger.events().slice(-1), ['job.adopted']);
+    });
+
+    it('a quota refusal (429, nothing created) is called again without a look-up', async () => {
       run.runJob.onCall(0).rejects(
-        new RunTransientError('Cloud Run jobs.run failed: HTTP 503 UNAVAILABLE', {
+        new RunQuotaError('Cloud Run jobs.run failed: HTTP 429 RESOURCE_EXHAUSTED', {
           operation: 'jobs.run',
-          httpStatus: 503,
-          status: 'UNAVAILABLE',
+          httpStatus: 429,
+          status: 'RESOURCE_EXHAUSTED',
         }),
       );
       const started = start();
