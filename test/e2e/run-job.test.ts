@@ -156,6 +156,49 @@ describe('e2e: run:job Tasks (Cloud Run job executions)', function () {
     assert.ok(stack.sinkStats.published - published >= 4, 'each completion entry published twice');
   });
 
+  it('an execution cancelled by a user in the console fails the run with Run.ExecutionCancelled', async () => {
+    runBehaviours.set('rj-user-cancel', () => ({ runMs: 600_000, cancelMs: 200 }));
+    await stack.publish(start('rj-user-cancel'));
+    await until(
+      'the execution starts',
+      () => executionsOfRun(stack, 'rj-user-cancel').length === 1,
+    );
+    const [execution] = executionsOfRun(stack, 'rj-user-cancel');
+    assert.ok(stack.simulator.cancelExecution(execution!.name));
+    assert.equal(await stack.waitForRunEnd('rj-user-cancel'), 'run.failed');
+    assert.equal(errorOf(stack, 'rj-user-cancel', 'run.failed').Error, 'Run.ExecutionCancelled');
+    assert.deepEqual(jobsOf(executionsOfRun(stack, 'rj-user-cancel')), ['rj-transform']);
+  });
+
+  it('the API lagging the completion entry (still running): the end is recorded once executions.get shows it', async () => {
+    runBehaviours.set('rj-lag', (run) => (run.job === 'rj-transform' ? { apiLagMs: 1500 } : {}));
+    await stack.publish(start('rj-lag'));
+    assert.equal(await stack.waitForRunEnd('rj-lag'), 'run.succeeded');
+    const [transform, publish] = executionsOfRun(stack, 'rj-lag');
+    assert.ok(transform?.ended && publish, 'both executions ran');
+    assert.ok(publish.createTime - transform.ended.time >= 1500, 'Publish waited for the API');
+    assert.equal(countOf(stack, 'rj-lag', 'job.confirmed'), 2);
+  });
+
+  it('a completion entry lost on the way: the tick finds the ended execution and the run goes on', async () => {
+    const chaos = stack.sinkChaos;
+    const dropped = stack.sinkStats.dropped.length;
+    stack.sinkChaos = { ...chaos, dropRate: 1 };
+    try {
+      await stack.publish(start('rj-no-entry'));
+      await until(
+        'Transform ends and its entry is dropped',
+        () => stack.sinkStats.dropped.length > dropped,
+      );
+    } finally {
+      stack.sinkChaos = chaos;
+    }
+    assert.equal(executionsOfRun(stack, 'rj-no-entry').length, 1, 'nothing else woke the run');
+    await stack.publish({ dfchain: 'tick' });
+    assert.equal(await stack.waitForRunEnd('rj-no-entry'), 'run.succeeded');
+    assert.deepEqual(jobsOf(executionsOfRun(stack, 'rj-no-entry')), ['rj-transform', 'rj-publish']);
+  });
+
   for (const fault of ['reset', 500] as const) {
     it(`a jobs.run that started its execution but lost its answer (${fault}) starts one execution, adopted by its marker`, async () => {
       const runId = `rj-lost-${fault}`;
