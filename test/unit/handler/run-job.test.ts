@@ -9,6 +9,7 @@ import {
   LEASE_MS,
   NOW,
   createKit,
+  pubsubEvent,
   startEvent,
   stepOf,
   storedRun,
@@ -98,7 +99,23 @@ const RUN_EACH: ChainDefinition = {
   },
 };
 
+/** "retried": T runs job `flaky`, a failed execution tried once more after 30 s. */
+const RETRIED: ChainDefinition = {
+  StartAt: 'T',
+  States: {
+    T: {
+      Type: 'Task',
+      Resource: 'run:job',
+      Region: 'europe-west4',
+      Parameters: { job: 'flaky' },
+      Retry: [{ ErrorEquals: ['Run.ExecutionFailed'], IntervalSeconds: 30, MaxAttempts: 1 }],
+      End: true,
+    },
+  },
+};
+
 const CHAINS: Chain[] = [
+  { name: 'retried', file: 'retried.json', definition: RETRIED },
   { name: 'jobs', file: 'jobs.json', definition: JOBS },
   { name: 'bare', file: 'bare.json', definition: BARE },
   { name: 'runeach', file: 'runeach.json', definition: RUN_EACH },
@@ -344,6 +361,60 @@ describe('handler: run:job Tasks (Cloud Run job executions)', () => {
       assert.equal(run.executions.length, 1);
       assert.equal(stepOf(await storedRun(kit.store, 'r1'), 'Transform').status, 'LAUNCHED');
     });
+  });
+
+  it("Retry: a failed execution is run again after IntervalSeconds under the next attempt's marker", async () => {
+    await start('retried');
+    const [first] = run.executions;
+    assert.ok(first);
+    assert.equal(first.env['DFCHAIN_STEP'], jobNameIn('retried', 'runjob', 'T', 0));
+    run.end(first, 'FAILED');
+    await handleEvent(kit.deps, executionEndedEvent(first, 'm-end-1'));
+    sinon.assert.calledOnce(run.runJob);
+    const retry = kit.timers.scheduled.at(-1);
+    assert.equal(retry?.dueAt, new Date(Date.parse(NOW) + 30_000).toISOString());
+
+    kit.clock.advance(30_000);
+    await handleEvent(kit.deps, timerEvent(retry.name));
+    sinon.assert.calledTwice(run.runJob);
+    const second = run.executions[1];
+    assert.ok(second);
+    assert.equal(second.env['DFCHAIN_STEP'], jobNameIn('retried', 'runjob', 'T', 1));
+    // A late copy of the first execution's entry finds its step ended: nothing happens.
+    await handleEvent(kit.deps, executionEndedEvent(first, 'm-end-1-late'));
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'RUNNING');
+
+    run.end(second, 'SUCCEEDED');
+    await handleEvent(kit.deps, executionEndedEvent(second, 'm-end-2'));
+    const stored = await storedRun(kit.store, 'r1');
+    assert.equal(stored.status, 'SUCCEEDED');
+    assert.equal((stored.output as { executionName: string }).executionName, second.execution);
+  });
+
+  it('a run cancelled while its jobs.run call is in flight cancels the execution once the call answers', async () => {
+    let answer: () => void = () => undefined;
+    run.runJob.onCall(0).callsFake(
+      (ref, request) =>
+        new Promise((resolve) => {
+          const started = run.start(ref, request);
+          answer = () => resolve(started);
+        }),
+    );
+    const starting = start();
+    await new Promise((resolve) => setImmediate(resolve));
+    sinon.assert.calledOnce(run.runJob);
+    await handleEvent(
+      kit.deps,
+      pubsubEvent({ dfchain: 'cancel', runId: 'r1', cause: 'unit' }, 'm-cancel'),
+    );
+    assert.equal((await storedRun(kit.store, 'r1')).status, 'CANCELLED');
+    sinon.assert.notCalled(run.cancelExecution);
+
+    answer();
+    await starting;
+    const execution = run.only('transform');
+    sinon.assert.calledOnceWithExactly(run.cancelExecution, execution.name);
+    assert.equal(execution.outcome, 'CANCELLED');
   });
 
   it('the same completion entry twice has one effect; the second is ignored', async () => {
