@@ -2,7 +2,8 @@ import type { Run } from '../../src/engine/run.js';
 import { CRASH_POINTS } from '../../src/local/crash.js';
 import { drive } from './harness/drive.js';
 import { measure } from './harness/outcome.js';
-import { planMixed, type RunPlan } from './harness/plans.js';
+import { planWithMix } from './harness/mix-plans.js';
+import type { RunPlan } from './harness/plans.js';
 import { assertTargets, printReport } from './harness/report.js';
 import { Dice, FULL, seedFor, size } from './harness/scale.js';
 import { useReliabilityStack } from './harness/stack.js';
@@ -37,13 +38,20 @@ describe('reliability 3: crashes', function () {
       const missing = target - plans.filter((plan) => crashed.has(plan.runId)).length;
       if (missing <= 0) break;
       // About 40 % of runs live through a crash at this rate.
-      const more = planMixed(Math.max(5, Math.ceil(missing * 2.5)), dice, {
-        prefix: `crash${batch}`,
-        failShare: 0.3,
-        queuedMs: [50, 400],
-        runMs: [300, 1500],
-        apiLagMs: [0, 500],
-      });
+      // A quarter of them relmix runs: crashes around Cloud Run launches and callbacks.
+      const more = planWithMix(
+        Math.max(5, Math.ceil(missing * 2.5)),
+        dice,
+        {
+          prefix: `crash${batch}`,
+          failShare: 0.3,
+          queuedMs: [50, 400],
+          runMs: [300, 1500],
+          apiLagMs: [0, 500],
+          callbackDelayMs: 1500,
+        },
+        0.25,
+      );
       plans.push(...more);
       const driven = await drive(rs(), more, new Dice(seed + 10 + batch), {
         startSpreadMs: size(8000, 3000),
@@ -53,7 +61,7 @@ describe('reliability 3: crashes', function () {
       for (const [runId, run] of driven.finals) finals.set(runId, run);
       ticks += driven.ticks;
     }
-    const outcome = measure(rs().stack, plans, finals);
+    const outcome = measure(rs().stack, plans, finals, rs().workload);
     const crashedRuns = plans.filter((plan) => outcome.crashedRuns.has(plan.runId)).length;
     const extras = [
       {
@@ -66,6 +74,12 @@ describe('reliability 3: crashes', function () {
         check: '… of them relfan runs (fan-out and join)',
         actual: plans.filter(
           (plan) => plan.chain === 'relfan' && outcome.crashedRuns.has(plan.runId),
+        ).length,
+      },
+      {
+        check: '… of them relmix runs (Cloud Run, callbacks)',
+        actual: plans.filter(
+          (plan) => plan.chain === 'relmix' && outcome.crashedRuns.has(plan.runId),
         ).length,
       },
       ...CRASH_POINTS.map((point) => ({

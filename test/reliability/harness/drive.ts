@@ -32,7 +32,12 @@ export async function drive(
   options: DriveOptions,
 ): Promise<Driven> {
   const began = Date.now();
-  for (const plan of plans) rs.plans.set(plan.runId, plan);
+  for (const plan of plans) {
+    rs.plans.set(plan.runId, plan);
+    // relmix: the files its ItemReader lists, there before the run starts.
+    for (const name of plan.mix?.objects ?? [])
+      rs.stack.storage.put(plan.mix?.bucket ?? '', name, 'id,amount\n1,2\n', 'text/csv');
+  }
   const tickMs = options.tickMs;
   const ticker = tickMs ? startTicker(rs.stack, () => dice.int(tickMs[0], tickMs[1])) : undefined;
   try {

@@ -1,9 +1,13 @@
 import type { Run } from '../../../src/engine/run.js';
+import { PART_SEPARATOR } from '../../../src/engine/part-names.js';
 import { CRASH_MARK } from '../../../src/local/crash.js';
 import type { SimulatedJob } from '../../../src/local/simulator/index.js';
 import type { LocalStack } from '../../../src/local/stack.js';
+import { executionKeyOf } from './mix-plans.js';
+import { measureMix, type MixOutcome } from './mix-outcome.js';
 import { CHAINS, STATE_LABELS, jobKeyOf, launchesOf, stateOfKey, type RunPlan } from './plans.js';
 import { RELIABILITY_BUDGET } from './stack.js';
+import type { Workload } from './workload.js';
 
 /** Lines that mean the function let an error escape: never expected, whatever the faults. */
 const UNHANDLED = /Unhandled|uncaughtException|UnhandledPromiseRejection/;
@@ -75,6 +79,8 @@ export interface Outcome {
    * launches its quota (set to the budget) refused: any refusal is a launch beyond the budget.
    */
   readonly budget: { readonly limit: number; readonly peak: number; readonly refusals: number };
+  /** relmix runs' executions, callbacks and SignOff messages, when given the workload. */
+  readonly mix?: MixOutcome;
 }
 
 function actualOf(run: Run | undefined): string {
@@ -106,11 +112,15 @@ function launchProblem(plan: RunPlan, counts: ReadonlyMap<string, number>): stri
   return problems.length === 0 ? undefined : problems.join('; ');
 }
 
-/** Compares the runs' final records and the simulator's jobs against the plans. */
+/**
+ * Compares the runs' final records and the simulator's jobs and Cloud Run executions against the
+ * plans; with the workload, relmix runs' callbacks too.
+ */
 export function measure(
   stack: LocalStack,
   plans: readonly RunPlan[],
   finals: ReadonlyMap<string, Run | undefined>,
+  workload?: Workload,
 ): Outcome {
   const jobsOfRun = new Map<string, SimulatedJob[]>();
   for (const job of stack.simulator.jobs()) {
@@ -124,6 +134,12 @@ export function measure(
       counts.set(keyOf(job), (counts.get(keyOf(job)) ?? 0) + 1);
     }
     countsOf.set(plan.runId, counts);
+  }
+  // A Cloud Run execution counts as a launch of its key (`convert:<file>`), like a job.
+  for (const execution of stack.simulator.executions()) {
+    const counts = countsOf.get(execution.env['DFCHAIN_RUN'] ?? '');
+    const key = executionKeyOf(execution.env);
+    counts?.set(key, (counts.get(key) ?? 0) + 1);
   }
   const counts = (plan: RunPlan) => countsOf.get(plan.runId) ?? new Map<string, number>();
 
@@ -201,9 +217,11 @@ export function measure(
     if (!line.text.startsWith(`${CRASH_MARK} `)) continue;
     const [, point = '?', runId = '-'] = line.text.split(' ');
     crashes[point] = (crashes[point] ?? 0) + 1;
-    if (runId !== '-') crashedRuns.add(runId);
+    // A crash while a Map item's part was written names the part (`{runId}.{key}`): its run's.
+    if (runId !== '-') crashedRuns.add(runId.split(PART_SEPARATOR)[0] ?? runId);
   }
   const crashCount = Object.values(crashes).reduce((a, b) => a + b, 0);
+  const mixed = plans.some((plan) => plan.mix !== undefined);
   const kills = stack.fn.exits.filter((exit) => exit.signal === 'SIGKILL').length;
   return {
     runs: plans.length,
@@ -223,5 +241,6 @@ export function measure(
       peak: stack.simulator.quota.peakActive,
       refusals: stack.simulator.quota.refusals,
     },
+    ...(workload && mixed ? { mix: measureMix(stack, plans, workload, crashedRuns) } : {}),
   };
 }

@@ -1,8 +1,12 @@
-import type { JobBehaviour, JobOutcome } from '../../../src/local/simulator/index.js';
+import type {
+  ExecutionBehaviour,
+  JobBehaviour,
+  JobOutcome,
+} from '../../../src/local/simulator/index.js';
 import type { Dice } from './scale.js';
 
 /** The chains of test/fixtures/reliability-chains. */
-export const CHAINS = ['rel4', 'relfan'] as const;
+export const CHAINS = ['rel4', 'relfan', 'relmix'] as const;
 /** A reliability chain's name. */
 export type ChainName = (typeof CHAINS)[number];
 
@@ -25,6 +29,8 @@ export const FAN_JOBS = ['solo', ...FAN_PARTS.map((part) => `part:${part}`), 'jo
 export const STATE_LABELS: Readonly<Record<ChainName, readonly string[]>> = {
   rel4: STATES,
   relfan: ['solo', 'part', 'join'],
+  // A Cloud Run execution's key is `convert:<file>` (see mix-plans.ts), the Flex Template's `load`.
+  relmix: ['convert', 'load'],
 };
 
 /**
@@ -48,7 +54,7 @@ export function stateOfKey(key: string): string {
 }
 
 /** The error name a run fails with when its job ends with each outcome. */
-const ERROR_OF: Record<Exclude<JobOutcome, 'DONE'>, string> = {
+export const ERROR_OF: Record<Exclude<JobOutcome, 'DONE'>, string> = {
   FAILED: 'Dataflow.JobFailed',
   CANCELLED: 'Dataflow.JobCancelled',
   LAUNCH_FAILED: 'Dataflow.JobFailed',
@@ -76,6 +82,23 @@ export interface RunPlan {
    * before it): each is launched exactly twice, under two names. Absent: none.
    */
   readonly relaunched?: readonly string[];
+  /** A relmix run's files, Cloud Run executions and callbacks (mix-plans.ts). Absent: none. */
+  readonly mix?: MixPlan;
+}
+
+/** What a relmix run adds to its plan: the world outside dfchain it meets. */
+export interface MixPlan {
+  /** Bucket and object names the run's ItemReader lists (put before the run starts). */
+  readonly bucket: string;
+  readonly objects: readonly string[];
+  /** Per execution key (`convert:<file>`): how the Cloud Run execution behaves. */
+  readonly executions: Readonly<Record<string, Partial<ExecutionBehaviour>>>;
+  /** Whether the run reaches its callback step (SignOff). */
+  readonly signsOff: boolean;
+  /** The SUCCEEDED callbacks the workload sends per message: each this long after it. */
+  readonly callbackDelaysMs: readonly number[];
+  /** A heartbeat goes out before the first callback. */
+  readonly heartbeat: boolean;
 }
 
 /** How many times the plan launches `key`: once if in `launched`, once more if `relaunched`. */

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { MixOutcome } from './mix-outcome.js';
 import type { Outcome } from './outcome.js';
 import { printTable } from './table.js';
 
@@ -55,6 +56,50 @@ function targetRows(outcome: Outcome): [string, string, number, boolean][] {
     ],
     ['unhandled errors', '0', outcome.unhandled.length, outcome.unhandled.length === 0],
     ['crashes not caused by the test', '0', outcome.unexpectedExits, outcome.unexpectedExits === 0],
+    ...(outcome.mix && outcome.mix.runs > 0 ? mixTargetRows(outcome.mix) : []),
+  ];
+}
+
+/** relmix's targets: executions once per marker, callbacks applied once, SignOff published once. */
+function mixTargetRows(mix: MixOutcome): [string, string, number, boolean][] {
+  return [
+    [
+      'relmix: Cloud Run executions sharing a DFCHAIN_STEP marker',
+      '0',
+      mix.markerDups,
+      mix.markerDups === 0,
+    ],
+    [
+      'relmix: callback steps completed exactly once (runs signing off)',
+      String(mix.signOffs),
+      mix.callbackOnce,
+      mix.callbackWrong.length === 0,
+    ],
+    [
+      'relmix: callbacks rejected for a reason other than not_waiting',
+      '0',
+      mix.rejectedOther,
+      mix.rejectedOther === 0,
+    ],
+    [
+      'relmix: SignOff published twice+ in a run with no crash',
+      '0',
+      mix.republishedUncrashed.length,
+      mix.republishedUncrashed.length === 0,
+    ],
+    ['relmix: workload publishes that failed', '0', mix.workloadErrors, mix.workloadErrors === 0],
+  ];
+}
+
+/** relmix's figures without a target. */
+function mixFigures(mix: MixOutcome): (string | number)[][] {
+  return [
+    ['relmix runs', '', mix.runs, ''],
+    ['… Cloud Run executions started', '', mix.executions, ''],
+    ['… SUCCEEDED callbacks sent (duplicates included)', '', mix.callbacksSent, ''],
+    ['… heartbeats sent', '', mix.heartbeatsSent, ''],
+    ['… callbacks rejected not_waiting', '', mix.rejectedNotWaiting, ''],
+    ['… runs whose SignOff published twice+ (after a crash)', '', mix.republished, ''],
   ];
 }
 
@@ -87,6 +132,7 @@ export function printReport(
             ['… still active, never cancelled', '', outcome.abandoned.active, ''],
           ]
         : []),
+      ...(outcome.mix && outcome.mix.runs > 0 ? mixFigures(outcome.mix) : []),
       ...extras.map((e) => [
         e.check,
         e.target ?? '',
@@ -139,6 +185,8 @@ export function assertTargets(
           (s) =>
             `  run ${s.runId}: expected ${s.expected}, got ${s.actual}${s.launchProblem ? `; ${s.launchProblem}` : ''}`,
         ),
+      ...(outcome.mix?.callbackWrong ?? []).slice(0, 10).map((line) => `  callback: ${line}`),
+      ...(outcome.mix?.republishedUncrashed ?? []).slice(0, 10).map((line) => `  publish: ${line}`),
       ...outcome.unhandled.slice(0, 10).map((line) => `  unhandled: ${line}`),
       ...story,
     ].join('\n'),

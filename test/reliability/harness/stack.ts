@@ -5,7 +5,9 @@ import type { Run } from '../../../src/engine/run.js';
 import type { SimulatorOptions } from '../../../src/local/simulator/index.js';
 import { LocalStack } from '../../../src/local/stack.js';
 import { FirestoreRunStore } from '../../../src/store/firestore.js';
+import { executionKeyOf } from './mix-plans.js';
 import { jobKeyOf, type RunPlan } from './plans.js';
+import { startWorkload, type Workload } from './workload.js';
 
 /** The reliability chains folder (test/fixtures/reliability-chains). */
 export const RELIABILITY_CHAINS = fileURLToPath(
@@ -41,6 +43,8 @@ export interface ReliabilityStack {
   readonly plans: Map<string, RunPlan>;
   /** Reads runs from the Firestore emulator, without the function's faults. */
   readonly store: FirestoreRunStore;
+  /** relmix's callback workload, listening on its topic from the start. */
+  readonly workload: Workload;
   stop(): Promise<void>;
 }
 
@@ -70,6 +74,10 @@ export async function startReliabilityStack(
         const plan = plans.get(labels['dfchain-run'] ?? '');
         return plan?.jobs[jobKeyOf(labels, request.launchParameter?.['parameters'])] ?? {};
       },
+      runDefaults: { pendingMs: 100, runMs: 300 },
+      // relmix's executions, by the DFCHAIN_RUN marker and the file of their Map item.
+      runBehaviour: ({ env }) =>
+        plans.get(env['DFCHAIN_RUN'] ?? '')?.mix?.executions[executionKeyOf(env)] ?? {},
     },
     env: {
       DFCHAIN_CONFIRM_DEADLINE_SECONDS: '60',
@@ -84,11 +92,14 @@ export async function startReliabilityStack(
     credentials: {},
   });
   const store = new FirestoreRunStore(db);
+  const workload = await startWorkload(stack, plans);
   return {
     stack,
     plans,
     store,
+    workload,
     stop: async () => {
+      await workload.stop();
       await store.close();
       await stack.stop();
     },
