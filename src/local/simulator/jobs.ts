@@ -1,9 +1,9 @@
+import { Timed } from './timed.js';
 import { isTerminalJobState } from '../../dataflow/job.js';
 import { ApiError } from './google-error.js';
 import { makeJobId, projectNumberOf } from './job-id.js';
 import { DEFAULT_BEHAVIOUR, FINAL_STATE, jobResource, visibleState } from './lifecycle.js';
 import type { JobRecord, JobView } from './lifecycle.js';
-import type { LogEntry } from './log-entry.js';
 import { jobMessageEntry } from './log-message.js';
 import { jobMetrics } from './metrics.js';
 import type { SimulatedJob, SimulatorOptions } from './types.js';
@@ -17,15 +17,14 @@ export const LIST_FILTERS = ['UNKNOWN', 'ALL', 'TERMINATED', 'ACTIVE'] as const;
 export type ListFilter = (typeof LIST_FILTERS)[number];
 
 /** The job table and each job's lifecycle, driven by setTimeout so fake timers control it. */
-export class JobTable {
+export class JobTable extends Timed {
   private readonly records: JobRecord[] = [];
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Errors thrown or rejected by the sink, in order. */
-  readonly sinkErrors: unknown[] = [];
   /** Most jobs ever active at once in one project, and launches refused for the jobs quota. */
   readonly quota = { peakActive: 0, refusals: 0 };
 
-  constructor(private readonly options: () => SimulatorOptions) {}
+  constructor(private readonly options: () => SimulatorOptions) {
+    super();
+  }
 
   /** Creates a job from a valid launch; 409 ALREADY_EXISTS while one of that name is active. */
   create(launch: ValidLaunch, projectId: string, location: string): JobRecord {
@@ -167,12 +166,6 @@ export class JobTable {
     }));
   }
 
-  /** Clears every pending timer; jobs stay where they are. */
-  stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
-
   /** The job as `get` and `update` find it: 404 when unknown, or still within `notFoundMs`. */
   private visible(project: string, location: string, jobId: string): JobRecord {
     const job = this.records.find((j) => j.id === jobId && this.at(j, project, location));
@@ -212,7 +205,8 @@ export class JobTable {
     const now = Date.now();
     job.history.push({ state, time: now, visibleAt: now + job.behaviour.apiLagMs });
     const deliver = (): void =>
-      this.deliver(
+      this.deliverTo(
+        this.options().sink,
         jobMessageEntry(
           { ...job, jobId: job.id, jobName: job.name },
           launcherFailed,
@@ -222,30 +216,5 @@ export class JobTable {
       );
     if (job.behaviour.logDelayMs > 0) this.later(job.behaviour.logDelayMs, deliver);
     else deliver();
-  }
-
-  private deliver(entry: LogEntry): void {
-    const sink = this.options().sink;
-    if (!sink) return;
-    try {
-      const result = sink(entry);
-      if (result instanceof Promise) result.catch((error: unknown) => this.sinkErrors.push(error));
-    } catch (error) {
-      this.sinkErrors.push(error);
-    }
-  }
-
-  private later(ms: number, run: () => void): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
-    return timer;
-  }
-
-  private clear(timer: ReturnType<typeof setTimeout>): void {
-    clearTimeout(timer);
-    this.timers.delete(timer);
   }
 }

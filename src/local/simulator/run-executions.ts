@@ -1,6 +1,7 @@
+import { Timed } from './timed.js';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from './google-error.js';
-import { runCompletionEntry, type RunLogEntry } from './run-log-entry.js';
+import { runCompletionEntry } from './run-log-entry.js';
 import {
   executionName,
   executionResource,
@@ -14,13 +15,12 @@ import type { SimulatorOptions } from './types.js';
 import type { ValidRun } from './run-validate.js';
 
 /** The Cloud Run executions and their lifecycle, driven by setTimeout so fake timers control it. */
-export class ExecutionTable {
+export class ExecutionTable extends Timed {
   private readonly records: ExecutionRecord[] = [];
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
-  /** Errors thrown or rejected by the run sink, in order. */
-  readonly sinkErrors: unknown[] = [];
 
-  constructor(private readonly options: () => SimulatorOptions) {}
+  constructor(private readonly options: () => SimulatorOptions) {
+    super();
+  }
 
   /** `jobs.run`: 404 for a job that does not exist; a dry run answers a done Operation and starts nothing. */
   run(target: RunTarget, run: ValidRun): Record<string, unknown> {
@@ -114,12 +114,6 @@ export class ExecutionTable {
     }));
   }
 
-  /** Clears every pending timer; executions stay where they are. */
-  stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
-
   /** 404 NOT_FOUND for a job not in `runJobs` (worded as Cloud Run words a missing resource). */
   private checkJob(target: RunTarget): void {
     const jobs = this.options().runJobs;
@@ -168,7 +162,8 @@ export class ExecutionTable {
     record.phases.push({ phase: outcome, time: now, visibleAt: now + record.behaviour.apiLagMs });
     const counts = taskCounts(record, outcome);
     const deliver = (): void =>
-      this.deliver(
+      this.deliverTo(
+        this.options().runSink,
         runCompletionEntry(
           {
             ...record,
@@ -185,30 +180,5 @@ export class ExecutionTable {
       );
     if (record.behaviour.logDelayMs > 0) this.later(record.behaviour.logDelayMs, deliver);
     else deliver();
-  }
-
-  private deliver(entry: RunLogEntry): void {
-    const sink = this.options().runSink;
-    if (!sink) return;
-    try {
-      const result = sink(entry);
-      if (result instanceof Promise) result.catch((error: unknown) => this.sinkErrors.push(error));
-    } catch (error) {
-      this.sinkErrors.push(error);
-    }
-  }
-
-  private later(ms: number, run: () => void): ReturnType<typeof setTimeout> {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      run();
-    }, ms);
-    this.timers.add(timer);
-    return timer;
-  }
-
-  private clear(timer: ReturnType<typeof setTimeout>): void {
-    clearTimeout(timer);
-    this.timers.delete(timer);
   }
 }
