@@ -109,8 +109,16 @@ function camel(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-function checkObject(value: unknown, known: readonly string[], at: string): void {
-  if (value === undefined || value === null) return;
+/**
+ * `value` as an object whose every field (snake_case or camelCase) is in `known`; `{}` for an
+ * absent one; Google's 400 wording otherwise.
+ */
+export function checkObject(
+  value: unknown,
+  known: readonly string[],
+  at: string,
+): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ApiError(
       400,
@@ -126,6 +134,7 @@ function checkObject(value: unknown, known: readonly string[], at: string): void
       );
     }
   }
+  return value as Record<string, unknown>;
 }
 
 /** Rejects unknown fields the way Google's JSON parser does (a typo never passes silently). */

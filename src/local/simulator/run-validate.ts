@@ -1,3 +1,4 @@
+import { checkObject } from './fields.js';
 import { field } from './fields.js';
 import { ApiError } from './google-error.js';
 
@@ -20,30 +21,6 @@ export interface ValidRun {
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly request: { readonly [key: string]: unknown };
-}
-
-function camel(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
-
-function object(value: unknown, known: readonly string[], at: string): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ApiError(
-      400,
-      `Invalid JSON payload received. Expected an object at '${at || 'request'}'.`,
-    );
-  }
-  for (const key of Object.keys(value)) {
-    if (!known.includes(camel(key))) {
-      const where = at ? ` at '${at}'` : '';
-      throw new ApiError(
-        400,
-        `Invalid JSON payload received. Unknown name "${key}"${where}: Cannot find field.`,
-      );
-    }
-  }
-  return value as Record<string, unknown>;
 }
 
 function list(value: unknown, at: string): unknown[] {
@@ -72,7 +49,7 @@ function int32(value: unknown, at: string): number {
 function checkEnv(value: unknown, at: string, env: Record<string, string>): void {
   list(value, at).forEach((item, i) => {
     const where = `${at}[${i}]`;
-    const variable = object(item, ENV_FIELDS, where);
+    const variable = checkObject(item, ENV_FIELDS, where);
     const name = field(variable, 'name');
     if (name === undefined || name === '') {
       throw new ApiError(400, `${where}.name: an environment variable needs a name.`);
@@ -88,7 +65,7 @@ function checkEnv(value: unknown, at: string, env: Record<string, string>): void
  * overrides' args (last override naming any), env (merged, later wins) and counts.
  */
 export function validateRun(body: unknown): ValidRun {
-  const request = object(body, REQUEST_FIELDS, '');
+  const request = checkObject(body, REQUEST_FIELDS, '');
   const validateOnly = field(request, 'validateOnly');
   if (validateOnly !== undefined && typeof validateOnly !== 'boolean') {
     throw new ApiError(
@@ -96,13 +73,13 @@ export function validateRun(body: unknown): ValidRun {
       `Invalid value at 'validate_only' (TYPE_BOOL), ${JSON.stringify(validateOnly)}`,
     );
   }
-  const overrides = object(field(request, 'overrides'), OVERRIDES_FIELDS, 'overrides');
+  const overrides = checkObject(field(request, 'overrides'), OVERRIDES_FIELDS, 'overrides');
   const env: Record<string, string> = {};
   let args: readonly string[] | undefined;
   list(field(overrides, 'containerOverrides'), 'overrides.container_overrides').forEach(
     (item, i) => {
       const at = `overrides.container_overrides[${i}]`;
-      const override = object(item, CONTAINER_FIELDS, at);
+      const override = checkObject(item, CONTAINER_FIELDS, at);
       const raw = field(override, 'name');
       const name = raw === undefined ? '' : text(raw, `${at}.name`);
       if (name !== '' && !DNS_LABEL.test(name)) {
@@ -139,6 +116,6 @@ export function validateRun(body: unknown): ValidRun {
 
 /** Checks a `executions.cancel` body (CancelExecutionRequest: validateOnly, etag); true for a dry run. */
 export function validateCancel(body: unknown): boolean {
-  const request = object(body, ['validateOnly', 'etag'], '');
+  const request = checkObject(body, ['validateOnly', 'etag'], '');
   return field(request, 'validateOnly') === true;
 }
