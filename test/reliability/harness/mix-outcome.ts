@@ -1,3 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { Run } from '../../../src/engine/run.js';
 import type { LocalStack } from '../../../src/local/stack.js';
 import type { RunPlan } from './plans.js';
 import type { Workload } from './workload.js';
@@ -11,8 +13,18 @@ export interface MixOutcome {
   /** Runs that reach SignOff, and of them those whose callback step completed exactly once. */
   readonly signOffs: number;
   readonly callbackOnce: number;
-  /** Runs whose `task.callback` count is wrong (a run reaching SignOff: not 1; another: not 0). */
+  /**
+   * Runs whose callback step is wrong: a `task.callback` line twice+, or none for a run that
+   * signs off and lived through no crash, or one for a run that never does; a SUCCEEDED run
+   * whose output lacks the callback's output.
+   */
   readonly callbackWrong: readonly string[];
+  /**
+   * Runs signing off that lived through a crash and logged no `task.callback`: the process was
+   * killed between the commit and the log line (a crash at `after-intent`, the Load's intent).
+   * The run went on (Load ran once, its output is checked), so the step completed; its line is lost.
+   */
+  readonly callbackLinesLost: number;
   /** Callbacks and heartbeats the workload sent; callbacks rejected as `not_waiting`, or for another reason. */
   readonly callbacksSent: number;
   readonly heartbeatsSent: number;
@@ -25,10 +37,19 @@ export interface MixOutcome {
   readonly workloadErrors: number;
 }
 
+/** A run's output as an object, when it is one. */
+function outputOf(run: Run): Record<string, unknown> | undefined {
+  const output: unknown = run.output;
+  return output !== null && typeof output === 'object'
+    ? (output as Record<string, unknown>)
+    : undefined;
+}
+
 /** Measures relmix runs' executions, callbacks and SignOff messages. */
 export function measureMix(
   stack: LocalStack,
   plans: readonly RunPlan[],
+  finals: ReadonlyMap<string, Run | undefined>,
   workload: Workload,
   crashedRuns: ReadonlySet<string>,
 ): MixOutcome {
@@ -49,6 +70,17 @@ export function measureMix(
   }
   const rejected = linesOf('token.rejected');
   const signing = mixes.filter((plan) => plan.mix?.signsOff);
+  const problemOf = (plan: RunPlan): string | undefined => {
+    const n = callbacks.get(plan.runId) ?? 0;
+    if (n > 1) return `${n} task.callback lines`;
+    if (!plan.mix?.signsOff) return n === 0 ? undefined : 'a task.callback line, never signing off';
+    if (n === 0 && !crashedRuns.has(plan.runId)) return 'no task.callback line, and no crash';
+    const run = finals.get(plan.runId);
+    const want = { approved: true, files: plan.mix.objects.length };
+    if (run?.status === 'SUCCEEDED' && !isDeepStrictEqual(outputOf(run)?.['signoff'], want))
+      return `output.signoff ${JSON.stringify(outputOf(run)?.['signoff'])}, not the callback's`;
+    return undefined;
+  };
   const published = (runId: string) =>
     [...(workload.runs.get(runId)?.messages.values() ?? [])].reduce((n, set) => n + set.size, 0);
   const republished = mixes.filter((plan) => published(plan.runId) > 1);
@@ -62,10 +94,14 @@ export function measureMix(
     executions: executions.length,
     markerDups: executions.length - markers.size,
     signOffs: signing.length,
-    callbackOnce: signing.filter((plan) => callbacks.get(plan.runId) === 1).length,
-    callbackWrong: mixes
-      .filter((plan) => (callbacks.get(plan.runId) ?? 0) !== (plan.mix?.signsOff ? 1 : 0))
-      .map((plan) => `${plan.runId}: ${callbacks.get(plan.runId) ?? 0} task.callback lines`),
+    callbackOnce: signing.filter((plan) => problemOf(plan) === undefined).length,
+    callbackWrong: mixes.flatMap((plan) => {
+      const problem = problemOf(plan);
+      return problem === undefined ? [] : [`${plan.runId}: ${problem}`];
+    }),
+    callbackLinesLost: signing.filter(
+      (plan) => callbacks.get(plan.runId) === undefined && problemOf(plan) === undefined,
+    ).length,
     callbacksSent: sent((run) => run.callbacks),
     heartbeatsSent: sent((run) => run.heartbeats),
     rejectedNotWaiting: rejected.filter((line) => line.json?.['reason'] === 'not_waiting').length,

@@ -241,6 +241,6 @@ export function measure(
       peak: stack.simulator.quota.peakActive,
       refusals: stack.simulator.quota.refusals,
     },
-    ...(workload && mixed ? { mix: measureMix(stack, plans, workload, crashedRuns) } : {}),
+    ...(workload && mixed ? { mix: measureMix(stack, plans, finals, workload, crashedRuns) } : {}),
   };
 }

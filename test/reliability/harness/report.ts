@@ -99,6 +99,7 @@ function mixFigures(mix: MixOutcome): (string | number)[][] {
     ['… SUCCEEDED callbacks sent (duplicates included)', '', mix.callbacksSent, ''],
     ['… heartbeats sent', '', mix.heartbeatsSent, ''],
     ['… callbacks rejected not_waiting', '', mix.rejectedNotWaiting, ''],
+    ['… task.callback lines lost to a crash after the commit', '', mix.callbackLinesLost, ''],
     ['… runs whose SignOff published twice+ (after a crash)', '', mix.republished, ''],
   ];
 }
