@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Run } from '../../../src/engine/run.js';
 import type { LocalStack } from '../../../src/local/stack.js';
+import { executionKeyOf } from './mix-plans.js';
 import type { RunPlan } from './plans.js';
 import type { Workload } from './workload.js';
 
@@ -10,6 +11,9 @@ export interface MixOutcome {
   /** Cloud Run executions started for relmix runs, and those sharing a DFCHAIN_STEP marker with an earlier one. */
   readonly executions: number;
   readonly markerDups: number;
+  /** Executions of items a failed item's Map abandoned (started before it failed), and of them those cancelled. */
+  readonly abandoned: number;
+  readonly abandonedCancelled: number;
   /** Runs that reach SignOff, and of them those whose callback step completed exactly once. */
   readonly signOffs: number;
   readonly callbackOnce: number;
@@ -58,6 +62,12 @@ export function measureMix(
   const executions = stack.simulator
     .executions()
     .filter((execution) => ids.has(execution.env['DFCHAIN_RUN'] ?? ''));
+  const planOf = new Map(mixes.map((plan) => [plan.runId, plan]));
+  const abandoned = executions.filter((execution) =>
+    planOf
+      .get(execution.env['DFCHAIN_RUN'] ?? '')
+      ?.mayLaunch.includes(executionKeyOf(execution.env)),
+  );
   const markers = new Set(executions.map((execution) => execution.env['DFCHAIN_STEP']));
   const linesOf = (event: string) =>
     stack.fn.lines.filter(
@@ -93,6 +103,9 @@ export function measureMix(
     runs: mixes.length,
     executions: executions.length,
     markerDups: executions.length - markers.size,
+    abandoned: abandoned.length,
+    abandonedCancelled: abandoned.filter((execution) => execution.ended?.outcome === 'CANCELLED')
+      .length,
     signOffs: signing.length,
     callbackOnce: signing.filter((plan) => problemOf(plan) === undefined).length,
     callbackWrong: mixes.flatMap((plan) => {

@@ -27,7 +27,7 @@ export interface MixOptions extends PlanOptions {
 }
 
 /**
- * `count` relmix run plans, some failing at one random step: a Cloud Run execution (FAILED, so
+ * `count` relmix run plans, some failing at one random step (every fourth at an execution): a Cloud Run execution (FAILED, so
  * the Map and the run fail with Run.ExecutionFailed; the other items may or may not have started
  * by then, once at most) or the closing Flex Template.
  */
@@ -37,8 +37,15 @@ export function planMixRuns(count: number, dice: Dice, options: MixOptions): Run
     const runId = `${options.prefix}-mix-${String(i).padStart(4, '0')}`;
     const files = MIX_FILES.slice(0, dice.int(2, MIX_FILES.length));
     const keys = files.map((file) => `convert:${file}`);
-    // 0..keys.length-1: that execution fails; keys.length: the Flex Template does.
-    const failAt = dice.chance(options.failShare) ? dice.int(0, keys.length) : -1;
+    // 0..keys.length-1: that execution fails; keys.length: the Flex Template does. Every
+    // fourth run (the second first) fails at an execution, so that even a short form with a
+    // handful of relmix runs sees Run.ExecutionFailed and a Map abandoning its other items.
+    const failAt =
+      i % 4 === 1
+        ? dice.int(0, keys.length - 1)
+        : dice.chance(options.failShare)
+          ? dice.int(0, keys.length)
+          : -1;
     const dataflowOutcome = dice.pick(['FAILED', 'CANCELLED', 'LAUNCH_FAILED'] as const);
     const executions: Record<string, Partial<ExecutionBehaviour>> = {};
     keys.forEach((key, index) => {

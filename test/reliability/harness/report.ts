@@ -96,6 +96,8 @@ function mixFigures(mix: MixOutcome): (string | number)[][] {
   return [
     ['relmix runs', '', mix.runs, ''],
     ['… Cloud Run executions started', '', mix.executions, ''],
+    ['… … of items a failed item abandoned', '', mix.abandoned, ''],
+    ['… … … of them cancelled through the API', '', mix.abandonedCancelled, ''],
     ['… SUCCEEDED callbacks sent (duplicates included)', '', mix.callbacksSent, ''],
     ['… heartbeats sent', '', mix.heartbeatsSent, ''],
     ['… callbacks rejected not_waiting', '', mix.rejectedNotWaiting, ''],
