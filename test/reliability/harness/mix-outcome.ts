@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Run } from '../../../src/engine/run.js';
+import type { SimulatedExecution } from '../../../src/local/simulator/index.js';
 import type { LocalStack } from '../../../src/local/stack.js';
 import { executionKeyOf } from './mix-plans.js';
 import type { RunPlan } from './plans.js';
@@ -14,6 +15,9 @@ export interface MixOutcome {
   /** Executions of items a failed item's Map abandoned (started before it failed), and of them those cancelled. */
   readonly abandoned: number;
   readonly abandonedCancelled: number;
+  /** Of `abandoned`, those still running when their run ended, and of them those cancelled. */
+  readonly abandonedRunning: number;
+  readonly abandonedRunningCancelled: number;
   /** Runs that reach SignOff, and of them those whose callback step completed exactly once. */
   readonly signOffs: number;
   readonly callbackOnce: number;
@@ -68,6 +72,12 @@ export function measureMix(
       .get(execution.env['DFCHAIN_RUN'] ?? '')
       ?.mayLaunch.includes(executionKeyOf(execution.env)),
   );
+  const endOf = (execution: SimulatedExecution): number =>
+    Date.parse(finals.get(execution.env['DFCHAIN_RUN'] ?? '')?.endTime ?? '') || Infinity;
+  const running = abandoned.filter(
+    (execution) => (execution.ended?.time ?? Infinity) > endOf(execution),
+  );
+  const cancelled = (execution: SimulatedExecution) => execution.ended?.outcome === 'CANCELLED';
   const markers = new Set(executions.map((execution) => execution.env['DFCHAIN_STEP']));
   const linesOf = (event: string) =>
     stack.fn.lines.filter(
@@ -104,8 +114,9 @@ export function measureMix(
     executions: executions.length,
     markerDups: executions.length - markers.size,
     abandoned: abandoned.length,
-    abandonedCancelled: abandoned.filter((execution) => execution.ended?.outcome === 'CANCELLED')
-      .length,
+    abandonedCancelled: abandoned.filter(cancelled).length,
+    abandonedRunning: running.length,
+    abandonedRunningCancelled: running.filter(cancelled).length,
     signOffs: signing.length,
     callbackOnce: signing.filter((plan) => problemOf(plan) === undefined).length,
     callbackWrong: mixes.flatMap((plan) => {

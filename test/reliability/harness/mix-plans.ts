@@ -65,6 +65,12 @@ export function planMixRuns(count: number, dice: Dice, options: MixOptions): Run
     };
     const itemFails = failAt >= 0 && failAt < keys.length;
     const failing = keys[failAt] ?? '';
+    // The failing item's siblings run up to three times longer, so that one is often still
+    // running when the Map fails and dfchain has to cancel it (executions.cancel).
+    for (const key of itemFails ? keys.filter((k) => k !== failing) : []) {
+      const longest = options.runMs[1];
+      executions[key] = { ...executions[key], runMs: dice.int(longest, 3 * longest) };
+    }
     const callbacks = dice.int(1, 3);
     plans.push({
       runId,

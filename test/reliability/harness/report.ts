@@ -98,6 +98,8 @@ function mixFigures(mix: MixOutcome): (string | number)[][] {
     ['… Cloud Run executions started', '', mix.executions, ''],
     ['… … of items a failed item abandoned', '', mix.abandoned, ''],
     ['… … … of them cancelled through the API', '', mix.abandonedCancelled, ''],
+    ['… … … still running when their run ended', '', mix.abandonedRunning, ''],
+    ['… … … … of them ended CANCELLED', '', mix.abandonedRunningCancelled, ''],
     ['… SUCCEEDED callbacks sent (duplicates included)', '', mix.callbacksSent, ''],
     ['… heartbeats sent', '', mix.heartbeatsSent, ''],
     ['… callbacks rejected not_waiting', '', mix.rejectedNotWaiting, ''],
