@@ -1,10 +1,11 @@
 import type { LocalFaults } from '../config.js';
 import type { HandlerDeps } from '../handler/deps.js';
 import { faultyDataflow } from './faulty-dataflow.js';
+import { faultyCloudRun, faultyPublisher } from './faulty-resources.js';
 import { FaultyRunStore } from './faulty-store.js';
 import { mulberry32 } from './random.js';
 
-/** Wraps the store and Dataflow port of `deps` in the local fault decorators. */
+/** Wraps the store and the Dataflow, Cloud Run and Pub/Sub ports of `deps` in the local fault decorators. */
 export function withLocalFaults(
   deps: HandlerDeps,
   faults: LocalFaults,
@@ -15,6 +16,12 @@ export function withLocalFaults(
   return {
     ...deps,
     dataflow: faultyDataflow(deps.dataflow, { crashRate: faults.crashRate, random }),
+    ...(deps.cloudRun
+      ? { cloudRun: faultyCloudRun(deps.cloudRun, { crashRate: faults.crashRate, random }) }
+      : {}),
+    ...(deps.publisher
+      ? { publisher: faultyPublisher(deps.publisher, { crashRate: faults.crashRate, random }) }
+      : {}),
     store: new FaultyRunStore(deps.store, {
       faultRate: faults.storeFaultRate,
       crashRate: faults.crashRate,
