@@ -5,9 +5,11 @@ import type { OutgoingMessage, PublishPort } from './port.js';
 /**
  * gRPC codes a publish is refused with for good: INVALID_ARGUMENT (3), NOT_FOUND (5: no such
  * topic), PERMISSION_DENIED (7), FAILED_PRECONDITION (9), UNAUTHENTICATED (16). Every other
- * code (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, …) may pass; the client
- * has already retried those by its own settings
- * (https://cloud.google.com/pubsub/docs/reference/error-codes).
+ * code (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, …) may pass
+ * (https://cloud.google.com/pubsub/docs/reference/error-codes: "The client can retry"); the
+ * client has already retried CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED,
+ * INTERNAL and UNAVAILABLE for Publish, for up to 600 s (@google-cloud/pubsub
+ * build/src/v1/publisher_client_config.json).
  */
 const PERMANENT_CODES: readonly number[] = [3, 5, 7, 9, 16];
 
