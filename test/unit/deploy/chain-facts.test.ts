@@ -27,20 +27,22 @@ describe('deploy facts of the chains', () => {
       templateBuckets: ['dfchain-example'],
       workBuckets: ['dfchain-example'],
       computedTemplatePaths: [],
-      readerBuckets: [],
+      readerBuckets: ['dfchain-example'],
       computedReaderBuckets: [],
       computedServiceAccounts: [],
       defaultServiceAccountTasks: [
         'example: States.Ingest',
         'example: States.Publish',
         'example: States.Transform',
+        'landing: States.Ingest',
+        'landing: States.Publish',
       ],
       schedules: [],
       triggers: [],
       notifications: [],
-      runJobs: [],
+      runJobs: ['convert-file'],
       computedRunJobs: [],
-      publishTopics: [],
+      publishTopics: ['dfchain-signoff'],
       computedPublishTopics: [],
     });
   });
@@ -229,9 +231,14 @@ describe('deploy facts of the chains', () => {
       'region europe-west4',
       'template-bucket dfchain-example',
       'work-bucket dfchain-example',
+      'reader-bucket dfchain-example',
       'default-service-account example: States.Ingest',
       'default-service-account example: States.Publish',
       'default-service-account example: States.Transform',
+      'default-service-account landing: States.Ingest',
+      'default-service-account landing: States.Publish',
+      'run-job convert-file',
+      'publish-topic dfchain-signoff',
     ]);
   });
 });
