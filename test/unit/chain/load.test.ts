@@ -73,7 +73,7 @@ describe('loadChains', () => {
   });
 
   it('loads dag/, skipping schema.json and the examples folder', () => {
-    assert.deepEqual([...loadChains('dag').keys()], ['example', 'landing']);
+    assert.deepEqual([...loadChains('dag').keys()], ['example']);
   });
 
   it('skips schema.json, other files and folders', () => {

@@ -27,22 +27,20 @@ describe('deploy facts of the chains', () => {
       templateBuckets: ['dfchain-example'],
       workBuckets: ['dfchain-example'],
       computedTemplatePaths: [],
-      readerBuckets: ['dfchain-example'],
+      readerBuckets: [],
       computedReaderBuckets: [],
       computedServiceAccounts: [],
       defaultServiceAccountTasks: [
         'example: States.Ingest',
         'example: States.Publish',
         'example: States.Transform',
-        'landing: States.Ingest',
-        'landing: States.Publish',
       ],
       schedules: [],
       triggers: [],
       notifications: [],
-      runJobs: ['convert-file'],
+      runJobs: [],
       computedRunJobs: [],
-      publishTopics: ['dfchain-signoff'],
+      publishTopics: [],
       computedPublishTopics: [],
     });
   });
@@ -231,14 +229,9 @@ describe('deploy facts of the chains', () => {
       'region europe-west4',
       'template-bucket dfchain-example',
       'work-bucket dfchain-example',
-      'reader-bucket dfchain-example',
       'default-service-account example: States.Ingest',
       'default-service-account example: States.Publish',
       'default-service-account example: States.Transform',
-      'default-service-account landing: States.Ingest',
-      'default-service-account landing: States.Publish',
-      'run-job convert-file',
-      'publish-topic dfchain-signoff',
     ]);
   });
 });

@@ -32,7 +32,7 @@ describe('sink filter', () => {
       'resource.type="dataflow_step"' +
         ' AND logName:"/logs/dataflow.googleapis.com%2Fjob-message"' +
         ' AND (textPayload="Worker pool stopped." OR textPayload=~"^Error occurred in the launcher container: " OR textPayload:"Timeout in polling result file")' +
-        ' AND resource.labels.job_name=~"^(ingest|landing-ingest|landing-publish|publish|transform)-[0-9a-f]{12}$"',
+        ' AND resource.labels.job_name=~"^(ingest|publish|transform)-[0-9a-f]{12}$"',
     );
   });
 
