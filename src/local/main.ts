@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { seedListedObjects, startCallbackWorkload } from './example-workload.js';
 import { checkChains, problemLine } from '../cli/validate.js';
@@ -13,7 +13,8 @@ import { LocalStack, PACKAGE_ROOT } from './stack.js';
 const USAGE = `usage: npm start -- [--chain NAME] [--input JSON] [--chains-dir DIR] [--keep]
 Runs a chain end to end on the local stack: Dataflow simulator, functions-framework,
 and the Pub/Sub and Firestore emulators when installed. Defaults: --chain example,
---input '{"date":"<today>"}', --chains-dir dag.
+--input '{"date":"<today>"}', --chains-dir dag. Without --chains-dir, a chain that dag/ does
+not have but dag/examples/ does runs from dag/examples/ (npm start -- --chain landing).
 
 Every chain of the folder is validated first: an invalid one stops here, before anything
 starts, with one "FILE: JSON.PATH: message" line per problem (as dfchain validate prints).
@@ -57,6 +58,17 @@ interface Options {
   readonly keep: boolean;
 }
 
+/**
+ * dag/, or dag/examples/ for a chain only the examples have: the examples run as they are,
+ * without being copied into the folder a deploy ships.
+ */
+function defaultChainsDir(chain: string): string {
+  const dag = join(PACKAGE_ROOT, 'dag');
+  const examples = join(dag, 'examples');
+  const has = (dir: string) => existsSync(join(dir, `${chain}.json`));
+  return !has(dag) && has(examples) ? examples : dag;
+}
+
 /** The options, or the exit code when there is nothing to run (help, a bad option). */
 function parseOptions(argv: string[]): Options | number {
   let values;
@@ -66,7 +78,7 @@ function parseOptions(argv: string[]): Options | number {
       options: {
         chain: { type: 'string', default: 'example' },
         input: { type: 'string' },
-        'chains-dir': { type: 'string', default: join(PACKAGE_ROOT, 'dag') },
+        'chains-dir': { type: 'string' },
         keep: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -92,7 +104,8 @@ function parseOptions(argv: string[]): Options | number {
       return 2;
     }
   }
-  return { chain: values.chain, input, chainsDir: values['chains-dir'], keep: values.keep };
+  const chainsDir = values['chains-dir'] ?? defaultChainsDir(values.chain);
+  return { chain: values.chain, input, chainsDir, keep: values.keep };
 }
 
 /**

@@ -326,6 +326,7 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
       'DFCHAIN_CHAINS_DIR',
       'DFCHAIN_TOPIC',
       'DFCHAIN_DATAFLOW_ROOT_URL',
+      'DFCHAIN_RUN_ROOT_URL',
       'DFCHAIN_LOGGING_ROOT_URL',
       'STORAGE_EMULATOR_HOST',
       'METADATA_SERVER_DETECTION',
