@@ -71,3 +71,37 @@ export const SIGNED_IN = [
   '"config get-value account"*) echo deployer@example.com ;;',
   '"functions regions list"*) printf "europe-west1\\neurope-west4\\n" ;;',
 ];
+
+/** Offline, the real gcloud parses a command and then refuses it for lack of an account. */
+const NO_ACCOUNT = /no active account|do not currently have an active account/;
+
+/**
+ * What the real gcloud refuses of `commands` (ARCHITECTURE §5: offline, a well-formed command
+ * exits 1 for want of an account, a malformed one 2), one line per refusal, `limit` gcloud
+ * processes at a time, under a throwaway config folder; `noAccount` is the refusal expected.
+ */
+export async function gcloudRefusals(
+  commands: readonly (readonly string[])[],
+  limit = 1,
+  noAccount: RegExp = NO_ACCOUNT,
+): Promise<string[]> {
+  const config = mkdtempSync(join(tmpdir(), 'dfchain-gcloud-'));
+  try {
+    const env = bareEnv({ CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1' });
+    const refusals: string[] = new Array<string>(commands.length).fill('');
+    let next = 0;
+    const worker = async () => {
+      while (next < commands.length) {
+        const index = next++;
+        const command = commands[index]!;
+        const outcome = await runProgram('gcloud', command.slice(1), { cwd: config, env });
+        if (!(outcome.code === 1 && noAccount.test(outcome.stderr)))
+          refusals[index] = `exit ${outcome.code}: ${command.join(' ')}\n${outcome.stderr}`;
+      }
+    };
+    await Promise.all(Array.from({ length: limit }, worker));
+    return refusals.filter((line) => line !== '');
+  } finally {
+    rmSync(config, { recursive: true, force: true });
+  }
+}
