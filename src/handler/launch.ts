@@ -21,14 +21,11 @@ import { settledAll } from './settled.js';
 import { carryOutCalls } from './side-effects.js';
 import { applyToRun, noteUncalled } from './record.js';
 import { parkForQuota } from './quota-wait.js';
-import { keepLease, LeaseLost } from './lease-keep.js';
+import { LAUNCH_RETRY, keepLease, LeaseLost } from './lease-keep.js';
 import { releaseOwn } from './release.js';
 import { publishHeld } from './publish.js';
 import { findOwnExecution, runJobHeld } from './run-launch.js';
 import { isParked } from '../engine/admission.js';
-
-// A launch that keeps failing fails the delivery instead: Pub/Sub's backoff takes over.
-const LAUNCH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
 interface Launched {
   readonly job: JobSummary;

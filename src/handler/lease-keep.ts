@@ -4,6 +4,17 @@ import type { Run, Step } from '../engine/run.js';
 import type { Invocation } from './deps.js';
 import { applyToRun } from './record.js';
 
+/**
+ * Retries of one launch call (Dataflow, Cloud Run, Pub/Sub) within a delivery: a launch that
+ * keeps failing fails the delivery instead, and Pub/Sub's backoff takes over.
+ */
+export const LAUNCH_RETRY = {
+  retries: 3,
+  minTimeout: 200,
+  maxTimeout: 2000,
+  randomize: true,
+} as const;
+
 /** The lease ran out under its holder, or the step moved on: someone else owns it now. */
 export class LeaseLost extends Error {}
 

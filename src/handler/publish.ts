@@ -8,12 +8,10 @@ import type { Transition } from '../engine/transition.js';
 import { ConfigError, PublishPermanentError, PublishTransientError } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
+import { LAUNCH_RETRY } from './lease-keep.js';
 import { applyToRun } from './record.js';
 import { releaseOwn } from './release.js';
 import { newTaskToken, tokenHash, withToken } from './task-token.js';
-
-// As for a Dataflow launch: a publish that keeps failing fails the delivery instead.
-const PUBLISH_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
 /**
  * The message of a waiting step with a fresh token in it, once the token's hash is stored on
@@ -93,7 +91,7 @@ export async function publishHeld(
       } catch (error) {
         throw error instanceof PublishTransientError ? error : new AbortError(error as Error);
       }
-    }, PUBLISH_RETRY);
+    }, LAUNCH_RETRY);
   } catch (error) {
     if (error instanceof PublishPermanentError) return failPublish(inv, run, step, error, next);
     // Redelivered, it publishes again at once instead of waiting out the lease.

@@ -10,12 +10,9 @@ import type { Transition } from '../engine/transition.js';
 import { ConfigError, RunPermanentError, RunQuotaError, RunTransientError } from '../errors.js';
 import { definitionFor } from './definition.js';
 import type { Invocation } from './deps.js';
-import { keepLease, LeaseLost } from './lease-keep.js';
+import { LAUNCH_RETRY, keepLease, LeaseLost } from './lease-keep.js';
 import { applyToRun } from './record.js';
 import { releaseOwn } from './release.js';
-
-// As for a Dataflow launch: a launch that keeps failing fails the delivery instead.
-const RUN_RETRY = { retries: 3, minTimeout: 200, maxTimeout: 2000, randomize: true } as const;
 
 /** The Cloud Run port, or a ConfigError naming what is missing. */
 export function cloudRunOf(inv: Invocation, where: string): CloudRunPort {
@@ -96,7 +93,7 @@ export async function runJobHeld(
         mayHaveRun ||= mayStillRun(error);
         throw error instanceof RunTransientError ? error : new AbortError(error as Error);
       }
-    }, RUN_RETRY);
+    }, LAUNCH_RETRY);
   } catch (error) {
     if (error instanceof LeaseLost) return;
     if (error instanceof RunPermanentError) {
