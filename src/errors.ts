@@ -220,12 +220,8 @@ export class PublishPermanentError extends NonRetryableError {
   }
 }
 
-/** HTTP status and Google status string of a failed Cloud Run Admin API call. */
-export interface RunErrorDetails {
-  readonly operation: string;
-  readonly httpStatus?: number;
-  readonly status?: string;
-}
+/** HTTP status and Google status string of a failed Cloud Run Admin API call: as Dataflow's. */
+export type RunErrorDetails = DataflowErrorDetails;
 
 /** The Cloud Run Admin API answered with a transient fault (408, 429, 5xx, network, timeout). */
 export class RunTransientError extends RetryableError {

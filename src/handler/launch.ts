@@ -207,7 +207,7 @@ async function adoptWhileHeld(inv: Invocation, run: Run, step: Step): Promise<Ta
     inv.logger.write({
       severity: 'INFO',
       event: 'launch.held',
-      message: `run ${runIdOf(run)} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'} and Dataflow has no job of that name yet; left to it (a tick takes it over if that delivery died)`,
+      message: `run ${runIdOf(run)} state ${step.state}: the launch of ${step.jobName} is held by another delivery until ${step.lease?.until ?? 'its lease ends'} and ${isRunJobStep(step) ? 'Cloud Run lists no execution with its DFCHAIN_STEP marker' : 'Dataflow has no job of that name'} yet; left to it (a tick takes it over if that delivery died)`,
       runId: runIdOf(run),
       chain: run.chain,
       state: step.state,
