@@ -24,6 +24,14 @@ export default tseslint.config(
     },
   },
   {
+    // The console's page: its own project (DOM types, no Node), built by tsconfig.web.json.
+    files: ['src/console/web/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./tsconfig.web.json'] },
+      globals: { window: 'readonly', document: 'readonly' },
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unused-expressions': 'off',
