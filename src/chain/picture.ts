@@ -72,8 +72,8 @@ function idSegment(text: string): string {
     .join('');
 }
 
-/** A state's id: `s_` then its scope path and name, segments joined by `_z_` (z is not hex). */
-function stateId(scope: readonly string[], name: string): string {
+/** A state's node id: `s_` then its scope path and name, segments joined by `_z_` (z is not hex). */
+export function stateId(scope: readonly string[], name: string): string {
   return `s_${[...scope, name].map(idSegment).join('_z_')}`;
 }
 

@@ -21,8 +21,8 @@ function isPath(chain: string): boolean {
   return chain.includes('/') || chain.includes('\\') || chain.endsWith('.json');
 }
 
-/** The chain names of a folder's files, as the function loads them (schema.json is not one). */
-function chainNames(dir: string): string[] | undefined {
+/** The chain names of a folder's files, as the function loads them (schema.json is not one); undefined when it cannot be read. */
+export function chainFileNames(dir: string): string[] | undefined {
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((e) => e.isFile() && e.name.endsWith('.json') && e.name !== 'schema.json')
@@ -35,7 +35,7 @@ function chainNames(dir: string): string[] | undefined {
 
 /** One line for a chain name the folder does not hold, with the names it does. */
 function unknownChain(chain: string, dir: string): string {
-  const names = chainNames(dir);
+  const names = chainFileNames(dir);
   if (names === undefined) {
     return `no chain "${chain}": the chains folder "${dir}" (${resolve(dir)}) cannot be read; pass --chains-dir DIR or set DFCHAIN_CHAINS_DIR`;
   }

@@ -1,3 +1,4 @@
+import type { Firestore } from '@google-cloud/firestore';
 import type { Config } from '../config.js';
 import type { RunStore } from '../store/port.js';
 import { CLI_DEADLINE_MS } from './failure.js';
@@ -29,18 +30,21 @@ export function memoryStoreRefusal(
 // included). Method names are those of google.firestore.v1.Firestore.
 const READ_METHODS = ['BatchGetDocuments', 'RunQuery', 'RunAggregationQuery', 'ListDocuments'];
 
-/** The run store `dfchain status` and `dfchain runs` read: Firestore (honours FIRESTORE_EMULATOR_HOST), with short per-call timeouts. */
-export async function cliFirestore(config: Config): Promise<RunStore> {
+/** The Firestore client the CLI reads with (honours FIRESTORE_EMULATOR_HOST): short per-call timeouts. */
+export async function cliFirestoreClient(config: Config): Promise<Firestore> {
   const { Firestore } = await import('@google-cloud/firestore');
-  const { FirestoreRunStore } = await import('../store/firestore.js');
   const methods = Object.fromEntries(
     READ_METHODS.map((name) => [name, { timeout_millis: CLI_DEADLINE_MS }]),
   );
-  return new FirestoreRunStore(
-    new Firestore({
-      projectId: config.projectId,
-      databaseId: config.firestoreDatabase,
-      clientConfig: { interfaces: { 'google.firestore.v1.Firestore': { methods } } },
-    }),
-  );
+  return new Firestore({
+    projectId: config.projectId,
+    databaseId: config.firestoreDatabase,
+    clientConfig: { interfaces: { 'google.firestore.v1.Firestore': { methods } } },
+  });
+}
+
+/** The run store `dfchain status` and `dfchain runs` read: Firestore (honours FIRESTORE_EMULATOR_HOST), with short per-call timeouts. */
+export async function cliFirestore(config: Config): Promise<RunStore> {
+  const { FirestoreRunStore } = await import('../store/firestore.js');
+  return new FirestoreRunStore(await cliFirestoreClient(config));
 }

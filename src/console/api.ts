@@ -67,8 +67,10 @@ export interface StepDetail extends StepView {
   readonly nodeId?: string;
   /** What was sent to start it: the Flex Template launch, the message, the Cloud Run request. */
   readonly request: Json;
-  /** A Cloud Run execution's or a publish step's id, shown instead of a Dataflow link. */
+  /** What the step started: `Dataflow job`, `Cloud Run execution` or `Pub/Sub message`. */
   readonly resource: string;
+  /** A publish step: the Pub/Sub message id of its (last) publish. */
+  readonly messageId?: string;
 }
 
 /** A Map state's items in one scope of the run, and the ones that did not succeed. */

@@ -4,6 +4,7 @@ import { cancel } from './cancel.js';
 import type { Cli } from './cli.js';
 import { completion } from './completion.js';
 import { configTableCommand } from './config-table.js';
+import { consoleCommand } from './console.js';
 import { deployFacts } from './deploy-facts.js';
 import { COMMON_EXIT_CODES } from './exit-codes.js';
 import { graph } from './graph.js';
@@ -33,6 +34,7 @@ const COMMANDS: readonly ((cli: Cli) => Command)[] = [
   status,
   runs,
   logs,
+  consoleCommand,
   configTableCommand,
   completion,
 ];
