@@ -94,7 +94,8 @@ export function runMaps(definition: ChainDefinition, run: Run, parts: readonly R
   for (const items of groups.values()) {
     const first = items[0]?.part;
     const at = first && pictureScope(definition, first.scope);
-    if (!first || !at || at.length < 2) continue;
+    // A Parallel's branches are parts too, grouped alike: only a Map's items scope ends in `items`.
+    if (!first || !at || at.length < 2 || at[at.length - 1] !== 'items') continue;
     const state = at[at.length - 2]!;
     const sorted = [...items].sort((a, b) => a.part!.index - b.part!.index);
     const count = (status: Run['status']) => items.filter((p) => p.status === status).length;
