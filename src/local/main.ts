@@ -7,10 +7,11 @@ import { ConfigError } from '../errors.js';
 import { keepBanner } from './client-env.js';
 import type { FunctionExit, FunctionLine } from './function-process.js';
 import { waitForRunOutcome, lastOutput, type RunOutcome } from './run-outcome.js';
+import { startConsoleProcess, type ConsoleProcess } from './console-process.js';
 import { installShutdown } from './shutdown.js';
 import { LocalStack, PACKAGE_ROOT } from './stack.js';
 
-const USAGE = `usage: npm start -- [--chain NAME] [--input JSON] [--chains-dir DIR] [--keep]
+const USAGE = `usage: npm start -- [--chain NAME] [--input JSON] [--chains-dir DIR] [--keep] [--console]
 Runs a chain end to end on the local stack: Dataflow simulator, functions-framework,
 and the Pub/Sub and Firestore emulators when installed. Defaults: --chain example,
 --input '{"date":"<today>"}', --chains-dir dag. Without --chains-dir, a chain that dag/ does
@@ -22,6 +23,10 @@ starts, with one "FILE: JSON.PATH: message" line per problem (as dfchain validat
   --keep   Keep the stack up after the run (both emulators required) and print the export
            lines under which dfchain start, dfchain status and dfchain validate --remote in
            another shell reach it. It stays up until Ctrl-C or SIGTERM.
+
+  --console  Start the run console (dfchain console, cancel and redrive enabled) on the stack
+           before the run, open it in the browser, and keep everything up after the run as
+           --keep does: watch the run live on its page.
 
 Exit 0 when the run succeeded; 1 when it failed, the function refused its start (the reason
 is printed), the function exited, or a chain is invalid; 2 on a bad option; 130, 143 or 129
@@ -56,6 +61,7 @@ interface Options {
   readonly input: unknown;
   readonly chainsDir: string;
   readonly keep: boolean;
+  readonly console: boolean;
 }
 
 /**
@@ -80,6 +86,7 @@ function parseOptions(argv: string[]): Options | number {
         input: { type: 'string' },
         'chains-dir': { type: 'string' },
         keep: { type: 'boolean', default: false },
+        console: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -105,7 +112,9 @@ function parseOptions(argv: string[]): Options | number {
     }
   }
   const chainsDir = values['chains-dir'] ?? defaultChainsDir(values.chain);
-  return { chain: values.chain, input, chainsDir, keep: values.keep };
+  // The console reads the Firestore emulator and stays up: it needs what --keep gives.
+  const keep = values.keep || values.console;
+  return { chain: values.chain, input, chainsDir, keep, console: values.console };
 }
 
 /**
@@ -187,8 +196,12 @@ async function main(argv: string[]): Promise<never> {
   // Before any process starts: a bad chain must not cost an emulator start, nor leave one behind.
   if (!chainsValid(options.chainsDir)) process.exit(1);
   let stack: LocalStack | undefined;
+  let console_: ConsoleProcess | undefined;
   const shutdown = installShutdown({
-    cleanup: async () => stack?.stop(),
+    cleanup: async () => {
+      await console_?.stop();
+      await stack?.stop();
+    },
     log: (line) => console.error(`${stamp()}  ${line}`),
   });
   say('starting the local stack…');
@@ -226,7 +239,17 @@ async function main(argv: string[]): Promise<never> {
     return shutdown.exit(1);
   }
   const stopWorkload = workload;
+  if (options.console) {
+    try {
+      console_ = await startConsoleProcess(stack, true, say);
+    } catch (error) {
+      console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+      return shutdown.exit(1);
+    }
+  }
   const runId = `${options.chain}-${Date.now().toString(36)}`;
+  if (console_)
+    say(`the run console is on ${console_.url}; this run's page: ${console_.url}runs/${runId}`);
   say(
     `publishing start of chain "${options.chain}" as run ${runId} with input ${JSON.stringify(options.input)}`,
   );
@@ -250,6 +273,7 @@ async function main(argv: string[]): Promise<never> {
   console.log(
     `\n${keepBanner({ env: stack.clientEnv(), chain: options.chain, input: options.input }).join('\n')}\n`,
   );
+  if (console_) say(`the run console: ${console_.url}runs/${runId}`);
   // Nothing answers the commands of the other shell once the function is gone: say so and stop.
   fn.onExit((exit) => {
     if (shutdown.stopping) return;
