@@ -1,0 +1,106 @@
+/** The part of Mermaid (the global the classic script defines) the page calls. */
+interface MermaidApi {
+  initialize(config: Record<string, unknown>): void;
+  render(id: string, text: string): Promise<{ readonly svg: string }>;
+}
+
+declare global {
+  interface Window {
+    readonly mermaid?: MermaidApi;
+  }
+}
+
+let initialized = false;
+let counter = 0;
+
+function mermaidApi(): MermaidApi {
+  const api = window.mermaid;
+  if (!api)
+    throw new Error(
+      'the graph library (/assets/mermaid.min.js) did not load: rebuild with npm run build',
+    );
+  if (!initialized) {
+    api.initialize({
+      startOnLoad: false,
+      securityLevel: 'strict',
+      theme: 'default',
+      flowchart: { htmlLabels: false, useMaxWidth: true },
+    });
+    initialized = true;
+  }
+  return api;
+}
+
+/** The text each container last drew: the same text is not drawn again (no flicker on each update). */
+const drawn = new WeakMap<Element, string>();
+
+/**
+ * Draws Mermaid flowchart `text` into `container`, unless it already shows that text. Resolves
+ * true when it drew. A text Mermaid cannot read rejects with Mermaid's message.
+ */
+export async function drawGraph(container: Element, text: string): Promise<boolean> {
+  if (drawn.get(container) === text) return false;
+  const id = `graph-${++counter}`;
+  try {
+    const { svg } = await mermaidApi().render(id, text);
+    // The one place markup is inserted: Mermaid's SVG, built with securityLevel strict (labels escaped).
+    container.innerHTML = svg;
+    drawn.set(container, text);
+    return true;
+  } finally {
+    // Mermaid leaves its scratch element in the body when it fails.
+    document.getElementById(`d${id}`)?.remove();
+  }
+}
+
+/** The graph node id (`s_Ingest`) of a node <g> Mermaid drew (`…flowchart-s_Ingest-0`). */
+export function nodeIdOf(g: Element): string | undefined {
+  return /flowchart-(.+)-\d+$/.exec(g.id)?.[1];
+}
+
+/** Every node <g> of a drawn graph, by graph node id. */
+export function graphNodes(container: Element): Map<string, SVGGElement> {
+  const nodes = new Map<string, SVGGElement>();
+  for (const g of container.querySelectorAll<SVGGElement>('g.node')) {
+    const id = nodeIdOf(g);
+    if (id !== undefined) nodes.set(id, g);
+  }
+  return nodes;
+}
+
+/**
+ * Makes the states of a drawn graph selectable by mouse and keyboard: each node named in
+ * `labels` gets tabindex, role button and its label; click, Enter or Space calls `select`.
+ * Called again after a live update, it only refreshes the labels.
+ */
+export function makeSelectable(
+  container: Element,
+  labels: ReadonlyMap<string, string>,
+  select: (nodeId: string) => void,
+): void {
+  for (const [id, g] of graphNodes(container)) {
+    const label = labels.get(id);
+    if (label === undefined) continue;
+    g.setAttribute('aria-label', label);
+    if (g.dataset.node !== undefined) continue;
+    g.setAttribute('tabindex', '0');
+    g.setAttribute('role', 'button');
+    g.dataset.node = id;
+    g.dataset.key = `graph:${id}`;
+    g.classList.add('selectable');
+    g.addEventListener('click', () => select(id));
+    g.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter' && event.key !== ' ') return;
+      event.preventDefault();
+      select(id);
+    });
+  }
+}
+
+/** Marks the selected node of a drawn graph (and only it). */
+export function markSelected(container: Element, nodeId: string | undefined): void {
+  for (const [id, g] of graphNodes(container)) {
+    g.classList.toggle('selected', id === nodeId);
+    if (g.hasAttribute('role')) g.setAttribute('aria-pressed', String(id === nodeId));
+  }
+}
