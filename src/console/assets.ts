@@ -25,7 +25,13 @@ export interface Asset {
  * the path leaves `root`, or its type is not one the page uses.
  */
 export async function readAsset(root: string, path: string): Promise<Asset | undefined> {
-  const decoded = decodeURIComponent(path);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed percent-encoding (`%E0%A4%A`) names no file.
+    return undefined;
+  }
   const file = normalize(join(root, decoded));
   const type = TYPES[extname(file)];
   if (type === undefined || !file.startsWith(root.endsWith(sep) ? root : root + sep))
