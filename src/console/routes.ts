@@ -28,6 +28,15 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+/** A path segment decoded; malformed percent-encoding (`%E0%A4%A`) is kept as it came. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -116,11 +125,7 @@ async function api(
         kind: 'forbidden',
       });
     }
-    const done = await runAction(
-      ctx,
-      action[2] as 'cancel' | 'redrive',
-      decodeURIComponent(action[1]!),
-    );
+    const done = await runAction(ctx, action[2] as 'cancel' | 'redrive', decoded(action[1]!));
     return 'problem' in done ? json(res, done.status, done.problem) : json(res, 200, done);
   }
   if (req.method !== 'GET') return json(res, 405, { error: 'use GET', kind: 'bad-request' });
@@ -135,7 +140,7 @@ async function api(
   }
   const run = /^\/api\/runs\/([^/]+)$/.exec(path);
   const [view, query] = run
-    ? ['run', new URLSearchParams({ id: decodeURIComponent(run[1]!) })]
+    ? ['run', new URLSearchParams({ id: decoded(run[1]!) })]
     : path === '/api/runs'
       ? ['runs', url.searchParams]
       : path === '/api/chains'
