@@ -1,9 +1,10 @@
+import { withDeadline } from '../cli/failure.js';
 import { publishCommand } from '../cli/start.js';
 import { redriveProblem } from '../engine/redrive.js';
 import { RUN_ID_PATTERN } from '../events/command.js';
 import type { ActionDone } from './api.js';
 import type { ConsoleContext } from './context.js';
-import { noRun, problem, type Answered } from './problems.js';
+import { noRun, problem, storeProblem, type Answered } from './problems.js';
 
 /** What the Run page's buttons do. */
 export type Action = 'cancel' | 'redrive';
@@ -26,7 +27,13 @@ async function refusal(
       `${JSON.stringify(runId)} is not a run id: 1 to 63 lowercase letters, digits, "_" and "-"`,
     );
   }
-  const run = await ctx.store.get(runId);
+  // Read as the pages read: a store that fails or hangs is a problem the page shows (503).
+  let run;
+  try {
+    run = await withDeadline(ctx.store.get(runId));
+  } catch (error) {
+    return storeProblem(error, ctx);
+  }
   if (run === undefined || run.part !== undefined) return noRun(runId, ctx);
   if (action === 'cancel' && run.status !== 'RUNNING') {
     return problem('refused', `run ${runId} is ${run.status}: only a RUNNING run can be cancelled`);
