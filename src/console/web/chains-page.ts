@@ -128,7 +128,11 @@ export function chainsPage(shell: Shell, only?: string): () => void {
           return el(
             'article',
             { class: 'card', id: `chain-${chain.name}`, 'aria-labelledby': `title-${chain.name}` },
-            el('h2', { id: `title-${chain.name}` }, chain.name),
+            el(
+              'h2',
+              { id: `title-${chain.name}` },
+              el('a', { href: `/chains/${encodeURIComponent(chain.name)}` }, chain.name),
+            ),
             chain.comment ? el('p', { class: 'comment' }, chain.comment) : null,
             el(
               'div',
@@ -136,16 +140,20 @@ export function chainsPage(shell: Shell, only?: string): () => void {
               graph,
               el(
                 'div',
-                {},
+                { class: 'card-side' },
                 schedule(chain),
-                lastRuns(chain),
                 el(
-                  'p',
+                  'div',
                   {},
+                  lastRuns(chain),
                   el(
-                    'a',
-                    { href: `/?chain=${encodeURIComponent(chain.name)}` },
-                    `All runs of ${chain.name}`,
+                    'p',
+                    {},
+                    el(
+                      'a',
+                      { href: `/?chain=${encodeURIComponent(chain.name)}` },
+                      `All runs of ${chain.name}`,
+                    ),
                   ),
                 ),
               ),

@@ -24,7 +24,7 @@ function mermaidApi(): MermaidApi {
       startOnLoad: false,
       securityLevel: 'strict',
       theme: 'default',
-      flowchart: { htmlLabels: false, useMaxWidth: true },
+      flowchart: { htmlLabels: true, useMaxWidth: true },
     });
     initialized = true;
   }
@@ -42,9 +42,14 @@ export async function drawGraph(container: Element, text: string): Promise<boole
   if (drawn.get(container) === text) return false;
   const id = `graph-${++counter}`;
   try {
-    const { svg } = await mermaidApi().render(id, text);
+    // Left to right fits a laptop's wide screen better than the chain's top-down text.
+    const { svg } = await mermaidApi().render(id, text.replace(/^flowchart TD\b/, 'flowchart LR'));
     // The one place markup is inserted: Mermaid's SVG, built with securityLevel strict (labels escaped).
     container.innerHTML = svg;
+    // Scaled to fit its box, but never below 3/4 of its size (labels stay readable): wider scrolls.
+    const drawing = container.querySelector('svg');
+    const width = drawing?.viewBox.baseVal.width ?? 0;
+    if (drawing && width > 0) drawing.style.minWidth = `${Math.round(width * 0.75)}px`;
     drawn.set(container, text);
     return true;
   } finally {

@@ -1,7 +1,7 @@
 import type { RunRow, RunsPayload } from '../api.js';
 import { live } from './api.js';
 import { el, replace } from './dom.js';
-import { cost } from './format.js';
+import { cost, localTime } from './format.js';
 import type { Shell } from './shell.js';
 import { badge } from './status.js';
 import { durationCell, syncClock, timeCell } from './ticker.js';
@@ -51,10 +51,10 @@ function row(run: RunRow): HTMLElement {
     el(
       'td',
       { class: 'num' },
-      durationCell(
-        run.startTime,
-        run.endTime ?? (run.status === 'RUNNING' ? undefined : run.startTime),
-      ),
+      // A run still RUNNING or QUEUED counts up; an ended one without an end time shows none.
+      run.endTime !== undefined || run.status === 'RUNNING' || run.status === 'QUEUED'
+        ? durationCell(run.startTime, run.endTime)
+        : '—',
     ),
     el('td', { class: 'num' }, cost(run.cost)),
     el('td', { title: run.error?.Cause }, run.error?.Error ?? ''),
@@ -112,7 +112,7 @@ export function runsPage(shell: Shell): () => void {
     const n = payload.runs.length;
     summary.textContent = payload.truncated
       ? `${n} runs shown; older ones left out.`
-      : `${n} run${n === 1 ? '' : 's'} since ${new Date(payload.query.since).toLocaleString()}.`;
+      : `${n} run${n === 1 ? '' : 's'} since ${localTime(payload.query.since)}.`;
     if (n === 0) {
       replace(
         body,

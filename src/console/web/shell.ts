@@ -93,7 +93,7 @@ async function loadConfig(context: HTMLElement): Promise<void> {
     el('span', { title: 'Where runs are read' }, c.store),
     ' ',
     c.allowActions
-      ? el('span', { class: 'mode actions' }, 'actions enabled')
-      : el('span', { class: 'mode readonly' }, 'read-only'),
+      ? el('span', { class: 'mode mode-actions' }, 'actions enabled')
+      : el('span', { class: 'mode mode-readonly' }, 'read-only'),
   );
 }

@@ -88,7 +88,7 @@ export function timeline(payload: RunPayload, select: (nodeId: string) => void):
       : el(
           'table',
           { class: 'timeline' },
-          el('caption', {}, 'Timeline: every job and attempt'),
+          el('caption', { class: 'visually-hidden' }, 'Timeline: every job and attempt'),
           el(
             'thead',
             {},
