@@ -31,27 +31,32 @@ function mermaidApi(): MermaidApi {
   return api;
 }
 
-/** The text each container last drew: the same text is not drawn again (no flicker on each update). */
-const drawn = new WeakMap<Element, string>();
+/** The text each container shows or is drawing: the same text is not drawn again (no flicker). */
+const wanted = new WeakMap<Element, string>();
 
 /**
- * Draws Mermaid flowchart `text` into `container`, unless it already shows that text. Resolves
- * true when it drew. A text Mermaid cannot read rejects with Mermaid's message.
+ * Draws Mermaid flowchart `text` into `container`, unless it already shows (or is drawing) that
+ * text. Resolves true when it drew; false when unchanged or when a newer text came while it drew
+ * (the newer one wins). A text Mermaid cannot read rejects with Mermaid's message.
  */
 export async function drawGraph(container: Element, text: string): Promise<boolean> {
-  if (drawn.get(container) === text) return false;
+  if (wanted.get(container) === text) return false;
+  wanted.set(container, text);
   const id = `graph-${++counter}`;
   try {
     // Left to right fits a laptop's wide screen better than the chain's top-down text.
     const { svg } = await mermaidApi().render(id, text.replace(/^flowchart TD\b/, 'flowchart LR'));
+    if (wanted.get(container) !== text) return false;
     // The one place markup is inserted: Mermaid's SVG, built with securityLevel strict (labels escaped).
     container.innerHTML = svg;
     // Scaled to fit its box, but never below 3/4 of its size (labels stay readable): wider scrolls.
     const drawing = container.querySelector('svg');
     const width = drawing?.viewBox.baseVal.width ?? 0;
     if (drawing && width > 0) drawing.style.minWidth = `${Math.round(width * 0.75)}px`;
-    drawn.set(container, text);
     return true;
+  } catch (error) {
+    if (wanted.get(container) === text) wanted.delete(container);
+    throw error;
   } finally {
     // Mermaid leaves its scratch element in the body when it fails.
     document.getElementById(`d${id}`)?.remove();

@@ -204,6 +204,16 @@ export function runPage(shell: Shell, id: string): () => void {
       return;
     }
     shell.problem(p);
+    if (payload === undefined)
+      replace(
+        shell.main,
+        el('h1', {}, 'Run ', el('code', {}, id)),
+        el(
+          'p',
+          { class: 'hint' },
+          'The run cannot be read now (see the problem above): the page shows it as soon as it can, with no reload.',
+        ),
+      );
   };
   const close = live<RunPayload>('run', { id }, `/api/runs/${encodeURIComponent(id)}`, {
     data: (p) => {

@@ -145,7 +145,11 @@ export function runsPage(shell: Shell): () => void {
     if (filters.status) query.status = filters.status;
     close = live<RunsPayload>('runs', query, `/api/runs?${new URLSearchParams(query).toString()}`, {
       data: draw,
-      problem: (p) => shell.problem(p),
+      problem: (p) => {
+        shell.problem(p);
+        if (body.childElementCount === 0)
+          summary.textContent = 'Runs cannot be read now: the page retries by itself.';
+      },
       state: (s) => shell.live(s),
     });
   };
