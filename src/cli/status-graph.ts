@@ -122,11 +122,50 @@ function itemCounts(parts: readonly Run[]): string | undefined {
   return text === '' ? undefined : text;
 }
 
+/** How a Parallel's or Map's entry ended, by its branches' or items' documents. */
+function fanClass(parts: readonly Run[]): StateClass {
+  if (parts.some((p) => p.status === 'RUNNING')) return 'running';
+  if (parts.some((p) => p.status === 'FAILED')) return 'failed';
+  if (parts.some((p) => p.status === 'CANCELLED')) return 'cancelled';
+  return 'succeeded';
+}
+
+/**
+ * The class of each Parallel or Map state instance that ran its branches or items in parts, by
+ * the latest entry (Part.group) in each scope of the run: a fan that is no longer current has
+ * no step nor scope of its own to show how it ended. Keyed as statusStyle keys its records.
+ */
+function fanRecords(
+  definition: ChainDefinition,
+  parts: readonly Run[],
+): Map<string, { at: readonly string[]; name: string; cls: StateClass; since: string }> {
+  const groups = new Map<string, Run[]>();
+  for (const part of parts) {
+    if (part.part) groups.set(part.part.group, [...(groups.get(part.part.group) ?? []), part]);
+  }
+  const found = new Map<
+    string,
+    { at: readonly string[]; name: string; cls: StateClass; since: string }
+  >();
+  for (const members of groups.values()) {
+    const first = members[0]?.part;
+    const inner = first && pictureScope(definition, first.scope);
+    if (!first || !inner || inner.length < 2) continue;
+    const name = inner[inner.length - 2]!;
+    const since = members.reduce((a, p) => (p.startTime > a ? p.startTime : a), '');
+    const instance = `${first.parent}\n${name}`;
+    const had = found.get(instance);
+    if (had && had.since >= since) continue;
+    found.set(instance, { at: inner.slice(0, -2), name, cls: fanClass(members), since });
+  }
+  return found;
+}
+
 /**
  * How the run colours its definition's picture: each state's class from its latest step in
  * each scope where it ran (a step in flight: running or queued; abandoned: cancelled), `running`
  * and a `now` line for the state each running scope is in, the run's end for a Succeed or
- * Fail state, and each Map's item processor titled with its items' counts (from `parts`). The
+ * Fail state, a Parallel or Map no scope is in any more by how its branches or items ended, and each Map's item processor titled with its items' counts (from `parts`). The
  * scopes of a Map's items share one picture scope: the class shown is the first of running,
  * queued, failed, cancelled, succeeded among them.
  */
@@ -160,6 +199,9 @@ export function statusStyle(
       cls: before?.cls === 'queued' ? 'queued' : 'running',
     });
     now.set(keyOf(at, scope.state), (now.get(keyOf(at, scope.state)) ?? 0) + 1);
+  }
+  for (const [instance, record] of fanRecords(definition, parts)) {
+    if (!latest.has(instance)) latest.set(instance, record);
   }
   const classes = new Map<string, StateClass>();
   for (const { at, name, cls } of latest.values()) {

@@ -284,6 +284,28 @@ describe('dfchain status --graph', () => {
     );
   });
 
+  it('a Map no scope is in any more: coloured by how its items ended (all succeeded: green; one failed: red)', async () => {
+    const ended = (second: Run['status']) =>
+      storeOf(
+        split,
+        { ...emptyRun(), status: 'SUCCEEDED', endTime: T2 },
+        [],
+        [
+          item(0, 'SUCCEEDED', [step('Convert', 'SUCCEEDED', 'Each[0]')]),
+          item(1, second, [
+            step('Convert', second === 'FAILED' ? 'FAILED' : 'SUCCEEDED', 'Each[1]'),
+          ]),
+        ],
+      );
+    const classLine = (graph: string) =>
+      graph.split('\n').filter((line) => line.startsWith('  class '));
+    assert.deepEqual(classLine(graphOf((await printed(await ended('SUCCEEDED'))).out)), [
+      '  class s_Each,finish,s_Each_z_items_z_Convert succeeded',
+    ]);
+    const failed = graphOf((await printed(await ended('FAILED'))).out);
+    assert.ok(failed.includes('  class s_Each,s_Each_z_items_z_Convert failed'), failed);
+  });
+
   it('without the definition in the store: the view, and exit 1 with a line on stderr', async () => {
     const store = new MemoryRunStore();
     await store.create(emptyRun());
