@@ -14,19 +14,20 @@ export interface ConsoleProcess {
 }
 
 /**
- * Starts the built `dfchain console` on the stack's emulators, as a user would in another shell
- * with the stack's export lines (any free port, cancel and redrive enabled, the browser opened
- * when `open`); resolves with its URL once it listens. Its other lines go to `say`.
+ * Starts the built `dfchain console --port 0 [options]` on the stack's emulators, as a user
+ * would in another shell with the stack's export lines (plus `env`); resolves with its URL once
+ * it listens. Its other lines go to `say`.
  */
 export async function startConsoleProcess(
-  stack: LocalStack,
-  open: boolean,
+  stack: Pick<LocalStack, 'clientEnv'>,
+  options: readonly string[],
   say: (line: string) => void,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ConsoleProcess> {
   const cli = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
-  const args = [cli, 'console', '--port', '0', '--allow-actions', ...(open ? ['--open'] : [])];
+  const args = [cli, 'console', '--port', '0', ...options];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...stack.clientEnv() },
+    env: { ...process.env, ...stack.clientEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

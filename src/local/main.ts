@@ -241,7 +241,7 @@ async function main(argv: string[]): Promise<never> {
   const stopWorkload = workload;
   if (options.console) {
     try {
-      console_ = await startConsoleProcess(stack, true, say);
+      console_ = await startConsoleProcess(stack, ['--allow-actions', '--open'], say);
     } catch (error) {
       console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
       return shutdown.exit(1);
