@@ -50,6 +50,9 @@ export function serveLive(
   let reading = false;
   let again = false;
   let stopped = false;
+  // Two timers: a read put off to keep `gapMs` between reads, and the retry after a problem.
+  // One shared timer would hold a change's read until the retry fired (3 s late).
+  let gap: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
   let lastRead = 0;
 
@@ -66,8 +69,8 @@ export function serveLive(
     const wait = lastRead + timing.gapMs - Date.now();
     if (wait > 0) {
       again = true;
-      retry ??= setTimeout(() => {
-        retry = undefined;
+      gap ??= setTimeout(() => {
+        gap = undefined;
         refresh();
       }, wait);
       return;
@@ -114,6 +117,7 @@ export function serveLive(
     clearInterval(every);
     clearInterval(alive);
     if (retry) clearTimeout(retry);
+    if (gap) clearTimeout(gap);
     unwatch();
   };
 }

@@ -254,3 +254,33 @@ describe('console live: serveLive', () => {
     assert.deepEqual(events(s).slice(1), ['data: {"n":1}\n\n']);
   });
 });
+
+describe('console live: a change while a retry waits', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    clock.restore();
+    sinon.restore();
+  });
+
+  it('is read after gapMs, not held until the retry after the problem fires', async () => {
+    const s = stream();
+    const { state, watch } = fakeWatch();
+    const { holder, read } = reader(problem('not-found', 'no run yet'));
+    const stop = serveLive(s.res, read, watch, LIVE_TIMING);
+    await clock.tickAsync(0);
+    assert.equal(read.callCount, 1);
+    // The run appears at once: the change comes within the gap after the failed read.
+    holder.current = { payload: { n: 1 } };
+    state.onChange();
+    await clock.tickAsync(LIVE_TIMING.gapMs);
+    assert.equal(read.callCount, 2, 'read once the gap passed');
+    assert.ok(
+      events(s).some((e) => e === 'data: {"n":1}\n\n'),
+      events(s).join(''),
+    );
+    stop();
+  });
+});
