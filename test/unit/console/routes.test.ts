@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
@@ -36,6 +37,26 @@ function chainsFolder(): string {
   copyFileSync('test/fixtures/schedule-chains/nightly.json', join(dir, 'nightly.json'));
   copyFileSync('test/fixtures/invalid-chains/daily.json', join(dir, 'broken.json'));
   return dir;
+}
+
+/** The first event of a live view (after its `retry:` line), then the stream is dropped. */
+function firstEvent(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        const events = text.split('\n\n');
+        if (events.length > 2) {
+          resolve(events[1]!);
+          req.destroy();
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 function assertProblem(answer: Answer, status: number, kind: ApiProblem['kind']): ApiProblem {
@@ -254,6 +275,38 @@ describe('console routes', () => {
       const { get } = await started();
       const body = assertProblem(await get('/api/events?view=bogus'), 404, 'not-found');
       assert.equal(body.error, 'no view "bogus": use runs, run or chains');
+    });
+
+    it('view=run: the run payload at once, watching that run', async () => {
+      const { ctx } = await started();
+      const event = await firstEvent(server!.port, '/api/events?view=run&id=r-bad');
+      assert.ok(event.startsWith('data: '), event);
+      assert.equal((JSON.parse(event.slice('data: '.length)) as RunPayload).run.id, 'r-bad');
+      assert.deepEqual(ctx.feed.watches[0]?.topic, { kind: 'run', runId: 'r-bad' });
+    });
+
+    it('view=run of an unknown run: a problem event naming the store', async () => {
+      await started();
+      const event = await firstEvent(server!.port, '/api/events?view=run&id=nope');
+      assert.match(
+        event,
+        /^event: problem\ndata: \{"error":"No run \\"nope\\" in the Firestore emulator/,
+      );
+      assert.match(event, /"kind":"not-found"\}$/);
+    });
+
+    it('view=runs: the runs payload at once, watching the runs of 30 days', async () => {
+      const { ctx } = await started();
+      const event = await firstEvent(server!.port, '/api/events?view=runs&chain=daily');
+      const payload = JSON.parse(event.slice('data: '.length)) as RunsPayload;
+      assert.deepEqual(
+        payload.runs.map((r) => r.id),
+        ['r-bad', 'r-ok'],
+      );
+      assert.deepEqual(ctx.feed.watches[0]?.topic, {
+        kind: 'runs',
+        since: '2026-10-23T12:00:00.000Z',
+      });
     });
 
     it('a bad query: 400, no stream', async () => {
