@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { endpointText, withDeadline } from '../cli/failure.js';
+import { RUN_ID_PATTERN } from '../events/command.js';
 import type { ConsoleConfig } from './api.js';
 import { runAction } from './actions.js';
 import { readAsset } from './assets.js';
@@ -82,6 +83,8 @@ function viewRead(ctx: ConsoleContext, view: string, query: URLSearchParams): Li
   if (view === 'run') {
     const id = query.get('id') ?? '';
     return async () => {
+      // Not a run id (a part's id, `a/b`, ''): no run has it, and Firestore would refuse the path.
+      if (!RUN_ID_PATTERN.test(id)) return noRun(id, ctx);
       const read = await guarded(ctx, () => runPayload(ctx, id));
       return 'problem' in read && read.problem.kind === 'not-found' ? noRun(id, ctx) : read;
     };
