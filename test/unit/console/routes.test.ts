@@ -222,6 +222,19 @@ describe('console routes', () => {
       assertProblem(await get('/api/runs/%E0%A4%A'), 404, 'not-found');
     });
 
+    it('an id that is no run id (a/b, a part): 404 without asking the store (Firestore refuses such paths)', async () => {
+      const read = sinon.spy(store, 'get');
+      const { get } = await started();
+      for (const id of ['a%2Fb', 'UPPER', `${ITEM.id}`, 'x'.repeat(64)]) {
+        const body = assertProblem(await get(`/api/runs/${id}`), 404, 'not-found');
+        assert.ok(
+          body.error.startsWith(`No run "${decodeURIComponent(id)}" in ${STORE}`),
+          body.error,
+        );
+      }
+      sinon.assert.notCalled(read);
+    });
+
     it('an unreachable store: 503 unavailable with the failure line', async () => {
       unreachable(store);
       const { get } = await started();
