@@ -27,17 +27,20 @@ function counts(map: MapItems): HTMLElement {
 
 /**
  * Each Map's items: its counts and every failed or cancelled item with its error, one row each
- * (`item 2 FAILED Dataflow.JobFailed: …`). Choosing a Map's name selects its state.
+ * (`item 2 FAILED Dataflow.JobFailed: …`). Choosing a Map's name selects its state. `title`
+ * heads the section (the details panel names it apart from the one below the graph).
  */
 export function mapSummaries(
   maps: readonly MapItems[],
   select: (nodeId: string) => void,
+  title = 'Map items',
 ): HTMLElement | null {
+  const titleId = `maps-${title.replace(/\W+/g, '-')}`;
   if (maps.length === 0) return null;
   return el(
     'section',
-    { class: 'maps', 'aria-labelledby': 'maps-title' },
-    el('h2', { id: 'maps-title' }, 'Map items'),
+    { class: 'maps', 'aria-labelledby': titleId },
+    el('h2', { id: titleId }, title),
     ...maps.map((map) => {
       const name = el(
         'button',

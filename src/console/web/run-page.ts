@@ -123,7 +123,12 @@ export function runPage(shell: Shell, id: string): () => void {
     markSelected(graph, selected);
     keepingFocus(() => {
       replace(states, statesList(p.states, selected, select));
-      replace(details, stateDetails(p, selected, openRequests));
+      const itsMaps = p.maps.filter((m) => m.nodeId === selected);
+      replace(
+        details,
+        stateDetails(p, selected, openRequests),
+        mapSummaries(itsMaps, select, 'Its items'),
+      );
     });
     details.querySelector('h2')?.setAttribute('tabindex', '-1');
     for (const row of gantt.querySelectorAll<HTMLElement>('tbody tr')) {
@@ -138,6 +143,8 @@ export function runPage(shell: Shell, id: string): () => void {
     payload = next;
     shell.problem(undefined);
     syncClock(next.now);
+    // For tests and for a person debugging the page: which payload it shows.
+    shell.main.dataset.updated = next.now;
     if (first) {
       selected = firstSelection(next);
       replace(
