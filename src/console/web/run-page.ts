@@ -1,15 +1,15 @@
 import type { ApiProblem, RunPayload } from '../api.js';
 import { runActions } from './actions.js';
 import { live } from './api.js';
-import { el, errorText, external, jsonBlock, replace } from './dom.js';
-import { money } from './format.js';
+import { el, errorText, replace } from './dom.js';
 import { drawGraph, makeSelectable, markSelected } from './graph.js';
 import { mapSummaries } from './maps.js';
+import { outcome, summary } from './run-header.js';
 import type { Shell } from './shell.js';
 import { stateDetails } from './state-details.js';
 import { stateLabel, statesList } from './states-list.js';
 import { badge } from './status.js';
-import { durationCell, everySecond, syncClock, timeCell } from './ticker.js';
+import { everySecond, syncClock } from './ticker.js';
 import { timeline } from './timeline.js';
 
 /** Keeps keyboard focus on the same control (by its data-key) when a live update redraws a section. */
@@ -29,57 +29,6 @@ function firstSelection(payload: RunPayload): string | undefined {
     payload.states.find((s) => s.status === 'running') ??
     payload.states.find((s) => s.status === 'failed')
   )?.nodeId;
-}
-
-function summary(payload: RunPayload): HTMLElement {
-  const run = payload.run;
-  const item = (term: string, value: Node | string) =>
-    el('div', {}, el('dt', {}, term), el('dd', {}, value));
-  return el(
-    'dl',
-    { class: 'run-facts' },
-    item('Chain', el('a', { href: `/chains/${encodeURIComponent(run.chain)}` }, run.chain)),
-    item('Status', badge(run.status)),
-    item('Started', timeCell(run.startTime)),
-    item('Ended', timeCell(run.endTime)),
-    item('Duration', durationCell(run.startTime, run.endTime)),
-    item('Redrives', String(run.redriveCount ?? 0)),
-    item('Est. cost', money(run.total?.cost.usd)),
-    item(
-      'Logs',
-      external(
-        payload.links.logs,
-        'Logs Explorer ↗',
-        `Open the run's log entries in Logs Explorer (new tab)`,
-      ),
-    ),
-  );
-}
-
-function outcome(payload: RunPayload, open: Set<string>): HTMLElement {
-  const run = payload.run;
-  const block = (key: string, title: string, value: unknown) => {
-    const d = jsonBlock(title, value, open.has(key));
-    d.addEventListener('toggle', () => (d.open ? open.add(key) : open.delete(key)));
-    return d;
-  };
-  return el(
-    'div',
-    { class: 'outcome' },
-    run.error
-      ? el(
-          'div',
-          { class: 'run-error', role: 'note' },
-          el('h2', {}, 'Error'),
-          el('p', {}, el('strong', {}, run.error.Error), ': ', run.error.Cause),
-        )
-      : null,
-    run.queued
-      ? el('p', { class: 'hint' }, 'Queued: waiting for a slot of its chain’s MaxConcurrentRuns.')
-      : null,
-    block('input', 'Run input', run.input),
-    run.output === undefined ? null : block('output', 'Run output', run.output),
-  );
 }
 
 /** The Run page: header, actions, graph with its states, Map items, details of a state, timeline. */
