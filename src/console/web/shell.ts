@@ -17,7 +17,7 @@ export function buildShell(): Shell {
   const runsLink = el('a', { href: '/' }, 'Runs');
   const chainsLink = el('a', { href: '/chains' }, 'Chains');
   const context = el('p', { class: 'context' });
-  const indicator = el('span', { class: 'live off', role: 'status' }, '');
+  const indicator = el('span', { class: 'live live-off', role: 'status' }, '');
   const header = el(
     'header',
     { class: 'top' },
@@ -52,7 +52,7 @@ export function buildShell(): Shell {
       banner.hidden = false;
     },
     live(state) {
-      indicator.className = `live ${state}`;
+      indicator.className = `live live-${state}`;
       indicator.textContent =
         state === 'live' ? 'live' : state === 'reconnecting' ? 'reconnecting…' : '';
     },
