@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Run } from '../engine/run.js';
 import type { Answered } from './problems.js';
 
 /** How often a live view reads, besides when the store says it changed. */
@@ -13,19 +14,25 @@ export interface LiveTiming {
   readonly keepAliveMs: number;
 }
 
-/** The default timing: a read at most every 250 ms, at least every 10 s, retried after 3 s. */
+/** The default timing: a read at most every 500 ms, at least every 10 s, retried after 3 s. */
 export const LIVE_TIMING: LiveTiming = {
   refreshMs: 10_000,
   retryMs: 3_000,
-  gapMs: 250,
+  gapMs: 500,
   keepAliveMs: 15_000,
 };
 
-/** What a live view reads: its payload, or the problem to show instead. */
-export type LiveRead = () => Promise<{ readonly payload: unknown } | Answered>;
+/**
+ * What a live view reads: its payload, or the problem to show instead; from `docs`, the feed's
+ * latest documents, when it has them (else from the store).
+ */
+export type LiveRead = (docs?: readonly Run[]) => Promise<{ readonly payload: unknown } | Answered>;
 
 /** Starts watching the store for the view; returns the function that stops. */
-export type LiveWatch = (onChange: () => void, onError: (error: unknown) => void) => () => void;
+export type LiveWatch = (
+  onChange: (docs?: readonly Run[]) => void,
+  onError: (error: unknown) => void,
+) => () => void;
 
 /**
  * Serves one view as server-sent events on `res`: the payload at once, then again each time
@@ -55,6 +62,7 @@ export function serveLive(
   let gap: NodeJS.Timeout | undefined;
   let retry: NodeJS.Timeout | undefined;
   let lastRead = 0;
+  let docs: readonly Run[] | undefined;
 
   const send = (event: string | undefined, text: string) => {
     if (stopped) return;
@@ -78,7 +86,7 @@ export function serveLive(
     reading = true;
     again = false;
     lastRead = Date.now();
-    void read()
+    void read(docs)
       .then((answer) => {
         if ('problem' in answer) {
           last = undefined;
@@ -109,8 +117,16 @@ export function serveLive(
   };
   const every = setInterval(refresh, timing.refreshMs);
   const alive = setInterval(() => !stopped && res.write(': keep-alive\n\n'), timing.keepAliveMs);
-  // A feed that fails for good leaves the view to its timer: the next reads still show changes.
-  const unwatch = watch(refresh, () => undefined);
+  const unwatch = watch(
+    (latest) => {
+      docs = latest;
+      refresh();
+    },
+    // A feed that fails for good leaves the view to its timer and the store's reads.
+    () => {
+      docs = undefined;
+    },
+  );
   refresh();
   return () => {
     stopped = true;

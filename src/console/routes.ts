@@ -6,7 +6,8 @@ import { runAction } from './actions.js';
 import { readAsset } from './assets.js';
 import { chainsPayload } from './chains-data.js';
 import type { ConsoleContext } from './context.js';
-import { serveLive, type LiveRead, type LiveTiming } from './live.js';
+import type { FeedTopic } from './feed.js';
+import { serveLive, type LiveRead, type LiveTiming, type LiveWatch } from './live.js';
 import { noRun, problem, storeProblem, type Answered } from './problems.js';
 import { runPayload } from './run-data.js';
 import { pageRunsQuery, runsPayload } from './runs-data.js';
@@ -65,8 +66,14 @@ async function guarded(
   }
 }
 
-/** The read behind a view of the API (`runs`, `run`, `chains`), or the problem with its query. */
-function viewRead(ctx: ConsoleContext, view: string, query: URLSearchParams): LiveRead | Answered {
+/** A view of the API: how it reads, and what of the store it watches (none: its timer only). */
+interface View {
+  readonly read: LiveRead;
+  readonly topic?: FeedTopic;
+}
+
+/** The view `view` of the API with its query (`runs`, `run`, `chains`), or the problem with them. */
+function viewOf(ctx: ConsoleContext, view: string, query: URLSearchParams): View | Answered {
   if (view === 'runs') {
     const checked = pageRunsQuery(
       {
@@ -78,18 +85,25 @@ function viewRead(ctx: ConsoleContext, view: string, query: URLSearchParams): Li
       ctx.now(),
     );
     if (typeof checked === 'string') return problem('bad-request', checked);
-    return () => guarded(ctx, () => runsPayload(ctx, checked));
+    return {
+      read: (docs) => guarded(ctx, () => runsPayload(ctx, checked, docs)),
+      topic: { kind: 'runs', since: checked.since },
+    };
   }
   if (view === 'run') {
     const id = query.get('id') ?? '';
-    return async () => {
-      // Not a run id (a part's id, `a/b`, ''): no run has it, and Firestore would refuse the path.
-      if (!RUN_ID_PATTERN.test(id)) return noRun(id, ctx);
-      const read = await guarded(ctx, () => runPayload(ctx, id));
-      return 'problem' in read && read.problem.kind === 'not-found' ? noRun(id, ctx) : read;
+    // Not a run id (a part's id, `a/b`, ''): no run has it, and Firestore would refuse the path.
+    if (!RUN_ID_PATTERN.test(id)) return { read: () => Promise.resolve(noRun(id, ctx)) };
+    return {
+      read: async (docs) => {
+        const read = await guarded(ctx, () => runPayload(ctx, id, docs));
+        return 'problem' in read && read.problem.kind === 'not-found' ? noRun(id, ctx) : read;
+      },
+      topic: { kind: 'run', runId: id },
     };
   }
-  if (view === 'chains') return () => guarded(ctx, () => chainsPayload(ctx));
+  // The chains' last runs change rarely: read again on the view's timer, no listener.
+  if (view === 'chains') return { read: () => guarded(ctx, () => chainsPayload(ctx)) };
   return problem('not-found', `no view "${view}": use runs, run or chains`);
 }
 
@@ -100,14 +114,6 @@ function config(ctx: ConsoleContext): ConsoleConfig {
     store: endpointText(ctx.storeEndpoint),
     version: ctx.version,
   };
-}
-
-/** The live view's feed topic: the runs of its window, or one run. */
-function watchOf(ctx: ConsoleContext, view: string, query: URLSearchParams) {
-  const id = query.get('id');
-  if (view === 'run' && id) return ctx.feed.watch.bind(ctx.feed, { kind: 'run', runId: id });
-  const since = new Date(ctx.now().getTime() - 30 * 86_400_000).toISOString();
-  return ctx.feed.watch.bind(ctx.feed, { kind: 'runs', since });
 }
 
 /** Answers one API request (`/api/...`). */
@@ -135,9 +141,13 @@ async function api(
   if (path === '/api/config') return json(res, 200, config(ctx));
   if (path === '/api/events') {
     const view = url.searchParams.get('view') ?? '';
-    const read = viewRead(ctx, view, url.searchParams);
-    if (typeof read !== 'function') return answer(res, read);
-    const stop = serveLive(res, read, watchOf(ctx, view, url.searchParams), routes.live);
+    const found = viewOf(ctx, view, url.searchParams);
+    if ('problem' in found) return answer(res, found);
+    const { topic } = found;
+    const watch: LiveWatch = topic
+      ? (onChange, onError) => ctx.feed.watch(topic, onChange, onError)
+      : () => () => undefined;
+    const stop = serveLive(res, found.read, watch, routes.live);
     req.on('close', stop);
     return;
   }
@@ -150,8 +160,8 @@ async function api(
         ? ['chains', url.searchParams]
         : ['', url.searchParams];
   if (view === '') return json(res, 404, { error: `no API ${path}`, kind: 'not-found' });
-  const read = viewRead(ctx, view, query);
-  answer(res, typeof read === 'function' ? await read() : read);
+  const found = viewOf(ctx, view, query);
+  answer(res, 'problem' in found ? found : await found.read());
 }
 
 /** Answers one request: the API, the page's files under /assets/, and the page for any other path. */

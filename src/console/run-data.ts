@@ -53,21 +53,51 @@ function cancelProblem(run: Run): string | undefined {
     : `run ${run.id} is ${run.status}: only a RUNNING run can be cancelled`;
 }
 
+/** Definitions by hash, per store: a stored definition never changes. */
+const definitions = new WeakMap<object, Map<string, ChainDefinition | undefined>>();
+
+async function definitionOf(
+  ctx: ConsoleContext,
+  hash: string,
+): Promise<ChainDefinition | undefined> {
+  const known = definitions.get(ctx.store) ?? new Map<string, ChainDefinition | undefined>();
+  definitions.set(ctx.store, known);
+  if (known.get(hash) === undefined) known.set(hash, await ctx.store.getDefinition(hash));
+  return known.get(hash);
+}
+
+/**
+ * The run and its parts from the feed's documents (the run's own document and those whose root
+ * it is), then its history from the store, in runView's order; or all three from the store.
+ */
+async function runDocs(
+  ctx: ConsoleContext,
+  runId: string,
+  docs: readonly Run[] | undefined,
+): Promise<{ run: Run; parts: Run[]; history: Step[] } | undefined> {
+  if (!docs) return readRunDocs(ctx.store, runId);
+  const run = docs.find((doc) => doc.id === runId);
+  if (!run) return undefined;
+  const parts = docs.filter((doc) => doc.part?.root === runId);
+  return { run, parts, history: await ctx.store.history(runId) };
+}
+
 /**
  * The Run page: the run as `dfchain status --json` shows it, each step with its node and
  * request, the run's own definition coloured by what the run did, its states and Map items,
  * the Logs Explorer link and which actions may be taken. Undefined when no run has that id
- * (a Map item's or branch's document is no run).
+ * (a Map item's or branch's document is no run). `docs`: the feed's documents of the run.
  */
 export async function runPayload(
   ctx: ConsoleContext,
   runId: string,
+  docs?: readonly Run[],
 ): Promise<RunPayload | undefined> {
-  const docs = await readRunDocs(ctx.store, runId);
-  if (!docs || docs.run.part !== undefined) return undefined;
-  const { run, parts, history } = docs;
+  const found = await runDocs(ctx, runId, docs);
+  if (!found || found.run.part !== undefined) return undefined;
+  const { run, parts, history } = found;
   const { places } = await readAdmission(ctx.store, run, parts);
-  const definition = await ctx.store.getDefinition(run.definitionHash);
+  const definition = await definitionOf(ctx, run.definitionHash);
   const view = runView(run, history, parts, places, ctx.prices);
   const byName = stepsByName(run, parts, history);
   const redrive = redriveProblem(run);

@@ -28,15 +28,37 @@ export function pageRunsQuery(args: RunsArgs, now: Date): RunsQuery | string {
   return typeof query === 'string' ? query.replace(/^dfchain runs: --/, '') : query;
 }
 
-/** The Runs page: the runs `query` selects, newest first, one range read of the store. */
-export async function runsPayload(ctx: ConsoleContext, query: RunsQuery): Promise<RunsPayload> {
-  const runs = await ctx.store.listRuns({
-    since: query.since,
-    limit: query.limit,
-    match: (run) =>
-      (query.chain === undefined || run.chain === query.chain) &&
-      (query.status === undefined || listedStatus(run) === query.status),
-  });
+/** True for a run (not a part) the query selects. */
+function selected(query: RunsQuery): (run: Run) => boolean {
+  return (run) =>
+    (query.chain === undefined || run.chain === query.chain) &&
+    (query.status === undefined || listedStatus(run) === query.status);
+}
+
+/**
+ * The runs `query` selects among `docs` (the feed's documents of the window: runs and parts),
+ * ordered as the store's listRuns orders them: newest first, ties by id descending.
+ */
+export function runsOfDocs(docs: readonly Run[], query: RunsQuery): Run[] {
+  const match = selected(query);
+  return docs
+    .filter((run) => run.part === undefined && run.startTime >= query.since && match(run))
+    .sort((a, b) => b.startTime.localeCompare(a.startTime) || b.id.localeCompare(a.id))
+    .slice(0, query.limit);
+}
+
+/**
+ * The Runs page: the runs `query` selects, newest first, from the feed's documents when given,
+ * else by one range read of the store.
+ */
+export async function runsPayload(
+  ctx: ConsoleContext,
+  query: RunsQuery,
+  docs?: readonly Run[],
+): Promise<RunsPayload> {
+  const runs = docs
+    ? runsOfDocs(docs, query)
+    : await ctx.store.listRuns({ since: query.since, limit: query.limit, match: selected(query) });
   return {
     runs: runs.map((run) => runRow(run, ctx)),
     query,

@@ -99,7 +99,8 @@ function entryOf(pool: string, snapshot: DocumentSnapshot): QueueEntry {
   };
 }
 
-function fromSnapshot(snapshot: DocumentSnapshot): Run {
+/** The run a document of the runs collection holds. */
+export function fromSnapshot(snapshot: Pick<DocumentSnapshot, 'get'>): Run {
   return JSON.parse(String(snapshot.get('run'))) as Run;
 }
 

@@ -3,6 +3,8 @@ import type { ServerResponse } from 'node:http';
 import sinon from 'sinon';
 import { LIVE_TIMING, serveLive, type LiveRead } from '../../../src/console/live.js';
 import { problem, type Answered } from '../../../src/console/problems.js';
+import type { Run } from '../../../src/engine/run.js';
+import { emptyRun } from '../../fixtures/runs.js';
 import { NOW } from './kit.js';
 
 /** What the page got: the stream's chunks in order. */
@@ -281,6 +283,38 @@ describe('console live: a change while a retry waits', () => {
       events(s).some((e) => e === 'data: {"n":1}\n\n'),
       events(s).join(''),
     );
+    stop();
+  });
+});
+
+describe('console live: the feed’s documents', () => {
+  let clock: sinon.SinonFakeTimers;
+  beforeEach(() => {
+    clock = sinon.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    clock.restore();
+    sinon.restore();
+  });
+
+  it('each read gets the documents of the feed’s latest call; after a feed error, none (the store is read)', async () => {
+    const s = stream();
+    const calls: { onChange: (docs?: readonly Run[]) => void; onError: (e: unknown) => void }[] =
+      [];
+    const read = sinon.spy((() => Promise.resolve({ payload: 1 })) as LiveRead);
+    const stop = serveLive(s.res, read, (onChange, onError) => {
+      calls.push({ onChange, onError });
+      return () => undefined;
+    });
+    await clock.tickAsync(0);
+    assert.equal(read.firstCall.args[0], undefined, 'the first read, before the feed called');
+    const docs = [emptyRun('x')];
+    calls[0]!.onChange(docs);
+    await clock.tickAsync(LIVE_TIMING.gapMs);
+    assert.equal(read.lastCall.args[0], docs);
+    calls[0]!.onError(new Error('listener gone'));
+    await clock.tickAsync(LIVE_TIMING.refreshMs);
+    assert.equal(read.lastCall.args[0], undefined);
     stop();
   });
 });

@@ -308,7 +308,7 @@ describe('console routes', () => {
       assert.match(event, /"kind":"not-found"\}$/);
     });
 
-    it('view=runs: the runs payload at once, watching the runs of 30 days', async () => {
+    it("view=runs: the runs payload at once, watching the documents of the page's window (24 h by default)", async () => {
       const { ctx } = await started();
       const event = await firstEvent(server!.port, '/api/events?view=runs&chain=daily');
       const payload = JSON.parse(event.slice('data: '.length)) as RunsPayload;
@@ -318,7 +318,7 @@ describe('console routes', () => {
       );
       assert.deepEqual(ctx.feed.watches[0]?.topic, {
         kind: 'runs',
-        since: '2026-10-23T12:00:00.000Z',
+        since: '2026-11-21T12:00:00.000Z',
       });
     });
 

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
 import type { RunPayload } from '../../../src/console/api.js';
 import { runPayload } from '../../../src/console/run-data.js';
 import type { Run } from '../../../src/engine/run.js';
@@ -149,5 +150,29 @@ describe('console run-data: the Run page of an engine run (Parallel of a Task an
     const parts: Run[] = await kit.store.parts('r1');
     assert.ok(parts.length > 0);
     for (const part of parts) assert.equal(await runPayload(ctx, part.id), undefined, part.id);
+  });
+});
+
+describe('console run-data: from the feed’s documents', () => {
+  it('builds the same page from the run’s documents as from the store, reading only the history', async () => {
+    const kit = mixKit();
+    await startMix(kit);
+    const ctx = consoleContext({ store: kit.store });
+    const fromStore = await runPayload(ctx, 'r1');
+    const docs = [(await kit.store.get('r1'))!, ...(await kit.store.parts('r1'))];
+    const parts = sinon.spy(kit.store, 'parts');
+    const get = sinon.spy(kit.store, 'get');
+    const fromDocs = await runPayload(ctx, 'r1', docs);
+    assert.deepEqual({ ...fromDocs, now: '' }, { ...fromStore, now: '' });
+    sinon.assert.notCalled(parts);
+    sinon.assert.notCalled(get);
+    sinon.restore();
+  });
+
+  it('no document with that id among them: no run (the page says so until it starts)', async () => {
+    const kit = mixKit();
+    await startMix(kit);
+    const docs = await kit.store.parts('r1');
+    assert.equal(await runPayload(consoleContext({ store: kit.store }), 'r1', docs), undefined);
   });
 });

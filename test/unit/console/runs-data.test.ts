@@ -1,8 +1,9 @@
 import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pageRunsQuery, runRow, runsPayload } from '../../../src/console/runs-data.js';
+import { pageRunsQuery, runRow, runsOfDocs, runsPayload } from '../../../src/console/runs-data.js';
 import type { PriceTable, UnitPrices } from '../../../src/cost/prices.js';
 import { NO_USAGE } from '../../../src/cost/usage.js';
 import type { RunsQuery } from '../../../src/cli/runs.js';
@@ -151,5 +152,43 @@ describe('console runs-data', () => {
       assert.deepEqual(payload.chains, []);
       assert.equal(payload.runs.length, 4);
     });
+  });
+});
+
+describe('console runs-data: from the feed’s documents', () => {
+  it('selects as the store’s listRuns does: no parts, the window, the filters, newest first, the limit', async () => {
+    const store = await stockedStore();
+    const docs = [...Object.values(RUNS), ...(await store.parts('r-bad'))];
+    for (const args of [
+      {},
+      { chain: 'daily' },
+      { status: 'FAILED' },
+      { status: 'QUEUED' },
+      { limit: '2' },
+    ]) {
+      const q = query(args);
+      const listed = await store.listRuns({
+        since: q.since,
+        limit: q.limit,
+        match: (run) =>
+          (q.chain === undefined || run.chain === q.chain) &&
+          (q.status === undefined || runRow(run, { prices: PRICES }).status === q.status),
+      });
+      assert.deepEqual(
+        runsOfDocs(docs, q).map((r) => r.id),
+        listed.map((r) => r.id),
+        JSON.stringify(args),
+      );
+    }
+  });
+
+  it('the payload from documents reads nothing from the store', async () => {
+    const store = await stockedStore();
+    const docs = Object.values(RUNS);
+    const list = sinon.spy(store, 'listRuns');
+    const payload = await runsPayload(consoleContext({ store }), query(), docs);
+    sinon.assert.notCalled(list);
+    assert.ok(payload.runs.length > 0);
+    sinon.restore();
   });
 });
