@@ -4,18 +4,43 @@ import { chainFileNames, findChain } from '../cli/render-chain.js';
 import { scheduleView } from '../cli/status-extras.js';
 import type { ChainEntry, ChainsPayload } from './api.js';
 import type { ConsoleContext } from './context.js';
-import { runRow } from './runs-data.js';
+import type { Run } from '../engine/run.js';
+import { runRow, runsOfDocs } from './runs-data.js';
 
-/** Runs shown per chain, and how far back they are looked for. */
+/** Runs shown per chain; how far back they are looked for, and among how many runs at most. */
 const LAST_RUNS = 5;
-const LAST_RUNS_DAYS = 30;
+export const LAST_RUNS_DAYS = 7;
+const LAST_RUNS_READ = 500;
+
+/** The start of the window the Chains page takes its last runs from. */
+export function lastRunsSince(now: Date): string {
+  return new Date(now.getTime() - LAST_RUNS_DAYS * 86_400_000).toISOString();
+}
+
+/**
+ * The newest runs of the window, newest first: from the feed's documents of the window when
+ * given, else one range read of the store (at most LAST_RUNS_READ runs: one query for every
+ * chain, where a query per chain would page through the whole window for a chain that rarely runs).
+ */
+async function recentRuns(
+  ctx: ConsoleContext,
+  since: string,
+  docs: readonly Run[] | undefined,
+): Promise<Run[]> {
+  if (docs) return runsOfDocs(docs, { since, limit: docs.length });
+  return ctx.store.listRuns({ since, limit: LAST_RUNS_READ });
+}
 
 /**
  * The Chains page: every chain file of the chains folder (validated one by one, as `dfchain
  * graph` reads them) with its picture, its schedule's next fire times and its newest runs of
- * the last 30 days; a file that does not validate gives its problem lines instead.
+ * the last 7 days; a file that does not validate gives its problem lines instead. `docs`: the
+ * feed's documents of those 7 days.
  */
-export async function chainsPayload(ctx: ConsoleContext): Promise<ChainsPayload> {
+export async function chainsPayload(
+  ctx: ConsoleContext,
+  docs?: readonly Run[],
+): Promise<ChainsPayload> {
   const now = ctx.now();
   const names = chainFileNames(ctx.chainsDir);
   if (names === undefined) {
@@ -28,7 +53,7 @@ export async function chainsPayload(ctx: ConsoleContext): Promise<ChainsPayload>
       now: now.toISOString(),
     };
   }
-  const since = new Date(now.getTime() - LAST_RUNS_DAYS * 86_400_000).toISOString();
+  const since = lastRunsSince(now);
   const problems: string[] = [];
   const found: Omit<ChainEntry, 'lastRuns'>[] = [];
   for (const name of names) {
@@ -46,15 +71,13 @@ export async function chainsPayload(ctx: ConsoleContext): Promise<ChainsPayload>
       ...(schedule !== undefined ? { schedule } : {}),
     });
   }
-  const chains = await Promise.all(
-    found.map(async (entry) => {
-      const runs = await ctx.store.listRuns({
-        since,
-        limit: LAST_RUNS,
-        match: (run) => run.chain === entry.name,
-      });
-      return { ...entry, lastRuns: runs.map((run) => runRow(run, ctx)) };
-    }),
-  );
+  const recent = found.length > 0 ? await recentRuns(ctx, since, docs) : [];
+  const chains = found.map((entry) => ({
+    ...entry,
+    lastRuns: recent
+      .filter((run) => run.chain === entry.name)
+      .slice(0, LAST_RUNS)
+      .map((run) => runRow(run, ctx)),
+  }));
   return { chains, dir: ctx.chainsDir, problems, now: now.toISOString() };
 }

@@ -117,16 +117,21 @@ export function serveLive(
   };
   const every = setInterval(refresh, timing.refreshMs);
   const alive = setInterval(() => !stopped && res.write(': keep-alive\n\n'), timing.keepAliveMs);
-  const unwatch = watch(
-    (latest) => {
-      docs = latest;
-      refresh();
-    },
-    // A feed that fails for good leaves the view to its timer and the store's reads.
-    () => {
-      docs = undefined;
-    },
-  );
+  let unwatch: () => void = () => undefined;
+  try {
+    unwatch = watch(
+      (latest) => {
+        docs = latest;
+        refresh();
+      },
+      // A feed that fails for good leaves the view to its timer and the store's reads.
+      () => {
+        docs = undefined;
+      },
+    );
+  } catch {
+    // A feed that cannot start is one that failed: the timer and the store's reads serve.
+  }
   refresh();
   return () => {
     stopped = true;

@@ -4,7 +4,7 @@ import { RUN_ID_PATTERN } from '../events/command.js';
 import type { ConsoleConfig } from './api.js';
 import { runAction } from './actions.js';
 import { readAsset } from './assets.js';
-import { chainsPayload } from './chains-data.js';
+import { chainsPayload, lastRunsSince } from './chains-data.js';
 import type { ConsoleContext } from './context.js';
 import type { FeedTopic } from './feed.js';
 import { serveLive, type LiveRead, type LiveTiming, type LiveWatch } from './live.js';
@@ -102,8 +102,12 @@ function viewOf(ctx: ConsoleContext, view: string, query: URLSearchParams): View
       topic: { kind: 'run', runId: id },
     };
   }
-  // The chains' last runs change rarely: read again on the view's timer, no listener.
-  if (view === 'chains') return { read: () => guarded(ctx, () => chainsPayload(ctx)) };
+  if (view === 'chains') {
+    return {
+      read: (docs) => guarded(ctx, () => chainsPayload(ctx, docs)),
+      topic: { kind: 'runs', since: lastRunsSince(ctx.now()) },
+    };
+  }
   return problem('not-found', `no view "${view}": use runs, run or chains`);
 }
 

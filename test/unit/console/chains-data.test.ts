@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import sinon from 'sinon';
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ describe('console chains-data: chainsPayload', () => {
     });
   });
 
-  it('each chain in name order; no schedule when it has none; its newest 5 runs of 30 days', async () => {
+  it('each chain in name order; no schedule when it has none; its newest 5 runs of 7 days, from the store or from the feed’s documents', async () => {
     const dir = folder({
       'nightly.json': 'test/fixtures/schedule-chains/nightly.json',
       'fanout.json': 'test/fixtures/e2e-chains/fanout.json',
@@ -36,14 +37,14 @@ describe('console chains-data: chainsPayload', () => {
         ...RUNS.ok,
         id: `f-${i}`,
         chain: 'fanout',
-        startTime: `2026-11-1${i}T10:00:00.000Z`,
+        startTime: `2026-11-${16 + i}T10:00:00.000Z`,
       });
     }
     await store.create({
       ...RUNS.ok,
       id: 'f-old',
       chain: 'fanout',
-      startTime: '2026-10-01T10:00:00.000Z',
+      startTime: '2026-11-15T10:00:00.000Z',
     });
     await store.create({ ...RUNS.ok, id: 'other', chain: 'daily' });
     const payload = await chainsPayload(consoleContext({ store, chainsDir: dir }));
@@ -63,5 +64,11 @@ describe('console chains-data: chainsPayload', () => {
     assert.deepEqual(nightly!.lastRuns, []);
     assert.equal(nightly!.schedule?.next.length, 3);
     assert.deepEqual(payload.problems, []);
+    const docs = await store.listRuns({ since: '2026-01-01T00:00:00.000Z', limit: 100 });
+    const list = sinon.spy(store, 'listRuns');
+    const fromDocs = await chainsPayload(consoleContext({ store, chainsDir: dir }), docs);
+    sinon.assert.notCalled(list);
+    assert.deepEqual({ ...fromDocs, now: '' }, { ...payload, now: '' });
+    sinon.restore();
   });
 });
