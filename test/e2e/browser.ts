@@ -35,12 +35,17 @@ export async function launchChromium(): Promise<Browser> {
 const DOC_IMAGES = fileURLToPath(new URL('../../docs/images/', import.meta.url));
 
 /**
- * Screenshots `page` to `dir/name.png`; with DFCHAIN_SCREENSHOTS=docs also to docs/images/
+ * Screenshots `page` (the whole page with `fullPage`, else the laptop-sized view) to `dir/name.png`; with DFCHAIN_SCREENSHOTS=docs also to docs/images/
  * (the README shows those: regenerate them with that variable set).
  */
-export async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+export async function screenshot(
+  page: Page,
+  dir: string,
+  name: string,
+  fullPage = false,
+): Promise<string> {
   const file = join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
+  await page.screenshot({ path: file, fullPage });
   if (process.env['DFCHAIN_SCREENSHOTS'] === 'docs') {
     mkdirSync(DOC_IMAGES, { recursive: true });
     copyFileSync(file, join(DOC_IMAGES, `${name}.png`));

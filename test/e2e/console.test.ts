@@ -104,7 +104,7 @@ describe('e2e: the run console in headless Chromium', function () {
       () => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce,
     );
     assert.equal(same, true, 'the page was never reloaded');
-    await screenshot(page, shots, 'console-runs');
+    await screenshot(page, shots, 'console-runs-live');
     await page.close();
   });
 
@@ -127,7 +127,7 @@ describe('e2e: the run console in headless Chromium', function () {
     await untilText(page.locator('body'), /SUCCEEDED/);
     const bars = await page.locator('text=/Each\\[\\d\\].*Load|Load/').count();
     assert.ok(bars >= 2, `the timeline shows each item's job (${bars})`);
-    await screenshot(page, shots, 'console-run');
+    await screenshot(page, shots, 'console-run', true);
     await page.close();
   });
 
@@ -163,7 +163,7 @@ describe('e2e: the run console in headless Chromium', function () {
 
     const acting = await open(withActions, `/runs/${run}`);
     await untilText(acting.locator('body'), /item \d+ FAILED/);
-    await screenshot(acting, shots, 'console-run-failed');
+    await screenshot(acting, shots, 'console-run-failed', true);
     healed = true;
     acting.once('dialog', (dialog) => void dialog.accept());
     await acting.getByRole('button', { name: /redrive/i }).click();
@@ -177,12 +177,22 @@ describe('e2e: the run console in headless Chromium', function () {
     await acting.close();
   });
 
-  it('the chains page shows each chain with its graph', async () => {
+  it('the chains page shows each chain with its graph; the runs page lists every run', async () => {
     const page = await open(readOnly, '/chains');
     await untilText(page.locator('body'), /redrive/);
     await page.locator('svg g.node').first().waitFor({ timeout: 30_000 });
-    await screenshot(page, shots, 'console-chains');
     await page.close();
+    // One chain's card, with the runs of the tests before among its last runs.
+    const one = await open(readOnly, '/chains/redrive');
+    await untilText(one.locator('body'), /con-redrive/);
+    await one.locator('svg g.node').first().waitFor({ timeout: 30_000 });
+    await screenshot(one, shots, 'console-chains');
+    await one.close();
+    // Every run of the tests before, for the README's picture of the Runs page.
+    const runs = await open(readOnly, '/');
+    await untilText(runs.locator('body'), /con-redrive/);
+    await screenshot(runs, shots, 'console-runs');
+    await runs.close();
   });
 
   it('an unknown run id and an unreachable store show a clear message, never a blank page or a trace', async () => {

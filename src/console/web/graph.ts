@@ -52,7 +52,11 @@ export async function drawGraph(container: Element, text: string): Promise<boole
     // Scaled to fit its box, but never below 3/4 of its size (labels stay readable): wider scrolls.
     const drawing = container.querySelector('svg');
     const width = drawing?.viewBox.baseVal.width ?? 0;
-    if (drawing && width > 0) drawing.style.minWidth = `${Math.round(width * 0.75)}px`;
+    // ...and never above its own size: a three-state chain is not blown up to the screen's width.
+    if (drawing && width > 0) {
+      drawing.style.minWidth = `${Math.round(width * 0.75)}px`;
+      drawing.style.maxWidth = `${Math.round(width)}px`;
+    }
     return true;
   } catch (error) {
     if (wanted.get(container) === text) wanted.delete(container);
