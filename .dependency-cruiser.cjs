@@ -59,6 +59,14 @@ module.exports = {
       to: { path: '^test/' },
     },
     {
+      name: 'console-page-self-contained',
+      severity: 'error',
+      comment:
+        "The console's page is served as tsc compiles it (dist/web keeps only src/console/web): it may import values only from its own folder, types from anywhere.",
+      from: { path: '^src/console/web/' },
+      to: { pathNot: '^src/console/web/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that resolves to no file.',
