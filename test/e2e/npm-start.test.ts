@@ -33,10 +33,10 @@ class NpmStart {
   readonly exited: Promise<Exit>;
   private readonly waiters = new Set<() => void>();
 
-  constructor(args: readonly string[]) {
+  constructor(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
     this.child = spawn(process.execPath, [MAIN, ...args], {
       cwd: ROOT,
-      env: cleanEnv(),
+      env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => {
@@ -356,5 +356,34 @@ describe('npm start (node dist/local/main.js): the local loop stays up, and leav
     const exit = await run.exit(30_000);
     assert.deepEqual(exit, { code: 130, signal: null }, run.output);
     assert.deepEqual(await leftOver(started.pids, started.groups), []);
+  });
+
+  it('--console: the run console listens before the run starts, its API shows the run SUCCEEDED, and SIGTERM stops it with the rest', async () => {
+    // xdg-open runs $BROWSER when no desktop answers: `true` stands in for the browser it opens.
+    run = new NpmStart(['--console', '--input', '{"date":"2026-11-21"}'], { BROWSER: 'true' });
+    const [, url, page] = await run.waitFor(
+      /the run console is on (\S+); this run's page: (\S+)/,
+      90_000,
+    );
+    assert.match(url!, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const runId = page!.split('/runs/')[1];
+    await run.waitFor(/run example-\S+: SUCCEEDED/, 90_000);
+    const publishing = run.output.indexOf('publishing start');
+    assert.ok(publishing > run.output.indexOf("this run's page"), 'the console was up first');
+    const res = await fetch(new URL(`/api/runs/${runId}`, url));
+    const answer = (await res.json()) as {
+      run: { status: string; steps: unknown[] };
+      actions: { allowed: boolean };
+    };
+    assert.equal(answer.run.status, 'SUCCEEDED');
+    assert.equal(answer.run.steps.length, 3);
+    assert.equal(answer.actions.allowed, true);
+    const started = await startedBy(run.child.pid!);
+    for (const group of run.printedGroups()) started.groups.add(group);
+    run.child.kill('SIGTERM');
+    const exit = await run.exit(30_000);
+    assert.deepEqual(exit, { code: 143, signal: null }, run.output);
+    assert.deepEqual(await leftOver(started.pids, started.groups), []);
+    await assert.rejects(fetch(url!), 'nothing listens on the console port any more');
   });
 });
