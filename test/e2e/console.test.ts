@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,19 @@ import type { LocalStack } from '../../src/local/stack.js';
 import type { LaunchRequestBody } from '../../src/local/simulator/types.js';
 import { launchChromium, screenshot } from './browser.js';
 import { behaviours, startE2eStack } from './harness.js';
+
+/** axe-core's browser build, injected into a page for the accessibility checks. */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The part of axe-core's API the test calls (its own types describe the Node build). */
+interface AxeApi {
+  run(
+    context: unknown,
+    options: unknown,
+  ): Promise<{
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  }>;
+}
 
 const fileOf = (request: LaunchRequestBody) =>
   (request.launchParameter?.['parameters'] as Record<string, string> | undefined)?.['file'];
@@ -209,6 +223,65 @@ describe('e2e: the run console in headless Chromium', function () {
     await untilText(unreachable.locator('body'), /cannot reach the Firestore emulator/, 60_000);
     assert.doesNotMatch(await bodyText(unreachable), /\n\s+at |TypeError/);
     await unreachable.close();
+  });
+
+  it("every page passes axe-core's WCAG 2.1 A and AA rules, and a graph node is selected by keyboard", async () => {
+    // A run of its own, failed at a Map item: the Run page with an error, problems and actions.
+    const run = 'con-a11y';
+    behaviours.set(run, (_name, request) =>
+      fileOf(request) === 'b' ? { outcome: 'FAILED', runMs: 100 } : { runMs: 200 },
+    );
+    await stack.publish({
+      dfchain: 'start',
+      chain: 'redrive',
+      runId: run,
+      input: { files: ['a', 'b', 'c'] },
+    });
+    assert.equal(await stack.waitForRunEnd(run), 'run.failed');
+    // CSP lets the page run only its own scripts: the checker is let in for this test alone.
+    const context = await browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 1366, height: 768 },
+    });
+    const pages: [string, RegExp][] = [
+      ['/', /con-a11y/],
+      ['/runs/con-a11y', /Timeline/],
+      ['/chains/redrive', /Last runs/],
+      ['/runs/no-such-run', /No run "no-such-run"/],
+      ['/no/such/page', /No such page/],
+    ];
+    for (const [path, ready] of pages) {
+      const page = await context.newPage();
+      await page.goto(new URL(path, readOnly.url).href);
+      await untilText(page.locator('body'), ready);
+      if (path === '/runs/con-a11y' || path.startsWith('/chains/')) {
+        await page.locator('svg g.node').first().waitFor({ timeout: 30_000 });
+      }
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => {
+        const axe = (globalThis as unknown as { axe: AxeApi }).axe;
+        const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        });
+        return result.violations.map(
+          (v) =>
+            `${v.id} (${v.impact}): ${v.help}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        );
+      });
+      assert.deepEqual(violations, [], `${path}:\n${violations.join('\n')}`);
+      await page.close();
+    }
+    const page = await context.newPage();
+    await page.goto(new URL('/runs/con-a11y', withActions.url).href);
+    const report = page.locator('g.node[id*="-s_Report-"]');
+    await report.waitFor({ timeout: 30_000 });
+    await report.focus();
+    await page.keyboard.press('Enter');
+    await untilText(
+      page.locator('#details h2, [data-details] h2, section h2').filter({ hasText: 'Report' }),
+      /Report/,
+    );
+    await context.close();
   });
 
   it('listens on 127.0.0.1 only', async () => {

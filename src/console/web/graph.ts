@@ -89,13 +89,16 @@ export function graphNodes(container: Element): Map<string, SVGGElement> {
  */
 export function makeSelectable(
   container: Element,
+  /** Each state's status text (stateStatusText), by node id. */
   labels: ReadonlyMap<string, string>,
   select: (nodeId: string) => void,
 ): void {
   for (const [id, g] of graphNodes(container)) {
-    const label = labels.get(id);
-    if (label === undefined) continue;
-    g.setAttribute('aria-label', label);
+    const status = labels.get(id);
+    if (status === undefined) continue;
+    // The node's own text first: a control's name must contain the text it shows (WCAG 2.5.3).
+    const shown = shownText(g);
+    g.setAttribute('aria-label', `${shown}: ${status}`);
     if (g.dataset.node !== undefined) continue;
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
@@ -109,6 +112,18 @@ export function makeSelectable(
       select(id);
     });
   }
+}
+
+/**
+ * The text a node shows, its lines joined by spaces (`Each Map`): Mermaid breaks a label's
+ * lines with <br>, which textContent would run together (`EachMap`).
+ */
+function shownText(node: Element): string {
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  const parts: string[] = [];
+  for (let text = walker.nextNode(); text; text = walker.nextNode())
+    parts.push(text.nodeValue ?? '');
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Marks the selected node of a drawn graph (and only it). */

@@ -7,7 +7,7 @@ import { mapSummaries } from './maps.js';
 import { outcome, summary } from './run-header.js';
 import type { Shell } from './shell.js';
 import { stateDetails } from './state-details.js';
-import { stateLabel, statesList } from './states-list.js';
+import { stateStatusText, statesList } from './states-list.js';
 import { badge } from './status.js';
 import { everySecond, syncClock } from './ticker.js';
 import { timeline } from './timeline.js';
@@ -39,7 +39,8 @@ export function runPage(shell: Shell, id: string): () => void {
   const out = el('div', {});
   const graph = el('div', {
     class: 'graph',
-    role: 'img',
+    // A group, not an image: its state nodes are buttons (an image may hold no controls).
+    role: 'group',
     'aria-label': 'The chain’s graph, coloured by status; the list of states below says the same',
   });
   const states = el('div', { class: 'states-box' });
@@ -124,7 +125,7 @@ export function runPage(shell: Shell, id: string): () => void {
       replace(gantt, el('h2', {}, 'Timeline'), t.element);
     });
     drawSelection();
-    const labels = new Map(next.states.map((s) => [s.nodeId, stateLabel(s)]));
+    const labels = new Map(next.states.map((s) => [s.nodeId, stateStatusText(s)]));
     if (next.graph === undefined) {
       replace(
         graph,

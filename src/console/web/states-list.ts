@@ -2,10 +2,10 @@ import type { StateEntry } from '../api.js';
 import { el } from './dom.js';
 import { badge } from './status.js';
 
-/** `Load: running, now ×2`: how a state reads to a screen reader (and in the graph's labels). */
-export function stateLabel(state: StateEntry): string {
+/** `running, now ×2`: where the run stands in a state, as a screen reader hears it. */
+export function stateStatusText(state: StateEntry): string {
   const now = state.now > 1 ? `, now ×${state.now}` : state.now === 1 ? ', now' : '';
-  return `${state.name}: ${state.status ?? 'not reached'}${now}`;
+  return `${state.status ?? 'not reached'}${now}`;
 }
 
 /**
