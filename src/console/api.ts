@@ -71,6 +71,10 @@ export interface StepDetail extends StepView {
   readonly resource: string;
   /** A publish step: the Pub/Sub message id of its (last) publish. */
   readonly messageId?: string;
+  /** Succeeded: the state's output made of its result (kept up to 4 KiB of JSON). */
+  readonly output?: Json;
+  /** Succeeded with an output too large to keep: its size in characters of JSON. */
+  readonly outputSize?: number;
 }
 
 /** A Map state's items in one scope of the run, and the ones that did not succeed. */

@@ -43,6 +43,8 @@ function stepDetail(
     request: (step?.request ?? null) as unknown as Json,
     resource: step ? resourceOf(step) : 'Dataflow job',
     ...(step?.messageId !== undefined ? { messageId: step.messageId } : {}),
+    ...(step?.output !== undefined ? { output: step.output } : {}),
+    ...(step?.outputSize !== undefined ? { outputSize: step.outputSize } : {}),
   };
 }
 

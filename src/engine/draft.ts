@@ -5,6 +5,9 @@ import type { Frame, Part, Run, RunStatus, Step, Timer } from './run.js';
 import { framesOf } from './scope.js';
 import type { Effect, RunEvent, Transition } from './transition.js';
 
+/** The longest state output (characters of JSON) an ended step's record keeps: 4 KiB. */
+export const STEP_OUTPUT_KEPT = 4096;
+
 /** A state to enter, queued so chains of instant states run in a loop, not by recursion. */
 export interface Entry {
   readonly scope: string;
@@ -192,6 +195,20 @@ export class Draft {
   archiveStep(ended: Step): void {
     delete this.steps[ended.jobName];
     this.archived.push(ended);
+  }
+
+  /**
+   * Keeps the output the state made of an ended step's result on its history record, for the
+   * run console; an output over STEP_OUTPUT_KEPT characters of JSON is left out (its size is
+   * kept): a part's document holds its ended steps, and must stay far below Firestore's 1 MiB.
+   */
+  keepOutput(jobName: string, output: Json): void {
+    const i = this.archived.findIndex((step) => step.jobName === jobName);
+    const step = this.archived[i];
+    if (step === undefined) return;
+    const size = JSON.stringify(output).length;
+    this.archived[i] =
+      size <= STEP_OUTPUT_KEPT ? { ...step, output } : { ...step, outputSize: size };
   }
 
   /** Stores a timer and asks for its delivery. */

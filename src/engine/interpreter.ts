@@ -192,6 +192,8 @@ export function finish(d: Draft, scope: string, result: Json, next?: string): vo
     raise(d, scope, error.error);
     return;
   }
+  // A Task that waited on a step: its history record keeps what the state made of the result.
+  if (frame.wait === 'job' && frame.jobName !== undefined) d.keepOutput(frame.jobName, output);
   const target = next ?? ('Next' in state ? state.Next : undefined);
   if (target === undefined) {
     endScope(d, scope, { output });

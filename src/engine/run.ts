@@ -93,6 +93,13 @@ export interface Step {
   readonly jobState?: string;
   readonly error?: RunError;
   /**
+   * Ended and succeeded: the state's output made of its result (ResultSelector, ResultPath and
+   * OutputPath applied), when its JSON is at most STEP_OUTPUT_KEPT characters; for the console.
+   */
+  readonly output?: Json;
+  /** Ended with an output too large to keep: its size in characters of JSON. */
+  readonly outputSize?: number;
+  /**
    * What the ended job used, from `jobs.getMetrics` when its end was recorded (docs/cost.md);
    * absent when the metrics could not be read in time. `metricTime`: as of when.
    */

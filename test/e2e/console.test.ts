@@ -138,6 +138,9 @@ describe('e2e: the run console in headless Chromium', function () {
     await untilClass(page, 's_Each', 'succeeded');
     await untilClass(page, 's_Report', 'succeeded', 60_000);
     await untilText(page.locator('body'), /SUCCEEDED/);
+    // The state's output, as its step's record keeps it (the job's result after ResultPath).
+    await page.locator('g.node[id*="-s_Report-"]').click();
+    await untilText(page.locator('section.details'), /Output/);
     const bars = await page.locator('text=/Each\\[\\d\\].*Load|Load/').count();
     assert.ok(bars >= 2, `the timeline shows each item's job (${bars})`);
     await screenshot(page, shots, 'console-run', true);

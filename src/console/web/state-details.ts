@@ -21,13 +21,32 @@ function stepDuration(step: StepDetail): Node | string | undefined {
   return step.status === 'LAUNCHED' ? durationCell(start) : undefined;
 }
 
+/** A collapsible JSON block whose open state `open` remembers under `key` across live updates. */
+function kept(title: string, value: unknown, open: Set<string>, key: string): HTMLDetailsElement {
+  const block = jsonBlock(title, value, open.has(key));
+  block.addEventListener('toggle', () => {
+    if (block.open) open.add(key);
+    else open.delete(key);
+  });
+  return block;
+}
+
+/** What the state made of the step's result, or why it is not shown. */
+function outputOf(step: StepDetail, open: Set<string>, key: string): HTMLElement | null {
+  if (step.output !== undefined) return kept('Output', step.output, open, `${key}:output`);
+  if (step.outputSize !== undefined) {
+    return el(
+      'p',
+      { class: 'hint' },
+      `Output: ${step.outputSize.toLocaleString()} characters of JSON, more than the 4 KiB a step's record keeps.`,
+    );
+  }
+  return null;
+}
+
 function attempt(step: StepDetail, openRequests: Set<string>): HTMLElement {
   const key = `${step.scope ?? ''}/${step.state}#${step.attempt}`;
-  const request = jsonBlock('Request sent', step.request, openRequests.has(key));
-  request.addEventListener('toggle', () => {
-    if (request.open) openRequests.add(key);
-    else openRequests.delete(key);
-  });
+  const request = kept('Request sent', step.request, openRequests, key);
   const waiting = step.queued
     ? 'waiting for a slot of its project’s active-job budget'
     : step.quotaWait
@@ -78,6 +97,7 @@ function attempt(step: StepDetail, openRequests: Set<string>): HTMLElement {
           ),
         )
       : null,
+    outputOf(step, openRequests, key),
     request,
   );
 }

@@ -4,6 +4,9 @@ import { onJobEnded, staleReason } from '../../../src/engine/job-ended.js';
 import { jobLabels } from '../../../src/engine/labels.js';
 import type { Run } from '../../../src/engine/run.js';
 import { startRun } from '../../../src/engine/start.js';
+import { STEP_OUTPUT_KEPT } from '../../../src/engine/draft.js';
+import type { JsonObject } from '../../../src/json.js';
+import type { ChainDefinition } from '../../../src/chain/types.js';
 import { threeSteps } from '../../fixtures/chains.js';
 
 const T0 = '2026-11-22T10:00:00.000Z';
@@ -35,6 +38,52 @@ const ingestJob = (currentState: EndedJob['currentState'] = 'JOB_STATE_DONE'): E
   labels: jobLabels('daily-1', 'daily', 'Ingest'),
 });
 
+describe('engine: an ended step keeps the output its state made (for the run console)', () => {
+  it('after ResultSelector and ResultPath; an output over 4 KiB of JSON keeps only its size; a failed step none', () => {
+    const definition: ChainDefinition = {
+      StartAt: 'Ingest',
+      States: {
+        Ingest: {
+          Type: 'Task',
+          Resource: 'dataflow:flexTemplate',
+          Region: 'europe-west4',
+          Parameters: { containerSpecGcsPath: 'gs://b/t.json', jobName: 'ingest' },
+          ResultSelector: { 'id.$': '$.jobId' },
+          ResultPath: '$.ingest',
+          End: true,
+        },
+      },
+    };
+    const begin = (input: JsonObject) =>
+      startRun({
+        runId: 'daily-1',
+        chain: 'daily',
+        definition,
+        definitionHash: 'h1',
+        projectId: 'p',
+        input,
+        now: T0,
+        nonce: 'n0nce',
+      }).run;
+    const small = begin({ date: '2026-11-21' });
+    const name = Object.keys(small.steps)[0]!;
+    const job = { ...ingestJob(), name };
+    const ended = onJobEnded(definition, small, job, T1).archived[0];
+    assert.deepEqual(ended?.output, { date: '2026-11-21', ingest: { id: JOB_ID } });
+    assert.equal(ended?.outputSize, undefined);
+
+    const big = begin({ blob: 'x'.repeat(STEP_OUTPUT_KEPT) });
+    const kept = onJobEnded(definition, big, job, T1).archived[0];
+    assert.equal(kept?.output, undefined);
+    const size = JSON.stringify({ blob: 'x'.repeat(STEP_OUTPUT_KEPT), ingest: { id: JOB_ID } });
+    assert.equal(kept?.outputSize, size.length);
+
+    const failed = onJobEnded(definition, small, { ...job, currentState: 'JOB_STATE_FAILED' }, T1);
+    assert.equal(failed.archived[0]?.output, undefined);
+    assert.equal(failed.archived[0]?.outputSize, undefined);
+  });
+});
+
 describe('engine: onJobEnded archives the step with the confirmed job', () => {
   it('an INTENDED step (no job id yet, lease held) ended by its job is archived with the job id, its end as launch time, and no lease', () => {
     const run = started();
@@ -62,6 +111,14 @@ describe('engine: onJobEnded archives the step with the confirmed job', () => {
         launchedAt: T1,
         endedAt: T1,
         jobState: 'JOB_STATE_DONE',
+        // What the state made of the job's result (the Task's raw result: no ResultSelector).
+        output: {
+          jobId: JOB_ID,
+          jobName: INGEST,
+          currentState: 'JOB_STATE_DONE',
+          location: 'europe-west4',
+          projectId: 'p',
+        },
       },
     ]);
     assert.equal(t.run.steps[INGEST], undefined, 'the ended step leaves the run');
