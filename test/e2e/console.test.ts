@@ -97,6 +97,23 @@ describe('e2e: the run console in headless Chromium', function () {
     return page;
   }
 
+  /**
+   * Runs the `redrive` chain over files a, b, c as `run`, b's job failing until `healed` says
+   * otherwise; resolves once the run FAILED (item 1 failed, its siblings cancelled or not begun).
+   */
+  async function failedAtItem(run: string, healed = () => false): Promise<void> {
+    behaviours.set(run, (_name, request) =>
+      fileOf(request) === 'b' && !healed() ? { outcome: 'FAILED', runMs: 100 } : { runMs: 200 },
+    );
+    await stack.publish({
+      dfchain: 'start',
+      chain: 'redrive',
+      runId: run,
+      input: { files: ['a', 'b', 'c'] },
+    });
+    assert.equal(await stack.waitForRunEnd(run), 'run.failed');
+  }
+
   it('the runs list updates live while a run progresses, without a reload', async () => {
     const run = 'con-live';
     behaviours.set(run, () => ({ runMs: 1500 }));
@@ -150,16 +167,7 @@ describe('e2e: the run console in headless Chromium', function () {
   it('shows a failed Map item; redrive from the page is refused read-only and works with --allow-actions', async () => {
     const run = 'con-redrive';
     let healed = false;
-    behaviours.set(run, (_name, request) =>
-      fileOf(request) === 'b' && !healed ? { outcome: 'FAILED', runMs: 100 } : { runMs: 200 },
-    );
-    await stack.publish({
-      dfchain: 'start',
-      chain: 'redrive',
-      runId: run,
-      input: { files: ['a', 'b', 'c'] },
-    });
-    assert.equal(await stack.waitForRunEnd(run), 'run.failed');
+    await failedAtItem(run, () => healed);
 
     const looking = await open(readOnly, `/runs/${run}`);
     await untilText(looking.locator('body'), /item \d+ FAILED/);
@@ -231,16 +239,7 @@ describe('e2e: the run console in headless Chromium', function () {
   it("every page passes axe-core's WCAG 2.1 A and AA rules, and a graph node is selected by keyboard", async () => {
     // A run of its own, failed at a Map item: the Run page with an error, problems and actions.
     const run = 'con-a11y';
-    behaviours.set(run, (_name, request) =>
-      fileOf(request) === 'b' ? { outcome: 'FAILED', runMs: 100 } : { runMs: 200 },
-    );
-    await stack.publish({
-      dfchain: 'start',
-      chain: 'redrive',
-      runId: run,
-      input: { files: ['a', 'b', 'c'] },
-    });
-    assert.equal(await stack.waitForRunEnd(run), 'run.failed');
+    await failedAtItem(run);
     // CSP lets the page run only its own scripts: the checker is let in for this test alone.
     const context = await browser.newContext({
       bypassCSP: true,

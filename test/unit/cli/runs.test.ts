@@ -8,7 +8,7 @@ import type { Run } from '../../../src/engine/run.js';
 import { StoreTransientError } from '../../../src/errors.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import type { RunStore } from '../../../src/store/port.js';
-import { emptyRun } from '../../fixtures/runs.js';
+import { eachItem, emptyRun } from '../../fixtures/runs.js';
 
 const NOW = new Date('2026-11-22T12:00:00.000Z');
 const EMULATOR: Endpoint = { service: 'firestore', emulator: '127.0.0.1:9' };
@@ -38,16 +38,7 @@ const old = run('r-old', 'daily', '2026-11-21T10:00:00.000Z', { status: 'SUCCEED
 /** A Map item of r-bad: a document of the run, never a listed run. */
 const item: Run = {
   ...run('r-bad.each-0', 'daily', '2026-11-22T10:31:00.000Z', { status: 'FAILED' }),
-  part: {
-    root: 'r-bad',
-    key: 'each-0',
-    scope: 'Each[0]',
-    parent: '',
-    parentDoc: 'r-bad',
-    index: 0,
-    group: 'r-bad|Each@0',
-    route: [],
-  },
+  part: eachItem('r-bad', 0),
 };
 
 async function stocked(): Promise<MemoryRunStore> {

@@ -14,7 +14,7 @@ import { StoreTransientError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
 import { MemoryRunStore } from '../../../src/store/memory.js';
 import type { RunStore } from '../../../src/store/port.js';
-import { emptyRun } from '../../fixtures/runs.js';
+import { eachItem, emptyRun } from '../../fixtures/runs.js';
 
 /** The console tests' clock. */
 export const NOW = new Date('2026-11-22T12:00:00.000Z');
@@ -206,16 +206,7 @@ export const RUNS = {
 /** A Map item of r-bad: a document of the run, never a listed run. */
 export const ITEM: Run = {
   ...listed('r-bad.each-0', 'daily', '2026-11-22T10:31:00.000Z', { status: 'FAILED' }),
-  part: {
-    root: 'r-bad',
-    key: 'each-0',
-    scope: 'Each[0]',
-    parent: '',
-    parentDoc: 'r-bad',
-    index: 0,
-    group: 'r-bad|Each@0',
-    route: [],
-  },
+  part: eachItem('r-bad', 0),
 };
 
 /** A memory store holding RUNS (and ITEM, r-bad's part). */

@@ -1,7 +1,12 @@
 import { strict as assert } from 'node:assert';
 import type { ServerResponse } from 'node:http';
 import sinon from 'sinon';
-import { LIVE_TIMING, serveLive, type LiveRead } from '../../../src/console/live.js';
+import {
+  LIVE_TIMING,
+  serveLive,
+  type LiveRead,
+  type LiveWatch,
+} from '../../../src/console/live.js';
 import { problem, type Answered } from '../../../src/console/problems.js';
 import type { Run } from '../../../src/engine/run.js';
 import { emptyRun } from '../../fixtures/runs.js';
@@ -66,7 +71,7 @@ describe('console live: serveLive', () => {
     sinon.restore();
   });
 
-  function serve(read: LiveRead, s = stream(), watch = fakeWatch().watch) {
+  function serve(read: LiveRead, s = stream(), watch: LiveWatch = fakeWatch().watch) {
     const stop = serveLive(s.res, read, watch, LIVE_TIMING);
     stops.push(stop);
     return stop;
@@ -255,23 +260,12 @@ describe('console live: serveLive', () => {
     await clock.tickAsync(LIVE_TIMING.refreshMs);
     assert.deepEqual(events(s).slice(1), ['data: {"n":1}\n\n']);
   });
-});
-
-describe('console live: a change while a retry waits', () => {
-  let clock: sinon.SinonFakeTimers;
-  beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: NOW });
-  });
-  afterEach(() => {
-    clock.restore();
-    sinon.restore();
-  });
 
   it('is read after gapMs, not held until the retry after the problem fires', async () => {
     const s = stream();
     const { state, watch } = fakeWatch();
     const { holder, read } = reader(problem('not-found', 'no run yet'));
-    const stop = serveLive(s.res, read, watch, LIVE_TIMING);
+    serve(read, s, watch);
     await clock.tickAsync(0);
     assert.equal(read.callCount, 1);
     // The run appears at once: the change comes within the gap after the failed read.
@@ -283,18 +277,6 @@ describe('console live: a change while a retry waits', () => {
       events(s).some((e) => e === 'data: {"n":1}\n\n'),
       events(s).join(''),
     );
-    stop();
-  });
-});
-
-describe('console live: the feed’s documents', () => {
-  let clock: sinon.SinonFakeTimers;
-  beforeEach(() => {
-    clock = sinon.useFakeTimers({ now: NOW });
-  });
-  afterEach(() => {
-    clock.restore();
-    sinon.restore();
   });
 
   it('each read gets the documents of the feed’s latest call; after a feed error, none (the store is read)', async () => {
@@ -302,7 +284,7 @@ describe('console live: the feed’s documents', () => {
     const calls: { onChange: (docs?: readonly Run[]) => void; onError: (e: unknown) => void }[] =
       [];
     const read = sinon.spy((() => Promise.resolve({ payload: 1 })) as LiveRead);
-    const stop = serveLive(s.res, read, (onChange, onError) => {
+    serve(read, s, (onChange, onError) => {
       calls.push({ onChange, onError });
       return () => undefined;
     });
@@ -315,6 +297,5 @@ describe('console live: the feed’s documents', () => {
     calls[0]!.onError(new Error('listener gone'));
     await clock.tickAsync(LIVE_TIMING.refreshMs);
     assert.equal(read.lastCall.args[0], undefined);
-    stop();
   });
 });

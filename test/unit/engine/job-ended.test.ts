@@ -16,14 +16,17 @@ const JOB_ID = '2026-11-22_02_00_00-7';
 /** The deterministic name of Ingest's first attempt in run daily-1 with nonce n0nce. */
 const INGEST = 'ingest-7c8300b00871';
 
-function started(): Run {
+function started(
+  definition: ChainDefinition = threeSteps,
+  input: JsonObject = { date: '2026-11-21' },
+): Run {
   return startRun({
     runId: 'daily-1',
     chain: 'daily',
-    definition: threeSteps,
+    definition,
     definitionHash: 'h1',
     projectId: 'p',
-    input: { date: '2026-11-21' },
+    input,
     now: T0,
     nonce: 'n0nce',
   }).run;
@@ -54,25 +57,14 @@ describe('engine: an ended step keeps the output its state made (for the run con
         },
       },
     };
-    const begin = (input: JsonObject) =>
-      startRun({
-        runId: 'daily-1',
-        chain: 'daily',
-        definition,
-        definitionHash: 'h1',
-        projectId: 'p',
-        input,
-        now: T0,
-        nonce: 'n0nce',
-      }).run;
-    const small = begin({ date: '2026-11-21' });
+    const small = started(definition, { date: '2026-11-21' });
     const name = Object.keys(small.steps)[0]!;
     const job = { ...ingestJob(), name };
     const ended = onJobEnded(definition, small, job, T1).archived[0];
     assert.deepEqual(ended?.output, { date: '2026-11-21', ingest: { id: JOB_ID } });
     assert.equal(ended?.outputSize, undefined);
 
-    const big = begin({ blob: 'x'.repeat(STEP_OUTPUT_KEPT) });
+    const big = started(definition, { blob: 'x'.repeat(STEP_OUTPUT_KEPT) });
     const kept = onJobEnded(definition, big, job, T1).archived[0];
     assert.equal(kept?.output, undefined);
     const size = JSON.stringify({ blob: 'x'.repeat(STEP_OUTPUT_KEPT), ingest: { id: JOB_ID } });
