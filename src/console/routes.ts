@@ -53,14 +53,18 @@ function answer(res: ServerResponse, value: { readonly payload: unknown } | Answ
   else json(res, 200, value.payload);
 }
 
-/** A read of the store with the CLI's deadline; a failure becomes the problem the page shows. */
+/**
+ * A read of the store with the CLI's deadline; a failure becomes the problem the page shows,
+ * and nothing found (a run that does not exist) the problem `missing` gives.
+ */
 async function guarded(
   ctx: ConsoleContext,
   read: () => Promise<unknown>,
+  missing?: () => Answered,
 ): Promise<{ readonly payload: unknown } | Answered> {
   try {
     const payload = await withDeadline(read());
-    return payload === undefined ? problem('not-found', '') : { payload };
+    return payload === undefined && missing ? missing() : { payload };
   } catch (error) {
     return storeProblem(error, ctx);
   }
@@ -95,10 +99,12 @@ function viewOf(ctx: ConsoleContext, view: string, query: URLSearchParams): View
     // Not a run id (a part's id, `a/b`, ''): no run has it, and Firestore would refuse the path.
     if (!RUN_ID_PATTERN.test(id)) return { read: () => Promise.resolve(noRun(id, ctx)) };
     return {
-      read: async (docs) => {
-        const read = await guarded(ctx, () => runPayload(ctx, id, docs));
-        return 'problem' in read && read.problem.kind === 'not-found' ? noRun(id, ctx) : read;
-      },
+      read: (docs) =>
+        guarded(
+          ctx,
+          () => runPayload(ctx, id, docs),
+          () => noRun(id, ctx),
+        ),
       topic: { kind: 'run', runId: id },
     };
   }
