@@ -6,6 +6,12 @@ import { el, replace } from './dom.js';
 const said = new Map<string, { text: string; ok: boolean }>();
 
 /**
+ * Actions on their way (`RUN:KIND`): a live update draws the buttons anew while a POST is in
+ * flight, and the new button must stay disabled too, or a second click publishes it twice.
+ */
+const sending = new Set<string>();
+
+/**
  * Cancel and redrive for a run: buttons when the console allows actions (disabled, with the
  * reason, when the run cannot take one now), else one line saying how to enable them. The
  * answer goes to a status area a screen reader announces.
@@ -33,12 +39,19 @@ export function runActions(payload: RunPayload): HTMLElement {
   const button = (kind: 'cancel' | 'redrive', text: string, refused: string | undefined) => {
     const b = el(
       'button',
-      { type: 'button', class: `action ${kind}`, disabled: refused !== undefined, title: refused },
+      {
+        type: 'button',
+        class: `action ${kind}`,
+        disabled: refused !== undefined || sending.has(`${id}:${kind}`),
+        title: refused,
+      },
       text,
     );
     b.addEventListener('click', () => {
       if (kind === 'cancel' && !window.confirm(`Cancel run ${id}? Its running jobs are cancelled.`))
         return;
+      if (sending.has(`${id}:${kind}`)) return;
+      sending.add(`${id}:${kind}`);
       b.disabled = true;
       said.set(id, { text: `${text}: sending…`, ok: true });
       show();
@@ -49,6 +62,7 @@ export function runActions(payload: RunPayload): HTMLElement {
             ? { text: answer.ok.message, ok: true }
             : { text: answer.problem.error, ok: false },
         );
+        sending.delete(`${id}:${kind}`);
         show();
         b.disabled = false;
       });
